@@ -1,0 +1,262 @@
+package protocol
+
+// Type names a kind of record.
+type Type string
+
+// The record types.
+const (
+	TypeOrg      Type = "org"
+	TypeDevice   Type = "device"
+	TypeEndorse  Type = "endorse"
+	TypeRevoke   Type = "revoke"
+	TypePlace    Type = "place"
+	TypeOrigin   Type = "origin"
+	TypeProcess  Type = "process"
+	TypeTransfer Type = "transfer"
+	TypeReceive  Type = "receive"
+	TypeCorrect  Type = "correct"
+)
+
+// Types lists every record type.
+func Types() []Type {
+	return []Type{TypeOrg, TypeDevice, TypeEndorse, TypeRevoke, TypePlace,
+		TypeOrigin, TypeProcess, TypeTransfer, TypeReceive, TypeCorrect}
+}
+
+// Body is the type-specific part of a record: one of *Org, *Device,
+// *Endorse, *Revoke, *Place, *Origin, *Process, *Transfer, *Receive,
+// *Correct.
+type Body interface {
+	// Type returns the record type this body belongs to.
+	Type() Type
+	// validate checks the body's fields; field paths start with "body".
+	validate() error
+}
+
+// newBody returns an empty body of type t, or nil for an unknown type.
+func newBody(t Type) Body {
+	switch t {
+	case TypeOrg:
+		return new(Org)
+	case TypeDevice:
+		return new(Device)
+	case TypeEndorse:
+		return new(Endorse)
+	case TypeRevoke:
+		return new(Revoke)
+	case TypePlace:
+		return new(Place)
+	case TypeOrigin:
+		return new(Origin)
+	case TypeProcess:
+		return new(Process)
+	case TypeTransfer:
+		return new(Transfer)
+	case TypeReceive:
+		return new(Receive)
+	case TypeCorrect:
+		return new(Correct)
+	}
+	return nil
+}
+
+// Role is what an organisation does in a supply chain.
+type Role string
+
+// The roles.
+const (
+	RolePlantation   Role = "plantation"
+	RoleMill         Role = "mill"
+	RoleRefinery     Role = "refinery"
+	RoleSmelter      Role = "smelter"
+	RoleManufacturer Role = "manufacturer"
+	RoleTrader       Role = "trader"
+	RoleBuyer        Role = "buyer"
+	RoleCertifier    Role = "certifier"
+	RoleRelay        Role = "relay"
+)
+
+// Roles lists every role.
+func Roles() []Role {
+	return []Role{RolePlantation, RoleMill, RoleRefinery, RoleSmelter, RoleManufacturer,
+		RoleTrader, RoleBuyer, RoleCertifier, RoleRelay}
+}
+
+// Org is an organisation's profile. It is authored by the organisation key
+// itself; a later org record of the same key replaces the profile.
+type Org struct {
+	Name    string `cbor:"name" json:"name"`
+	Roles   []Role `cbor:"roles" json:"roles"`
+	Country string `cbor:"country" json:"country"` // ISO 3166-1 alpha-2, e.g. "MY"
+	RSPO    string `cbor:"rspo,omitempty" json:"rspo,omitempty"`
+	GLN     string `cbor:"gln,omitempty" json:"gln,omitempty"` // GS1 Global Location Number, 13 digits
+}
+
+// Device delegates a device key that writes records for the organisation.
+// It is authored by the organisation key.
+type Device struct {
+	Key  PublicKey `cbor:"key" json:"key"`
+	Name string    `cbor:"name" json:"name"`
+}
+
+// Supply-chain models of a certification claim, strongest first.
+const (
+	ModelIP = "IP" // identity preserved
+	ModelSG = "SG" // segregated
+	ModelMB = "MB" // mass balance
+)
+
+// Certificate is a certification an endorsement vouches for.
+type Certificate struct {
+	Scheme string `cbor:"scheme" json:"scheme"` // e.g. "RSPO", "ISCC", "RMI-RMAP"
+	Model  string `cbor:"model,omitempty" json:"model,omitempty"`
+	Number string `cbor:"number" json:"number"`
+	From   int64  `cbor:"from" json:"from"`   // valid from, Unix milliseconds
+	Until  int64  `cbor:"until" json:"until"` // valid until, Unix milliseconds
+}
+
+// Endorse is a certifier's or consortium's statement that an organisation
+// key has a role, optionally with a certificate. It is authored by the
+// certifier's organisation key.
+type Endorse struct {
+	Org  PublicKey    `cbor:"org" json:"org"`
+	Role Role         `cbor:"role" json:"role"`
+	Cert *Certificate `cbor:"cert,omitempty" json:"cert,omitempty"`
+}
+
+// Revoke withdraws a key (a device key of the author's organisation, or the
+// author's own key) or one of the author's endorsements, from From on. It
+// sets exactly one of Key and Record.
+type Revoke struct {
+	Key       *PublicKey `cbor:"key,omitempty" json:"key,omitempty"`
+	Record    *CID       `cbor:"record,omitempty" json:"record,omitempty"`
+	From      int64      `cbor:"from" json:"from"`
+	Reason    string     `cbor:"reason" json:"reason"`
+	Successor *PublicKey `cbor:"successor,omitempty" json:"successor,omitempty"`
+}
+
+// Kinds of place.
+const (
+	PlacePlot      = "plot"
+	PlaceEstate    = "estate"
+	PlaceMill      = "mill"
+	PlaceRefinery  = "refinery"
+	PlaceSmelter   = "smelter"
+	PlaceMine      = "mine"
+	PlaceFactory   = "factory"
+	PlaceWarehouse = "warehouse"
+)
+
+// PlaceKinds lists every kind of place.
+func PlaceKinds() []string {
+	return []string{PlacePlot, PlaceEstate, PlaceMill, PlaceRefinery, PlaceSmelter,
+		PlaceMine, PlaceFactory, PlaceWarehouse}
+}
+
+// Place is a plot, estate, mill, smelter or factory.
+type Place struct {
+	Name    string   `cbor:"name" json:"name"`
+	Kind    string   `cbor:"kind" json:"kind"`
+	Country string   `cbor:"country" json:"country"`
+	Geo     Geometry `cbor:"geo" json:"geo"`
+	Area    int64    `cbor:"area,omitempty" json:"area_m2,omitempty"` // square metres
+}
+
+// Claim is a certification claim on a batch.
+type Claim struct {
+	Scheme string `cbor:"scheme" json:"scheme"`
+	Model  string `cbor:"model" json:"model"`
+}
+
+// Output is a batch a record creates.
+type Output struct {
+	Product string   `cbor:"product" json:"product"`
+	Qty     Quantity `cbor:"qty" json:"qty"`
+	Lot     string   `cbor:"lot,omitempty" json:"lot,omitempty"` // the author's own lot code
+	Claim   *Claim   `cbor:"claim,omitempty" json:"claim,omitempty"`
+}
+
+// Origin records raw material entering the chain at one or more places
+// (fresh fruit bunches harvested from plots, ore from a mine, metal from a
+// smelter) over a period. Each output is a batch.
+type Origin struct {
+	Places []CID    `cbor:"places" json:"places"`
+	From   int64    `cbor:"from" json:"from"`   // production period start, Unix ms
+	Until  int64    `cbor:"until" json:"until"` // production period end, Unix ms
+	Out    []Output `cbor:"out" json:"out"`
+}
+
+// Input is a quantity consumed from a batch.
+type Input struct {
+	Batch BatchID  `cbor:"batch" json:"batch"`
+	Qty   Quantity `cbor:"qty" json:"qty"`
+}
+
+// Process records a transformation of input batches into output batches,
+// optionally at a place (the mill, refinery or factory).
+type Process struct {
+	In    []Input  `cbor:"in" json:"in"`
+	Out   []Output `cbor:"out" json:"out"`
+	Place *CID     `cbor:"place,omitempty" json:"place,omitempty"`
+}
+
+// Document is a document that travels by hash: an invoice, a bill of
+// lading, an EUDR due-diligence statement.
+type Document struct {
+	Kind string `cbor:"kind" json:"kind"`
+	Ref  string `cbor:"ref,omitempty" json:"ref,omitempty"`
+	Hash []byte `cbor:"hash,omitempty" json:"hash,omitempty"` // sha2-256 of the document
+}
+
+// Transfer records the holder sending a quantity of a batch to another
+// organisation (named by its organisation key).
+type Transfer struct {
+	Batch BatchID    `cbor:"batch" json:"batch"`
+	Qty   Quantity   `cbor:"qty" json:"qty"`
+	To    PublicKey  `cbor:"to" json:"to"`
+	Docs  []Document `cbor:"docs,omitempty" json:"docs,omitempty"`
+}
+
+// Receive confirms a transfer; Qty is what arrived (at most what was sent).
+type Receive struct {
+	Transfer CID      `cbor:"transfer" json:"transfer"`
+	Qty      Quantity `cbor:"qty" json:"qty"`
+}
+
+// Correct supersedes one of the author's own earlier records, with a reason
+// and optionally the record that replaces it.
+type Correct struct {
+	Record CID    `cbor:"record" json:"record"`
+	Reason string `cbor:"reason" json:"reason"`
+	By     *CID   `cbor:"by,omitempty" json:"by,omitempty"`
+}
+
+// Type implements Body.
+func (*Org) Type() Type { return TypeOrg }
+
+// Type implements Body.
+func (*Device) Type() Type { return TypeDevice }
+
+// Type implements Body.
+func (*Endorse) Type() Type { return TypeEndorse }
+
+// Type implements Body.
+func (*Revoke) Type() Type { return TypeRevoke }
+
+// Type implements Body.
+func (*Place) Type() Type { return TypePlace }
+
+// Type implements Body.
+func (*Origin) Type() Type { return TypeOrigin }
+
+// Type implements Body.
+func (*Process) Type() Type { return TypeProcess }
+
+// Type implements Body.
+func (*Transfer) Type() Type { return TypeTransfer }
+
+// Type implements Body.
+func (*Receive) Type() Type { return TypeReceive }
+
+// Type implements Body.
+func (*Correct) Type() Type { return TypeCorrect }

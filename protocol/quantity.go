@@ -1,0 +1,154 @@
+package protocol
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Unit is a UN/ECE Recommendation 20 unit code.
+type Unit string
+
+// The units Jejak records use.
+const (
+	GRM Unit = "GRM" // gram
+	KGM Unit = "KGM" // kilogram
+	TNE Unit = "TNE" // tonne (metric ton)
+	LTR Unit = "LTR" // litre
+	MTQ Unit = "MTQ" // cubic metre
+	H87 Unit = "H87" // piece
+)
+
+// Dimension is what a unit measures; quantities of one dimension compare.
+type Dimension string
+
+// The dimensions of Jejak's units.
+const (
+	Mass   Dimension = "mass"
+	Volume Dimension = "volume"
+	Count  Dimension = "count"
+)
+
+// unitScale gives, per unit, its dimension and its size in the smallest unit
+// of that dimension (GRM, LTR, H87).
+var unitScale = map[Unit]struct {
+	dim   Dimension
+	scale int64
+}{
+	GRM: {Mass, 1},
+	KGM: {Mass, 1_000},
+	TNE: {Mass, 1_000_000},
+	LTR: {Volume, 1},
+	MTQ: {Volume, 1_000},
+	H87: {Count, 1},
+}
+
+// MaxQuantity bounds Quantity.Milli so that conversions never overflow:
+// a trillion units.
+const MaxQuantity int64 = 1_000_000_000_000_000
+
+// Valid reports whether u is a unit Jejak knows.
+func (u Unit) Valid() bool { _, ok := unitScale[u]; return ok }
+
+// Dimension returns what u measures, or "" for an unknown unit.
+func (u Unit) Dimension() Dimension { return unitScale[u].dim }
+
+// Units lists the known unit codes.
+func Units() []Unit { return []Unit{KGM, TNE, GRM, LTR, MTQ, H87} }
+
+// Quantity is an exact amount: Milli thousandths of Unit. 12.5 tonnes is
+// Quantity{Milli: 12500, Unit: TNE}.
+type Quantity struct {
+	Milli int64 `cbor:"n" json:"milli"`
+	Unit  Unit  `cbor:"unit" json:"unit"`
+}
+
+// Q returns a quantity of whole units, for tests and examples.
+func Q(units int64, u Unit) Quantity { return Quantity{Milli: units * 1000, Unit: u} }
+
+// Base returns q in thousandths of the smallest unit of its dimension
+// (milligrams of mass are thousandths of GRM, and so on), and the dimension.
+func (q Quantity) Base() (int64, Dimension, error) {
+	s, ok := unitScale[q.Unit]
+	if !ok {
+		return 0, "", fmt.Errorf("protocol: unknown unit %q", q.Unit)
+	}
+	if q.Milli > MaxQuantity || q.Milli < -MaxQuantity {
+		return 0, "", fmt.Errorf("protocol: quantity %d out of range", q.Milli)
+	}
+	return q.Milli * s.scale, s.dim, nil
+}
+
+// String formats q as a decimal with its unit: "12.5 TNE".
+func (q Quantity) String() string {
+	return FormatMilli(q.Milli) + " " + string(q.Unit)
+}
+
+// FormatMilli formats thousandths as a decimal with no trailing zeroes.
+func FormatMilli(m int64) string {
+	sign := ""
+	u := uint64(m)
+	if m < 0 {
+		sign = "-"
+		u = uint64(-m)
+	}
+	s := sign + strconv.FormatUint(u/1000, 10)
+	if f := u % 1000; f != 0 {
+		s += strings.TrimRight(fmt.Sprintf(".%03d", f), "0")
+	}
+	return s
+}
+
+// ParseQuantity reads "12.5 TNE" (a decimal with at most three places, a
+// space, and a unit code).
+func ParseQuantity(s string) (Quantity, error) {
+	num, unit, ok := strings.Cut(strings.TrimSpace(s), " ")
+	if !ok {
+		return Quantity{}, fmt.Errorf("protocol: quantity %q: want an amount and a unit, as in \"12.5 TNE\"", s)
+	}
+	u := Unit(strings.ToUpper(strings.TrimSpace(unit)))
+	if !u.Valid() {
+		return Quantity{}, fmt.Errorf("protocol: quantity %q: unknown unit %q (use one of %v)", s, unit, Units())
+	}
+	m, err := ParseMilli(num)
+	if err != nil {
+		return Quantity{}, fmt.Errorf("protocol: quantity %q: %w", s, err)
+	}
+	return Quantity{Milli: m, Unit: u}, nil
+}
+
+// ParseMilli reads a decimal number with at most three places into
+// thousandths: "12.5" is 12500.
+func ParseMilli(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, _ := strings.Cut(s, ".")
+	if whole == "" && frac == "" {
+		return 0, fmt.Errorf("not a number")
+	}
+	if len(frac) > 3 {
+		return 0, fmt.Errorf("%q has more than three decimal places", s)
+	}
+	for _, part := range []string{whole, frac} {
+		for _, r := range part {
+			if r < '0' || r > '9' {
+				return 0, fmt.Errorf("%q is not a decimal number", s)
+			}
+		}
+	}
+	if whole == "" {
+		whole = "0"
+	}
+	w, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil || w > MaxQuantity/1000 {
+		return 0, fmt.Errorf("%q is too large", s)
+	}
+	frac += strings.Repeat("0", 3-len(frac))
+	f, _ := strconv.ParseInt(frac, 10, 64)
+	m := w*1000 + f
+	if neg {
+		m = -m
+	}
+	return m, nil
+}

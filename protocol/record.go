@@ -1,0 +1,212 @@
+package protocol
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/fxamacker/cbor/v2"
+)
+
+// Version is the record format version this package writes and reads.
+const Version = 1
+
+// MaxRecordSize is the largest encoded record, signature included: 64 KiB.
+const MaxRecordSize = 64 << 10
+
+// SignatureDomain is prepended to the encoding of a record without its sig
+// field before signing, so a record signature can never be confused with a
+// signature over anything else.
+const SignatureDomain = "jejak-record-v1\x00"
+
+// MinTime is the earliest record time accepted (2000-01-01 UTC, in Unix
+// milliseconds). It catches times written in seconds instead of milliseconds.
+const MinTime int64 = 946_684_800_000
+
+// Record is one provenance record: an envelope common to every type and a
+// type-specific Body.
+type Record struct {
+	V      int       // format version, 1
+	Author PublicKey // the key that signed it
+	Seq    uint64    // position in the author's feed, from 1
+	Prev   CID       // the author's previous record; zero when Seq is 1
+	Time   int64     // when the author says it happened, Unix milliseconds
+	Body   Body      // the type's fields; Body.Type() is the record type
+	Sig    []byte    // Ed25519 signature; nil before signing
+}
+
+// Type returns the record's type, or "" when it has no body.
+func (r *Record) Type() Type {
+	if r.Body == nil {
+		return ""
+	}
+	return r.Body.Type()
+}
+
+// wire is the encoded shape of a record. Keys sort length-first on output.
+type wire struct {
+	V      int             `cbor:"v"`
+	Seq    uint64          `cbor:"seq"`
+	Sig    []byte          `cbor:"sig,omitempty"`
+	Body   cbor.RawMessage `cbor:"body"`
+	Prev   *CID            `cbor:"prev,omitempty"`
+	Time   int64           `cbor:"time"`
+	Type   Type            `cbor:"type"`
+	Author PublicKey       `cbor:"author"`
+}
+
+func (r *Record) toWire(withSig bool) (*wire, error) {
+	if r.Body == nil {
+		return nil, fmt.Errorf("protocol: encode record: no body")
+	}
+	body, err := encMode.Marshal(r.Body)
+	if err != nil {
+		return nil, fmt.Errorf("protocol: encode %s body: %w", r.Type(), err)
+	}
+	w := &wire{V: r.V, Seq: r.Seq, Body: body, Time: r.Time, Type: r.Type(), Author: r.Author}
+	if !r.Prev.IsZero() {
+		prev := r.Prev
+		w.Prev = &prev
+	}
+	if withSig {
+		w.Sig = r.Sig
+	}
+	return w, nil
+}
+
+// Encode returns the canonical DAG-CBOR encoding of r, signature included.
+func (r *Record) Encode() ([]byte, error) {
+	w, err := r.toWire(true)
+	if err != nil {
+		return nil, err
+	}
+	return encMode.Marshal(w)
+}
+
+// SigningBytes returns what the author signs: SignatureDomain followed by
+// the encoding of r without its sig field.
+func (r *Record) SigningBytes() ([]byte, error) {
+	w, err := r.toWire(false)
+	if err != nil {
+		return nil, err
+	}
+	b, err := encMode.Marshal(w)
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte(SignatureDomain), b...), nil
+}
+
+// Decode reads a record from strict canonical DAG-CBOR and checks its
+// fields. It does not verify the signature; Open does everything.
+//
+// Three things might go wrong: the bytes are not canonical DAG-CBOR or not
+// shaped like a record (a *DecodeError, ErrMalformed), the record is larger
+// than MaxRecordSize (ErrTooLarge), or a field breaks a rule (a *FieldError,
+// ErrInvalid).
+func Decode(data []byte) (*Record, error) {
+	if len(data) > MaxRecordSize {
+		return nil, fmt.Errorf("protocol: record of %d bytes exceeds the %d-byte limit: %w", len(data), MaxRecordSize, ErrTooLarge)
+	}
+	if err := checkCanonical(data); err != nil {
+		return nil, err
+	}
+	var w wire
+	if err := decMode.Unmarshal(data, &w); err != nil {
+		return nil, malformed(-1, "%v", err)
+	}
+	if w.V != Version {
+		return nil, invalid("v", "version %d is not supported (want %d)", w.V, Version)
+	}
+	body := newBody(w.Type)
+	if body == nil {
+		return nil, invalid("type", "unknown record type %q", w.Type)
+	}
+	if err := decMode.Unmarshal(w.Body, body); err != nil {
+		return nil, malformed(-1, "%s body: %v", w.Type, err)
+	}
+	r := &Record{V: w.V, Author: w.Author, Seq: w.Seq, Time: w.Time, Body: body, Sig: w.Sig}
+	if w.Prev != nil {
+		r.Prev = *w.Prev
+	}
+	// The walk above rejects non-canonical encodings item by item; encoding
+	// again catches anything it cannot see, such as an empty optional field
+	// written out instead of left out.
+	again, err := r.Encode()
+	if err != nil {
+		return nil, malformed(-1, "re-encode: %v", err)
+	}
+	if !bytes.Equal(again, data) {
+		return nil, malformed(-1, "not in canonical form (a field is written that should be left out, or a value has a non-canonical shape)")
+	}
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Signed is a record together with its exact bytes and CID, as returned by
+// Open and Seal. Its signature has been verified.
+type Signed struct {
+	*Record
+	CID   CID
+	Bytes []byte
+}
+
+// Open decodes, validates and verifies a record received from anywhere:
+// strict decoding (see Decode), then the Ed25519 signature (ErrSignature).
+// On success the record is well-formed and was signed by its author; whether
+// the author is trusted is a question for provenance.
+func Open(data []byte) (Signed, error) {
+	r, err := Decode(data)
+	if err != nil {
+		return Signed{}, err
+	}
+	if err := r.verifySig(); err != nil {
+		return Signed{}, err
+	}
+	b := bytes.Clone(data)
+	return Signed{Record: r, CID: ComputeCID(b), Bytes: b}, nil
+}
+
+func (r *Record) verifySig() error {
+	msg, err := r.SigningBytes()
+	if err != nil {
+		return err
+	}
+	if !r.Author.Verify(msg, r.Sig) {
+		return fmt.Errorf("protocol: %s record seq %d by %s: signature does not verify: %w", r.Type(), r.Seq, r.Author.Short(), ErrSignature)
+	}
+	return nil
+}
+
+// Seal signs r with key and returns it encoded. It sets r.V and r.Author
+// (an Author already set must match key), validates r, and checks the size
+// limit, so a sealed record is exactly what Open accepts.
+func Seal(r *Record, key PrivateKey) (Signed, error) {
+	if key.IsZero() {
+		return Signed{}, fmt.Errorf("protocol: seal: no key")
+	}
+	pub := key.Public()
+	if !r.Author.IsZero() && r.Author != pub {
+		return Signed{}, fmt.Errorf("protocol: seal: record author %s is not the signing key %s", r.Author.Short(), pub.Short())
+	}
+	r.V = Version
+	r.Author = pub
+	r.Sig = make([]byte, 64) // the right length, so validation can run first
+	if err := r.Validate(); err != nil {
+		return Signed{}, err
+	}
+	msg, err := r.SigningBytes()
+	if err != nil {
+		return Signed{}, err
+	}
+	r.Sig = key.sign(msg)
+	b, err := r.Encode()
+	if err != nil {
+		return Signed{}, err
+	}
+	if len(b) > MaxRecordSize {
+		return Signed{}, fmt.Errorf("protocol: record of %d bytes exceeds the %d-byte limit: %w", len(b), MaxRecordSize, ErrTooLarge)
+	}
+	return Signed{Record: r, CID: ComputeCID(b), Bytes: b}, nil
+}

@@ -1,0 +1,394 @@
+package protocol
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits on the parts of a record, beyond MaxRecordSize.
+const (
+	MaxOutputs    = 256 // outputs of one origin or process
+	MaxInputs     = 256 // inputs of one process
+	MaxTextLength = 200 // names, lot codes, reasons, references, in characters
+	MaxDocuments  = 32  // documents on one transfer
+	MaxPlaces     = 256 // places of one origin
+)
+
+// Validate checks the envelope and body of r against the rules of the
+// format and returns a *FieldError naming the first broken one. It does not
+// check the signature or anything that needs other records.
+func (r *Record) Validate() error {
+	switch {
+	case r.V != Version:
+		return invalid("v", "version %d is not supported (want %d)", r.V, Version)
+	case r.Body == nil:
+		return invalid("body", "missing")
+	case r.Author.IsZero():
+		return invalid("author", "missing")
+	case r.Seq == 0:
+		return invalid("seq", "must be 1 or more")
+	case r.Seq == 1 && !r.Prev.IsZero():
+		return invalid("prev", "the first record of a feed (seq 1) has no previous record")
+	case r.Seq > 1 && r.Prev.IsZero():
+		return invalid("prev", "missing: record seq %d must link the previous record of its feed", r.Seq)
+	case r.Time < MinTime:
+		return invalid("time", "%d is before 2000-01-01 (time is in Unix milliseconds)", r.Time)
+	case len(r.Sig) != 64:
+		return invalid("sig", "is %d bytes, want 64", len(r.Sig))
+	}
+	return r.Body.validate()
+}
+
+// text checks a required or optional text field.
+func text(field, s string, required bool) error {
+	if s == "" {
+		if required {
+			return invalid(field, "missing")
+		}
+		return nil
+	}
+	if n := utf8.RuneCountInString(s); n > MaxTextLength {
+		return invalid(field, "is %d characters, at most %d", n, MaxTextLength)
+	}
+	if strings.TrimSpace(s) != s {
+		return invalid(field, "has leading or trailing space")
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return invalid(field, "contains a control character")
+		}
+	}
+	return nil
+}
+
+func country(field, c string) error {
+	if len(c) != 2 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z' {
+		return invalid(field, "%q is not an ISO 3166-1 alpha-2 code such as \"MY\" or \"ID\"", c)
+	}
+	return nil
+}
+
+func timeField(field string, t int64) error {
+	if t < MinTime {
+		return invalid(field, "%d is before 2000-01-01 (times are Unix milliseconds)", t)
+	}
+	return nil
+}
+
+func validRole(r Role) bool {
+	for _, x := range Roles() {
+		if r == x {
+			return true
+		}
+	}
+	return false
+}
+
+func validModel(m string) bool { return m == ModelIP || m == ModelSG || m == ModelMB }
+
+func (b *Org) validate() error {
+	if err := text("body.name", b.Name, true); err != nil {
+		return err
+	}
+	if len(b.Roles) == 0 {
+		return invalid("body.roles", "at least one role is needed")
+	}
+	seen := map[Role]bool{}
+	for i, r := range b.Roles {
+		f := fmt.Sprintf("body.roles[%d]", i)
+		if !validRole(r) {
+			return invalid(f, "unknown role %q", r)
+		}
+		if seen[r] {
+			return invalid(f, "role %q listed twice", r)
+		}
+		seen[r] = true
+	}
+	if err := country("body.country", b.Country); err != nil {
+		return err
+	}
+	if err := text("body.rspo", b.RSPO, false); err != nil {
+		return err
+	}
+	if b.GLN != "" && !isDigits(b.GLN, 13) {
+		return invalid("body.gln", "%q is not a 13-digit GS1 Global Location Number", b.GLN)
+	}
+	return nil
+}
+
+func isDigits(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func (b *Device) validate() error {
+	if b.Key.IsZero() {
+		return invalid("body.key", "missing")
+	}
+	return text("body.name", b.Name, true)
+}
+
+func (c *Certificate) validate(field string) error {
+	if err := text(field+".scheme", c.Scheme, true); err != nil {
+		return err
+	}
+	if c.Model != "" && !validModel(c.Model) {
+		return invalid(field+".model", "%q is not a supply-chain model (IP, SG or MB)", c.Model)
+	}
+	if err := text(field+".number", c.Number, true); err != nil {
+		return err
+	}
+	if err := timeField(field+".from", c.From); err != nil {
+		return err
+	}
+	if c.Until <= c.From {
+		return invalid(field+".until", "must be after the start of validity")
+	}
+	return nil
+}
+
+func (b *Endorse) validate() error {
+	if b.Org.IsZero() {
+		return invalid("body.org", "missing")
+	}
+	if !validRole(b.Role) {
+		return invalid("body.role", "unknown role %q", b.Role)
+	}
+	if b.Cert != nil {
+		return b.Cert.validate("body.cert")
+	}
+	return nil
+}
+
+func (b *Revoke) validate() error {
+	if (b.Key == nil) == (b.Record == nil) {
+		return invalid("body", "a revocation names exactly one of key and record")
+	}
+	if b.Key != nil && b.Key.IsZero() {
+		return invalid("body.key", "is all zero")
+	}
+	if err := timeField("body.from", b.From); err != nil {
+		return err
+	}
+	if err := text("body.reason", b.Reason, true); err != nil {
+		return err
+	}
+	if b.Successor != nil {
+		if b.Key == nil {
+			return invalid("body.successor", "only a revoked key has a successor")
+		}
+		if *b.Successor == *b.Key || b.Successor.IsZero() {
+			return invalid("body.successor", "must be a different, non-zero key")
+		}
+	}
+	return nil
+}
+
+func validPlaceKind(k string) bool {
+	for _, x := range PlaceKinds() {
+		if k == x {
+			return true
+		}
+	}
+	return false
+}
+
+// AreaTolerance is how far (as a fraction) a plot's declared area may differ
+// from the area its polygon encloses.
+const AreaTolerance = 0.10
+
+func (b *Place) validate() error {
+	if err := text("body.name", b.Name, true); err != nil {
+		return err
+	}
+	if !validPlaceKind(b.Kind) {
+		return invalid("body.kind", "unknown kind of place %q (want one of %s)", b.Kind, strings.Join(PlaceKinds(), ", "))
+	}
+	if err := country("body.country", b.Country); err != nil {
+		return err
+	}
+	if err := b.Geo.Validate("body.geo"); err != nil {
+		return err
+	}
+	if b.Area < 0 {
+		return invalid("body.area", "must not be negative")
+	}
+	if b.Kind == PlacePlot || b.Kind == PlaceEstate {
+		if b.Area == 0 {
+			return invalid("body.area", "a %s needs its area in square metres", b.Kind)
+		}
+		if b.Area > PolygonRequiredArea && b.Geo.Type != GeoPolygon {
+			return invalid("body.geo", "a %s of %s ha needs a polygon, not a point (EUDR: plots over 4 ha)", b.Kind, FormatMilli(b.Area/10))
+		}
+	}
+	if b.Geo.Type == GeoPolygon && b.Area > 0 {
+		enclosed := b.Geo.Area()
+		if diff := float64(b.Area) - enclosed; diff > AreaTolerance*enclosed+100 || -diff > AreaTolerance*enclosed+100 {
+			return invalid("body.area", "declared %s ha but the polygon encloses %s ha", FormatMilli(b.Area/10), FormatMilli(int64(enclosed)/10))
+		}
+	}
+	return nil
+}
+
+func (q Quantity) validate(field string) error {
+	if !q.Unit.Valid() {
+		return invalid(field+".unit", "unknown unit %q (want a UN/ECE Rec 20 code: KGM, TNE, GRM, LTR, MTQ or H87)", q.Unit)
+	}
+	if q.Milli <= 0 {
+		return invalid(field+".n", "must be positive, is %d", q.Milli)
+	}
+	if q.Milli > MaxQuantity {
+		return invalid(field+".n", "%d is more than the largest quantity %d", q.Milli, MaxQuantity)
+	}
+	if q.Unit == H87 && q.Milli%1000 != 0 {
+		return invalid(field+".n", "a count of pieces must be whole, is %s", FormatMilli(q.Milli))
+	}
+	return nil
+}
+
+func validateOutputs(out []Output) error {
+	if len(out) == 0 {
+		return invalid("body.out", "at least one output batch is needed")
+	}
+	if len(out) > MaxOutputs {
+		return invalid("body.out", "at most %d outputs, has %d", MaxOutputs, len(out))
+	}
+	lots := map[string]bool{}
+	for i, o := range out {
+		f := fmt.Sprintf("body.out[%d]", i)
+		if err := text(f+".product", o.Product, true); err != nil {
+			return err
+		}
+		if err := o.Qty.validate(f + ".qty"); err != nil {
+			return err
+		}
+		if err := text(f+".lot", o.Lot, false); err != nil {
+			return err
+		}
+		if o.Lot != "" {
+			if lots[o.Lot] {
+				return invalid(f+".lot", "lot code %q used twice in one record", o.Lot)
+			}
+			lots[o.Lot] = true
+		}
+		if o.Claim != nil {
+			if err := text(f+".claim.scheme", o.Claim.Scheme, true); err != nil {
+				return err
+			}
+			if !validModel(o.Claim.Model) {
+				return invalid(f+".claim.model", "%q is not a supply-chain model (IP, SG or MB)", o.Claim.Model)
+			}
+		}
+	}
+	return nil
+}
+
+func (b *Origin) validate() error {
+	if len(b.Places) == 0 {
+		return invalid("body.places", "at least one place is needed")
+	}
+	if len(b.Places) > MaxPlaces {
+		return invalid("body.places", "at most %d places, has %d", MaxPlaces, len(b.Places))
+	}
+	seen := map[CID]bool{}
+	for i, p := range b.Places {
+		if seen[p] {
+			return invalid(fmt.Sprintf("body.places[%d]", i), "place listed twice")
+		}
+		seen[p] = true
+	}
+	if err := timeField("body.from", b.From); err != nil {
+		return err
+	}
+	if b.Until < b.From {
+		return invalid("body.until", "the production period ends before it starts")
+	}
+	return validateOutputs(b.Out)
+}
+
+func (b *Process) validate() error {
+	if len(b.In) == 0 {
+		return invalid("body.in", "at least one input batch is needed")
+	}
+	if len(b.In) > MaxInputs {
+		return invalid("body.in", "at most %d inputs, has %d", MaxInputs, len(b.In))
+	}
+	seen := map[BatchID]bool{}
+	for i, in := range b.In {
+		f := fmt.Sprintf("body.in[%d]", i)
+		if in.Batch.IsZero() {
+			return invalid(f+".batch", "missing")
+		}
+		if in.Batch.Index >= MaxOutputs {
+			return invalid(f+".batch.n", "output number %d is too large", in.Batch.Index)
+		}
+		if seen[in.Batch] {
+			return invalid(f+".batch", "batch %s consumed twice in one record", in.Batch)
+		}
+		seen[in.Batch] = true
+		if err := in.Qty.validate(f + ".qty"); err != nil {
+			return err
+		}
+	}
+	return validateOutputs(b.Out)
+}
+
+func (b *Transfer) validate() error {
+	if b.Batch.IsZero() {
+		return invalid("body.batch", "missing")
+	}
+	if b.Batch.Index >= MaxOutputs {
+		return invalid("body.batch.n", "output number %d is too large", b.Batch.Index)
+	}
+	if err := b.Qty.validate("body.qty"); err != nil {
+		return err
+	}
+	if b.To.IsZero() {
+		return invalid("body.to", "missing")
+	}
+	if len(b.Docs) > MaxDocuments {
+		return invalid("body.docs", "at most %d documents, has %d", MaxDocuments, len(b.Docs))
+	}
+	for i, d := range b.Docs {
+		f := fmt.Sprintf("body.docs[%d]", i)
+		if err := text(f+".kind", d.Kind, true); err != nil {
+			return err
+		}
+		if err := text(f+".ref", d.Ref, false); err != nil {
+			return err
+		}
+		if d.Hash != nil && len(d.Hash) != 32 {
+			return invalid(f+".hash", "is %d bytes, want a 32-byte sha2-256 digest", len(d.Hash))
+		}
+		if d.Ref == "" && d.Hash == nil {
+			return invalid(f, "a document needs a reference or a hash")
+		}
+	}
+	return nil
+}
+
+func (b *Receive) validate() error {
+	if b.Transfer.IsZero() {
+		return invalid("body.transfer", "missing")
+	}
+	return b.Qty.validate("body.qty")
+}
+
+func (b *Correct) validate() error {
+	if b.Record.IsZero() {
+		return invalid("body.record", "missing")
+	}
+	if b.By != nil && *b.By == b.Record {
+		return invalid("body.by", "a record cannot replace itself")
+	}
+	return text("body.reason", b.Reason, true)
+}
