@@ -1,0 +1,121 @@
+package provenance
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/jejak/jejak/protocol"
+)
+
+// EUDR reason codes.
+const (
+	CodeNotAPlace     = "not_a_place"
+	CodeNotLand       = "not_production_land"
+	CodeNoPolygon     = "polygon_required"
+	CodeBeforeCutoff  = "before_cutoff"
+	CodeUnknownOrigin = "unknown_origin"
+)
+
+// checkEUDR: every origin of an EUDR commodity (by the table's product
+// list, or grown on a plot or estate) names places that exist and are
+// production land (plots or estates) with geolocation, a polygon for
+// plots over 4 ha; its production period starts after the 2020-12-31
+// cut-off; and every input path ends at an origin.
+func (v *verifier) checkEUDR() Check {
+	b := newCheck("eudr", "EUDR")
+	cutoff := EUDRCutoff.UnixMilli()
+	var other []string
+	for _, e := range v.tracedRecords() {
+		o, ok := e.rec.Body.(*protocol.Origin)
+		if !ok || v.corrected(e.cid) {
+			continue
+		}
+		who := fmt.Sprintf("origin record %s by %s", e.cid.Short(), v.signerName(e.rec.Author))
+		var products []string
+		relevant := false
+		for _, out := range o.Out {
+			products = append(products, out.Product)
+			relevant = relevant || v.opts.Bounds.IsEUDR(out.Product)
+		}
+		var places []*protocol.Place
+		var placeCIDs []protocol.CID
+		complete := true
+		for _, pc := range o.Places {
+			pe := v.entries[pc]
+			if pe == nil || pe.rec == nil {
+				complete = false
+				continue
+			}
+			pl, ok := pe.rec.Body.(*protocol.Place)
+			if !ok {
+				b.judged++
+				b.fail(CodeNotAPlace, fmt.Sprintf("%s names record %s as its place, but that is a %s record, not a place: the origin is unknown", who, pc.Short(), pe.rec.Type()), e.cid, pc)
+				continue
+			}
+			places = append(places, pl)
+			placeCIDs = append(placeCIDs, pc)
+			relevant = relevant || pl.Kind == protocol.PlacePlot || pl.Kind == protocol.PlaceEstate
+		}
+		if !complete {
+			b.unknown = true
+		}
+		if !relevant {
+			other = append(other, strings.Join(products, ", "))
+			continue
+		}
+		b.judged++
+		for i, pl := range places {
+			pc := placeCIDs[i]
+			land := pl.Kind == protocol.PlacePlot || pl.Kind == protocol.PlaceEstate
+			switch {
+			case !land:
+				b.fail(CodeNotLand, fmt.Sprintf("%s takes %s from %q, a %s located by a %s, not from the plots of land where it was grown: EUDR needs the geolocation of every plot (a polygon for plots over 4 ha)",
+					who, strings.Join(products, ", "), pl.Name, pl.Kind, strings.ToLower(pl.Geo.Type)), e.cid, pc)
+			case pl.Area > protocol.PolygonRequiredArea && pl.Geo.Type != protocol.GeoPolygon:
+				b.fail(CodeNoPolygon, fmt.Sprintf("%s: plot %q covers %s ha but is located only by a point: EUDR needs a polygon for plots over 4 ha",
+					who, pl.Name, protocol.FormatMilli(pl.Area/10)), e.cid, pc)
+			}
+		}
+		if o.From < cutoff {
+			b.add(LevelFail, CodeBeforeCutoff, fmt.Sprintf("%s: %s harvested from %s to %s, before the EUDR cut-off of 2020-12-31",
+				who, strings.Join(products, ", "), day(o.From), day(o.Until)), []protocol.CID{e.cid},
+				map[string]string{"from": day(o.From), "until": day(o.Until), "cutoff": "2020-12-31"})
+		}
+	}
+	if b.unknown || v.incomplete() {
+		if b.failures() == 0 {
+			b.judged = 0 // cannot be established either way
+		}
+		b.info(CodeUnknownOrigin, "the origin of part of this batch is unknown because records are missing (see integrity), so EUDR compliance cannot be established")
+	}
+	skip := "no origin in the trace is an EUDR commodity"
+	if len(other) > 0 {
+		skip += " (" + strings.Join(uniq(other), "; ") + ")"
+	}
+	if b.unknown || v.incomplete() {
+		skip = "cannot be established: the trace is incomplete (see integrity)"
+	}
+	return b.done(fmt.Sprintf("%s of EUDR commodities: production land with geolocation, after the 2020-12-31 cut-off", plural(b.judged, "origin", "origins")), skip)
+}
+
+func (b *checkBuilder) failures() int {
+	n := 0
+	for _, r := range b.c.Reasons {
+		if r.Level == LevelFail {
+			n++
+		}
+	}
+	return n
+}
+
+func uniq(ss []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,63 @@
+package provenance
+
+import (
+	"runtime"
+	"time"
+
+	"github.com/jejak/jejak/protocol"
+)
+
+// DefaultMaxRecords is how many records a trace may hold when
+// Options.MaxRecords is zero.
+const DefaultMaxRecords = 250_000
+
+// EUDRCutoff is the EUDR cut-off date: production must come after
+// 2020-12-31 (Regulation (EU) 2023/1115, Article 2).
+var EUDRCutoff = time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// Options says whom to trust and how far to look. The zero value checks
+// with no trust anchors (so at best "unendorsed"), the default table, the
+// wall clock and DefaultMaxRecords, and does not fetch.
+type Options struct {
+	// Anchors are the keys the user believes: certifier or consortium org
+	// keys (see Anchors.Keys).
+	Anchors []protocol.PublicKey
+	// Bounds is the conversion-bounds table; nil means DefaultTable().
+	Bounds *Table
+	// Forward also walks forward to every product that used the batch
+	// (a recall), and checks those records too.
+	Forward bool
+	// Now returns the time of the check; nil means time.Now.
+	Now func() time.Time
+	// MaxRecords bounds the records in the trace; past it the walk stops
+	// and the integrity check fails. Zero means DefaultMaxRecords.
+	MaxRecords int
+	// Fetch, when set, is asked for records the source lacks.
+	Fetch Fetcher
+	// Workers is how many goroutines verify signatures; zero means
+	// GOMAXPROCS.
+	Workers int
+	// SkipSignatures trusts the source to have verified every record's
+	// signature when it stored it (a node's own store does: it keeps only
+	// records that protocol.Open accepted). Verify still checks every
+	// record's bytes against the CID it asked for and decodes them
+	// strictly; records from the Fetcher are always verified in full.
+	// Signature checks are most of the cost of a verification.
+	SkipSignatures bool
+}
+
+func (o Options) withDefaults() Options {
+	if o.Bounds == nil {
+		o.Bounds = DefaultTable()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.MaxRecords <= 0 {
+		o.MaxRecords = DefaultMaxRecords
+	}
+	if o.Workers <= 0 {
+		o.Workers = runtime.GOMAXPROCS(0)
+	}
+	return o
+}

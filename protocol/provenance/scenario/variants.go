@@ -1,0 +1,93 @@
+package scenario
+
+import "time"
+
+// HonestPalm is an honest palm-oil chain: a Johor plantation's FFB (RSPO
+// IP) milled into CPO and kernels (SG), refined into olein, stearin and
+// PFAD (SG), and bottled as cooking oil in Indonesia (MB).
+func HonestPalm() *Scenario {
+	return palm{}.build("palm-honest", "plantation → mill → refinery → manufacturer, RSPO IP → SG → MB, every record in order")
+}
+
+// HonestPalmCorrected is HonestPalm in which the mill corrects its
+// processing record (22 t of CPO re-read as 21 t) after shipping the batch
+// under its first ID.
+func HonestPalmCorrected() *Scenario {
+	return palm{correctMill: true}.build("palm-corrected", "the mill corrects its CPO weight after shipping; the replacement is used")
+}
+
+// DoubleClaim: the mill sells its 21 t CPO batch in full to the refinery
+// and sells 15 t of the same batch again to another buyer.
+func DoubleClaim() *Scenario {
+	return palm{doubleClaim: true}.build("palm-double-claim", "the mill sells 21 t of its 21 t CPO batch to the refinery and 15 t more to Lahad Datu").
+		expect("failed", "double_claim")
+}
+
+// NoCustody: the mill's CPO goes to another refinery, yet Pasir Gudang
+// records refining it.
+func NoCustody() *Scenario {
+	return palm{noCustody: true}.build("palm-no-custody", "the refinery consumes a CPO batch that was sent to someone else").
+		expect("failed", "custody")
+}
+
+// ImplausibleYield: the mill claims 35 t of CPO from 100 t of FFB.
+func ImplausibleYield() *Scenario {
+	return palm{cpoMilli: 35_000}.build("palm-implausible-yield", "the mill claims a 35 % oil extraction rate").
+		expect("failed", "mass_balance")
+}
+
+// SGFromMB: the mill is certified and claims mass balance only, yet the
+// refinery sells its olein as segregated.
+func SGFromMB() *Scenario {
+	return palm{millModel: "MB"}.build("palm-sg-from-mb", "the refinery claims RSPO SG for olein made from MB CPO").
+		expect("failed", "certification")
+}
+
+// ExpiredCertificate: the refinery's RSPO certificate ran out a month
+// before it claimed SG.
+func ExpiredCertificate() *Scenario {
+	return palm{refineryUntil: time.Date(2024, 1, 31, 0, 0, 0, 0, time.UTC)}.
+		build("palm-expired-certificate", "the refinery claims RSPO SG after its certificate expired on 2024-01-31").
+		expect("failed", "certification")
+}
+
+// RevokedDevice: the mill withdraws its desk's key (stolen laptop) and the
+// key goes on signing the mill's processing and shipping.
+func RevokedDevice() *Scenario {
+	return palm{revokeMillDevice: true}.build("palm-revoked-device", "records signed by a mill device key after the mill revoked it").
+		expect("failed", "trust")
+}
+
+// Fork: the mill's device signs two different records at one seq.
+func Fork() *Scenario {
+	return palm{forkMill: true}.build("palm-fork", "the mill's device key signs two different records at one seq").
+		expect("failed", "forks")
+}
+
+// MissingAncestor: the mill's processing record is not in the store.
+func MissingAncestor() *Scenario {
+	return palm{dropMillProcess: true}.build("palm-missing-ancestor", "the mill's processing record is missing from the store").
+		expect("failed", "integrity")
+}
+
+// PlotWithoutGeometry: the FFB is recorded as coming from a collection
+// centre, a warehouse located by a point, not from geolocated plots.
+func PlotWithoutGeometry() *Scenario {
+	return palm{collectionCentre: true}.build("palm-plot-without-geometry", "FFB recorded at a collection centre (a point), not at its plots").
+		expect("failed", "eudr")
+}
+
+// BeforeCutoff: the FFB was harvested in late 2020, before the EUDR
+// cut-off.
+func BeforeCutoff() *Scenario {
+	return palm{harvestFrom: time.Date(2020, 12, 20, 0, 0, 0, 0, time.UTC)}.
+		build("palm-before-cutoff", "FFB harvested from 2020-12-20, before the EUDR cut-off").
+		expect("failed", "eudr")
+}
+
+// UnendorsedMill: the mill's only endorsement (and certificate) comes from
+// a certifier no trust anchor recognises.
+func UnendorsedMill() *Scenario {
+	return palm{unendorsedMill: true}.build("palm-unendorsed-mill", "the mill is endorsed only by a certifier no anchor recognises").
+		expect("unendorsed", "trust")
+}

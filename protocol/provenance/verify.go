@@ -1,0 +1,275 @@
+package provenance
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jejak/jejak/protocol"
+)
+
+// verifier holds one verification's state. It is used by one goroutine
+// (signature checks fan out and join).
+type verifier struct {
+	ctx     context.Context
+	src     Source
+	opts    Options
+	now     time.Time
+	anchors map[protocol.PublicKey]bool
+	err     error
+
+	entries     map[protocol.CID]*entry
+	order       []*entry
+	tracedCount int
+	stats       Stats
+
+	batches    map[protocol.BatchID]*batch
+	batchOrder []*batch
+	corrs      map[protocol.CID]*corr
+	corrIssues []corrIssue
+
+	devices map[protocol.PublicKey]*device
+	orgs    map[protocol.PublicKey]*org
+
+	// relied lists the endorsements whose certificates the certification
+	// check relied on, with the time of the claim: the trust check asks
+	// whether their issuers are trusted.
+	relied []reliedCert
+}
+
+type reliedCert struct {
+	en    *endorsement
+	claim *entry
+}
+
+// Verify traces batch id back to every origin (and, with opts.Forward, on
+// to every product that used it), checks what it finds, and reports.
+//
+// The error is only for an operational failure: ctx was cancelled or the
+// source could not be read. A forged, incomplete or dishonest chain is
+// not an error: it gives a report whose verdict is Failed, with reasons.
+func Verify(ctx context.Context, src Source, id protocol.BatchID, opts Options) (*Report, error) {
+	if id.IsZero() {
+		return nil, fmt.Errorf("provenance: verify: no batch")
+	}
+	opts = opts.withDefaults()
+	v := &verifier{
+		ctx: ctx, src: src, opts: opts, now: opts.Now().UTC(),
+		anchors: map[protocol.PublicKey]bool{},
+		entries: map[protocol.CID]*entry{},
+		batches: map[protocol.BatchID]*batch{},
+		corrs:   map[protocol.CID]*corr{},
+		devices: map[protocol.PublicKey]*device{},
+		orgs:    map[protocol.PublicKey]*org{},
+	}
+	for _, k := range opts.Anchors {
+		v.anchors[k] = true
+	}
+	start := v.batchOf(id, protocol.CID{}, "the batch being verified")
+	if v.err == nil {
+		v.walkBack(start)
+	}
+	if v.err == nil && opts.Forward {
+		v.walkForward(start)
+	}
+	if v.err == nil {
+		v.loadSigners()
+	}
+	if v.err != nil {
+		return nil, v.err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	v.verifyPending()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	r := &Report{
+		Batch: id, CheckedAt: v.now, Forward: opts.Forward,
+		Anchors: append([]protocol.PublicKey{}, opts.Anchors...),
+	}
+	custody := v.checkCustody()
+	mass := v.checkMassBalance()
+	double := v.checkDoubleClaim()
+	cert := v.checkCertification()
+	trust := v.checkTrust() // after certification, which says which certificates it relied on
+	eudr := v.checkEUDR()
+	forks := v.checkForks()
+	corrections := v.checkCorrections()
+	v.verifyPending() // anything the checks read on the way
+	integrity := v.checkIntegrity()
+	r.Checks = []Check{integrity, trust, custody, mass, double, cert, eudr, forks, corrections}
+	if v.err != nil {
+		return nil, v.err
+	}
+	r.Missing = []Missing{}
+	for _, e := range v.order {
+		if e.traced {
+			r.Stats.Records++
+		} else {
+			r.Stats.Context++
+		}
+		if e.code == CodeMissing {
+			r.Missing = append(r.Missing, Missing{Record: e.cid, ReferencedBy: e.refBy, What: e.refWhat})
+		}
+	}
+	r.Stats.Missing, r.Stats.Fetched, r.Stats.Truncated = v.stats.Missing, v.stats.Fetched, v.stats.Truncated
+	r.Verdict, r.Summary = verdict(r.Checks)
+	r.Graph = v.graph(r.Checks)
+	r.Origins = v.origins()
+	r.Signers = v.signers()
+	return r, nil
+}
+
+// loadSigners reads the keys and endorsements behind every traced record,
+// so that every record the checks rely on is read before signatures are
+// checked.
+func (v *verifier) loadSigners() {
+	for _, e := range v.order {
+		if v.err != nil {
+			return
+		}
+		if e.traced && e.rec != nil {
+			d := v.deviceOf(e.rec.Author)
+			if !d.org.IsZero() {
+				v.orgOf(d.org)
+			}
+		}
+	}
+}
+
+// verdict sums up the checks: any failure is Failed, except failures that
+// only say a signer or certificate is not endorsed, which are Unendorsed.
+func verdict(checks []Check) (Verdict, string) {
+	var failed, unendorsed []string
+	for _, c := range checks {
+		if c.Status != Fail {
+			continue
+		}
+		only := true
+		for _, r := range c.Reasons {
+			if r.Level == LevelFail && r.Code != CodeUnendorsed {
+				only = false
+			}
+		}
+		if only {
+			unendorsed = append(unendorsed, c.Title)
+		} else {
+			failed = append(failed, c.Title)
+		}
+	}
+	switch {
+	case len(failed) > 0:
+		return Failed, "Do not rely on this batch: " + strings.ToLower(strings.Join(failed, ", ")) + " failed."
+	case len(unendorsed) > 0:
+		return Unendorsed, "The records are authentic and consistent, but not every signer is endorsed by a trust anchor you chose."
+	}
+	return Trusted, "Every check passed and every signer is endorsed by a trust anchor you chose."
+}
+
+// newCheck starts a check.
+func newCheck(name, title string) *checkBuilder {
+	return &checkBuilder{c: Check{Name: name, Title: title}}
+}
+
+// checkBuilder collects a check's reasons and works out its status.
+type checkBuilder struct {
+	c       Check
+	judged  int  // items actually judged
+	unknown bool // some items could not be judged for lack of records
+}
+
+func (b *checkBuilder) add(level Level, code, text string, records []protocol.CID, numbers map[string]string) {
+	b.c.Reasons = append(b.c.Reasons, Reason{Level: level, Code: code, Text: text, Records: dedupe(records), Numbers: numbers})
+}
+
+func (b *checkBuilder) fail(code, text string, records ...protocol.CID) {
+	b.add(LevelFail, code, text, records, nil)
+}
+
+func (b *checkBuilder) warn(code, text string, records ...protocol.CID) {
+	b.add(LevelWarn, code, text, records, nil)
+}
+
+func (b *checkBuilder) info(code, text string, records ...protocol.CID) {
+	b.add(LevelInfo, code, text, records, nil)
+}
+
+// done works out the status: fail over warn over pass; skip when nothing
+// could be judged. passSummary is used when nothing is wrong.
+func (b *checkBuilder) done(passSummary, skipSummary string) Check {
+	var fails, warns int
+	for _, r := range b.c.Reasons {
+		switch r.Level {
+		case LevelFail:
+			fails++
+		case LevelWarn:
+			warns++
+		}
+	}
+	switch {
+	case fails > 0:
+		b.c.Status = Fail
+		b.c.Summary = plural(fails, "problem", "problems") + " found"
+	case warns > 0:
+		b.c.Status = Warn
+		b.c.Summary = plural(warns, "warning", "warnings")
+	case b.judged == 0:
+		b.c.Status, b.c.Summary = Skip, skipSummary
+	default:
+		b.c.Status, b.c.Summary = Pass, passSummary
+	}
+	return b.c
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+func dedupe(cs []protocol.CID) []protocol.CID {
+	var out []protocol.CID
+	seen := map[protocol.CID]bool{}
+	for _, c := range cs {
+		if !c.IsZero() && !seen[c] {
+			seen[c] = true
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// tracedRecords returns the readable records of the trace, in read order.
+func (v *verifier) tracedRecords() []*entry {
+	var out []*entry
+	for _, e := range v.order {
+		if e.traced && e.rec != nil {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// incomplete reports whether some traced record is missing or unreadable.
+func (v *verifier) incomplete() bool {
+	if v.stats.Truncated {
+		return true
+	}
+	for _, e := range v.order {
+		if e.traced && e.rec == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// when formats a record time (Unix ms) as a UTC date and time.
+func when(ms int64) string { return time.UnixMilli(ms).UTC().Format("2006-01-02 15:04 UTC") }
+
+// day formats a time (Unix ms) as a UTC date.
+func day(ms int64) string { return time.UnixMilli(ms).UTC().Format("2006-01-02") }
