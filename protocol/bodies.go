@@ -162,7 +162,11 @@ type Place struct {
 	Area    int64    `cbor:"area,omitempty" json:"area_m2,omitempty"` // square metres
 }
 
-// Claim is a certification claim on a batch.
+// Claim is a certification claim on a batch: a scheme (RSPO, ISCC,
+// RMI-RMAP) and a supply-chain model. A claim always names a model; for a
+// scheme whose certificates carry none (RMAP audits smelters, not chains of
+// custody), any model may be claimed under the certificate and the model
+// rules (IP, then SG, then MB, only downgrading) still apply along the chain.
 type Claim struct {
 	Scheme string `cbor:"scheme" json:"scheme"`
 	Model  string `cbor:"model" json:"model"`
@@ -224,7 +228,9 @@ type Receive struct {
 }
 
 // Correct supersedes one of the author's own earlier records, with a reason
-// and optionally the record that replaces it.
+// and optionally the record that replaces it. A replacement of an origin or
+// process record keeps the order of its outputs: batch <old>/n continues as
+// batch <by>/n, so labels already printed still lead to the right history.
 type Correct struct {
 	Record CID    `cbor:"record" json:"record"`
 	Reason string `cbor:"reason" json:"reason"`

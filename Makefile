@@ -1,0 +1,81 @@
+# Jejak's build. "make run" builds and opens the desktop app and "make test"
+# runs every test; both first install the Debian packages they need, when any
+# are missing. Run "make help" for the other targets.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# Go from the official tarball lives in /usr/local/go; a go already on PATH
+# comes first.
+export PATH := $(PATH):/usr/local/go/bin
+
+# Fyne reads the language from LANG and logs an error for "C" or "POSIX", so
+# give it a real one unless the user has chosen one. (Nothing needs this
+# locale generated: Fyne only parses the name.)
+ifeq ($(filter-out C C.UTF-8 C.utf8 POSIX,$(LANG)),)
+export LANG := en_US.UTF-8
+endif
+
+GO ?= go
+
+# Debian packages the build and the tests need. "make deps" installs those
+# that are missing.
+#   gcc libc6-dev      cgo: the desktop app and go test -race
+#   pkg-config         go-gl/gl finds OpenGL with "#cgo pkg-config: gl"
+#   libgl-dev          OpenGL headers and libGL.so (go-gl/gl, GLFW)
+#   libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev
+#   libxxf86vm-dev     X11 headers and libraries GLFW compiles and links with
+#   xvfb xauth         a virtual X display for GUI tests (xauth for xvfb-run)
+#   libgl1-mesa-dri    software OpenGL, so the app can draw under Xvfb
+#   x11-apps imagemagick  xwd and convert, for screenshots of the app
+DEB_PACKAGES := \
+	gcc libc6-dev pkg-config libgl-dev \
+	libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev \
+	xvfb xauth libgl1-mesa-dri x11-apps imagemagick
+
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+APT_GET := $(SUDO) env DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 apt-get
+
+.PHONY: help deps run build test clean
+
+help: ## Show this help.
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
+
+deps: ## Install the Debian packages the build needs, if any are missing.
+	@if ! command -v dpkg-query >/dev/null; then \
+		echo "make deps: not a Debian system; install gcc, pkg-config and the OpenGL and X11 headers yourself"; \
+		exit 0; \
+	fi; \
+	missing=""; \
+	for p in $(DEB_PACKAGES); do \
+		[ "$$(dpkg-query -W -f='$${db:Status-Status}' "$$p" 2>/dev/null)" = installed ] || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "make deps: installing$$missing"; \
+		$(APT_GET) update -qq; \
+		$(APT_GET) install -y -q --no-install-recommends $$missing; \
+	fi
+
+run: deps ## Build and open the desktop app.
+	$(GO) build -o bin/jejak .
+	./bin/jejak
+
+build: deps ## Build bin/jejak (the desktop app) and bin/jejak-node (no cgo).
+	$(GO) build -o bin/jejak .
+	CGO_ENABLED=0 $(GO) build -o bin/jejak-node ./cmd/jejak-node
+
+test: deps ## Check formatting, vet, build both binaries and run every test.
+	@unformatted="$$(gofmt -l .)"; \
+	if [ -n "$$unformatted" ]; then \
+		echo "gofmt: these files are not formatted (run gofmt -w on them):"; \
+		echo "$$unformatted"; \
+		exit 1; \
+	fi
+	$(GO) vet ./...
+	$(GO) build -o /dev/null .
+	CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/jejak-node
+	$(GO) test -race -timeout 20m ./...
+
+clean: ## Remove bin/.
+	rm -rf bin
