@@ -82,12 +82,18 @@ func ParsePublicKey(s string) (PublicKey, error) {
 	if len(s) < len(KeyPrefix) || !strings.EqualFold(s[:len(KeyPrefix)], KeyPrefix) {
 		return PublicKey{}, fmt.Errorf("protocol: parse key %q: must start with %q", s, KeyPrefix)
 	}
-	b, err := keyEncoding.DecodeString(strings.ToUpper(s[len(KeyPrefix):]))
+	text := strings.ToUpper(s[len(KeyPrefix):])
+	b, err := keyEncoding.DecodeString(text)
 	if err != nil {
 		return PublicKey{}, fmt.Errorf("protocol: parse key %q: not base32: %v", s, err)
 	}
 	if len(b) != ed25519.PublicKeySize {
 		return PublicKey{}, fmt.Errorf("protocol: parse key %q: %d bytes, want %d", s, len(b), ed25519.PublicKeySize)
+	}
+	// The last character carries 4 unused bits; base32 ignores them, so
+	// without this check 16 spellings would name one key.
+	if keyEncoding.EncodeToString(b) != text {
+		return PublicKey{}, fmt.Errorf("protocol: parse key %q: not the canonical spelling of a key (check the last character)", s)
 	}
 	var p PublicKey
 	copy(p[:], b)

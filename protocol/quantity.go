@@ -44,8 +44,9 @@ var unitScale = map[Unit]struct {
 }
 
 // MaxQuantity bounds Quantity.Milli so that conversions never overflow:
-// a trillion units.
-const MaxQuantity int64 = 1_000_000_000_000_000
+// a billion units. In base units (Base) the largest quantity, a billion
+// tonnes, is 10^18 milligrams, which fits in an int64; a trillion would not.
+const MaxQuantity int64 = 1_000_000_000_000
 
 // Valid reports whether u is a unit Jejak knows.
 func (u Unit) Valid() bool { _, ok := unitScale[u]; return ok }
@@ -147,6 +148,9 @@ func ParseMilli(s string) (int64, error) {
 	frac += strings.Repeat("0", 3-len(frac))
 	f, _ := strconv.ParseInt(frac, 10, 64)
 	m := w*1000 + f
+	if m > MaxQuantity {
+		return 0, fmt.Errorf("%q is too large", s)
+	}
 	if neg {
 		m = -m
 	}

@@ -121,12 +121,20 @@ func Decode(data []byte) (*Record, error) {
 	if body == nil {
 		return nil, invalid("type", "unknown record type %q", w.Type)
 	}
+	if w.Body == nil {
+		return nil, invalid("body", "missing")
+	}
 	if err := decMode.Unmarshal(w.Body, body); err != nil {
 		return nil, malformed(-1, "%s body: %v", w.Type, err)
 	}
 	r := &Record{V: w.V, Author: w.Author, Seq: w.Seq, Time: w.Time, Body: body, Sig: w.Sig}
 	if w.Prev != nil {
 		r.Prev = *w.Prev
+	}
+	// Rules first, so that a required field left out is reported by name
+	// rather than as a difference in the re-encoding below.
+	if err := r.Validate(); err != nil {
+		return nil, err
 	}
 	// The walk above rejects non-canonical encodings item by item; encoding
 	// again catches anything it cannot see, such as an empty optional field
@@ -136,12 +144,20 @@ func Decode(data []byte) (*Record, error) {
 		return nil, malformed(-1, "re-encode: %v", err)
 	}
 	if !bytes.Equal(again, data) {
-		return nil, malformed(-1, "not in canonical form (a field is written that should be left out, or a value has a non-canonical shape)")
-	}
-	if err := r.Validate(); err != nil {
-		return nil, err
+		return nil, malformed(firstDiff(again, data), "not in canonical form: the record encodes differently from here on (an empty optional field written, a required field left out, or a null or other value where the field's type does not allow it)")
 	}
 	return r, nil
+}
+
+// firstDiff returns the offset of the first byte where a and b differ.
+func firstDiff(a, b []byte) int {
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return n
 }
 
 // Signed is a record together with its exact bytes and CID, as returned by
@@ -161,18 +177,58 @@ func Open(data []byte) (Signed, error) {
 	if err != nil {
 		return Signed{}, err
 	}
-	if err := r.verifySig(); err != nil {
+	// Decode has checked that data is exactly r.Encode(), so what the
+	// author signed can be cut out of data instead of encoded again.
+	msg, ok := signingBytesOf(data)
+	if !ok {
+		if msg, err = r.SigningBytes(); err != nil {
+			return Signed{}, err
+		}
+	}
+	if err := r.verifySig(msg); err != nil {
 		return Signed{}, err
 	}
 	b := bytes.Clone(data)
 	return Signed{Record: r, CID: ComputeCID(b), Bytes: b}, nil
 }
 
-func (r *Record) verifySig() error {
-	msg, err := r.SigningBytes()
-	if err != nil {
-		return err
+// signingBytesOf returns SignatureDomain followed by data without its sig
+// entry, which is r.SigningBytes() for a record r whose canonical encoding
+// is data. The envelope's keys sort length-first, so sig is the third entry,
+// after v and seq; removing an entry leaves every other byte as it was but
+// the map's head, whose count (under 24) is one less. It reports false for
+// data it cannot cut, and the caller encodes the record instead.
+func signingBytesOf(data []byte) ([]byte, bool) {
+	c := canonChecker{b: data}
+	major, n, _, err := c.head()
+	if err != nil || major != 5 || n >= 24 || c.off != 1 {
+		return nil, false
 	}
+	for i := uint64(0); i < n && i < 3; i++ {
+		start := c.off
+		kmajor, klen, kstart, err := c.head()
+		if err != nil || kmajor != 3 {
+			return nil, false
+		}
+		key, err := c.bytesOf(klen, kstart)
+		if err != nil {
+			return nil, false
+		}
+		if err := c.item(1); err != nil {
+			return nil, false
+		}
+		if string(key) == "sig" {
+			msg := make([]byte, 0, len(SignatureDomain)+len(data)-(c.off-start))
+			msg = append(msg, SignatureDomain...)
+			msg = append(msg, data[0]-1)
+			msg = append(msg, data[1:start]...)
+			return append(msg, data[c.off:]...), true
+		}
+	}
+	return nil, false
+}
+
+func (r *Record) verifySig(msg []byte) error {
 	if !r.Author.Verify(msg, r.Sig) {
 		return fmt.Errorf("protocol: %s record seq %d by %s: signature does not verify: %w", r.Type(), r.Seq, r.Author.Short(), ErrSignature)
 	}
