@@ -117,6 +117,9 @@ func Decode(data []byte) (*Record, error) {
 	if w.V != Version {
 		return nil, invalid("v", "version %d is not supported (want %d)", w.V, Version)
 	}
+	if w.Type == "" {
+		return nil, invalid("type", "missing")
+	}
 	body := newBody(w.Type)
 	if body == nil {
 		return nil, invalid("type", "unknown record type %q", w.Type)

@@ -63,6 +63,14 @@ func text(field, s string, required bool) error {
 	return nil
 }
 
+// withArticle puts "a" or "an" before a kind of place.
+func withArticle(kind string) string {
+	if kind != "" && strings.ContainsRune("aeiou", rune(kind[0])) {
+		return "an " + kind
+	}
+	return "a " + kind
+}
+
 func country(field, c string) error {
 	if len(c) != 2 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z' {
 		return invalid(field, "%q is not an ISO 3166-1 alpha-2 code such as \"MY\" or \"ID\"", c)
@@ -224,10 +232,10 @@ func (b *Place) validate() error {
 	}
 	if b.Kind == PlacePlot || b.Kind == PlaceEstate {
 		if b.Area == 0 {
-			return invalid("body.area", "a %s needs its area in square metres", b.Kind)
+			return invalid("body.area", "%s needs its area in square metres", withArticle(b.Kind))
 		}
 		if b.Area > PolygonRequiredArea && b.Geo.Type != GeoPolygon {
-			return invalid("body.geo", "a %s of %s ha needs a polygon, not a point (EUDR: plots over 4 ha)", b.Kind, FormatMilli(b.Area/10))
+			return invalid("body.geo", "%s of %s ha needs a polygon, not a point (EUDR: plots over 4 ha)", withArticle(b.Kind), FormatMilli(b.Area/10))
 		}
 	}
 	if b.Geo.Type == GeoPolygon && b.Area > 0 {
