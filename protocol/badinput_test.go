@@ -426,7 +426,7 @@ func badCases(t testing.TB) []badCase {
 		{name: "no author", data: signed(proc, func(e fields) { delete(e, "author") }),
 			kind: protocol.ErrInvalid, field: "author", msg: "missing"},
 		{name: "no type", data: signed(proc, func(e fields) { delete(e, "type") }),
-			kind: protocol.ErrInvalid, field: "type", msg: `unknown record type ""`},
+			kind: protocol.ErrInvalid, field: "type", msg: "type: missing"},
 		{name: "required body field left out", data: inBody(proc, "out.0", func(f fields) { delete(f, "product") }),
 			kind: protocol.ErrInvalid, field: "body.out[0].product", msg: "missing"},
 		{name: "output number of a batch left out", data: inBody(proc, "in.0.batch", func(f fields) { delete(f, "n") }),
