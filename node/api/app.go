@@ -1,0 +1,212 @@
+package api
+
+import (
+	"context"
+	"time"
+
+	"github.com/jejak/jejak/protocol"
+	"github.com/jejak/jejak/protocol/provenance"
+)
+
+// App is the part of Service about this install: who it is (organisation
+// and device keys), whom it trusts, the batches it holds, and verification.
+// The GUI and the command line use it through Service.
+//
+// Keys: the organisation key signs org, device, endorse and revoke records;
+// the device key signs everything else. Publish picks the key by the
+// draft's type (a correct record is signed by the key that signed the
+// record it corrects). Both private keys live in the node's data folder,
+// readable by the owner only; a backup file encrypted with a passphrase
+// (BackupKeys) is what moves them to another machine or restores them.
+type App interface {
+	// Identity returns this install's organisation and device. Before
+	// setup, Identity.Ready is false and the keys are zero.
+	//
+	// Two things might happen: the identity is returned, or the node is
+	// closed (ErrUnavailable).
+	Identity(ctx context.Context) (Identity, error)
+
+	// CreateIdentity makes a new organisation key and device key, saves
+	// them in the data folder, publishes the org record and the device
+	// delegation (seq 1 and 2 of the organisation's feed), and, when
+	// s.BackupPath is set, writes an encrypted key backup there.
+	//
+	// Four things might happen: the new identity is returned; s breaks a
+	// rule (no name, an unknown role, a bad country code, a passphrase too
+	// short for a backup): ErrInvalid, nothing is written; this install
+	// already has an identity: ErrConflict, nothing is written; or the
+	// data folder or store cannot be written: ErrUnavailable.
+	CreateIdentity(ctx context.Context, s Setup) (Identity, error)
+
+	// RestoreIdentity reads a key backup and makes its keys this install's
+	// keys. A backup that holds an organisation key but no device key gets
+	// a new device key, delegated by a new device record.
+	//
+	// Four things might happen: the restored identity is returned; the
+	// passphrase is wrong or the file is damaged or missing: ErrInvalid
+	// (the message says which), nothing is written; this install already
+	// has a different identity: ErrConflict; or the data folder or store
+	// cannot be written: ErrUnavailable.
+	RestoreIdentity(ctx context.Context, path, passphrase string) (Identity, error)
+
+	// BackupKeys writes this install's keys to path, encrypted with
+	// passphrase. The file is written whole or not at all.
+	//
+	// Three things might happen: the backup is written; the passphrase is
+	// too short or there are no keys yet: ErrInvalid; or path cannot be
+	// written: ErrUnavailable.
+	BackupKeys(ctx context.Context, path, passphrase string) error
+
+	// RotateDevice makes a new device key, has the organisation key
+	// delegate it and revoke the old one (naming the new one as its
+	// successor), and signs from then on with the new key.
+	//
+	// Three things might happen: the new identity is returned; this
+	// install has no organisation key (ErrUnavailable, nothing changes);
+	// or the data folder or store cannot be written (ErrUnavailable).
+	RotateDevice(ctx context.Context) (Identity, error)
+
+	// Anchors returns the trust anchors: the keys this install believes.
+	Anchors(ctx context.Context) ([]provenance.Anchor, error)
+	// AddAnchor adds or renames a trust anchor and saves the list.
+	// A zero key is ErrInvalid.
+	AddAnchor(ctx context.Context, key protocol.PublicKey, name string) error
+	// RemoveAnchor removes a trust anchor and saves the list. A key that
+	// is not an anchor is ErrNotFound.
+	RemoveAnchor(ctx context.Context, key protocol.PublicKey) error
+
+	// Verify traces a batch (back to every origin, and forward to every
+	// product made from it when forward is set), asking peers for records
+	// the store lacks, and judges it against this install's trust anchors.
+	// A dishonest or incomplete history is a failed verdict in the report,
+	// not an error.
+	//
+	// Two things might happen: the report is returned, or the node is
+	// closed or its store fails (ErrUnavailable).
+	Verify(ctx context.Context, batch protocol.BatchID, forward bool) (*provenance.Report, error)
+
+	// Batches lists batches this organisation made or received, newest
+	// first, that match f.
+	Batches(ctx context.Context, f BatchFilter) ([]Batch, error)
+	// Batch returns one batch as this organisation sees it, or
+	// ErrNotFound when the store lacks the record that made it.
+	Batch(ctx context.Context, id protocol.BatchID) (Batch, error)
+	// Incoming lists transfers addressed to this organisation that no
+	// device of it has received yet, oldest first.
+	Incoming(ctx context.Context) ([]Incoming, error)
+	// Orgs lists the organisations the store knows (from their org
+	// records), by name.
+	Orgs(ctx context.Context) ([]Org, error)
+	// Places lists the places this organisation's devices registered.
+	Places(ctx context.Context) ([]Place, error)
+
+	// Reindex rebuilds the store's indexes from its records, calling
+	// progress (if not nil) as it goes.
+	Reindex(ctx context.Context, progress func(done, total int64)) error
+	// Check compares the store's indexes with a rebuild and returns the
+	// differences (none when the store is sound).
+	Check(ctx context.Context) ([]string, error)
+}
+
+// Identity is who this install is.
+type Identity struct {
+	Ready      bool               // an organisation and device key are set up
+	Org        protocol.PublicKey // the organisation key
+	HasOrgKey  bool               // the organisation's private key is on this install
+	Name       string             // from the latest org record
+	Roles      []protocol.Role
+	Country    string
+	Device     protocol.PublicKey // the device key records are signed with
+	DeviceName string
+	// Endorsements are the endorse records that name the organisation.
+	Endorsements []Endorsement
+}
+
+// Endorsement is one endorse record naming an organisation.
+type Endorsement struct {
+	Record   protocol.CID
+	By       protocol.PublicKey // the certifier's key
+	ByName   string
+	Role     protocol.Role
+	Cert     *protocol.Certificate
+	Time     time.Time
+	Revoked  bool
+	Anchored bool // the endorser is one of this install's trust anchors
+}
+
+// Setup is what CreateIdentity needs.
+type Setup struct {
+	Name       string
+	Roles      []protocol.Role
+	Country    string // ISO 3166-1 alpha-2
+	RSPO       string // optional RSPO member ID
+	GLN        string // optional GS1 Global Location Number
+	DeviceName string // optional; defaults to the host name
+	BackupPath string // optional; where to write an encrypted key backup
+	Passphrase string // for the backup; at least protocol.MinPassphraseLength
+}
+
+// BatchFilter selects batches. The zero filter selects every batch this
+// organisation made or received.
+type BatchFilter struct {
+	Made     bool      // only batches this organisation made
+	Received bool      // only batches it received (both false: either)
+	Text     string    // matches lot code, product or batch ID, ignoring case
+	Since    time.Time // only batches made at or after Since (zero: any)
+	Limit    int       // at most this many; 0 means 500
+}
+
+// Batch is one batch as this organisation sees it.
+type Batch struct {
+	ID       protocol.BatchID
+	Product  string
+	Qty      protocol.Quantity // the quantity the batch was made with
+	Held     protocol.Quantity // what this organisation made or received
+	Left     protocol.Quantity // Held less what it consumed or sent
+	Lot      string
+	Claim    *protocol.Claim
+	Made     time.Time          // time of the record that made it
+	Maker    protocol.PublicKey // organisation that made it
+	MakeName string
+	Received bool // it came to this organisation by a transfer
+	Uses     []BatchUse
+}
+
+// BatchUse is where some of a batch went.
+type BatchUse struct {
+	Record protocol.CID
+	Type   protocol.Type // process or transfer
+	Qty    protocol.Quantity
+	To     protocol.PublicKey // for a transfer: the receiving organisation
+	ToName string
+	Time   time.Time
+	Mine   bool // by this organisation
+}
+
+// Incoming is a transfer addressed to this organisation, not yet received.
+type Incoming struct {
+	Transfer protocol.CID
+	Batch    protocol.BatchID
+	Product  string
+	Qty      protocol.Quantity
+	From     protocol.PublicKey // sending organisation
+	FromName string
+	Time     time.Time
+	Docs     []protocol.Document
+}
+
+// Org is an organisation the store knows.
+type Org struct {
+	Key      protocol.PublicKey
+	Name     string
+	Roles    []protocol.Role
+	Country  string
+	Endorsed bool // endorsed by one of this install's trust anchors
+}
+
+// Place is a place this organisation registered.
+type Place struct {
+	Record protocol.CID
+	protocol.Place
+	Time time.Time
+}

@@ -1,0 +1,65 @@
+package api
+
+import (
+	"errors"
+	"strings"
+)
+
+// Error kinds. Every error a Service returns wraps at most one of them, so a
+// user interface can act on the kind with errors.Is without parsing text.
+var (
+	// ErrNotFound means the record or entry does not exist where the
+	// service looked.
+	ErrNotFound = errors.New("not found")
+	// ErrInvalid means the request itself is wrong (a draft that breaks a
+	// record rule, a malformed filter); asking again unchanged will fail
+	// again.
+	ErrInvalid = errors.New("invalid request")
+	// ErrUnavailable means the service cannot do this now: it is closed or
+	// closing, it has no device key to sign with, or its store failed.
+	ErrUnavailable = errors.New("unavailable")
+	// ErrConflict means the request contradicts what is stored: for
+	// example publishing would give this node's own feed a second record
+	// at a seq it already used.
+	ErrConflict = errors.New("conflict")
+)
+
+// Error is what a Service returns: the operation that failed, the kind of
+// failure (one of the Err variables above, or nil when none fits) and the
+// underlying error. It matches its Kind and its Err with errors.Is.
+type Error struct {
+	Op   string // the operation, such as "publish" or "get bafy…"
+	Kind error  // ErrNotFound, ErrInvalid, ErrUnavailable, ErrConflict or nil
+	Err  error  // what went wrong, possibly nil
+}
+
+// E builds an *Error.
+func E(op string, kind, err error) *Error { return &Error{Op: op, Kind: kind, Err: err} }
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("node: ")
+	b.WriteString(e.Op)
+	if e.Kind != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Kind.Error())
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the kind and the underlying error, so errors.Is and
+// errors.As see both.
+func (e *Error) Unwrap() []error {
+	var errs []error
+	if e.Kind != nil {
+		errs = append(errs, e.Kind)
+	}
+	if e.Err != nil {
+		errs = append(errs, e.Err)
+	}
+	return errs
+}

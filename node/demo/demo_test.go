@@ -1,0 +1,53 @@
+package demo
+
+import (
+	"context"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/jejak/jejak/node"
+	"github.com/jejak/jejak/protocol/provenance"
+)
+
+// TestDemo starts the demo beside a fresh node and checks what a newcomer
+// would: both demo batches arrive, one verifies as trusted and the other
+// fails on the double claim.
+func TestDemo(t *testing.T) {
+	ctx := context.Background()
+	user, err := node.New(ctx, node.Config{
+		DataDir:      t.TempDir(),
+		Network:      "demo-test",
+		ListenAddrs:  []string{"/ip4/127.0.0.1/tcp/0"},
+		SyncInterval: -1,
+		Logger:       slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer user.Close()
+	d, err := Start(ctx, "demo-test", user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		good, err1 := user.Verify(ctx, d.Trusted, false)
+		bad, err2 := user.Verify(ctx, d.Failed, false)
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		if good.Verdict == provenance.Trusted && bad.Verdict == provenance.Failed {
+			if c := bad.Check("double_claim"); c == nil || c.Status != provenance.Fail {
+				t.Fatalf("the failed batch does not fail the double-claim check:\n%s", bad.Text())
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("demo batches not verified in time: trusted batch %s, failed batch %s\n%s", good.Verdict, bad.Verdict, bad.Text())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}

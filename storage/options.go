@@ -1,0 +1,175 @@
+package storage
+
+import (
+	"os"
+	"strconv"
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/options"
+)
+
+// Profile sizes the store's memory for the machine it runs on.
+type Profile int
+
+const (
+	// Desktop keeps memory small for an app on an office PC: two 8 MiB
+	// memtables, an 8 MiB block cache and a 16 MiB index cache, and keeps
+	// about 34 MiB of disk free. It is the zero Profile.
+	Desktop Profile = iota
+	// Relay trades memory for throughput on an always-on server that
+	// replicates every record: four 64 MiB memtables and 256 MiB caches,
+	// and keeps about 400 MiB of disk free.
+	Relay
+)
+
+// String returns "desktop" or "relay".
+func (p Profile) String() string {
+	switch p {
+	case Desktop:
+		return "desktop"
+	case Relay:
+		return "relay"
+	}
+	return fmt.Sprintf("Profile(%d)", int(p))
+}
+
+// Options configure a store. The zero Options are a desktop store that
+// discards Badger's log, runs value-log GC every 10 minutes and fsyncs
+// buffered writes every second.
+type Options struct {
+	// Profile sizes memtables and caches; zero is Desktop.
+	Profile Profile
+	// Logger receives Badger's errors and warnings (at Error and Warn) and
+	// its chatter (at Debug), and the store's own notices. Nil discards
+	// them.
+	Logger *slog.Logger
+	// GCInterval is how often value-log GC runs in the background. Zero
+	// means 10 minutes; negative turns it off.
+	GCInterval time.Duration
+	// SyncInterval is how often buffered writes are fsynced in the
+	// background. Zero means 1 second; negative leaves them to Close and
+	// to the next synced write.
+	SyncInterval time.Duration
+
+	// syncWrites makes Badger fsync every commit (SyncWrites) instead of
+	// the store calling Sync after synced commits: for benchmarks.
+	syncWrites bool
+	// reserve overrides the profile's disk reserve (bytes): for tests.
+	reserve int64
+}
+
+func (o Options) gcInterval() time.Duration {
+	if o.GCInterval == 0 {
+		return 10 * time.Minute
+	}
+	return o.GCInterval
+}
+
+func (o Options) syncInterval() time.Duration {
+	if o.SyncInterval == 0 {
+		return time.Second
+	}
+	return o.SyncInterval
+}
+
+// badgerOptions returns the Badger options for a store in dir ("" for an
+// in-memory store).
+func (o Options) badgerOptions(dir string) badger.Options {
+	bo := badger.DefaultOptions(dir).
+		WithLogger(badgerLogger{o.Logger}).
+		WithMetricsEnabled(false).
+		WithDetectConflicts(false). // one writer at a time: see Badger.wmu
+		WithSyncWrites(o.syncWrites).
+		WithCompression(options.Snappy).
+		WithNumVersionsToKeep(1).
+		// A damaged block is an error, not garbage or a panic.
+		WithChecksumVerificationMode(options.OnBlockRead).
+		// Records up to 1 KiB live in the LSM tree beside their key; larger
+		// ones (places with polygons, long processes) go to the value log.
+		WithValueThreshold(1 << 10)
+	switch o.Profile {
+	case Relay:
+		bo = bo.WithMemTableSize(64 << 20).
+			WithNumMemtables(4).
+			WithNumLevelZeroTables(5).
+			WithNumLevelZeroTablesStall(15).
+			WithBaseTableSize(8 << 20).
+			WithBaseLevelSize(64 << 20).
+			WithBlockCacheSize(256 << 20).
+			WithIndexCacheSize(256 << 20).
+			WithValueLogFileSize(512 << 20).
+			WithNumCompactors(4)
+	default:
+		bo = bo.WithMemTableSize(8 << 20).
+			WithNumMemtables(2).
+			WithNumLevelZeroTables(2).
+			WithNumLevelZeroTablesStall(4).
+			WithBaseTableSize(2 << 20).
+			WithBaseLevelSize(8 << 20).
+			WithBlockCacheSize(8 << 20).
+			WithIndexCacheSize(16 << 20).
+			WithValueLogFileSize(64 << 20).
+			WithNumCompactors(2).
+			WithNumGoroutines(2)
+	}
+	if v := os.Getenv("XP_TSM"); v != "" {
+		n, _ := strconv.Atoi(v)
+		bo.TableSizeMultiplier = n
+	}
+	if os.Getenv("XP_NOCOMP") != "" {
+		bo = bo.WithCompression(options.None).WithBlockCacheSize(0)
+	}
+	if v := os.Getenv("XP_BTS"); v != "" {
+		n, _ := strconv.Atoi(v)
+		bo = bo.WithBaseTableSize(int64(n) << 20)
+	}
+	if v := os.Getenv("XP_MEMTABLE"); v != "" {
+		n, _ := strconv.Atoi(v)
+		bo = bo.WithMemTableSize(int64(n) << 20)
+	}
+	if dir == "" {
+		bo = bo.WithInMemory(true)
+	}
+	return bo
+}
+
+// diskReserve is the free space (bytes) below which the store refuses
+// writes, before the eighth of the tables' size that Badger.currentReserve
+// adds. Badger writes its logs and tables through memory maps, and a write
+// into a mapped page that a full disk cannot back kills the process
+// (SIGBUS) instead of returning an error; the reserve leaves room for the
+// writes in flight, for flushing every memtable and for a compaction.
+func (o Options) diskReserve() int64 {
+	if o.reserve != 0 {
+		return o.reserve
+	}
+	bo := o.badgerOptions("x")
+	batch := bo.MemTableSize * 15 / 100 // Badger's largest transaction
+	return bo.MemTableSize*int64(bo.NumMemtables+1) + bo.BaseLevelSize + 2*batch
+}
+
+// badgerLogger routes Badger's log to a slog.Logger, or nowhere.
+type badgerLogger struct{ l *slog.Logger }
+
+func (b badgerLogger) log(level slog.Level, format string, args ...any) {
+	if b.l == nil {
+		return
+	}
+	b.l.Log(context.Background(), level, "badger: "+trimNewline(fmt.Sprintf(format, args...)))
+}
+
+func (b badgerLogger) Errorf(f string, a ...any)   { b.log(slog.LevelError, f, a...) }
+func (b badgerLogger) Warningf(f string, a ...any) { b.log(slog.LevelWarn, f, a...) }
+func (b badgerLogger) Infof(f string, a ...any)    { b.log(slog.LevelDebug, f, a...) }
+func (b badgerLogger) Debugf(f string, a ...any)   { b.log(slog.LevelDebug, f, a...) }
+
+func trimNewline(s string) string {
+	for len(s) > 0 && s[len(s)-1] == '\n' {
+		s = s[:len(s)-1]
+	}
+	return s
+}
