@@ -6,7 +6,17 @@ import (
 	"testing"
 )
 
+// runCLI runs the command line in-process with env (KEY=VALUE) and stdin.
+func runCLI(t *testing.T, env []string, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errs bytes.Buffer
+	code = run(args, strings.NewReader(stdin), &out, &errs, env)
+	return code, out.String(), errs.String()
+}
+
 func TestRun(t *testing.T) {
+	data := t.TempDir()
+	env := []string{"JEJAK_DATA=" + data, "HOME=" + t.TempDir()}
 	tests := []struct {
 		name       string
 		args       []string
@@ -14,27 +24,88 @@ func TestRun(t *testing.T) {
 		wantStdout string // a substring of stdout; "" means stdout must be empty
 		wantStderr string // a substring of stderr; "" means stderr must be empty
 	}{
-		{name: "version", args: []string{"version"}, wantCode: 0, wantStdout: "jejak-node " + version},
-		{name: "version flag", args: []string{"--version"}, wantCode: 0, wantStdout: "jejak-node " + version},
+		{name: "version", args: []string{"version"}, wantStdout: "jejak-node " + version},
+		{name: "version flag", args: []string{"--version"}, wantStdout: "jejak-node " + version},
+		{name: "version json", args: []string{"--json", "version"}, wantStdout: `"version": "` + version},
 		{name: "version with argument", args: []string{"version", "extra"}, wantCode: 2, wantStderr: `unexpected argument "extra"`},
-		{name: "help", args: []string{"help"}, wantCode: 0, wantStdout: "more commands"},
-		{name: "help flag", args: []string{"--help"}, wantCode: 0, wantStdout: "Usage:"},
-		{name: "short help flag", args: []string{"-h"}, wantCode: 0, wantStdout: "version"},
+		{name: "help", args: []string{"help"}, wantStdout: "Exit status"},
+		{name: "help flag", args: []string{"--help"}, wantStdout: "Usage:"},
+		{name: "short help flag", args: []string{"-h"}, wantStdout: "serve"},
+		{name: "help for a command", args: []string{"help", "record"}, wantStdout: "--qty"},
+		{name: "help for an unknown command", args: []string{"help", "frob"}, wantCode: 2, wantStderr: `unknown command "frob"`},
+		{name: "command -h", args: []string{"verify", "-h"}, wantStdout: "Usage: jejak-node verify"},
 		{name: "no command", args: nil, wantCode: 2, wantStderr: "Usage:"},
 		{name: "unknown command", args: []string{"frobnicate"}, wantCode: 2, wantStderr: `unknown command "frobnicate"`},
+		{name: "unknown global flag", args: []string{"--frob", "status"}, wantCode: 2, wantStderr: "flag provided but not defined: -frob"},
+
+		{name: "serve argument", args: []string{"serve", "now"}, wantCode: 2, wantStderr: `jejak-node serve: unexpected argument "now"`},
+		{name: "serve bad flag", args: []string{"serve", "--relay=maybe"}, wantCode: 2, wantStderr: "invalid boolean value"},
+		{name: "init no name", args: []string{"init", "--role", "mill", "--country", "MY"}, wantCode: 2, wantStderr: "missing --name"},
+		{name: "init no role", args: []string{"init", "--name", "X", "--country", "MY"}, wantCode: 2, wantStderr: "missing --role"},
+		{name: "init no country", args: []string{"init", "--name", "X", "--role", "mill"}, wantCode: 2, wantStderr: "missing --country"},
+		{name: "init bad role", args: []string{"init", "--name", "X", "--role", "miller", "--country", "MY"}, wantCode: 2, wantStderr: `unknown role "miller"`},
+		{name: "init backup without passphrase", args: []string{"init", "--name", "X", "--role", "mill", "--country", "MY", "--backup", "k.age"}, wantCode: 2, wantStderr: "JEJAK_PASSPHRASE"},
+		{name: "record no type", args: []string{"record"}, wantCode: 2, wantStderr: "missing TYPE"},
+		{name: "record unknown type", args: []string{"record", "harvest"}, wantCode: 2, wantStderr: `unknown record type "harvest"`},
+		{name: "record two types", args: []string{"record", "origin", "place"}, wantCode: 2, wantStderr: `unexpected argument "place"`},
+		{name: "record origin no place", args: []string{"record", "origin", "--product", "FFB"}, wantCode: 2, wantStderr: "record origin: missing --place"},
+		{name: "record origin bad qty", args: []string{"record", "origin", "--place", "bafyreigx", "--product", "FFB", "--qty", "lots", "--from", "2026-01-01", "--until", "2026-01-02"}, wantCode: 2, wantStderr: "--place"},
+		{name: "record origin bad date", args: []string{"record", "origin", "--place", validCID, "--product", "FFB", "--qty", "1 TNE", "--from", "yesterday", "--until", "2026-01-02"}, wantCode: 2, wantStderr: `--from: "yesterday"`},
+		{name: "record place no point", args: []string{"record", "place", "--name", "A", "--kind", "plot", "--country", "MY"}, wantCode: 2, wantStderr: "missing --point"},
+		{name: "record place bad point", args: []string{"record", "place", "--name", "A", "--kind", "plot", "--country", "MY", "--point", "north"}, wantCode: 2, wantStderr: "want LAT,LON"},
+		{name: "record process no in", args: []string{"record", "process", "--out", "CPO=1 TNE"}, wantCode: 2, wantStderr: "missing --in"},
+		{name: "record process bad in", args: []string{"record", "process", "--in", "x", "--out", "CPO=1 TNE"}, wantCode: 2, wantStderr: "want BATCH=QTY"},
+		{name: "record transfer no to", args: []string{"record", "transfer", "--batch", validCID + "/0", "--qty", "1 TNE"}, wantCode: 2, wantStderr: "missing --to"},
+		{name: "record transfer bad key", args: []string{"record", "transfer", "--batch", validCID + "/0", "--qty", "1 TNE", "--to", "bob"}, wantCode: 2, wantStderr: "--to"},
+		{name: "record receive no transfer", args: []string{"record", "receive"}, wantCode: 2, wantStderr: "missing --transfer"},
+		{name: "record endorse no org", args: []string{"record", "endorse", "--role", "mill"}, wantCode: 2, wantStderr: "missing --org"},
+		{name: "record org without file", args: []string{"record", "org"}, wantCode: 2, wantStderr: "give the body with --file"},
+		{name: "record file and flags", args: []string{"record", "origin", "--file", "x.json", "--lot", "L"}, wantCode: 2, wantStderr: "--file and --lot"},
+		{name: "record missing file", args: []string{"record", "origin", "--file", "/nonexistent/draft.json"}, wantCode: 2, wantStderr: "draft: open /nonexistent/draft.json"},
+		{name: "verify no batch", args: []string{"verify"}, wantCode: 2, wantStderr: "missing BATCH"},
+		{name: "verify bad batch", args: []string{"verify", "nonsense"}, wantCode: 2, wantStderr: "BATCH:"},
+		{name: "verify two batches", args: []string{"verify", validCID + "/0", validCID + "/1"}, wantCode: 2, wantStderr: "unexpected argument"},
+		{name: "trace no batch", args: []string{"trace", "--forward"}, wantCode: 2, wantStderr: "missing BATCH"},
+		{name: "label no output", args: []string{"label", validCID + "/0"}, wantCode: 2, wantStderr: "missing -o FILE"},
+		{name: "label no batch", args: []string{"label", "-o", "x.png"}, wantCode: 2, wantStderr: "missing BATCH"},
+		{name: "keys no command", args: []string{"keys"}, wantCode: 2, wantStderr: "jejak-node keys: missing"},
+		{name: "keys unknown", args: []string{"keys", "shred"}, wantCode: 2, wantStderr: `unknown keys command "shred"`},
+		{name: "keys export no file", args: []string{"keys", "export"}, wantCode: 2, wantStderr: "missing FILE"},
+		{name: "keys import no passphrase", args: []string{"keys", "import", "k.age"}, wantCode: 2, wantStderr: "JEJAK_PASSPHRASE"},
+		{name: "keys rotate extra", args: []string{"keys", "rotate", "now"}, wantCode: 2, wantStderr: `unexpected argument "now"`},
+		{name: "trust no command", args: []string{"trust"}, wantCode: 2, wantStderr: "missing"},
+		{name: "trust add no key", args: []string{"trust", "add"}, wantCode: 2, wantStderr: "missing KEY"},
+		{name: "trust add bad key", args: []string{"trust", "add", "bob"}, wantCode: 2, wantStderr: "KEY:"},
+		{name: "trust remove extra", args: []string{"trust", "remove", zeroishKey, "x"}, wantCode: 2, wantStderr: "unexpected argument"},
+		{name: "trust unknown", args: []string{"trust", "forget"}, wantCode: 2, wantStderr: `unknown trust command "forget"`},
+		{name: "peers argument", args: []string{"peers", "all"}, wantCode: 2, wantStderr: `unexpected argument "all"`},
+		{name: "status argument", args: []string{"status", "x"}, wantCode: 2, wantStderr: `unexpected argument "x"`},
+		{name: "batches argument", args: []string{"batches", "x"}, wantCode: 2, wantStderr: `unexpected argument "x"`},
+		{name: "batches bad limit", args: []string{"batches", "--limit", "-3"}, wantCode: 2, wantStderr: "want a positive number"},
+		{name: "incoming argument", args: []string{"incoming", "x"}, wantCode: 2, wantStderr: `unexpected argument "x"`},
+		{name: "reindex argument", args: []string{"reindex", "x"}, wantCode: 2, wantStderr: `unexpected argument "x"`},
+		{name: "check argument", args: []string{"check", "x"}, wantCode: 2, wantStderr: `unexpected argument "x"`},
+		{name: "missing config file", args: []string{"--config", "/nonexistent.json", "status"}, wantCode: 2, wantStderr: "config file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			code := run(tt.args, &stdout, &stderr)
+			code, stdout, stderr := runCLI(t, env, "", tt.args...)
 			if code != tt.wantCode {
-				t.Errorf("run(%q) = %d, want %d", tt.args, code, tt.wantCode)
+				t.Errorf("run(%q) = %d, want %d\nstderr: %s", tt.args, code, tt.wantCode, stderr)
 			}
-			checkOutput(t, "stdout", stdout.String(), tt.wantStdout)
-			checkOutput(t, "stderr", stderr.String(), tt.wantStderr)
+			checkOutput(t, "stdout", stdout, tt.wantStdout)
+			checkOutput(t, "stderr", stderr, tt.wantStderr)
+			if tt.wantCode == 2 && !strings.Contains(stderr, "Usage") && !strings.Contains(stderr, "JEJAK_PASSPHRASE") && !strings.Contains(stderr, "draft") && !strings.Contains(stderr, "config file") {
+				t.Errorf("stderr shows no usage:\n%s", stderr)
+			}
 		})
 	}
 }
+
+// validCID is a well-formed record CID that no store holds.
+const validCID = "bafyreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy"
+
+const zeroishKey = "ed25519:aebagbafaydqqcikbmga2dqpcaireeyuculbogazdinryhi6d4qa"
 
 // checkOutput fails t unless got contains want, or, when want is empty, got
 // is empty too.

@@ -146,9 +146,10 @@ func (w wireError) err() error {
 	return errors.New(w.Msg)
 }
 
-// decodeJSON decodes data into v, treating an empty string as the zero
-// value of whatever field it is for. (protocol.CID writes its zero value as
-// "" but does not read "" back.)
+// decodeJSON decodes data into v, treating an empty string and the zero
+// key's text as the zero value of whatever field they are for.
+// (protocol.CID writes its zero value as "" and protocol.PublicKey its zero
+// value as "ed25519:aaaa…", but neither reads its zero value back.)
 func decodeJSON(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
@@ -163,11 +164,13 @@ func decodeJSON(data []byte, v any) error {
 	return json.Unmarshal(clean, v)
 }
 
+var zeroKey = protocol.PublicKey{}.String()
+
 func dropEmpty(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
 		for k, e := range x {
-			if s, ok := e.(string); ok && s == "" {
+			if s, ok := e.(string); ok && (s == "" || s == zeroKey) {
 				delete(x, k)
 				continue
 			}

@@ -1,0 +1,158 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// fileConfig is the config file: JSON with these optional fields. Flags and
+// environment variables take precedence over it.
+//
+//	{
+//	  "data": "/var/lib/jejak",
+//	  "network": "main",
+//	  "listen": ["/ip4/0.0.0.0/tcp/4001", "/ip4/0.0.0.0/udp/4001/quic-v1"],
+//	  "bootstrap": ["/dns4/relay.example.org/tcp/4001/p2p/12D3…"],
+//	  "relays": ["/dns4/relay.example.org/tcp/4001/p2p/12D3…"],
+//	  "mdns": true,
+//	  "dht": true,
+//	  "metrics": "127.0.0.1:9464"
+//	}
+type fileConfig struct {
+	Data      string   `json:"data,omitempty"`
+	Network   string   `json:"network,omitempty"`
+	Listen    []string `json:"listen,omitempty"`
+	Bootstrap []string `json:"bootstrap,omitempty"`
+	Relays    []string `json:"relays,omitempty"`
+	MDNS      *bool    `json:"mdns,omitempty"`
+	DHT       *bool    `json:"dht,omitempty"`
+	Metrics   string   `json:"metrics,omitempty"`
+}
+
+// resolve fills the global settings that no flag set: from the environment,
+// then from the config file, then defaults. The config file is --config,
+// $JEJAK_CONFIG, or config.json in the data folder when that exists.
+func (c *cli) resolve() error {
+	g := &c.g
+	if g.config == "" {
+		g.config = c.getenv("JEJAK_CONFIG")
+	}
+	explicit := g.config != ""
+	if explicit {
+		if err := c.readConfig(g.config, true); err != nil {
+			return err
+		}
+	}
+	g.data = first(g.data, c.getenv("JEJAK_DATA"), g.file.Data, c.defaultDataDir())
+	if abs, err := filepath.Abs(g.data); err == nil {
+		g.data = abs
+	}
+	if !explicit {
+		g.config = filepath.Join(g.data, "config.json")
+		if err := c.readConfig(g.config, false); err != nil {
+			return err
+		}
+	}
+	g.network = first(g.network, c.getenv("JEJAK_NETWORK"), g.file.Network)
+	return nil
+}
+
+// readConfig reads the config file at path. A missing file is an error only
+// when it was asked for by name.
+func (c *cli) readConfig(path string, mustExist bool) error {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) && !mustExist {
+		return nil
+	}
+	if err != nil {
+		return inputErrorf("config file: %v", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c.g.file); err != nil {
+		return inputErrorf("config file %s: %s", path, jsonErrorText(data, err))
+	}
+	return nil
+}
+
+// list returns a list setting: the flag's values, else the environment
+// variable's (separated by commas or spaces), else the config file's.
+func (c *cli) list(flagged []string, envName string, file []string) []string {
+	if len(flagged) > 0 {
+		return flagged
+	}
+	if v := c.getenv(envName); v != "" {
+		return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' })
+	}
+	return file
+}
+
+func first(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// strList is a flag that may be given more than once; each value may also
+// hold several items separated by commas.
+type strList []string
+
+func (l *strList) String() string { return strings.Join(*l, ",") }
+
+func (l *strList) Set(s string) error {
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			*l = append(*l, v)
+		}
+	}
+	return nil
+}
+
+// multi is a flag that may be given more than once, each value whole.
+type multi []string
+
+func (l *multi) String() string { return strings.Join(*l, "; ") }
+
+func (l *multi) Set(s string) error { *l = append(*l, s); return nil }
+
+// jsonErrorText describes a JSON decoding error with its line and column.
+func jsonErrorText(data []byte, err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		line, col := lineCol(data, se.Offset)
+		return fmt.Sprintf("line %d, column %d: %v", line, col, se)
+	case errors.As(err, &te):
+		line, col := lineCol(data, te.Offset)
+		field := te.Field
+		if field == "" {
+			field = "(top level)"
+		}
+		return fmt.Sprintf("line %d, column %d: field %s: cannot use JSON %s as %s", line, col, field, te.Value, te.Type)
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return "unexpected end of file"
+	}
+	return err.Error()
+}
+
+// lineCol returns the 1-based line and column of byte offset off in data.
+func lineCol(data []byte, off int64) (int, int) {
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	before := data[:off]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := int(off) - bytes.LastIndexByte(before, '\n')
+	return line, col
+}

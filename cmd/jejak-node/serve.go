@@ -1,0 +1,196 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/jejak/jejak/node"
+	"github.com/jejak/jejak/node/api"
+	"github.com/jejak/jejak/node/localapi"
+)
+
+func cmdServe(c *cli, args []string) error {
+	fs := c.flags("serve")
+	relay := fs.Bool("relay", false, "run the relay profile: circuit relay, DHT server, gossip hub, metrics")
+	var listen, bootstrap, relays strList
+	fs.Var(&listen, "listen", "listen on multiaddr `ADDR` (repeatable; default TCP and QUIC on every IPv4 interface)")
+	fs.Var(&bootstrap, "bootstrap", "dial peer `ADDR` at start and keep it connected (repeatable)")
+	fs.Var(&relays, "relays", "use relay `ADDR` (repeatable)")
+	metrics := fs.String("metrics", "", "serve /metrics and /healthz on `ADDR` (default 127.0.0.1:9464 with --relay; \"off\" for none)")
+	mdns := fs.Bool("mdns", false, "find peers on the local network (default: true unless --relay)")
+	dht := fs.Bool("dht", false, "join the DHT (default: true)")
+	verbose := fs.Bool("v", false, "log more")
+	if err := c.parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	if err := c.resolve(); err != nil {
+		return err
+	}
+	set := map[string]bool{}
+	for _, n := range flagsSet(fs, "") {
+		set[n] = true
+	}
+	file := c.g.file
+	cfg := node.Config{
+		DataDir:     c.g.data,
+		Network:     c.g.network,
+		Relay:       *relay,
+		ListenAddrs: c.list(listen, "JEJAK_LISTEN", file.Listen),
+		Bootstrap:   c.list(bootstrap, "JEJAK_BOOTSTRAP", file.Bootstrap),
+		Relays:      c.list(relays, "JEJAK_RELAYS", file.Relays),
+		EnableMDNS:  pick(set["mdns"], *mdns, file.MDNS, !*relay),
+		EnableDHT:   pick(set["dht"], *dht, file.DHT, true),
+		UserAgent:   "jejak-node/" + version,
+	}
+	level := slog.LevelWarn
+	if *verbose {
+		level = slog.LevelInfo
+	}
+	cfg.Logger = c.logger(level)
+	metricsAddr := first(*metrics, c.getenv("JEJAK_METRICS"), file.Metrics)
+	if metricsAddr == "" && *relay {
+		metricsAddr = "127.0.0.1:9464"
+	}
+	if metricsAddr == "off" {
+		metricsAddr = ""
+	}
+	var reg *prometheus.Registry
+	if metricsAddr != "" {
+		reg = prometheus.NewRegistry()
+		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		cfg.Metrics = reg
+	}
+
+	ctx, stop := signal.NotifyContext(c.ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	n, err := node.New(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := n.Close(); err != nil {
+			fmt.Fprintf(c.stderr, "jejak-node serve: %v\n", err)
+		}
+	}()
+	l, err := localapi.Listen(c.g.data)
+	if err != nil {
+		return err
+	}
+	apiDone := make(chan error, 1)
+	go func() { apiDone <- localapi.Serve(ctx, l, n) }()
+
+	fmt.Fprintf(c.stdout, "peer %s\n", n.ID())
+	for _, a := range n.Addrs() {
+		fmt.Fprintf(c.stdout, "listening %s\n", a)
+	}
+	fmt.Fprintf(c.stdout, "api %s\n", localapi.SocketPath(c.g.data))
+
+	var msrv *http.Server
+	if reg != nil {
+		reg.MustRegister(&statusCollector{svc: n})
+		ml, err := net.Listen("tcp", metricsAddr)
+		if err != nil {
+			stop()
+			<-apiDone
+			return fmt.Errorf("metrics: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+		mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
+			sctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+			defer cancel()
+			if _, err := n.Status(sctx); err != nil {
+				http.Error(w, err.Error(), http.StatusServiceUnavailable)
+				return
+			}
+			fmt.Fprintln(w, "ok")
+		})
+		msrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go msrv.Serve(ml)
+		fmt.Fprintf(c.stdout, "metrics http://%s/metrics\n", ml.Addr())
+	}
+	fmt.Fprintln(c.stdout, "ready")
+
+	var apiErr error
+	select {
+	case <-ctx.Done():
+		apiErr = <-apiDone
+	case apiErr = <-apiDone:
+	}
+	stop()
+	if msrv != nil {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		msrv.Shutdown(sctx)
+		cancel()
+	}
+	if apiErr != nil {
+		return apiErr
+	}
+	fmt.Fprintln(c.stdout, "stopped")
+	return nil
+}
+
+// pick returns a boolean setting: the flag's value when it was set, else
+// the config file's, else def.
+func pick(flagSet, flagVal bool, file *bool, def bool) bool {
+	switch {
+	case flagSet:
+		return flagVal
+	case file != nil:
+		return *file
+	}
+	return def
+}
+
+// statusCollector exports the node's Status as Prometheus metrics, reading
+// it once per scrape.
+type statusCollector struct{ svc api.Service }
+
+var (
+	descRecords = prometheus.NewDesc("jejak_records_stored", "Records in the store, by type.", []string{"type"}, nil)
+	descAuthors = prometheus.NewDesc("jejak_feeds_stored", "Feeds (authors) in the store.", nil, nil)
+	descPeers   = prometheus.NewDesc("jejak_peers", "Connected peers, by how they are reached.", []string{"via"}, nil)
+	descForks   = prometheus.NewDesc("jejak_forks", "Equivocations found (two records at one seq).", nil, nil)
+	descSync    = prometheus.NewDesc("jejak_sync_fetched_records", "Records fetched in the latest catch-up.", nil, nil)
+	descUp      = prometheus.NewDesc("jejak_up", "1 when the node answers Status.", nil, nil)
+)
+
+func (s *statusCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{descRecords, descAuthors, descPeers, descForks, descSync, descUp} {
+		ch <- d
+	}
+}
+
+func (s *statusCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	st, err := s.svc.Status(ctx)
+	if err != nil {
+		ch <- prometheus.MustNewConstMetric(descUp, prometheus.GaugeValue, 0)
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(descUp, prometheus.GaugeValue, 1)
+	for t, n := range st.ByType {
+		ch <- prometheus.MustNewConstMetric(descRecords, prometheus.GaugeValue, float64(n), string(t))
+	}
+	ch <- prometheus.MustNewConstMetric(descAuthors, prometheus.GaugeValue, float64(st.Authors))
+	via := map[api.Via]int{api.ViaDirect: 0, api.ViaLAN: 0, api.ViaRelayed: 0}
+	for _, p := range st.Peers {
+		via[p.Via]++
+	}
+	for v, n := range via {
+		ch <- prometheus.MustNewConstMetric(descPeers, prometheus.GaugeValue, float64(n), string(v))
+	}
+	ch <- prometheus.MustNewConstMetric(descForks, prometheus.GaugeValue, float64(len(st.Forks)))
+	ch <- prometheus.MustNewConstMetric(descSync, prometheus.GaugeValue, float64(st.Sync.Fetched))
+}

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/jejak/jejak/node"
+	"github.com/jejak/jejak/node/api"
+	"github.com/jejak/jejak/node/localapi"
+)
+
+// service returns the api.Service of the data folder: a client of the node
+// serving it when its socket answers, or else a node opened here with the
+// least networking (loopback only, no discovery, no periodic sync). The
+// returned function releases it.
+func (c *cli) service() (api.Service, func(), error) {
+	if err := c.resolve(); err != nil {
+		return nil, nil, err
+	}
+	if _, err := os.Stat(localapi.SocketPath(c.g.data)); err == nil {
+		if cl, err := localapi.Dial(c.ctx, c.g.data); err == nil {
+			return cl, func() { cl.Close() }, nil
+		}
+	}
+	n, err := node.New(c.ctx, node.Config{
+		DataDir:      c.g.data,
+		Network:      c.g.network,
+		ListenAddrs:  []string{"/ip4/127.0.0.1/tcp/0"},
+		SyncInterval: -1,
+		Logger:       c.logger(slog.LevelError),
+		UserAgent:    "jejak-node/" + version,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return n, func() {
+		if err := n.Close(); err != nil {
+			fmt.Fprintf(c.stderr, "jejak-node: %v\n", err)
+		}
+	}, nil
+}
+
+// withService runs f with the data folder's service and a context that
+// bounds the work (a few minutes: Verify may ask peers).
+func (c *cli) withService(f func(ctx context.Context, svc api.Service) error) error {
+	svc, release, err := c.service()
+	if err != nil {
+		return err
+	}
+	defer release()
+	ctx, cancel := context.WithTimeout(c.ctx, 5*time.Minute)
+	defer cancel()
+	err = f(ctx, svc)
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("timed out: %w", err)
+	}
+	return err
+}
+
+// logger returns a text logger on stderr at level.
+func (c *cli) logger(level slog.Level) *slog.Logger {
+	return slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: level}))
+}

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	qrcode "github.com/skip2/go-qrcode"
+
+	"github.com/jejak/jejak/node/api"
+	"github.com/jejak/jejak/protocol"
+	"github.com/jejak/jejak/protocol/provenance"
+)
+
+// commandHelp is extra help for some commands, shown after the synopsis.
+var commandHelp = map[string]string{
+	"record": `TYPE is one of org, device, endorse, revoke, place, origin, process,
+transfer, receive, correct. Every type can be read from a JSON file of the
+body (--file); place, origin, process, transfer, receive, endorse, correct
+and revoke can also be given with flags, for example:
+
+  jejak-node record place --name "Blok A" --kind plot --country MY --point 1.70,103.90 --area 20000
+  jejak-node record origin --place CID --product FFB --qty "100 TNE" --lot H-1 --from 2026-01-01 --until 2026-01-02
+  jejak-node record process --in "BATCH=100 TNE" --out "CPO=21 TNE@CPO-7" --out "PK=5 TNE"
+  jejak-node record transfer --batch BATCH --qty "21 TNE" --to KEY --doc invoice=INV-42
+  jejak-node record receive --transfer CID
+  jejak-node record endorse --org KEY --role mill
+`,
+	"verify": `Exits 0 when the batch is trusted, 1 when it is failed or unendorsed
+(authentic records, but a signer nobody this install trusts vouches for).
+`,
+	"check": `Exits 0 when the indexes match a rebuild, 1 when they differ (then run
+"jejak-node reindex").
+`,
+	"serve": `Prints "peer ID" and one "listening ADDR" line per address, serves the
+local API socket in the data folder, and runs until SIGINT or SIGTERM.
+Environment: JEJAK_LISTEN, JEJAK_BOOTSTRAP, JEJAK_RELAYS, JEJAK_METRICS.
+`,
+}
+
+// parseBatchArg reads the BATCH argument.
+func parseBatchArg(s string) (protocol.BatchID, error) {
+	id, err := protocol.ParseBatchID(s)
+	if err != nil {
+		return id, usageErrorf("BATCH: %v", err)
+	}
+	return id, nil
+}
+
+func (c *cli) report(args []string, name string) (*provenance.Report, error) {
+	fs := c.flags(name)
+	forward := fs.Bool("forward", false, "also trace forward to every product made from the batch")
+	if err := c.parse(fs, args, 1, 1); err != nil {
+		return nil, err
+	}
+	id, err := parseBatchArg(fs.Arg(0))
+	if err != nil {
+		return nil, err
+	}
+	var rep *provenance.Report
+	err = c.withService(func(ctx context.Context, svc api.Service) error {
+		var err error
+		rep, err = svc.Verify(ctx, id, *forward)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range rep.Missing {
+		if m.Record == id.Record {
+			return nil, inputErrorf("batch %s: not found here or at any connected peer", id)
+		}
+	}
+	return rep, nil
+}
+
+func cmdVerify(c *cli, args []string) error {
+	rep, err := c.report(args, "verify")
+	if err != nil {
+		return err
+	}
+	if c.g.json {
+		if err := c.printJSON(rep); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprint(c.stdout, rep.Text())
+	}
+	switch rep.Verdict {
+	case provenance.Trusted:
+		return nil
+	case provenance.Unendorsed:
+		return &verifyFailed{msg: fmt.Sprintf("batch %s is unendorsed: not every signer is vouched for by a trust anchor", rep.Batch)}
+	}
+	var reasons []string
+	for _, ch := range rep.Checks {
+		if ch.Status == provenance.Fail {
+			reasons = append(reasons, ch.Name)
+		}
+	}
+	return &verifyFailed{msg: fmt.Sprintf("batch %s failed verification (%s)", rep.Batch, strings.Join(reasons, ", "))}
+}
+
+func cmdTrace(c *cli, args []string) error {
+	rep, err := c.report(args, "trace")
+	if err != nil {
+		return err
+	}
+	if c.g.json {
+		return c.printJSON(rep.Graph)
+	}
+	w := c.stdout
+	fmt.Fprintf(w, "Provenance of %s (%s)\n\nNodes\n-----\n", rep.Batch, rep.Verdict)
+	for _, n := range rep.Graph.Nodes {
+		var desc []string
+		if n.Product != "" {
+			desc = append(desc, n.Product)
+		}
+		if n.Qty != nil {
+			desc = append(desc, n.Qty.String())
+		}
+		if n.Lot != "" {
+			desc = append(desc, "lot "+n.Lot)
+		}
+		if n.Org != "" {
+			desc = append(desc, "by "+n.Org)
+		}
+		if n.ToOrg != "" {
+			desc = append(desc, "to "+n.ToOrg)
+		}
+		if n.Missing {
+			desc = append(desc, "MISSING")
+		}
+		if n.Failing {
+			desc = append(desc, "FAILING")
+		}
+		fmt.Fprintf(w, "%-9s %-10s %s  %s\n", n.Kind, n.Role, n.ID, strings.Join(desc, ", "))
+	}
+	fmt.Fprintf(w, "\nEdges\n-----\n")
+	for _, e := range rep.Graph.Edges {
+		fmt.Fprintf(w, "%s -%s-> %s\n", e.From, e.Kind, e.To)
+	}
+	return nil
+}
+
+func cmdLabel(c *cli, args []string) error {
+	fs := c.flags("label")
+	out := fs.String("o", "", "write the PNG to `FILE` (required)")
+	size := fs.Int("size", 512, "image size in `pixels`")
+	if err := c.parse(fs, args, 1, 1); err != nil {
+		return err
+	}
+	id, err := parseBatchArg(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		return usageErrorf("missing -o FILE")
+	}
+	if *size < 64 || *size > 8192 {
+		return usageErrorf("-size %d: want 64 to 8192", *size)
+	}
+	err = c.withService(func(ctx context.Context, svc api.Service) error {
+		_, err := svc.Get(ctx, id.Record)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	png, err := qrcode.Encode(id.String(), qrcode.Medium, *size)
+	if err != nil {
+		return fmt.Errorf("label: %w", err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(*out), ".label-*.png")
+	if err != nil {
+		return fmt.Errorf("label: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(png); err != nil {
+		tmp.Close()
+		return fmt.Errorf("label: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("label: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), *out); err != nil {
+		return fmt.Errorf("label: %w", err)
+	}
+	if c.g.json {
+		return c.printJSON(map[string]string{"batch": id.String(), "file": *out})
+	}
+	fmt.Fprintf(c.stdout, "label for %s written to %s\n", id, *out)
+	return nil
+}
