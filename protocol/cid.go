@@ -114,8 +114,13 @@ func (c CID) Cid() gocid.Cid { return c.c }
 // MarshalText implements encoding.TextMarshaler.
 func (c CID) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
 
-// UnmarshalText implements encoding.TextUnmarshaler.
+// UnmarshalText implements encoding.TextUnmarshaler. The empty string
+// reads as the zero CID, as MarshalText writes it.
 func (c *CID) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*c = CID{}
+		return nil
+	}
 	v, err := ParseCID(string(b))
 	if err != nil {
 		return err

@@ -103,11 +103,22 @@ func ParsePublicKey(s string) (PublicKey, error) {
 	return p, nil
 }
 
-// MarshalText implements encoding.TextMarshaler.
-func (p PublicKey) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
+// MarshalText implements encoding.TextMarshaler. The zero key (no key)
+// is written as the empty string.
+func (p PublicKey) MarshalText() ([]byte, error) {
+	if p.IsZero() {
+		return []byte{}, nil
+	}
+	return []byte(p.String()), nil
+}
 
-// UnmarshalText implements encoding.TextUnmarshaler.
+// UnmarshalText implements encoding.TextUnmarshaler. The empty string, and
+// the text form of the all-zero key, read as the zero key.
 func (p *PublicKey) UnmarshalText(b []byte) error {
+	if len(b) == 0 || string(b) == (PublicKey{}).String() {
+		*p = PublicKey{}
+		return nil
+	}
 	v, err := ParsePublicKey(string(b))
 	if err != nil {
 		return err

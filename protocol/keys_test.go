@@ -120,3 +120,24 @@ func TestPrivateKeys(t *testing.T) {
 		t.Fatal("Verify accepts a bad signature")
 	}
 }
+
+func TestZeroValuesRoundTripThroughJSON(t *testing.T) {
+	type v struct {
+		Key protocol.PublicKey
+		CID protocol.CID
+	}
+	b, err := json.Marshal(v{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got v
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatalf("zero values do not read back from %s: %v", b, err)
+	}
+	if !got.Key.IsZero() || !got.CID.IsZero() {
+		t.Fatalf("read back %+v from %s", got, b)
+	}
+	if err := json.Unmarshal([]byte(`{"Key":"`+(protocol.PublicKey{}).String()+`"}`), &got); err != nil || !got.Key.IsZero() {
+		t.Fatalf("the all-zero key's text form: %v", err)
+	}
+}
