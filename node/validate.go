@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
@@ -92,12 +93,47 @@ func (n *Node) storeRecords(ctx context.Context, recs []protocol.Signed, from pe
 		return 0, fmt.Errorf("store %d records: %w", len(recs), err)
 	}
 	added := 0
+	var fresh []protocol.Signed
+	since := n.cfg.Now().Add(-passOnWithin).UnixMilli()
 	for i, r := range results {
 		if n.afterStore(ctx, recs[i], r, from, gossiped) {
 			added++
+			if !gossiped && recs[i].Time >= since {
+				fresh = append(fresh, recs[i])
+			}
 		}
 	}
+	n.passOn(fresh)
 	return added, nil
+}
+
+// passOnWithin is how recent a record learnt by sync or fetch must be for
+// the node to gossip it on.
+const passOnWithin = 24 * time.Hour
+
+// passOn gossips recent records this node learnt by sync or fetch rather
+// than by gossip. Sync only pulls, so without this a record written while
+// its author was offline (or before the gossip mesh formed) would reach a
+// third node only at that node's next periodic sync. Peers that have a
+// record already ignore it by its message ID; older records are left to
+// sync, so a node catching up on history does not flood the network.
+func (n *Node) passOn(recs []protocol.Signed) {
+	if len(recs) == 0 {
+		return
+	}
+	n.spawn(func() {
+		for _, rec := range recs {
+			ctx, cancel := context.WithTimeout(n.ctx, 10*time.Second)
+			err := n.gossip(ctx, rec)
+			cancel()
+			if err != nil {
+				if n.ctx.Err() == nil {
+					n.log.Debug("pass on synced record", "cid", rec.CID, "err", err)
+				}
+				return
+			}
+		}
+	})
 }
 
 // afterStore does what follows storing one record, and reports whether it
