@@ -66,6 +66,11 @@ func (b *batch) index(rec protocol.Signed, arrival uint64) (*Fork, error) {
 		sets = append(sets, [2][]byte{key(pReceipt, body.Transfer.Bytes(), c)})
 	case *protocol.Correct:
 		sets = append(sets, [2][]byte{key(pCorrection, body.Record.Bytes(), c)})
+		if body.By != nil && *body.By != body.Record {
+			// The replacement leads back to what it replaced: a label
+			// printed with the new batch ID still shows the correction.
+			sets = append(sets, [2][]byte{key(pCorrection, body.By.Bytes(), c)})
+		}
 	}
 	for _, kv := range sets {
 		if err := b.set(kv[0], kv[1]); err != nil {

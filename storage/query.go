@@ -44,7 +44,8 @@ func (s *Badger) Receipts(ctx context.Context, transfer protocol.CID) ([]protoco
 	return s.listCIDs(ctx, "list receipts of "+transfer.String(), key(pReceipt, transfer.Bytes()))
 }
 
-// Corrections returns the correct records that supersede a record.
+// Corrections returns the correct records that name a record, as the
+// record they supersede or as its replacement.
 func (s *Badger) Corrections(ctx context.Context, c protocol.CID) ([]protocol.CID, error) {
 	return s.listCIDs(ctx, "list corrections of "+c.String(), key(pCorrection, c.Bytes()))
 }

@@ -140,7 +140,8 @@ type Store interface {
 	Uses(ctx context.Context, b protocol.BatchID) ([]Use, error)
 	// Receipts returns the receive records that confirm a transfer.
 	Receipts(ctx context.Context, transfer protocol.CID) ([]protocol.CID, error)
-	// Corrections returns the correct records that supersede a record.
+	// Corrections returns the correct records that name a record, as the
+	// record they supersede or as its replacement (body.by).
 	Corrections(ctx context.Context, c protocol.CID) ([]protocol.CID, error)
 	// TransfersTo returns the transfer records addressed to an
 	// organisation key, for "incoming" lists.

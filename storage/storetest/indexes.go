@@ -39,6 +39,8 @@ func testIndexes(t *testing.T, s storage.Store) {
 	sameCIDs(t, "Receipts(not a transfer)", got, err)
 	got, err = s.Corrections(ctx, w.harvest.CID)
 	sameCIDs(t, "Corrections(harvest)", got, err, w.correct.CID)
+	got, err = s.Corrections(ctx, w.plot.CID)
+	sameCIDs(t, "Corrections(plot), the replacement", got, err, w.correct.CID)
 	got, err = s.TransfersTo(ctx, w.buyerOrg.Author())
 	sameCIDs(t, "TransfersTo(buyer)", got, err, w.ship.CID)
 	got, err = s.TransfersTo(ctx, w.millOrg.Author())

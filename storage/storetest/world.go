@@ -55,7 +55,9 @@ func newWorld(name string) *world {
 	w.ship = w.millDev.MustAdd(&protocol.Transfer{Batch: protocol.BatchID{Record: w.milling.CID}, Qty: protocol.Q(2, protocol.TNE),
 		To: w.buyerOrg.Author(), Docs: []protocol.Document{{Kind: "invoice", Ref: "INV-1"}}})
 	w.receive = w.buyerDev.MustAdd(&protocol.Receive{Transfer: w.ship.CID, Qty: protocol.Q(2, protocol.TNE)})
-	w.correct = w.millDev.MustAdd(&protocol.Correct{Record: w.harvest.CID, Reason: "wrong plot"})
+	// The store does not judge corrections: any record may be named as
+	// the replacement, and both ends find the correction.
+	w.correct = w.millDev.MustAdd(&protocol.Correct{Record: w.harvest.CID, Reason: "wrong plot", By: &w.plot.CID})
 	endorsement := w.endorse.CID
 	w.unendorse = w.certifier.MustAdd(&protocol.Revoke{Record: &endorsement, From: t + 1e10, Reason: "suspended"})
 	return w
