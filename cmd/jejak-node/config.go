@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // fileConfig is the config file: JSON with these optional fields. Flags and
@@ -23,7 +24,8 @@ import (
 //	  "relays": ["/dns4/relay.example.org/tcp/4001/p2p/12D3…"],
 //	  "mdns": true,
 //	  "dht": true,
-//	  "metrics": "127.0.0.1:9464"
+//	  "metrics": "127.0.0.1:9464",
+//	  "sync_interval": "1m"
 //	}
 type fileConfig struct {
 	Data      string   `json:"data,omitempty"`
@@ -34,6 +36,8 @@ type fileConfig struct {
 	MDNS      *bool    `json:"mdns,omitempty"`
 	DHT       *bool    `json:"dht,omitempty"`
 	Metrics   string   `json:"metrics,omitempty"`
+
+	SyncInterval string `json:"sync_interval,omitempty"`
 }
 
 // resolve fills the global settings that no flag set: from the environment,
@@ -92,6 +96,30 @@ func (c *cli) list(flagged []string, envName string, file []string) []string {
 		return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' })
 	}
 	return file
+}
+
+// duration returns a duration setting: the flag's value when it was set,
+// else the environment variable's, else the config file's, else 0 (the
+// node's default).
+func (c *cli) duration(flagSet bool, flagVal time.Duration, envName, file string) (time.Duration, error) {
+	if flagSet {
+		return flagVal, nil
+	}
+	if v := c.getenv(envName); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return 0, inputErrorf("%s=%q: want a duration such as 30s or 1m", envName, v)
+		}
+		return d, nil
+	}
+	if file != "" {
+		d, err := time.ParseDuration(file)
+		if err != nil {
+			return 0, inputErrorf("config file %s: sync_interval %q: want a duration such as 30s or 1m", c.g.config, file)
+		}
+		return d, nil
+	}
+	return 0, nil
 }
 
 func first(vals ...string) string {

@@ -4,51 +4,129 @@ import (
 	"bufio"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 )
 
-// e2eNode is one "jejak-node serve" process with its own data folder.
-type e2eNode struct {
-	name, data, addr string
-	cmd              *exec.Cmd
-}
+// The end-to-end test runs each organisation as its own "jejak-node serve"
+// process on 127.0.0.1 and drives it with the command line, as an
+// integrator's script would.
 
+// e2eWait bounds every wait for the network: generous, because a loaded
+// two-core machine runs seven processes and a Go build here.
+const e2eWait = 90 * time.Second
+
+// e2eSync is the periodic catch-up interval of every node in the test, so
+// that a record that missed gossip arrives within seconds, not a minute.
+const e2eSync = "2s"
+
+// e2e is one run of the end-to-end test: the binary and its nodes.
 type e2e struct {
-	t   *testing.T
-	bin string
+	t     *testing.T
+	bin   string
+	nodes []*org
 }
 
-// start runs "jejak-node serve" for a data folder and waits for its address.
-func (e *e2e) start(n *e2eNode, extra ...string) {
-	e.t.Helper()
-	args := append([]string{"serve", "--data", n.data, "--network", "e2e", "--listen", "/ip4/127.0.0.1/tcp/0", "--dht=false", "--mdns=false"}, extra...)
-	cmd := exec.Command(e.bin, args...)
-	cmd.Stderr = os.Stderr
+// org is one organisation: its data folder and, while it serves, its
+// "jejak-node serve" process.
+type org struct {
+	e    *e2e
+	name string
+	data string
+	addr string // a listening address, with /p2p/ID
+	key  string // its organisation key, once initialised
+
+	cmd    *exec.Cmd
+	exited chan struct{}
+	log    *tail // the serve process's stderr, all runs
+}
+
+// tail keeps the last few kilobytes written to it.
+type tail struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+const tailSize = 8 << 10
+
+func (t *tail) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, p...)
+	if len(t.buf) > tailSize {
+		t.buf = append([]byte(nil), t.buf[len(t.buf)-tailSize:]...)
+	}
+	return len(p), nil
+}
+
+func (t *tail) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(t.buf)
+}
+
+// newE2E builds jejak-node (without cgo, as released) and dumps every
+// node's stderr if the test fails.
+func newE2E(t *testing.T) *e2e {
+	bin := filepath.Join(t.TempDir(), "jejak-node")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	e := &e2e{t: t, bin: bin}
+	t.Cleanup(func() {
+		if !t.Failed() {
+			return
+		}
+		for _, o := range e.nodes {
+			t.Logf("--- stderr of %s serve (last %d bytes) ---\n%s", o.name, tailSize, o.log)
+		}
+	})
+	return e
+}
+
+// org makes an organisation with an empty data folder.
+func (e *e2e) org(name string) *org {
+	o := &org{e: e, name: name, data: filepath.Join(e.t.TempDir(), name), log: &tail{}}
+	e.nodes = append(e.nodes, o)
+	return o
+}
+
+// serves starts "jejak-node serve" on o's data folder and waits until it
+// is ready.
+func (o *org) serves(extra ...string) {
+	t := o.e.t
+	t.Helper()
+	args := append([]string{"serve", "--data", o.data, "--network", "e2e", "--listen", "/ip4/127.0.0.1/tcp/0",
+		"--dht=false", "--mdns=false", "--sync-interval", e2eSync}, extra...)
+	cmd := exec.Command(o.e.bin, args...)
+	fmt.Fprintf(o.log, "=== %s\n", strings.Join(args, " "))
+	cmd.Stderr = o.log
 	out, err := cmd.StdoutPipe()
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	if err := cmd.Start(); err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
-	n.cmd = cmd
-	e.t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		cmd.Wait()
-	})
-	sc := bufio.NewScanner(out)
+	o.cmd = cmd
+	o.exited = make(chan struct{})
 	ready := make(chan string, 1)
 	go func() {
+		sc := bufio.NewScanner(out)
 		addr := ""
 		for sc.Scan() {
 			line := sc.Text()
+			fmt.Fprintf(o.log, "stdout: %s\n", line)
 			if a, ok := strings.CutPrefix(line, "listening "); ok && addr == "" {
 				addr = a
 			}
@@ -57,132 +135,437 @@ func (e *e2e) start(n *e2eNode, extra ...string) {
 			}
 		}
 		io.Copy(io.Discard, out)
+		cmd.Wait()
+		close(o.exited)
 	}()
+	t.Cleanup(o.stops)
 	select {
-	case n.addr = <-ready:
-	case <-time.After(30 * time.Second):
-		e.t.Fatalf("%s did not start", n.name)
+	case o.addr = <-ready:
+	case <-o.exited:
+		t.Fatalf("%s: serve exited before it was ready", o.name)
+	case <-time.After(e2eWait):
+		t.Fatalf("%s: serve was not ready within %v", o.name, e2eWait)
 	}
 }
 
-// cli runs a command against n's data folder and checks its exit status.
-func (e *e2e) cli(n *e2eNode, want int, args ...string) string {
-	e.t.Helper()
-	cmd := exec.Command(e.bin, append([]string{"--data", n.data, "--network", "e2e"}, args...)...)
+// servesFrom starts o bootstrapped to the relay.
+func (o *org) servesFrom(relay *org) {
+	o.e.t.Helper()
+	o.serves("--bootstrap", relay.addr)
+}
+
+// stops ends the serve process with SIGTERM, or SIGKILL if it lingers.
+func (o *org) stops() {
+	if o.cmd == nil {
+		return
+	}
+	o.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-o.exited:
+	case <-time.After(20 * time.Second):
+		o.e.t.Errorf("%s: serve did not stop within 20s of SIGTERM", o.name)
+		o.cmd.Process.Kill()
+		<-o.exited
+	}
+	o.cmd = nil
+}
+
+// isKilled ends the serve process with SIGKILL: no chance to flush or
+// close anything.
+func (o *org) isKilled() {
+	o.cmd.Process.Kill()
+	<-o.exited
+	o.cmd = nil
+	fmt.Fprintf(o.log, "=== killed with SIGKILL\n")
+}
+
+// try runs a command on o's data folder and returns its exit status and
+// output (stdout, then stderr). It never fails the test, so goroutines may
+// use it.
+func (o *org) try(args ...string) (int, string, string) {
+	cmd := exec.Command(o.e.bin, append([]string{"--data", o.data, "--network", "e2e"}, args...)...)
 	cmd.Env = append(os.Environ(), "JEJAK_PASSPHRASE=correct horse battery")
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
-	code := 0
 	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	} else if err != nil {
-		e.t.Fatal(err)
+	switch {
+	case errors.As(err, &ee):
+		return ee.ExitCode(), string(out), stderr.String()
+	case err != nil:
+		return -1, string(out), err.Error()
 	}
+	return 0, string(out), stderr.String()
+}
+
+// run runs a command on o's data folder, fails the test unless it exits
+// with want, and returns its stdout and stderr together.
+func (o *org) run(want int, args ...string) string {
+	o.e.t.Helper()
+	code, out, errs := o.try(args...)
 	if code != want {
-		e.t.Fatalf("%s: jejak-node %s = %d, want %d\n%s%s", n.name, strings.Join(args, " "), code, want, out, stderr.String())
+		o.e.t.Fatalf("%s: jejak-node %s exited %d, want %d\nstdout:\n%s\nstderr:\n%s", o.name, strings.Join(args, " "), code, want, out, errs)
 	}
-	return string(out) + stderr.String()
+	return out + errs
 }
 
-func (e *e2e) jsonOut(n *e2eNode, v any, args ...string) {
-	e.t.Helper()
-	out := e.cli(n, 0, append([]string{"--json"}, args...)...)
+// json runs a command with --json and decodes its output into v.
+func (o *org) json(v any, args ...string) {
+	o.e.t.Helper()
+	out := o.run(0, append([]string{"--json"}, args...)...)
 	if err := json.Unmarshal([]byte(out), v); err != nil {
-		e.t.Fatalf("%s %v: %v\n%s", n.name, args, err, out)
+		o.e.t.Fatalf("%s: jejak-node --json %s: %v\n%s", o.name, strings.Join(args, " "), err, out)
 	}
 }
 
-// waitFor polls cond until it holds or the deadline passes.
-func (e *e2e) waitFor(what string, cond func() bool) {
+// recorded is what "record --json" prints.
+type recorded struct {
+	CID     string
+	Seq     uint64
+	Batches []struct{ ID, Product string }
+}
+
+// record publishes a record and returns what was recorded.
+func (o *org) record(args ...string) recorded {
+	o.e.t.Helper()
+	var r recorded
+	o.json(&r, append([]string{"record"}, args...)...)
+	return r
+}
+
+// batch returns the ID of the recorded batch of product.
+func (r recorded) batch(t *testing.T, product string) string {
+	t.Helper()
+	for _, b := range r.Batches {
+		if b.Product == product {
+			return b.ID
+		}
+	}
+	t.Fatalf("record %s made no %s batch: %+v", r.CID, product, r.Batches)
+	return ""
+}
+
+// initialises creates o's organisation and device keys.
+func (o *org) initialises(name, role string) {
+	o.e.t.Helper()
+	var id struct{ Org string }
+	o.json(&id, "init", "--name", name, "--role", role, "--country", "MY")
+	if id.Org == "" {
+		o.e.t.Fatalf("%s: init printed no org key", o.name)
+	}
+	o.key = id.Org
+}
+
+// endorses vouches for other in role.
+func (o *org) endorses(other *org, role string) {
+	o.e.t.Helper()
+	o.record("endorse", "--org", other.key, "--role", role)
+}
+
+// trusts makes anchor a trust anchor of o.
+func (o *org) trusts(anchor *org) {
+	o.e.t.Helper()
+	o.run(0, "trust", "add", anchor.key, anchor.name)
+}
+
+// registersPlot records a plot and returns its place record's CID.
+func (o *org) registersPlot(name string) string {
+	o.e.t.Helper()
+	return o.record("place", "--name", name, "--kind", "plot", "--country", "MY", "--point", "1.70,103.90", "--area", "20000").CID
+}
+
+// harvests records FFB from a plot and returns the batch.
+func (o *org) harvests(plot, qty, lot string) string {
+	o.e.t.Helper()
+	return o.record("origin", "--place", plot, "--product", "FFB", "--qty", qty, "--lot", lot,
+		"--from", "2026-01-01", "--until", "2026-01-02").batch(o.e.t, "FFB")
+}
+
+// ships transfers qty of batch to another organisation and returns the
+// transfer record's CID.
+func (o *org) ships(batch, qty string, to *org) string {
+	o.e.t.Helper()
+	return o.record("transfer", "--batch", batch, "--qty", qty, "--to", to.key).CID
+}
+
+// processes records a process from inputs ("BATCH=QTY") to outputs
+// ("PRODUCT=QTY[@LOT]").
+func (o *org) processes(ins []string, outs ...string) recorded {
+	o.e.t.Helper()
+	args := []string{"process"}
+	for _, in := range ins {
+		args = append(args, "--in", in)
+	}
+	for _, out := range outs {
+		args = append(args, "--out", out)
+	}
+	return o.record(args...)
+}
+
+// seesIncoming reports whether transfer is among o's incoming transfers.
+func (o *org) seesIncoming(transfer string) bool {
+	o.e.t.Helper()
+	var in []struct{ Transfer string }
+	o.json(&in, "incoming")
+	for _, x := range in {
+		if x.Transfer == transfer {
+			return true
+		}
+	}
+	return false
+}
+
+// receives waits until transfer reaches o and then records its receipt.
+func (o *org) receives(transfer string) {
+	o.e.t.Helper()
+	o.e.waitUntil(o.name+" sees transfer "+transfer, func() bool { return o.seesIncoming(transfer) })
+	o.record("receive", "--transfer", transfer)
+}
+
+// madeBatches returns the IDs of the batches o made.
+func (o *org) madeBatches() map[string]bool {
+	o.e.t.Helper()
+	var bs []struct{ ID string }
+	o.json(&bs, "batches", "--made", "--limit", "10000")
+	m := map[string]bool{}
+	for _, b := range bs {
+		m[b.ID] = true
+	}
+	return m
+}
+
+// records returns how many records o's node stores.
+func (o *org) records() int64 {
+	o.e.t.Helper()
+	var st struct{ Records int64 }
+	o.json(&st, "status")
+	return st.Records
+}
+
+// hasNoForks fails the test if o's node found two records at one seq of a
+// feed: a restarted node must not sign anew what it had already sent.
+func (o *org) hasNoForks() {
+	o.e.t.Helper()
+	var st struct{ Forks []json.RawMessage }
+	o.json(&st, "status")
+	if len(st.Forks) > 0 {
+		o.e.t.Fatalf("%s: status shows forks: %s", o.name, st.Forks)
+	}
+}
+
+// verifies runs "verify BATCH" and fails unless it exits with want.
+func (o *org) verifies(batch string, want int) string {
+	o.e.t.Helper()
+	return o.run(want, "verify", batch)
+}
+
+// waitUntil polls cond until it holds, failing the test after e2eWait.
+func (e *e2e) waitUntil(what string, cond func() bool) {
 	e.t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
+	deadline := time.Now().Add(e2eWait)
 	for !cond() {
 		if time.Now().After(deadline) {
-			e.t.Fatalf("timed out waiting until %s", what)
+			e.t.Fatalf("timed out after %v waiting until %s", e2eWait, what)
 		}
-		time.Sleep(200 * time.Millisecond)
+		time.Sleep(250 * time.Millisecond)
 	}
 }
 
-// TestEndToEnd runs separate jejak-node processes on 127.0.0.1: a relay, a
-// certifier, a plantation and a mill. The certifier endorses the others,
-// FFB goes from the plantation to the mill, the mill's CPO verifies as
-// trusted, and then a double claim by the mill makes it fail.
-func TestEndToEnd(t *testing.T) {
-	if testing.Short() || os.Getenv("JEJAK_E2E") == "" {
-		t.Skip("set JEJAK_E2E=1 to run the end-to-end test (it can still fail on slow gossip)")
-	}
-	bin := filepath.Join(t.TempDir(), "jejak-node")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	e := &e2e{t: t, bin: bin}
-	mk := func(name string) *e2eNode { return &e2eNode{name: name, data: filepath.Join(t.TempDir(), name)} }
-	relay, cert, plant, mill := mk("relay"), mk("certifier"), mk("plantation"), mk("mill")
-	e.start(relay, "--relay", "--metrics", "127.0.0.1:0")
-	for _, n := range []*e2eNode{cert, plant, mill} {
-		e.start(n, "--bootstrap", relay.addr)
-	}
-
-	type ident struct{ Org string }
-	var cid, pid, mid ident
-	e.jsonOut(cert, &cid, "init", "--name", "Sawit Assurance", "--role", "certifier", "--country", "MY")
-	e.jsonOut(plant, &pid, "init", "--name", "Ladang Sungai Tiram", "--role", "plantation", "--country", "MY")
-	e.jsonOut(mill, &mid, "init", "--name", "Kilang Kota Tinggi", "--role", "mill", "--country", "MY")
-	e.cli(cert, 0, "record", "endorse", "--org", pid.Org, "--role", "plantation")
-	e.cli(cert, 0, "record", "endorse", "--org", mid.Org, "--role", "mill")
-	for _, n := range []*e2eNode{plant, mill} {
-		e.cli(n, 0, "trust", "add", cid.Org, "Sawit Assurance")
-	}
-
-	type rec struct {
-		CID     string
-		Batches []struct{ ID string }
-	}
-	var place, harvest, ship, run rec
-	e.jsonOut(plant, &place, "record", "place", "--name", "Blok A", "--kind", "plot", "--country", "MY", "--point", "1.70,103.90", "--area", "20000")
-	e.jsonOut(plant, &harvest, "record", "origin", "--place", place.CID, "--product", "FFB", "--qty", "100 TNE", "--lot", "H-1", "--from", "2026-01-01", "--until", "2026-01-02")
-	e.jsonOut(plant, &ship, "record", "transfer", "--batch", harvest.Batches[0].ID, "--qty", "100 TNE", "--to", mid.Org)
-	e.waitFor("the mill sees the FFB coming", func() bool {
-		return strings.Contains(e.cli(mill, 0, "incoming"), ship.CID)
-	})
-	e.cli(mill, 0, "record", "receive", "--transfer", ship.CID)
-	e.jsonOut(mill, &run, "record", "process", "--in", harvest.Batches[0].ID+"=100 TNE", "--out", "CPO=21 TNE@CPO-7")
-	cpo := run.Batches[0].ID
-	// Every node converges to the same records.
-	count := func(n *e2eNode) int64 {
-		var st struct{ Records int64 }
-		e.jsonOut(n, &st, "status")
-		return st.Records
-	}
-	converged := func() bool {
-		want := count(mill)
-		for _, n := range []*e2eNode{relay, cert, plant} {
-			if count(n) != want {
-				return false
+// converge waits until every node stores the same number of records, at
+// least atLeast, and returns it.
+func (e *e2e) converge(what string, atLeast int64) int64 {
+	e.t.Helper()
+	var counts []string
+	var n int64
+	deadline := time.Now().Add(e2eWait)
+	for {
+		counts = counts[:0]
+		same := true
+		n = -1
+		for _, o := range e.nodes {
+			c := o.records()
+			counts = append(counts, fmt.Sprintf("%s %d", o.name, c))
+			if n == -1 {
+				n = c
 			}
+			same = same && c == n
 		}
-		return true
+		if same && n >= atLeast {
+			return n
+		}
+		if time.Now().After(deadline) {
+			e.t.Fatalf("timed out after %v waiting until every node holds the same records %s (at least %d): %s",
+				e2eWait, what, atLeast, strings.Join(counts, ", "))
+		}
+		time.Sleep(250 * time.Millisecond)
 	}
-	e.waitFor("every node holds every record", converged)
-	if out := e.cli(mill, 0, "verify", cpo); !strings.Contains(out, "TRUSTED") {
-		t.Fatalf("verify at the mill:\n%s", out)
+}
+
+func mustContain(t *testing.T, what, out string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(out, w) {
+			t.Fatalf("%s: output lacks %q:\n%s", what, w, out)
+		}
 	}
-	// The mill ships its 21 t of CPO twice: a double claim.
-	e.cli(mill, 0, "record", "transfer", "--batch", cpo, "--qty", "21 TNE", "--to", pid.Org)
-	e.cli(mill, 0, "record", "transfer", "--batch", cpo, "--qty", "21 TNE", "--to", cid.Org)
-	e.waitFor("every node holds the double claim", converged)
-	if out := e.cli(mill, 1, "verify", "--forward", cpo); !strings.Contains(out, "double_claim") {
-		t.Fatalf("verify after a double claim:\n%s", out)
+}
+
+// TestEndToEnd runs a palm-oil supply chain as separate jejak-node
+// processes on 127.0.0.1, each with its own data folder: a relay, a
+// certifier, a plantation, a mill, a refinery and a buyer.
+//
+//   - The certifier endorses the others and everyone trusts it.
+//   - FFB goes from the plantation to the mill, CPO from the mill to the
+//     refinery, olein from the refinery to the buyer, and the buyer's
+//     verify of the olein says TRUSTED.
+//   - The mill ships the same CPO again, to the buyer: the buyer's verify of
+//     the olein now fails with double_claim.
+//   - The mill is killed with SIGKILL in the middle of a burst of records,
+//     restarted on the same data folder, keeps every record it
+//     acknowledged, its indexes check clean, and every node converges to
+//     the same records.
+func TestEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the end-to-end test starts six nodes; skipped with -short")
 	}
+	start := time.Now()
+	e := newE2E(t)
+	relay, cert, plant, mill, refinery, buyer := e.org("relay"), e.org("certifier"), e.org("plantation"), e.org("mill"), e.org("refinery"), e.org("buyer")
+	relay.serves("--relay", "--metrics", "127.0.0.1:0")
+	for _, o := range e.nodes[1:] {
+		o.servesFrom(relay)
+	}
+	t.Logf("six nodes ready after %v", time.Since(start).Round(time.Millisecond))
+
+	// Identities, endorsements and trust.
+	cert.initialises("Sawit Assurance", "certifier")
+	plant.initialises("Ladang Sungai Tiram", "plantation")
+	mill.initialises("Kilang Kota Tinggi", "mill")
+	refinery.initialises("Pasir Gudang Refinery", "refinery")
+	buyer.initialises("Rotterdam Foods", "buyer")
+	cert.endorses(plant, "plantation")
+	cert.endorses(mill, "mill")
+	cert.endorses(refinery, "refinery")
+	cert.endorses(buyer, "buyer")
+	for _, o := range []*org{plant, mill, refinery, buyer} {
+		o.trusts(cert)
+	}
+
+	// Plantation → mill: 150 t of FFB; the mill mills 100 t of it now.
+	plot := plant.registersPlot("Blok A")
+	ffb := plant.harvests(plot, "150 TNE", "H-1")
+	mill.receives(plant.ships(ffb, "150 TNE", mill))
+	milled := mill.processes([]string{ffb + "=100 TNE"}, "CPO=21 TNE@CPO-7", "PK=5 TNE@PK-7")
+	cpo := milled.batch(t, "CPO")
+
+	// Mill → refinery: 21 t of CPO, refined and fractionated.
+	refinery.receives(mill.ships(cpo, "21 TNE", refinery))
+	refined := refinery.processes([]string{cpo + "=21 TNE"},
+		"RBD PALM OLEIN=15.75 TNE@OL-1", "RBD PALM STEARIN=4.2 TNE@ST-1", "PFAD=0.945 TNE@FA-1")
+	olein := refined.batch(t, "RBD PALM OLEIN")
+
+	// Refinery → buyer: the olein, which verifies as trusted.
+	buyer.receives(refinery.ships(olein, "15.75 TNE", buyer))
+	e.converge("after the olein reached the buyer", 0)
+	mustContain(t, "buyer's verify of the olein", buyer.verifies(olein, 0), "TRUSTED")
+	t.Logf("olein trusted at the buyer after %v", time.Since(start).Round(time.Millisecond))
+
+	// The mill ships the same 21 t of CPO again, to the buyer: a double
+	// claim that taints the olein.
+	again := mill.ships(cpo, "21 TNE", buyer)
+	e.waitUntil("the buyer sees the second shipment of CPO", func() bool { return buyer.seesIncoming(again) })
+	mustContain(t, "buyer's verify of the olein after the double claim", buyer.verifies(olein, 1), "double_claim")
+	t.Logf("double claim caught at the buyer after %v", time.Since(start).Round(time.Millisecond))
+
+	// The mill mills the remaining 50 t of FFB 5 t at a time, three
+	// clients at once through its socket, and is killed with SIGKILL once
+	// three records are acknowledged, while others are being written.
+	// Whatever was acknowledged must survive; a command caught by the kill
+	// may fail (exit 3) or, once the mill is gone, write to the store
+	// itself. Either way nothing acknowledged may be lost.
+	before := e.converge("before the mill's burst", 0)
+	type ack struct{ cid, cpo string }
+	const writers, each = 3, 3
+	acks := make(chan ack, writers*each)
+	stop := make(chan struct{})
+	var report tail
+	var wg sync.WaitGroup
+	for w := 0; w < writers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				lot := fmt.Sprintf("B%d-%d", w, i)
+				code, out, errs := mill.try("--json", "record", "process", "--in", ffb+"=5 TNE",
+					"--out", "CPO=1.05 TNE@CPO-"+lot, "--out", "PK=0.25 TNE@PK-"+lot)
+				if code != 0 {
+					// Not acknowledged: the mill was going down.
+					fmt.Fprintf(&report, "%s: exit %d: %s\n", lot, code, oneLine(errs))
+					continue
+				}
+				var r recorded
+				if err := json.Unmarshal([]byte(out), &r); err != nil || len(r.Batches) == 0 {
+					fmt.Fprintf(&report, "%s: exit 0 but unreadable output (%v): %s\n", lot, err, oneLine(out))
+					continue
+				}
+				fmt.Fprintf(&report, "%s: acknowledged seq %d %s\n", lot, r.Seq, r.CID)
+				acks <- ack{r.CID, r.Batches[0].ID}
+			}
+		}()
+	}
+	burstDone := make(chan struct{})
+	go func() { wg.Wait(); close(burstDone) }()
+	var acked []ack
+	for len(acked) < 3 {
+		select {
+		case a := <-acks:
+			acked = append(acked, a)
+		case <-burstDone:
+			t.Fatalf("the mill's burst ended before three records were acknowledged:\n%s", &report)
+		case <-time.After(e2eWait):
+			t.Fatalf("the mill acknowledged %d records of its burst in %v:\n%s", len(acked), e2eWait, &report)
+		}
+	}
+	mill.isKilled()
+	close(stop)
+	<-burstDone
+	close(acks)
+	for a := range acks {
+		acked = append(acked, a)
+	}
+	burst := report.String()
+	t.Logf("mill killed after %d acknowledged records:\n%s", len(acked), burst)
+
+	// Restarted on the same folder, the mill still has every record it
+	// acknowledged, its indexes match its records, and the network
+	// converges on them.
+	mill.servesFrom(relay)
+	made := mill.madeBatches()
+	for _, a := range acked {
+		if !made[a.cpo] {
+			t.Errorf("after SIGKILL and restart the mill lost acknowledged record %s (batch %s)\nburst:\n%s", a.cid, a.cpo, burst)
+		}
+	}
+	if t.Failed() {
+		t.FailNow()
+	}
+	mill.run(0, "check")
+	after := e.converge("after the mill's restart", before+int64(len(acked)))
+	mill.run(0, "check")
+	for _, o := range e.nodes {
+		o.hasNoForks()
+	}
+	t.Logf("%d records on every node after the restart (%d before the burst); total %v", after, before, time.Since(start).Round(time.Millisecond))
+
+	// The double claim is still seen, now from every record on the mill.
+	mustContain(t, "buyer's verify after the restart", buyer.verifies(olein, 1), "double_claim")
 
 	// A second process cannot open a store a node holds without its socket.
-	os.Remove(filepath.Join(mill.data, "jejak.sock"))
-	if out := e.cli(mill, 3, "status"); !strings.Contains(out, "is in use by another Jejak process") {
-		t.Fatalf("status with the socket gone:\n%s", out)
-	}
+	os.Remove(filepath.Join(refinery.data, "jejak.sock"))
+	mustContain(t, "status with the socket gone", refinery.run(3, "status"), "is in use by another Jejak process")
 }

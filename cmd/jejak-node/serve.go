@@ -29,6 +29,7 @@ func cmdServe(c *cli, args []string) error {
 	metrics := fs.String("metrics", "", "serve /metrics and /healthz on `ADDR` (default 127.0.0.1:9464 with --relay; \"off\" for none)")
 	mdns := fs.Bool("mdns", false, "find peers on the local network (default: true unless --relay)")
 	dht := fs.Bool("dht", false, "join the DHT (default: true)")
+	syncEvery := fs.Duration("sync-interval", 0, "catch up with connected peers every `DURATION` (env JEJAK_SYNC_INTERVAL; default 1m; negative: only on connect)")
 	verbose := fs.Bool("v", false, "log more")
 	if err := c.parse(fs, args, 0, 0); err != nil {
 		return err
@@ -41,6 +42,10 @@ func cmdServe(c *cli, args []string) error {
 		set[n] = true
 	}
 	file := c.g.file
+	every, err := c.duration(set["sync-interval"], *syncEvery, "JEJAK_SYNC_INTERVAL", file.SyncInterval)
+	if err != nil {
+		return err
+	}
 	cfg := node.Config{
 		DataDir:     c.g.data,
 		Network:     c.g.network,
@@ -51,6 +56,8 @@ func cmdServe(c *cli, args []string) error {
 		EnableMDNS:  pick(set["mdns"], *mdns, file.MDNS, !*relay),
 		EnableDHT:   pick(set["dht"], *dht, file.DHT, true),
 		UserAgent:   "jejak-node/" + version,
+
+		SyncInterval: every,
 	}
 	level := slog.LevelWarn
 	if *verbose {

@@ -36,7 +36,8 @@ and revoke can also be given with flags, for example:
 `,
 	"serve": `Prints "peer ID" and one "listening ADDR" line per address, serves the
 local API socket in the data folder, and runs until SIGINT or SIGTERM.
-Environment: JEJAK_LISTEN, JEJAK_BOOTSTRAP, JEJAK_RELAYS, JEJAK_METRICS.
+Environment: JEJAK_LISTEN, JEJAK_BOOTSTRAP, JEJAK_RELAYS, JEJAK_METRICS,
+JEJAK_SYNC_INTERVAL.
 `,
 }
 
