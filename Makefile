@@ -37,7 +37,7 @@ DEB_PACKAGES := \
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT_GET := $(SUDO) env DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 apt-get
 
-.PHONY: help deps run build test clean
+.PHONY: help deps run build test clean package screenshots
 
 help: ## Show this help.
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
@@ -76,6 +76,47 @@ test: deps ## Check formatting, vet, build both binaries and run every test.
 	$(GO) build -o /dev/null .
 	CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/jejak-node
 	$(GO) test -race -timeout 20m ./...
+
+package: deps ## Build a Linux package of the desktop app (dist/Jejak.tar.xz) with fyne package.
+	mkdir -p dist
+	@# fyne package bumps the build number in FyneApp.toml; keep the file as it is.
+	cp FyneApp.toml $(CURDIR)/dist/.FyneApp.toml; \
+	trap 'mv $(CURDIR)/dist/.FyneApp.toml $(CURDIR)/FyneApp.toml' EXIT; \
+	cd dist && $(GO) run fyne.io/tools/cmd/fyne@v1.7.4 package --os linux --release \
+		--src $(CURDIR) --icon $(CURDIR)/assets/icon.png --name Jejak --app-id org.jejak.app
+	@ls -l dist
+
+# Two runs: the screenshot build, against the GUI's in-memory fake node
+# seen from a mill (gui/fake: every screen, with batches and forms filled
+# in), and the real app with the demo network (first run, verification
+# and network, saved as demo-*.png). The app prints "screenshot NAME" when
+# a screen is drawn and waits; the recipe takes the picture of the
+# 1200×800 window (at the top left: there is no window manager) and
+# answers.
+screenshots: deps ## Run the app under Xvfb and save a PNG of every screen to docs/screenshots/.
+	$(GO) build -tags screenshots -o bin/jejak-screenshots .
+	$(GO) build -o bin/jejak .
+	mkdir -p docs/screenshots
+	tmp="$$(mktemp -d)"; \
+	Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$$tmp/display" 2>"$$tmp/xvfb.log" & xvfb=$$!; \
+	trap 'kill $$xvfb 2>/dev/null; rm -rf "$$tmp"' EXIT; \
+	for i in $$(seq 100); do [ -s "$$tmp/display" ] && break; sleep 0.1; done; \
+	display=":$$(cat "$$tmp/display")"; \
+	for run in ":bin/jejak-screenshots" "demo-:bin/jejak"; do \
+		prefix=$${run%%:*}; app=$${run#*:}; rm -rf "$$tmp/data"; \
+		coproc TOUR { DISPLAY=$$display LANG=en_US.UTF-8 JEJAK_DATA="$$tmp/data" JEJAK_SCREENSHOT_TOUR=1 \
+			./$$app 2>"$$tmp/app.log"; }; \
+		out=$${TOUR[0]}; in=$${TOUR[1]}; pid=$$TOUR_PID; shots=0; \
+		while read -r word name <&$$out; do \
+			[ "$$word" = screenshot ] || continue; \
+			file="docs/screenshots/$$prefix$$name.png"; \
+			xwd -root -display $$display | /usr/bin/convert xwd:- -crop 1200x800+0+0 +repage "$$file"; \
+			echo "  $$file"; shots=$$((shots + 1)); \
+			echo next >&$$in; \
+		done; \
+		wait $$pid || { echo "make screenshots: $$app failed; its log:"; cat "$$tmp/app.log"; exit 1; }; \
+		[ $$shots -gt 0 ] || { echo "make screenshots: $$app drew no screen"; cat "$$tmp/app.log"; exit 1; }; \
+	done
 
 clean: ## Remove bin/.
 	rm -rf bin

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/jejak/jejak/node"
+	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/protocol"
 	"github.com/jejak/jejak/protocol/provenance/scenario"
 	"github.com/jejak/jejak/storage"
@@ -47,17 +48,23 @@ var roles = []struct {
 	{"refinery", []string{"pasir-gudang", "sinar-pangan"}},
 }
 
-// Peer is what the demo needs of the user's node: its addresses, and a way
-// to add a trust anchor.
+// Peer is what the demo needs of the user's node: its addresses, a way to
+// add a trust anchor, and its record count.
 type Peer interface {
 	Addrs() []string
 	AddAnchor(ctx context.Context, key protocol.PublicKey, name string) error
+	Status(ctx context.Context) (api.Status, error)
 }
+
+// syncWait bounds how long Start waits for the user's node to hold the
+// whole demo chain.
+const syncWait = 60 * time.Second
 
 // Start starts the demo nodes on 127.0.0.1 with the given network name (the
 // user's node's), connects each to user, and makes user trust the demo
-// certification body. The user's node then syncs the chain by itself; Start
-// returns as soon as the demo nodes are connected.
+// certification body. It returns once the user's node holds every record
+// of the demo chain (it syncs them from the demo nodes), so that a batch
+// verified right away is judged on the whole story, double claim included.
 func Start(ctx context.Context, network string, user Peer) (*Network, error) {
 	s := scenario.DoubleClaim()
 	d := &Network{Failed: s.Batch, Anchor: scenario.Key("rspo").Public(), AnchorName: "Roundtable on Sustainable Palm Oil (demo)"}
@@ -102,7 +109,30 @@ func Start(ctx context.Context, network string, user Peer) (*Network, error) {
 		d.Close()
 		return nil, fmt.Errorf("demo: trust the demo certifier: %w", err)
 	}
+	if err := waitForRecords(ctx, user, int64(len(s.Records))); err != nil {
+		d.Close()
+		return nil, err
+	}
 	return d, nil
+}
+
+// waitForRecords polls the user's node until it holds at least n records.
+func waitForRecords(ctx context.Context, user Peer, n int64) error {
+	ctx, cancel := context.WithTimeout(ctx, syncWait)
+	defer cancel()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		st, err := user.Status(ctx)
+		if err == nil && st.Records >= n {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("demo: your node did not receive the demo chain in time (%d of %d records)", st.Records, n)
+		case <-tick.C:
+		}
+	}
 }
 
 // connectAny dials the first of addrs that answers, preferring loopback.

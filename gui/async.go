@@ -1,0 +1,206 @@
+package gui
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/jejak/jejak/node/api"
+)
+
+// background runs fetch in a goroutine and hands its result to apply, or
+// its error to fail (nil fail shows an error dialog), on the Fyne
+// goroutine. Nothing is shown once the window has closed.
+func background[T any](u *UI, op string, fetch func(context.Context) (T, error), apply func(T), fail func(error)) {
+	u.begin()
+	go func() {
+		v, err := fetch(u.ctx)
+		u.finish(func() {
+			switch {
+			case u.ctx.Err() != nil:
+			case err == nil:
+				apply(v)
+			case fail != nil:
+				fail(err)
+			default:
+				u.showError(op, err)
+			}
+		})
+	}()
+}
+
+// begin counts a piece of background work that will end with finish.
+func (u *UI) begin() {
+	if u.opts.inline {
+		u.inflight.Add(1)
+		return
+	}
+	u.busy.Add(1)
+}
+
+// finish runs f on the Fyne goroutine and counts the work as done. In
+// tests (Options.inline) f waits until the test calls idle and runs there:
+// Fyne's test driver would otherwise run it on this goroutine, alongside
+// the test's own calls into the widgets.
+func (u *UI) finish(f func()) {
+	if u.opts.inline {
+		u.pending <- f
+		return
+	}
+	defer u.busy.Done()
+	fyne.DoAndWait(f)
+}
+
+// idle waits until no background work is in flight (the screenshot tour
+// and tests call it before looking at the screens). In tests it runs the
+// results that are waiting.
+func (u *UI) idle() {
+	if !u.opts.inline {
+		u.busy.Wait()
+		return
+	}
+	for {
+		select {
+		case f := <-u.pending:
+			f()
+			u.inflight.Add(-1)
+		default:
+			if u.inflight.Load() == 0 {
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+}
+
+// showError shows a dialog that says what failed and what to do.
+func (u *UI) showError(op string, err error) {
+	if errors.Is(err, context.Canceled) {
+		return
+	}
+	msg := widget.NewLabel(explain(op, err))
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom("Could not "+op, "OK", msg, u.win)
+	d.Resize(fyne.NewSize(520, 0))
+	d.Show()
+}
+
+// explain says in words what went wrong and what the user can do about it.
+func explain(op string, err error) string {
+	d := detail(err)
+	switch {
+	case errors.Is(err, api.ErrInvalid):
+		return "Jejak could not " + op + ": " + d + ".\n\nCheck what you entered and try again."
+	case errors.Is(err, api.ErrNotFound):
+		return "Jejak could not " + op + ": " + d + ".\n\nIf it was made on another computer, wait until this one has caught up with its peers (see Network) and try again."
+	case errors.Is(err, api.ErrConflict):
+		return "Jejak could not " + op + ": " + d + ".\n\nThis usually means this install's keys are also in use on another computer. Rotate this computer's device key under Identity & trust, then try again."
+	case errors.Is(err, api.ErrUnavailable):
+		return "The node could not " + op + ": " + d + ".\n\nNothing was saved. If Jejak is shutting down, wait; otherwise restart Jejak. If this keeps happening, check that the disk holding the data folder has free space."
+	}
+	return "Jejak could not " + op + ": " + d + "."
+}
+
+// detail returns the most specific message inside err, without the
+// "node: op: kind:" and "protocol:" prefixes people need not read.
+func detail(err error) string {
+	var e *api.Error
+	if errors.As(err, &e) && e.Err != nil {
+		err = e.Err
+	}
+	s := err.Error()
+	for _, p := range []string{"node: ", "protocol: ", "invalid record: ", "invalid request: "} {
+		s = strings.TrimPrefix(s, p)
+	}
+	return strings.TrimSuffix(s, ".")
+}
+
+// filePicker asks the user for a file to save or to open. Tests replace it.
+type filePicker interface {
+	// save asks where to save a file, suggesting name, and calls done with
+	// the chosen path (not called when the user cancels).
+	save(title, name string, done func(path string))
+	// open asks for a file to read and calls done with its path.
+	open(title string, exts []string, done func(path string))
+}
+
+// dialogPicker is the filePicker of the real window: Fyne's file dialogs,
+// starting in the home folder.
+type dialogPicker struct{ u *UI }
+
+func (p dialogPicker) save(title, name string, done func(string)) {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			p.u.showError("choose a file", err)
+			return
+		}
+		if w == nil {
+			return
+		}
+		path := w.URI().Path()
+		w.Close()
+		// The dialog creates the file; the caller writes it whole.
+		if fi, err := os.Stat(path); err == nil && fi.Size() == 0 {
+			os.Remove(path)
+		}
+		done(path)
+	}, p.u.win)
+	d.SetFileName(name)
+	p.startAtHome(d)
+	d.Show()
+}
+
+func (p dialogPicker) open(title string, exts []string, done func(string)) {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			p.u.showError("choose a file", err)
+			return
+		}
+		if r == nil {
+			return
+		}
+		path := r.URI().Path()
+		r.Close()
+		done(path)
+	}, p.u.win)
+	if len(exts) > 0 {
+		d.SetFilter(storage.NewExtensionFileFilter(exts))
+	}
+	p.startAtHome(d)
+	d.Show()
+}
+
+func (p dialogPicker) startAtHome(d *dialog.FileDialog) {
+	if home, err := os.UserHomeDir(); err == nil {
+		if l, err := storage.ListerForURI(storage.NewFileURI(home)); err == nil {
+			d.SetLocation(l)
+		}
+	}
+	d.Resize(fyne.NewSize(900, 600))
+}
+
+// homePath returns name in the user's home folder (or the working folder).
+func homePath(name string) string {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return name
+	}
+	return filepath.Join(home, name)
+}
+
+// info shows a short message in a dialog.
+func (u *UI) info(title, text string) {
+	msg := widget.NewLabel(text)
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom(title, "OK", msg, u.win)
+	d.Resize(fyne.NewSize(520, 0))
+	d.Show()
+}

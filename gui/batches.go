@@ -1,0 +1,173 @@
+package gui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/jejak/jejak/node/api"
+	"github.com/jejak/jejak/protocol"
+)
+
+// Batch filters.
+const (
+	filterAll      = "All"
+	filterMade     = "Made here"
+	filterReceived = "Received"
+)
+
+// batchesScreen lists this organisation's batches, made and received,
+// searchable by lot code, product, ID and date, with the chosen batch's
+// details and label beside the list.
+type batchesScreen struct {
+	u      *UI
+	search *widget.Entry
+	since  *widget.Entry
+	which  *widget.RadioGroup
+	list   *widget.List
+	count  *widget.Label
+	items  []api.Batch
+	detail *batchDetail
+	chosen protocol.BatchID
+	split  *container.Split
+}
+
+func newBatchesScreen(u *UI) *batchesScreen {
+	s := &batchesScreen{u: u, detail: newBatchDetail(u)}
+	s.search = widget.NewEntry()
+	s.search.SetPlaceHolder("Search: lot, product or ID")
+	s.search.OnChanged = func(string) { s.load() }
+	s.since = widget.NewEntry()
+	s.since.SetPlaceHolder("since YYYY-MM-DD")
+	s.since.OnChanged = func(string) { s.load() }
+	s.which = widget.NewRadioGroup([]string{filterAll, filterMade, filterReceived}, func(string) { s.load() })
+	s.which.Horizontal = true
+	s.which.Required = true
+	s.which.Selected = filterAll
+	s.count = note("")
+	s.list = widget.NewList(func() int { return len(s.items) }, func() fyne.CanvasObject {
+		top := widget.NewLabelWithStyle("product", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		top.Truncation = fyne.TextTruncateEllipsis
+		sub := widget.NewLabel("details")
+		sub.Truncation = fyne.TextTruncateEllipsis
+		return container.NewVBox(top, sub)
+	}, func(i widget.ListItemID, o fyne.CanvasObject) {
+		b := s.items[i]
+		box := o.(*fyne.Container)
+		box.Objects[0].(*widget.Label).SetText(batchTitle(b))
+		box.Objects[1].(*widget.Label).SetText(batchSubtitle(b))
+	})
+	s.list.OnSelected = func(i widget.ListItemID) {
+		if i < len(s.items) {
+			s.chosen = s.items[i].ID
+			s.detail.set(s.items[i])
+		}
+	}
+	since := container.NewGridWrap(fyne.NewSize(170, s.since.MinSize().Height), s.since)
+	head := container.NewVBox(heading("Batches"), container.NewBorder(nil, nil, nil, since, s.search), s.which, s.count)
+	left := container.NewBorder(head, nil, nil, nil, s.list)
+	s.split = container.NewHSplit(left, s.detail.content())
+	s.split.Offset = 0.42
+	return s
+}
+
+func (s *batchesScreen) content() fyne.CanvasObject { return s.split }
+
+// batchTitle is a batch's first line in the list: "CPO · lot KSBL-CPO-0307".
+func batchTitle(b api.Batch) string {
+	if b.Lot == "" {
+		return b.Product + " · " + shortBatch(b.ID)
+	}
+	return b.Product + " · lot " + b.Lot
+}
+
+// batchSubtitle is the second line: quantity, what is left, when and
+// where from.
+func batchSubtitle(b api.Batch) string {
+	s := fmt.Sprintf("%s · %s left · %s", formatQty(b.Held), formatQty(b.Left), formatDay(b.Made))
+	if b.Received {
+		s += " · from " + orDash(b.MakeName)
+	}
+	return s
+}
+
+// filter is what the search fields ask for.
+func (s *batchesScreen) filter() (api.BatchFilter, string) {
+	f := api.BatchFilter{Text: strings.TrimSpace(s.search.Text), Limit: 500}
+	switch s.which.Selected {
+	case filterMade:
+		f.Made = true
+	case filterReceived:
+		f.Received = true
+	}
+	if t := strings.TrimSpace(s.since.Text); t != "" {
+		d, err := time.ParseInLocation(dayLayout, t, time.Local)
+		if err != nil {
+			return f, "Type the date as YYYY-MM-DD."
+		}
+		f.Since = d
+	}
+	return f, ""
+}
+
+// load reads the batches that match the search.
+func (s *batchesScreen) load() {
+	f, msg := s.filter()
+	if msg != "" {
+		s.count.SetText(msg)
+		return
+	}
+	background(s.u, "list batches", func(ctx context.Context) ([]api.Batch, error) {
+		return s.u.svc.Batches(ctx, f)
+	}, s.set, func(err error) { s.count.SetText(explain("list batches", err)) })
+}
+
+func (s *batchesScreen) set(bs []api.Batch) {
+	s.items = bs
+	s.list.UnselectAll()
+	s.list.Refresh()
+	switch len(bs) {
+	case 0:
+		s.count.SetText("No batches match. Batches appear here when you record a harvest or processing run, or receive a shipment.")
+	case 1:
+		s.count.SetText("1 batch")
+	default:
+		s.count.SetText(fmt.Sprintf("%d batches, newest first", len(bs)))
+	}
+	for i, b := range bs {
+		if b.ID == s.chosen {
+			s.list.Select(i)
+			return
+		}
+	}
+	if len(bs) > 0 && s.chosen.IsZero() {
+		s.list.Select(0)
+	}
+}
+
+// selectBatch shows batch id, even if the search hides it.
+func (s *batchesScreen) selectBatch(id protocol.BatchID) {
+	s.chosen = id
+	for i, b := range s.items {
+		if b.ID == id {
+			s.list.Select(i)
+			return
+		}
+	}
+	background(s.u, "read batch "+shortBatch(id), func(ctx context.Context) (api.Batch, error) {
+		return s.u.svc.Batch(ctx, id)
+	}, s.detail.set, nil)
+}
+
+// copyButton copies text to the clipboard.
+func (u *UI) copyButton(label string, text func() string) *widget.Button {
+	return widget.NewButtonWithIcon(label, theme.ContentCopyIcon(), func() {
+		u.app.Clipboard().SetContent(text())
+	})
+}

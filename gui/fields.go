@@ -1,0 +1,172 @@
+package gui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+)
+
+// field is one input of a form: its label, the input, and a message under
+// the input that says what is wrong with it. The message shows once the
+// user has touched the field, so a fresh form is not covered in red.
+type field struct {
+	name    string
+	label   *widget.Label
+	input   fyne.CanvasObject
+	msg     *widget.Label
+	touched bool
+	err     string
+}
+
+func newField(name string, input fyne.CanvasObject) *field {
+	msg := widget.NewLabel("")
+	msg.Importance = widget.DangerImportance
+	msg.Wrapping = fyne.TextWrapWord
+	msg.Hide()
+	l := widget.NewLabelWithStyle(name, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+	return &field{name: name, label: l, input: input, msg: msg}
+}
+
+// box is the input with its message under it.
+func (f *field) box() fyne.CanvasObject { return container.NewVBox(f.input, f.msg) }
+
+// show displays the field's error, if it has one and has been touched.
+func (f *field) show() {
+	if f.err != "" && f.touched {
+		f.msg.SetText(f.err)
+		f.msg.Show()
+		return
+	}
+	f.msg.Hide()
+}
+
+// form collects a record form's fields, maps the protocol's field paths
+// ("body.out[0].qty.n") to them, and keeps the form's Publish button
+// disabled while anything is wrong, saying what beside it.
+type form struct {
+	paths   map[string]*field
+	fields  []*field
+	summary *widget.Label
+	publish *widget.Button
+	first   string // the first problem, for the summary
+	valid   bool
+	ready   string // the summary when nothing is wrong
+	action  string // what the button does, for the summary: "publish"
+}
+
+func newForm(publish *widget.Button, ready string) *form {
+	s := widget.NewLabel("")
+	s.Wrapping = fyne.TextWrapWord
+	return &form{paths: map[string]*field{}, summary: s, publish: publish, ready: ready, action: "publish"}
+}
+
+// add registers f as the field for body path path (and the paths below it).
+func (fm *form) add(path string, f *field) *field {
+	if _, ok := fm.paths[path]; !ok {
+		fm.fields = append(fm.fields, f)
+	}
+	fm.paths[path] = f
+	return f
+}
+
+// remove forgets the fields for the given paths.
+func (fm *form) remove(paths ...string) {
+	for _, p := range paths {
+		f := fm.paths[p]
+		delete(fm.paths, p)
+		for i, x := range fm.fields {
+			if x == f {
+				fm.fields = append(fm.fields[:i], fm.fields[i+1:]...)
+				break
+			}
+		}
+	}
+}
+
+// begin starts a validation pass.
+func (fm *form) begin() {
+	for _, f := range fm.fields {
+		f.err = ""
+	}
+	fm.first, fm.valid = "", true
+}
+
+// fail records msg against the field that owns path. A field keeps the
+// first message it gets in a pass. A path no field owns goes to the
+// summary.
+func (fm *form) fail(path, msg string) {
+	fm.valid = false
+	f := fm.owner(path)
+	if f == nil {
+		if fm.first == "" {
+			fm.first = msg
+		}
+		return
+	}
+	if f.err == "" {
+		f.err = msg
+	}
+}
+
+// owner returns the field registered for path or the closest path above
+// it ("body.out[0].qty" owns "body.out[0].qty.n").
+func (fm *form) owner(path string) *field {
+	for p := path; p != ""; p = parentPath(p) {
+		if f, ok := fm.paths[p]; ok {
+			return f
+		}
+	}
+	return nil
+}
+
+// end shows the pass's messages, says what blocks publishing, and enables
+// or disables the Publish button.
+func (fm *form) end() {
+	first := fm.first
+	for _, f := range fm.fields {
+		f.show()
+		if first == "" && f.err != "" {
+			first = f.name + ": " + f.err
+		}
+	}
+	if fm.valid {
+		fm.summary.Importance = widget.MediumImportance
+		fm.summary.SetText(fm.ready)
+		fm.publish.Enable()
+		return
+	}
+	fm.summary.Importance = widget.WarningImportance
+	fm.summary.SetText("To " + fm.action + ", fix: " + first)
+	fm.publish.Disable()
+}
+
+// touchAll shows every field's message (after a reset, nothing is shown).
+func (fm *form) touchAll(touched bool) {
+	for _, f := range fm.fields {
+		f.touched = touched
+	}
+}
+
+// grid lays fields out as a two-column form: labels on the left.
+func grid(fields ...*field) *fyne.Container {
+	var objs []fyne.CanvasObject
+	for _, f := range fields {
+		objs = append(objs, container.NewVBox(f.label), f.box())
+	}
+	return container.New(layout.NewFormLayout(), objs...)
+}
+
+// footer is the Publish button with the form's summary beside it.
+func (fm *form) footer() fyne.CanvasObject {
+	return container.NewBorder(nil, nil, nil, fm.publish, fm.summary)
+}
+
+// touchOnChange wraps an OnChanged handler so that the field counts as
+// touched before the form validates.
+func touchOnChange(f *field, validate func()) func(string) {
+	return func(string) {
+		f.touched = true
+		validate()
+	}
+}

@@ -1,0 +1,265 @@
+package gui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/jejak/jejak/node/api"
+	"github.com/jejak/jejak/protocol"
+)
+
+// firstRun sets up a new install: the organisation and this computer's
+// keys with a backup, or a restore from a backup, or the demo network.
+type firstRun struct {
+	u                    *UI
+	built                bool // set once constructed: widgets fire OnChanged while being set up
+	fm                   *form
+	name, country        *widget.Entry
+	rspo, gln, device    *widget.Entry
+	pass, again, backup  *widget.Entry
+	roles                []*widget.Check
+	fPass, fAgain, fPath *field
+	demoBtn              *widget.Button
+	backupChosen         bool // the user chose the backup file: stop suggesting one
+	suggesting           bool // the backup path is being set to a suggestion
+	obj                  fyne.CanvasObject
+}
+
+// showFirstRun shows the set-up screen.
+func (u *UI) showFirstRun() {
+	if u.first == nil {
+		u.first = newFirstRun(u)
+	}
+	u.setRoot(u.first.obj)
+}
+
+func newFirstRun(u *UI) *firstRun {
+	f := &firstRun{u: u}
+	create := widget.NewButtonWithIcon("Create organisation", theme.ConfirmIcon(), f.create)
+	create.Importance = widget.HighImportance
+	f.fm = newForm(create, "Ready. Creating the keys takes a few seconds.")
+	f.fm.action = "create the organisation"
+	f.name, f.country, f.rspo, f.gln, f.device = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	f.pass, f.again = widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	f.backup = widget.NewEntry()
+	f.name.SetPlaceHolder("e.g. Kilang Sawit Bukit Lebam Sdn Bhd")
+	f.country.SetPlaceHolder("MY")
+	f.rspo.SetPlaceHolder("optional, e.g. 1-0123-12-000-00")
+	f.gln.SetPlaceHolder("optional, 13 digits")
+	if h, err := os.Hostname(); err == nil {
+		f.device.SetText(h)
+	}
+	roleBox := container.NewGridWithColumns(4)
+	for _, r := range protocol.Roles() {
+		if r != protocol.RoleRelay {
+			c := widget.NewCheck(string(r), nil)
+			f.roles = append(f.roles, c)
+			roleBox.Add(c)
+		}
+	}
+	choose := widget.NewButtonWithIcon("Choose…", theme.FolderOpenIcon(), func() {
+		u.files.save("Where to save the key backup", filepath.Base(f.backup.Text), func(p string) {
+			f.backupChosen = true
+			f.backup.SetText(p)
+		})
+	})
+	fName := f.fm.add("body.name", newField("Organisation", f.name))
+	fRoles := f.fm.add("body.roles", newField("What you do", roleBox))
+	fCountry := f.fm.add("body.country", newField("Country", f.country))
+	fRSPO := f.fm.add("body.rspo", newField("RSPO member ID", f.rspo))
+	fGLN := f.fm.add("body.gln", newField("GLN", f.gln))
+	fDevice := f.fm.add("device", newField("This computer", f.device))
+	f.fPass = f.fm.add("passphrase", newField("Passphrase", f.pass))
+	f.fAgain = f.fm.add("again", newField("Passphrase again", f.again))
+	f.fPath = f.fm.add("backup", newField("Key backup file", container.NewBorder(nil, nil, nil, choose, f.backup)))
+	for e, fl := range map[*widget.Entry]*field{f.rspo: fRSPO, f.gln: fGLN, f.device: fDevice, f.pass: f.fPass, f.again: f.fAgain} {
+		e.OnChanged = touchOnChange(fl, f.validate)
+	}
+	f.country.OnChanged = func(s string) {
+		if up := strings.ToUpper(s); up != s {
+			f.country.SetText(up)
+			return
+		}
+		fCountry.touched = true
+		f.validate()
+	}
+	for _, c := range f.roles {
+		c.OnChanged = func(bool) { fRoles.touched = true; f.validate() }
+	}
+	f.backup.OnChanged = func(string) {
+		if !f.suggesting {
+			f.backupChosen, f.fPath.touched = true, true
+		}
+		f.validate()
+	}
+	f.name.OnChanged = func(s string) {
+		fName.touched = true
+		f.suggestBackup()
+		f.validate()
+	}
+	f.suggestBackup()
+
+	restore := widget.NewButtonWithIcon("Restore from backup…", theme.UploadIcon(), f.restore)
+	f.demoBtn = widget.NewButtonWithIcon("Try the demo network", theme.MediaPlayIcon(), f.startDemo)
+	f.demoBtn.Importance = widget.SuccessImportance
+	side := container.NewVBox(
+		heading("New here?"),
+		wrapLabel("The demo network starts a certifier, a plantation, a mill and a refinery on this computer, with a palm-oil chain and one dishonest batch. Scan and verify within a minute; nothing is sent to the internet."),
+		f.demoBtn,
+		widget.NewSeparator(),
+		heading("Moving to a new computer?"),
+		wrapLabel("Restore your organisation from its key backup file."),
+		restore,
+	)
+	if u.opts.StartDemo == nil {
+		side.Objects = side.Objects[4:]
+	}
+	main := container.NewVBox(
+		heading("Set up your organisation"),
+		note("Jejak makes an organisation key and a key for this computer. Records you publish are signed with them; buyers check the signatures. Everything you type here goes into your public organisation profile except the passphrase and the file name."),
+		grid(fName, fRoles, fCountry, fRSPO, fGLN, fDevice),
+		widget.NewSeparator(),
+		note("The backup holds your keys encrypted with the passphrase. Keep it somewhere safe, away from this computer."),
+		grid(f.fPass, f.fAgain, f.fPath),
+		f.fm.footer(),
+	)
+	welcome := canvasTitle("Welcome to Jejak")
+	body := container.NewBorder(nil, nil, nil, container.New(layout.NewGridWrapLayout(fyne.NewSize(330, side.MinSize().Height)), side),
+		container.NewVScroll(container.NewPadded(main)))
+	f.obj = container.NewPadded(container.NewBorder(welcome, nil, nil, nil, body))
+	f.built = true
+	f.fm.touchAll(false)
+	f.validate()
+	return f
+}
+
+// suggestBackup names the backup file after the organisation, in the home
+// folder, until the user chooses a file.
+func (f *firstRun) suggestBackup() {
+	if f.backupChosen {
+		return
+	}
+	f.suggesting = true
+	f.backup.SetText(homePath(backupName(f.name.Text)))
+	f.suggesting = false
+}
+
+func (f *firstRun) setup() api.Setup {
+	var roles []protocol.Role
+	for _, c := range f.roles {
+		if c.Checked {
+			roles = append(roles, protocol.Role(c.Text))
+		}
+	}
+	return api.Setup{Name: clean(f.name.Text), Roles: roles, Country: clean(f.country.Text), RSPO: clean(f.rspo.Text),
+		GLN: clean(f.gln.Text), DeviceName: clean(f.device.Text), BackupPath: clean(f.backup.Text), Passphrase: f.pass.Text}
+}
+
+func (f *firstRun) validate() {
+	if !f.built {
+		return
+	}
+	f.fm.begin()
+	s := f.setup()
+	if s.DeviceName == "" {
+		f.fm.fail("device", "Name this computer, such as \"weighbridge office\".")
+	}
+	if len([]rune(s.Passphrase)) < protocol.MinPassphraseLength {
+		f.fm.fail("passphrase", "At least 8 characters; a few words are easier to remember.")
+	}
+	if f.again.Text != s.Passphrase {
+		f.fm.fail("again", "The two passphrases differ.")
+	}
+	if s.BackupPath == "" {
+		f.fm.fail("backup", "Choose where to save the key backup.")
+	} else if fi, err := os.Stat(filepath.Dir(s.BackupPath)); err != nil || !fi.IsDir() {
+		f.fm.fail("backup", "That folder does not exist.")
+	}
+	org := &protocol.Org{Name: s.Name, Roles: s.Roles, Country: s.Country, RSPO: s.RSPO, GLN: s.GLN}
+	f.fm.checkEach(org, func(field string) bool {
+		switch {
+		case strings.HasPrefix(field, "body.name"):
+			org.Name = "x"
+		case strings.HasPrefix(field, "body.roles"):
+			org.Roles = []protocol.Role{protocol.RoleMill}
+		case strings.HasPrefix(field, "body.country"):
+			org.Country = "MY"
+		case strings.HasPrefix(field, "body.rspo"):
+			org.RSPO = ""
+		case strings.HasPrefix(field, "body.gln"):
+			org.GLN = ""
+		default:
+			return false
+		}
+		return true
+	})
+	f.fm.end()
+}
+
+func (f *firstRun) create() {
+	f.validate()
+	if !f.fm.valid {
+		f.fm.touchAll(true)
+		f.validate()
+		return
+	}
+	s := f.setup()
+	f.fm.publish.Disable()
+	f.fm.summary.SetText("Creating keys and writing the backup…")
+	background(f.u, "create the organisation", func(ctx context.Context) (api.Identity, error) {
+		return f.u.svc.CreateIdentity(ctx, s)
+	}, func(id api.Identity) {
+		f.u.ident = id
+		f.u.showMain()
+		f.u.info("Organisation created", "Your organisation and this computer's keys are set up. The key backup is saved as "+s.BackupPath+": copy it somewhere safe.")
+	}, func(err error) {
+		f.fm.publish.Enable()
+		f.fm.summary.SetText("Not created.")
+		f.u.showError("create the organisation", err)
+	})
+}
+
+// restore asks for a backup file and its passphrase.
+func (f *firstRun) restore() {
+	f.u.files.open("Open your key backup", nil, func(path string) {
+		pass := widget.NewPasswordEntry()
+		item := widget.NewFormItem("Passphrase", pass)
+		dialog.ShowForm("Restore from "+filepath.Base(path), "Restore", "Cancel", []*widget.FormItem{item}, func(ok bool) {
+			if !ok {
+				return
+			}
+			background(f.u, "restore from the backup", func(ctx context.Context) (api.Identity, error) {
+				return f.u.svc.RestoreIdentity(ctx, path, pass.Text)
+			}, func(id api.Identity) {
+				f.u.ident = id
+				f.u.showMain()
+			}, nil)
+		}, f.u.win)
+	})
+}
+
+// startDemo starts the demo network and opens the Verify screen.
+func (f *firstRun) startDemo() {
+	f.demoBtn.Disable()
+	f.demoBtn.SetText("Starting the demo network…")
+	background(f.u, "start the demo network", f.u.opts.StartDemo, func(d Demo) {
+		f.u.demo = d
+		f.u.current = screenVerify
+		f.u.loadIdentity()
+		f.demoBtn.Enable()
+		f.demoBtn.SetText("Try the demo network")
+	}, func(err error) {
+		f.demoBtn.Enable()
+		f.demoBtn.SetText("Try the demo network")
+		f.u.showError("start the demo network", err)
+	})
+}

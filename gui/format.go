@@ -1,0 +1,136 @@
+package gui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jejak/jejak/protocol"
+)
+
+// unitSymbols are the short names people read for unit codes.
+var unitSymbols = map[protocol.Unit]string{
+	protocol.KGM: "kg", protocol.TNE: "t", protocol.GRM: "g",
+	protocol.LTR: "L", protocol.MTQ: "m³", protocol.H87: "pcs",
+}
+
+// unitNames are the unit choices in forms, in the order offered.
+var unitNames = map[protocol.Unit]string{
+	protocol.TNE: "t (tonnes)", protocol.KGM: "kg", protocol.GRM: "g",
+	protocol.LTR: "L (litres)", protocol.MTQ: "m³", protocol.H87: "pieces",
+}
+
+// unitOptions returns the unit choices for a Select.
+func unitOptions() []string {
+	var out []string
+	for _, u := range protocol.Units() {
+		out = append(out, unitNames[u])
+	}
+	return out
+}
+
+// unitByName returns the unit a Select choice names.
+func unitByName(s string) (protocol.Unit, bool) {
+	for u, n := range unitNames {
+		if n == s {
+			return u, true
+		}
+	}
+	return "", false
+}
+
+// unitSymbol returns the short name of u ("t"), or its code.
+func unitSymbol(u protocol.Unit) string {
+	if s, ok := unitSymbols[u]; ok {
+		return s
+	}
+	return string(u)
+}
+
+// formatQty formats q for people: "15,750 t", "0.945 t".
+func formatQty(q protocol.Quantity) string {
+	return groupDigits(protocol.FormatMilli(q.Milli)) + " " + unitSymbol(q.Unit)
+}
+
+// groupDigits puts thousands separators into a decimal number.
+func groupDigits(s string) string {
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if hasFrac {
+		return sign + b.String() + "." + frac
+	}
+	return sign + b.String()
+}
+
+// formatCount formats a count with thousands separators.
+func formatCount(n int64) string { return groupDigits(fmt.Sprint(n)) }
+
+// formatDay formats a date as people in the supply chain write it in
+// documents: ISO 8601, 2024-03-07.
+func formatDay(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.Local().Format("2006-01-02")
+}
+
+// formatTime formats a time to the minute.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.Local().Format("2006-01-02 15:04")
+}
+
+// shortBatch is a batch ID short enough for a list: "…k3m2q7fa/0".
+func shortBatch(id protocol.BatchID) string {
+	return shortCID(id.Record) + fmt.Sprintf("/%d", id.Index)
+}
+
+// shortCID is the last eight characters of a CID, as reports name records.
+func shortCID(c protocol.CID) string {
+	s := c.String()
+	if len(s) > 8 {
+		s = s[len(s)-8:]
+	}
+	return "…" + s
+}
+
+// claimText describes a certification claim: "RSPO SG", or "no claim".
+func claimText(c *protocol.Claim) string {
+	if c == nil {
+		return "no claim"
+	}
+	return c.Scheme + " " + c.Model
+}
+
+// rolesText lists roles in words.
+func rolesText(rs []protocol.Role) string {
+	var s []string
+	for _, r := range rs {
+		s = append(s, string(r))
+	}
+	if len(s) == 0 {
+		return "—"
+	}
+	return strings.Join(s, ", ")
+}
+
+// truncate shortens s to at most n characters, with an ellipsis.
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

@@ -1,0 +1,203 @@
+package gui
+
+import (
+	"fmt"
+	"slices"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/jejak/jejak/protocol"
+	"github.com/jejak/jejak/protocol/provenance"
+)
+
+// productNames are the products the default conversion table knows, as
+// suggestions: a product named as the table names it is checked for mass
+// balance.
+func productNames() []string {
+	var out []string
+	for _, b := range provenance.DefaultTable().Bounds {
+		for _, p := range []string{b.In, b.Out} {
+			if !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// schemes are the certification schemes offered for claims.
+var schemes = []string{"RSPO", "ISCC", "MSPO", "ISPO", "RMI-RMAP"}
+
+// noModel is the model choice that means "no certification claim".
+const noModel = "none"
+
+// quantityInput is an amount entry and a unit choice.
+type quantityInput struct {
+	amount *widget.Entry
+	unit   *widget.Select
+}
+
+func newQuantityInput(onChange func()) *quantityInput {
+	q := &quantityInput{amount: widget.NewEntry(), unit: widget.NewSelect(unitOptions(), nil)}
+	q.amount.SetPlaceHolder("0.000")
+	q.unit.SetSelected(unitNames[protocol.TNE])
+	q.amount.OnChanged = func(string) { onChange() }
+	q.unit.OnChanged = func(string) { onChange() }
+	return q
+}
+
+func (q *quantityInput) object() fyne.CanvasObject {
+	return container.NewBorder(nil, nil, nil, q.unit, q.amount)
+}
+
+// value returns the quantity, or a message saying what is wrong.
+func (q *quantityInput) value() (protocol.Quantity, string) {
+	m, msg := parseAmount(q.amount.Text)
+	if msg != "" {
+		return protocol.Quantity{}, msg
+	}
+	u, _ := unitByName(q.unit.Selected)
+	return protocol.Quantity{Milli: m, Unit: u}, ""
+}
+
+// outputRow is one output batch in a form: product, quantity, lot code
+// and certification claim.
+type outputRow struct {
+	product *widget.SelectEntry
+	qty     *quantityInput
+	lot     *widget.Entry
+	scheme  *widget.SelectEntry
+	model   *widget.Select
+	remove  *widget.Button
+
+	fProduct, fQty, fLot, fClaim *field
+}
+
+// outputsEditor edits the outputs of an origin or process record, adding
+// and removing rows.
+type outputsEditor struct {
+	fm       *form
+	rows     []*outputRow
+	box      *fyne.Container
+	validate func()
+}
+
+func newOutputsEditor(fm *form, validate func()) *outputsEditor {
+	e := &outputsEditor{fm: fm, box: container.NewVBox(), validate: validate}
+	e.add()
+	return e
+}
+
+func (e *outputsEditor) object() fyne.CanvasObject {
+	add := widget.NewButtonWithIcon("Add another output", theme.ContentAddIcon(), func() {
+		e.add()
+		e.validate()
+	})
+	return container.NewVBox(e.box, container.NewHBox(add))
+}
+
+func (e *outputsEditor) add() {
+	r := &outputRow{product: widget.NewSelectEntry(productNames()), lot: widget.NewEntry(),
+		scheme: widget.NewSelectEntry(schemes), model: widget.NewSelect([]string{noModel, protocol.ModelIP, protocol.ModelSG, protocol.ModelMB}, nil)}
+	r.product.SetPlaceHolder("e.g. CPO")
+	r.lot.SetPlaceHolder("your lot code")
+	r.scheme.SetPlaceHolder("scheme")
+	r.model.SetSelected(noModel)
+	r.qty = newQuantityInput(func() {})
+	r.fProduct = newField("Product", r.product)
+	r.fQty = newField("Quantity", r.qty.object())
+	r.fLot = newField("Lot code", r.lot)
+	r.fClaim = newField("Claim", container.NewGridWithColumns(2, r.scheme, r.model))
+	touch := func(f *field) func(string) { return touchOnChange(f, e.validate) }
+	r.product.OnChanged = touch(r.fProduct)
+	r.qty.amount.OnChanged = touch(r.fQty)
+	r.qty.unit.OnChanged = touch(r.fQty)
+	r.lot.OnChanged = touch(r.fLot)
+	r.scheme.OnChanged = touch(r.fClaim)
+	r.model.OnChanged = touch(r.fClaim)
+	r.remove = widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
+		e.removeRow(r)
+		e.validate()
+	})
+	e.rows = append(e.rows, r)
+	e.relayout()
+}
+
+func (e *outputsEditor) removeRow(r *outputRow) {
+	i := slices.Index(e.rows, r)
+	if i < 0 || len(e.rows) == 1 {
+		return
+	}
+	e.rows = slices.Delete(e.rows, i, i+1)
+	e.relayout()
+}
+
+// relayout rebuilds the rows and registers each row's fields under its
+// index, so the protocol's paths ("body.out[1].lot") find them.
+func (e *outputsEditor) relayout() {
+	var paths []string
+	for p := range e.fm.paths {
+		if len(p) > 9 && p[:9] == "body.out[" {
+			paths = append(paths, p)
+		}
+	}
+	e.fm.remove(paths...)
+	e.box.Objects = nil
+	for i, r := range e.rows {
+		base := fmt.Sprintf("body.out[%d]", i)
+		e.fm.add(base+".product", r.fProduct)
+		e.fm.add(base+".qty", r.fQty)
+		e.fm.add(base+".lot", r.fLot)
+		e.fm.add(base+".claim", r.fClaim)
+		title := widget.NewLabelWithStyle(fmt.Sprintf("Output %d", i+1), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		head := container.NewBorder(nil, nil, title, nil)
+		if len(e.rows) > 1 {
+			head = container.NewBorder(nil, nil, title, r.remove)
+		}
+		cells := container.NewGridWithColumns(2, labelled(r.fProduct), labelled(r.fQty), labelled(r.fLot), labelled(r.fClaim))
+		e.box.Add(container.NewVBox(head, cells))
+	}
+	e.box.Refresh()
+}
+
+// labelled is a field with its label above it, for rows of fields.
+func labelled(f *field) fyne.CanvasObject {
+	l := widget.NewLabel(f.name)
+	return container.NewVBox(l, f.input, f.msg)
+}
+
+// outputs reads the rows into outputs, filing what cannot be read on the
+// form.
+func (e *outputsEditor) outputs() []protocol.Output {
+	var out []protocol.Output
+	for i, r := range e.rows {
+		base := fmt.Sprintf("body.out[%d]", i)
+		o := protocol.Output{Product: clean(r.product.Text), Lot: clean(r.lot.Text)}
+		q, msg := r.qty.value()
+		if msg != "" {
+			e.fm.fail(base+".qty", msg)
+			q = protocol.Quantity{Milli: 1, Unit: protocol.TNE}
+		}
+		o.Qty = q
+		scheme, model := clean(r.scheme.Text), r.model.Selected
+		switch {
+		case scheme != "" && model != noModel:
+			o.Claim = &protocol.Claim{Scheme: scheme, Model: model}
+		case scheme != "":
+			e.fm.fail(base+".claim", "Choose the supply-chain model (IP, SG or MB) of the claim.")
+		case model != noModel:
+			e.fm.fail(base+".claim", "Name the certification scheme, such as RSPO.")
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// reset empties the editor to one blank row.
+func (e *outputsEditor) reset() {
+	e.rows = nil
+	e.add()
+}

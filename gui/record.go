@@ -1,0 +1,199 @@
+package gui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/jejak/jejak/node/api"
+	"github.com/jejak/jejak/protocol"
+)
+
+// recordScreen holds the record forms, one tab each.
+type recordScreen struct {
+	u       *UI
+	tabs    *container.AppTabs
+	origin  *originForm
+	process *processForm
+	ship    *shipForm
+	receive *receiveForm
+	place   *placeForm
+	recvTab *container.TabItem
+}
+
+// Record tab titles.
+const (
+	tabHarvest = "Harvest / origin"
+	tabProcess = "Process"
+	tabShip    = "Ship"
+	tabReceive = "Receive"
+	tabPlace   = "Places"
+)
+
+func newRecordScreen(u *UI) *recordScreen {
+	r := &recordScreen{u: u}
+	r.origin = newOriginForm(u)
+	r.process = newProcessForm(u)
+	r.ship = newShipForm(u)
+	r.receive = newReceiveForm(u, r)
+	r.place = newPlaceForm(u)
+	r.recvTab = container.NewTabItem(tabReceive, r.receive.content())
+	r.tabs = container.NewAppTabs(
+		container.NewTabItem(tabHarvest, scrolled(r.origin.content())),
+		container.NewTabItem(tabProcess, scrolled(r.process.content())),
+		container.NewTabItem(tabShip, scrolled(r.ship.content())),
+		r.recvTab,
+		container.NewTabItem(tabPlace, scrolled(r.place.content())),
+	)
+	return r
+}
+
+func (r *recordScreen) content() fyne.CanvasObject { return r.tabs }
+
+// open shows the named record tab.
+func (r *recordScreen) open(tab string) {
+	for _, t := range r.tabs.Items {
+		if t.Text == tab || strings.HasPrefix(t.Text, tab+" (") {
+			r.tabs.Select(t)
+		}
+	}
+}
+
+// setIncoming puts the number of transfers waiting in the Receive tab's
+// title.
+func (r *recordScreen) setIncoming(n int) {
+	r.recvTab.Text = tabReceive
+	if n > 0 {
+		r.recvTab.Text = fmt.Sprintf("%s (%d)", tabReceive, n)
+	}
+	r.tabs.Refresh()
+}
+
+// scrolled puts a form in a vertical scroll with some padding.
+func scrolled(o fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewVScroll(container.NewPadded(o))
+}
+
+// loadBatches reads the batches this organisation holds for the process
+// and ship forms.
+func (r *recordScreen) loadBatches() {
+	background(r.u, "list the batches you hold", func(ctx context.Context) ([]api.Batch, error) {
+		return r.u.svc.Batches(ctx, api.BatchFilter{Limit: 1000})
+	}, func(all []api.Batch) {
+		var held []api.Batch
+		for _, b := range all {
+			if b.Left.Milli > 0 {
+				held = append(held, b)
+			}
+		}
+		r.process.setHeld(held)
+		r.ship.setHeld(held)
+	}, nil)
+}
+
+// loadPlaces reads this organisation's places for the origin and process
+// forms.
+func (r *recordScreen) loadPlaces() {
+	background(r.u, "list your places", r.u.svc.Places, func(ps []api.Place) {
+		r.origin.setPlaces(ps)
+		r.process.setPlaces(ps)
+		r.place.setPlaces(ps)
+	}, nil)
+}
+
+// heldLabel names a batch in a choice of batches held: product, lot, what
+// is left and the short ID.
+func heldLabel(b api.Batch) string {
+	lot := b.Lot
+	if lot == "" {
+		lot = "no lot"
+	}
+	return fmt.Sprintf("%s · %s · %s left · %s", b.Product, lot, formatQty(b.Left), shortBatch(b.ID))
+}
+
+// publish publishes body once more checked against the protocol's rules,
+// with the form's button disabled while the node works. On success it
+// tells the user the record is saved and calls done; on failure it says
+// what to do and leaves the form as it was.
+func (u *UI) publish(fm *form, body protocol.Body, what string, done func(protocol.Signed)) {
+	if fe := checkBody(body); fe != nil {
+		// Never hand the node a draft the protocol would reject.
+		fm.touchAll(true)
+		fm.begin()
+		fm.fail(fe.Field, ruleText(fe.Rule))
+		fm.end()
+		return
+	}
+	fm.publish.Disable()
+	fm.summary.SetText("Saving…")
+	background(u, "save the "+what, func(ctx context.Context) (protocol.Signed, error) {
+		return u.svc.Publish(ctx, api.Draft{Body: body})
+	}, func(s protocol.Signed) {
+		done(s)
+		u.savedDialog(what, s)
+		u.refreshAll()
+	}, func(err error) {
+		fm.publish.Enable()
+		fm.summary.SetText("Not saved.")
+		u.showError("save the "+what, err)
+	})
+}
+
+// savedDialog confirms a published record and offers its new batches.
+func (u *UI) savedDialog(what string, s protocol.Signed) {
+	text := fmt.Sprintf("The %s is saved on this computer's disk (record %s) and is being sent to your peers.", what, shortCID(s.CID))
+	box := container.NewVBox(wrapLabel(text))
+	var outs []protocol.Output
+	switch b := s.Body.(type) {
+	case *protocol.Origin:
+		outs = b.Out
+	case *protocol.Process:
+		outs = b.Out
+	}
+	var d dialog.Dialog
+	for i, o := range outs {
+		id := protocol.BatchID{Record: s.CID, Index: uint32(i)}
+		label := fmt.Sprintf("New batch %s: %s %s, lot %s", shortBatch(id), formatQty(o.Qty), o.Product, orDash(o.Lot))
+		btn := widget.NewButton("Label", func() {
+			d.Hide()
+			u.show(screenBatches)
+			u.batches.selectBatch(id)
+		})
+		box.Add(container.NewBorder(nil, nil, nil, btn, widget.NewLabel(label)))
+	}
+	d = dialog.NewCustom("Saved", "OK", box, u.win)
+	d.Resize(fyne.NewSize(620, 0))
+	d.Show()
+}
+
+func wrapLabel(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// heading is a screen or section title.
+func heading(s string) *widget.Label {
+	l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameSubHeadingText
+	return l
+}
+
+// note is a line of explanation under a heading.
+func note(s string) *widget.Label {
+	l := wrapLabel(s)
+	return l
+}

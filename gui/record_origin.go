@@ -1,0 +1,181 @@
+package gui
+
+import (
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/jejak/jejak/node/api"
+	"github.com/jejak/jejak/protocol"
+)
+
+// originForm records raw material entering the chain: a harvest from
+// plots, ore from a mine, metal from a smelter.
+type originForm struct {
+	u       *UI
+	built   bool // set once constructed: widgets fire OnChanged while being set up
+	fm      *form
+	places  *widget.CheckGroup
+	byLabel map[string]protocol.CID
+	from    *widget.Entry
+	until   *widget.Entry
+	outs    *outputsEditor
+	fPlaces *field
+	fFrom   *field
+	fUntil  *field
+	obj     fyne.CanvasObject
+}
+
+func newOriginForm(u *UI) *originForm {
+	f := &originForm{u: u, byLabel: map[string]protocol.CID{}}
+	pub := widget.NewButton("Publish harvest", f.submit)
+	pub.Importance = widget.HighImportance
+	f.fm = newForm(pub, "Ready: publishing signs the record with this computer's key. Records cannot be edited afterwards, only corrected.")
+	f.places = widget.NewCheckGroup(nil, nil)
+	f.from, f.until = widget.NewEntry(), widget.NewEntry()
+	f.from.SetPlaceHolder(dayLayout)
+	f.until.SetPlaceHolder(dayLayout)
+	f.fPlaces = f.fm.add("body.places", newField("Places", f.places))
+	f.fFrom = f.fm.add("body.from", newField("Harvest from", f.from))
+	f.fUntil = f.fm.add("body.until", newField("Harvest until", f.until))
+	f.places.OnChanged = func([]string) { f.fPlaces.touched = true; f.validate() }
+	f.from.OnChanged = touchOnChange(f.fFrom, f.validate)
+	f.until.OnChanged = touchOnChange(f.fUntil, f.validate)
+	f.outs = newOutputsEditor(f.fm, f.validate)
+	f.built = true
+	f.reset()
+	f.obj = container.NewVBox(
+		heading("Record a harvest or other origin"),
+		note("Raw material entering the supply chain at your places: fresh fruit bunches from plots, ore from a mine. Each output becomes a batch with its own QR label."),
+		grid(f.fPlaces, f.fFrom, f.fUntil),
+		widget.NewSeparator(),
+		f.outs.object(),
+		widget.NewSeparator(),
+		f.fm.footer(),
+	)
+	return f
+}
+
+func (f *originForm) content() fyne.CanvasObject { return f.obj }
+
+// setPlaces offers the organisation's places, keeping what was ticked.
+func (f *originForm) setPlaces(ps []api.Place) {
+	f.byLabel = map[string]protocol.CID{}
+	var opts []string
+	for _, p := range ps {
+		switch p.Kind {
+		case protocol.PlacePlot, protocol.PlaceEstate, protocol.PlaceMine, protocol.PlaceSmelter:
+		default:
+			continue // material does not enter the chain at a mill or a warehouse
+		}
+		l := placeLabel(p.Place)
+		if _, dup := f.byLabel[l]; dup {
+			l += " " + shortCID(p.Record)
+		}
+		f.byLabel[l] = p.Record
+		opts = append(opts, l)
+	}
+	f.places.Options = opts
+	var keep []string
+	for _, s := range f.places.Selected {
+		if _, ok := f.byLabel[s]; ok {
+			keep = append(keep, s)
+		}
+	}
+	f.places.Selected = keep
+	f.places.Refresh()
+	if len(opts) == 0 {
+		f.places.Options = nil
+		f.fPlaces.err = "Register a plot, estate, mine or smelter first (the Places tab)."
+	}
+	f.validate()
+}
+
+// placeLabel describes a place in a choice: "Blok 12A (plot, 36 ha)".
+func placeLabel(p protocol.Place) string {
+	s := p.Name + " (" + p.Kind
+	if p.Area > 0 {
+		s += ", " + groupDigits(protocol.FormatMilli(p.Area/10)) + " ha"
+	}
+	return s + ")"
+}
+
+func (f *originForm) body() *protocol.Origin {
+	b := &protocol.Origin{}
+	for _, s := range f.places.Selected {
+		b.Places = append(b.Places, f.byLabel[s])
+	}
+	if len(f.places.Options) == 0 {
+		f.fm.fail("body.places", "Register a plot, estate, mine or smelter first (the Places tab).")
+	} else if len(b.Places) == 0 {
+		f.fm.fail("body.places", "Tick the places the material came from.")
+	}
+	from, msg := parseDay(f.from.Text)
+	if msg != "" {
+		f.fm.fail("body.from", msg)
+	}
+	until, msg2 := parseDay(f.until.Text)
+	if msg2 != "" {
+		f.fm.fail("body.until", msg2)
+	}
+	b.From = from.UnixMilli()
+	b.Until = until.Add(24*time.Hour - time.Millisecond).UnixMilli()
+	if msg == "" && msg2 == "" && until.Before(from) {
+		f.fm.fail("body.until", "The harvest cannot end before it starts.")
+	}
+	if msg == "" && from.After(time.Now()) {
+		f.fm.fail("body.from", "The harvest cannot start in the future.")
+	}
+	b.Out = f.outs.outputs()
+	return b
+}
+
+func (f *originForm) validate() {
+	if !f.built {
+		return
+	}
+	f.fm.begin()
+	b := f.body()
+	if f.fm.valid {
+		f.fm.checkDraft(b)
+	}
+	f.fm.end()
+}
+
+func (f *originForm) submit() {
+	f.validate()
+	if !f.fm.valid {
+		f.fm.touchAll(true)
+		f.validate()
+		return
+	}
+	b := f.body()
+	f.u.publish(f.fm, b, "harvest", func(protocol.Signed) { f.reset() })
+}
+
+// reset empties the form for the next harvest: the last week, no places.
+func (f *originForm) reset() {
+	f.places.Selected = nil
+	f.places.Refresh()
+	now := time.Now()
+	f.from.SetText(now.AddDate(0, 0, -6).Format(dayLayout))
+	f.until.SetText(now.Format(dayLayout))
+	f.outs.reset()
+	f.fm.touchAll(false)
+	f.validate()
+}
+
+// describeOutputs summarises outputs: "21 t CPO, 5 t PK".
+func describeOutputs(out []protocol.Output) string {
+	s := ""
+	for i, o := range out {
+		if i > 0 {
+			s += ", "
+		}
+		s += fmt.Sprintf("%s %s", formatQty(o.Qty), o.Product)
+	}
+	return s
+}

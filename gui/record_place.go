@@ -1,0 +1,273 @@
+package gui
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/jejak/jejak/node/api"
+	"github.com/jejak/jejak/protocol"
+)
+
+// Ways to locate a place.
+const (
+	locPoint   = "A point (latitude, longitude)"
+	locPolygon = "A boundary from a GeoJSON file"
+)
+
+// placeForm registers a place: a plot, estate, mill, refinery, factory.
+type placeForm struct {
+	u        *UI
+	built    bool // set once constructed: widgets fire OnChanged while being set up
+	fm       *form
+	name     *widget.Entry
+	kind     *widget.Select
+	country  *widget.Entry
+	area     *widget.Entry
+	how      *widget.RadioGroup
+	lat, lon *widget.Entry
+	pointBox *fyne.Container
+	fileBox  *fyne.Container
+	fileLbl  *widget.Label
+	feature  *widget.Select
+	geos     []namedGeometry
+	mine     *widget.Label
+	fGeo     *field
+	obj      fyne.CanvasObject
+}
+
+func newPlaceForm(u *UI) *placeForm {
+	f := &placeForm{u: u}
+	pub := widget.NewButton("Publish place", f.submit)
+	pub.Importance = widget.HighImportance
+	f.fm = newForm(pub, "Ready: harvests can then name this place as their origin.")
+	f.name, f.country, f.area = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	f.name.SetPlaceHolder("e.g. Blok 12A")
+	f.country.SetPlaceHolder("MY")
+	f.area.SetPlaceHolder("hectares, e.g. 3.6")
+	f.kind = widget.NewSelect(protocol.PlaceKinds(), nil)
+	f.lat, f.lon = widget.NewEntry(), widget.NewEntry()
+	f.lat.SetPlaceHolder("latitude, e.g. 1.8050")
+	f.lon.SetPlaceHolder("longitude, e.g. 103.9540")
+	f.pointBox = container.NewGridWithColumns(2, f.lat, f.lon)
+	f.fileLbl = widget.NewLabel("No file chosen.")
+	f.feature = widget.NewSelect(nil, func(string) { f.validate() })
+	f.feature.Hide()
+	open := widget.NewButtonWithIcon("Open GeoJSON file…", theme.FolderOpenIcon(), f.openFile)
+	f.fileBox = container.NewVBox(container.NewHBox(open, f.fileLbl), f.feature)
+	f.how = widget.NewRadioGroup([]string{locPoint, locPolygon}, func(string) { f.showHow(); f.validate() })
+	f.how.Horizontal = true
+	fName := f.fm.add("body.name", newField("Name", f.name))
+	fKind := f.fm.add("body.kind", newField("Kind", f.kind))
+	fCountry := f.fm.add("body.country", newField("Country", f.country))
+	fArea := f.fm.add("body.area", newField("Area", f.area))
+	f.fGeo = f.fm.add("body.geo", newField("Location", container.NewVBox(f.how, f.pointBox, f.fileBox)))
+	f.name.OnChanged = touchOnChange(fName, f.validate)
+	f.kind.OnChanged = touchOnChange(fKind, f.validate)
+	f.country.OnChanged = func(s string) {
+		if up := strings.ToUpper(s); up != s {
+			f.country.SetText(up)
+			return
+		}
+		fCountry.touched = true
+		f.validate()
+	}
+	f.area.OnChanged = touchOnChange(fArea, f.validate)
+	f.lat.OnChanged = touchOnChange(f.fGeo, f.validate)
+	f.lon.OnChanged = touchOnChange(f.fGeo, f.validate)
+	f.mine = note("")
+	f.obj = container.NewVBox(
+		heading("Register a place"),
+		note("Plots and estates need their area; EUDR asks for a boundary (polygon) for plots over 4 ha. Export boundaries from your GIS or mapping app as GeoJSON."),
+		grid(fName, fKind, fCountry, fArea, f.fGeo),
+		widget.NewSeparator(),
+		f.fm.footer(),
+		widget.NewSeparator(),
+		widget.NewLabelWithStyle("Your places", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		f.mine,
+	)
+	f.built = true
+	f.reset()
+	return f
+}
+
+func (f *placeForm) content() fyne.CanvasObject { return f.obj }
+
+func (f *placeForm) showHow() {
+	if f.how.Selected == locPolygon {
+		f.pointBox.Hide()
+		f.fileBox.Show()
+	} else {
+		f.pointBox.Show()
+		f.fileBox.Hide()
+	}
+}
+
+// setPlaces lists the places already registered.
+func (f *placeForm) setPlaces(ps []api.Place) {
+	var lines []string
+	for _, p := range ps {
+		c := p.Geo.Centroid()
+		lines = append(lines, fmt.Sprintf("%s — %s, %s (%s)", placeLabel(p.Place), p.Country, c.String(), strings.ToLower(p.Geo.Type)))
+	}
+	if len(lines) == 0 {
+		lines = []string{"None yet."}
+	}
+	f.mine.SetText(strings.Join(lines, "\n"))
+}
+
+func (f *placeForm) openFile() {
+	f.u.files.open("Open a GeoJSON file", []string{".geojson", ".json"}, func(path string) {
+		data, err := os.ReadFile(path)
+		if err == nil {
+			f.geos, err = parseGeoJSON(data)
+		}
+		if err != nil {
+			f.geos = nil
+			f.fileLbl.SetText(filepath.Base(path) + ": " + err.Error())
+			f.validate()
+			return
+		}
+		f.fGeo.touched = true
+		f.fileLbl.SetText(fmt.Sprintf("%s: %d shape(s)", filepath.Base(path), len(f.geos)))
+		var opts []string
+		for i, g := range f.geos {
+			opts = append(opts, geoLabel(i, g))
+		}
+		f.feature.Options = opts
+		f.feature.SetSelected(opts[0])
+		if len(opts) > 1 {
+			f.feature.Show()
+		} else {
+			f.feature.Hide()
+		}
+		f.fillFromFile()
+	})
+}
+
+func geoLabel(i int, g namedGeometry) string {
+	name := g.Name
+	if name == "" {
+		name = fmt.Sprintf("shape %d", i+1)
+	}
+	if g.Geo.Type == protocol.GeoPolygon {
+		return fmt.Sprintf("%s: polygon, %s ha", name, hectares(g.Geo.Area()))
+	}
+	return fmt.Sprintf("%s: point %s", name, g.Geo.Point.String())
+}
+
+func hectares(m2 float64) string {
+	return groupDigits(strconv.FormatFloat(math.Round(m2/100)/100, 'f', -1, 64))
+}
+
+// fillFromFile fills the name and area from the chosen shape when empty.
+func (f *placeForm) fillFromFile() {
+	g, ok := f.chosen()
+	if !ok {
+		return
+	}
+	if f.name.Text == "" && g.Name != "" {
+		f.name.SetText(g.Name)
+	}
+	if f.area.Text == "" && g.Geo.Type == protocol.GeoPolygon {
+		f.area.SetText(strings.ReplaceAll(hectares(g.Geo.Area()), ",", ""))
+	}
+	f.validate()
+}
+
+func (f *placeForm) chosen() (namedGeometry, bool) {
+	i := f.feature.SelectedIndex()
+	if i < 0 || i >= len(f.geos) {
+		return namedGeometry{}, false
+	}
+	return f.geos[i], true
+}
+
+func (f *placeForm) body() *protocol.Place {
+	b := &protocol.Place{Name: clean(f.name.Text), Kind: f.kind.Selected, Country: clean(f.country.Text)}
+	if b.Kind == "" {
+		f.fm.fail("body.kind", "Choose what kind of place this is.")
+	}
+	if s := clean(f.area.Text); s != "" {
+		m, msg := parseAmount(s)
+		if msg != "" {
+			f.fm.fail("body.area", "Enter the area in hectares, such as 3.6.")
+		}
+		b.Area = m * 10 // a thousandth of a hectare is 10 m²
+	}
+	if f.how.Selected == locPolygon {
+		g, ok := f.chosen()
+		if !ok {
+			f.fm.fail("body.geo", "Open a GeoJSON file with the boundary.")
+			b.Geo = protocol.PointGeometry(protocol.Position{})
+		} else {
+			b.Geo = g.Geo
+		}
+		return b
+	}
+	lat, err1 := strconv.ParseFloat(strings.TrimSpace(f.lat.Text), 64)
+	lon, err2 := strconv.ParseFloat(strings.TrimSpace(f.lon.Text), 64)
+	if err1 != nil || err2 != nil {
+		f.fm.fail("body.geo", "Enter latitude and longitude in decimal degrees, such as 1.8050 and 103.9540.")
+	}
+	b.Geo = protocol.PointGeometry(protocol.Pos(lon, lat))
+	return b
+}
+
+func (f *placeForm) validate() {
+	if !f.built {
+		return
+	}
+	f.fm.begin()
+	b := f.body()
+	if f.fm.valid {
+		f.fm.checkEach(b, func(field string) bool {
+			switch {
+			case strings.HasPrefix(field, "body.name"):
+				b.Name = "x"
+			case strings.HasPrefix(field, "body.kind"):
+				b.Kind = protocol.PlaceMill
+			case strings.HasPrefix(field, "body.country"):
+				b.Country = "MY"
+			default:
+				return false // geometry and area depend on each other
+			}
+			return true
+		})
+	}
+	f.fm.end()
+}
+
+func (f *placeForm) submit() {
+	f.validate()
+	if !f.fm.valid {
+		f.fm.touchAll(true)
+		f.validate()
+		return
+	}
+	f.u.publish(f.fm, f.body(), "place", func(protocol.Signed) { f.reset() })
+}
+
+func (f *placeForm) reset() {
+	f.name.SetText("")
+	f.kind.ClearSelected()
+	f.country.SetText(f.u.ident.Country)
+	f.area.SetText("")
+	f.lat.SetText("")
+	f.lon.SetText("")
+	f.geos = nil
+	f.feature.Hide()
+	f.fileLbl.SetText("No file chosen.")
+	f.how.SetSelected(locPoint)
+	f.showHow()
+	f.fm.touchAll(false)
+	f.validate()
+}

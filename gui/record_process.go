@@ -1,0 +1,234 @@
+package gui
+
+import (
+	"fmt"
+	"slices"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/jejak/jejak/node/api"
+	"github.com/jejak/jejak/protocol"
+)
+
+// processForm records a transformation: input batches this organisation
+// holds, with the quantity consumed from each, into output batches.
+type processForm struct {
+	u      *UI
+	built  bool // set once constructed: widgets fire OnChanged while being set up
+	fm     *form
+	held   []api.Batch
+	ins    []*inputRow
+	inBox  *fyne.Container
+	place  *widget.Select
+	places map[string]protocol.CID
+	outs   *outputsEditor
+	obj    fyne.CanvasObject
+}
+
+// inputRow is one input batch and the quantity consumed from it.
+type inputRow struct {
+	batch  *widget.Select
+	amount *widget.Entry
+	unit   *widget.Label
+	remove *widget.Button
+	fBatch *field
+	fQty   *field
+}
+
+// noPlace is the place choice that leaves the place out.
+const noPlace = "(not recorded)"
+
+func newProcessForm(u *UI) *processForm {
+	f := &processForm{u: u, inBox: container.NewVBox(), places: map[string]protocol.CID{}}
+	pub := widget.NewButton("Publish processing run", f.submit)
+	pub.Importance = widget.HighImportance
+	f.fm = newForm(pub, "Ready: the inputs are consumed and the outputs become new batches.")
+	f.place = widget.NewSelect([]string{noPlace}, func(string) { f.validate() })
+	f.place.SetSelected(noPlace)
+	f.outs = newOutputsEditor(f.fm, f.validate)
+	addIn := widget.NewButtonWithIcon("Add another input", theme.ContentAddIcon(), func() {
+		f.addInput()
+		f.validate()
+	})
+	f.addInput()
+	f.obj = container.NewVBox(
+		heading("Record a processing run"),
+		note("Milling, refining, fractionation or assembly: take quantities from batches you hold and make new batches. Only batches you hold with something left can be used."),
+		grid(newField("Where", f.place)),
+		widget.NewLabelWithStyle("Inputs", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		f.inBox, container.NewHBox(addIn),
+		widget.NewSeparator(),
+		f.outs.object(),
+		widget.NewSeparator(),
+		f.fm.footer(),
+	)
+	f.built = true
+	f.fm.touchAll(false)
+	f.validate()
+	return f
+}
+
+func (f *processForm) content() fyne.CanvasObject { return f.obj }
+
+func (f *processForm) addInput() {
+	r := &inputRow{batch: widget.NewSelect(nil, nil), amount: widget.NewEntry(), unit: widget.NewLabel("")}
+	r.batch.PlaceHolder = "Choose a batch you hold"
+	r.amount.SetPlaceHolder("quantity used")
+	r.fBatch = newField("Batch", r.batch)
+	r.fQty = newField("Quantity used", container.NewBorder(nil, nil, nil, r.unit, r.amount))
+	r.batch.OnChanged = func(string) {
+		r.fBatch.touched = true
+		if b, ok := f.heldBatch(r); ok {
+			r.unit.SetText(unitSymbol(b.Left.Unit) + fmt.Sprintf(" of %s left", formatQty(b.Left)))
+			if r.amount.Text == "" {
+				r.amount.SetText(protocol.FormatMilli(b.Left.Milli))
+			}
+		}
+		f.validate()
+	}
+	r.amount.OnChanged = touchOnChange(r.fQty, f.validate)
+	r.remove = widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
+		if i := slices.Index(f.ins, r); i >= 0 && len(f.ins) > 1 {
+			f.ins = slices.Delete(f.ins, i, i+1)
+			f.relayoutInputs()
+			f.validate()
+		}
+	})
+	r.batch.Options = f.heldOptions()
+	f.ins = append(f.ins, r)
+	f.relayoutInputs()
+}
+
+func (f *processForm) relayoutInputs() {
+	var old []string
+	for p := range f.fm.paths {
+		if len(p) > 8 && p[:8] == "body.in[" {
+			old = append(old, p)
+		}
+	}
+	f.fm.remove(old...)
+	f.inBox.Objects = nil
+	for i, r := range f.ins {
+		f.fm.add(fmt.Sprintf("body.in[%d].batch", i), r.fBatch)
+		f.fm.add(fmt.Sprintf("body.in[%d].qty", i), r.fQty)
+		row := container.NewGridWithColumns(2, r.fBatch.box(), r.fQty.box())
+		if len(f.ins) > 1 {
+			f.inBox.Add(container.NewBorder(nil, nil, nil, r.remove, row))
+		} else {
+			f.inBox.Add(row)
+		}
+	}
+	f.inBox.Refresh()
+}
+
+// setHeld offers the batches this organisation holds with something left.
+func (f *processForm) setHeld(held []api.Batch) {
+	f.held = held
+	for _, r := range f.ins {
+		r.batch.Options = f.heldOptions()
+		if !slices.Contains(r.batch.Options, r.batch.Selected) {
+			r.batch.ClearSelected()
+		}
+		r.batch.Refresh()
+	}
+	f.validate()
+}
+
+func (f *processForm) heldOptions() []string {
+	var opts []string
+	for _, b := range f.held {
+		opts = append(opts, heldLabel(b))
+	}
+	return opts
+}
+
+func (f *processForm) heldBatch(r *inputRow) (api.Batch, bool) {
+	for _, b := range f.held {
+		if heldLabel(b) == r.batch.Selected {
+			return b, true
+		}
+	}
+	return api.Batch{}, false
+}
+
+// setPlaces offers the organisation's mills, refineries and factories.
+func (f *processForm) setPlaces(ps []api.Place) {
+	f.places = map[string]protocol.CID{}
+	opts := []string{noPlace}
+	for _, p := range ps {
+		if p.Kind == protocol.PlacePlot || p.Kind == protocol.PlaceEstate || p.Kind == protocol.PlaceMine {
+			continue
+		}
+		l := placeLabel(p.Place)
+		f.places[l] = p.Record
+		opts = append(opts, l)
+	}
+	f.place.Options = opts
+	if !slices.Contains(opts, f.place.Selected) {
+		f.place.SetSelected(noPlace)
+	}
+	f.place.Refresh()
+}
+
+func (f *processForm) body() *protocol.Process {
+	b := &protocol.Process{}
+	if c, ok := f.places[f.place.Selected]; ok {
+		b.Place = &c
+	}
+	if len(f.held) == 0 {
+		f.fm.fail("body.in[0].batch", "You hold no batch with anything left. Receive or harvest one first.")
+	}
+	for i, r := range f.ins {
+		path := fmt.Sprintf("body.in[%d]", i)
+		hb, ok := f.heldBatch(r)
+		if !ok {
+			f.fm.fail(path+".batch", "Choose a batch you hold.")
+			continue
+		}
+		m, msg := parseAmount(r.amount.Text)
+		if msg == "" && m > hb.Left.Milli {
+			msg = fmt.Sprintf("Only %s of this batch is left.", formatQty(hb.Left))
+		}
+		if msg != "" {
+			f.fm.fail(path+".qty", msg)
+			m = 1
+		}
+		b.In = append(b.In, protocol.Input{Batch: hb.ID, Qty: protocol.Quantity{Milli: m, Unit: hb.Left.Unit}})
+	}
+	b.Out = f.outs.outputs()
+	return b
+}
+
+func (f *processForm) validate() {
+	if !f.built {
+		return
+	}
+	f.fm.begin()
+	b := f.body()
+	if f.fm.valid {
+		f.fm.checkDraft(b)
+	}
+	f.fm.end()
+}
+
+func (f *processForm) submit() {
+	f.validate()
+	if !f.fm.valid {
+		f.fm.touchAll(true)
+		f.validate()
+		return
+	}
+	f.u.publish(f.fm, f.body(), "processing run", func(protocol.Signed) { f.reset() })
+}
+
+func (f *processForm) reset() {
+	f.ins = nil
+	f.addInput()
+	f.outs.reset()
+	f.place.SetSelected(noPlace)
+	f.fm.touchAll(false)
+	f.validate()
+}

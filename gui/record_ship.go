@@ -1,0 +1,293 @@
+package gui
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/jejak/jejak/node/api"
+	"github.com/jejak/jejak/protocol"
+)
+
+// documentKinds are the kinds of shipping document offered.
+var documentKinds = []string{"invoice", "bill-of-lading", "delivery-order", "weighbridge-ticket", "eudr-dds", "certificate"}
+
+// shipForm records sending a quantity of a batch this organisation holds
+// to another organisation.
+type shipForm struct {
+	u      *UI
+	built  bool // set once constructed: widgets fire OnChanged while being set up
+	fm     *form
+	held   []api.Batch
+	orgs   []api.Org
+	batch  *widget.Select
+	amount *widget.Entry
+	unit   *widget.Label
+	to     *widget.Select
+	docs   []*docRow
+	docBox *fyne.Container
+	fBatch *field
+	fQty   *field
+	fTo    *field
+	obj    fyne.CanvasObject
+}
+
+// docRow is one shipping document: its kind, a reference and, when a file
+// was attached, the file's SHA-256.
+type docRow struct {
+	kind  *widget.SelectEntry
+	ref   *widget.Entry
+	hash  []byte
+	file  *widget.Label
+	f     *field
+	fRef  *field
+	attch *widget.Button
+	del   *widget.Button
+}
+
+func newShipForm(u *UI) *shipForm {
+	f := &shipForm{u: u, docBox: container.NewVBox()}
+	pub := widget.NewButton("Publish shipment", f.submit)
+	pub.Importance = widget.HighImportance
+	f.fm = newForm(pub, "Ready: the receiver confirms the shipment from their Receive tab.")
+	f.batch = widget.NewSelect(nil, nil)
+	f.batch.PlaceHolder = "Choose a batch you hold"
+	f.amount = widget.NewEntry()
+	f.amount.SetPlaceHolder("quantity to send")
+	f.unit = widget.NewLabel("")
+	f.to = widget.NewSelect(nil, nil)
+	f.to.PlaceHolder = "Choose the receiving organisation"
+	f.fBatch = f.fm.add("body.batch", newField("Batch", f.batch))
+	f.fQty = f.fm.add("body.qty", newField("Quantity", container.NewBorder(nil, nil, nil, f.unit, f.amount)))
+	f.fTo = f.fm.add("body.to", newField("Send to", f.to))
+	f.batch.OnChanged = func(string) {
+		f.fBatch.touched = true
+		if b, ok := f.heldBatch(); ok {
+			f.unit.SetText(fmt.Sprintf("%s of %s left", unitSymbol(b.Left.Unit), formatQty(b.Left)))
+		}
+		f.validate()
+	}
+	f.amount.OnChanged = touchOnChange(f.fQty, f.validate)
+	f.to.OnChanged = touchOnChange(f.fTo, f.validate)
+	addDoc := widget.NewButtonWithIcon("Add a document", theme.ContentAddIcon(), func() {
+		f.addDoc()
+		f.validate()
+	})
+	f.obj = container.NewVBox(
+		heading("Ship a batch"),
+		note("Send some or all of a batch you hold to another organisation. Documents travel by reference and, if you attach the file, by its fingerprint (SHA-256); the file itself stays with you."),
+		grid(f.fBatch, f.fQty, f.fTo),
+		widget.NewLabelWithStyle("Documents", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		f.docBox, container.NewHBox(addDoc),
+		widget.NewSeparator(),
+		f.fm.footer(),
+	)
+	f.built = true
+	f.reset()
+	return f
+}
+
+func (f *shipForm) content() fyne.CanvasObject { return f.obj }
+
+func (f *shipForm) addDoc() {
+	d := &docRow{kind: widget.NewSelectEntry(documentKinds), ref: widget.NewEntry(), file: widget.NewLabel("")}
+	d.kind.SetText("invoice")
+	d.ref.SetPlaceHolder("document number, e.g. INV-2024-0311")
+	d.f = newField("Kind", d.kind)
+	d.fRef = newField("Reference", d.ref)
+	d.kind.OnChanged = touchOnChange(d.f, f.validate)
+	d.ref.OnChanged = touchOnChange(d.fRef, f.validate)
+	d.attch = widget.NewButtonWithIcon("Attach file…", theme.FileIcon(), func() {
+		f.u.files.open("Attach a document", nil, func(path string) {
+			sum, err := hashFile(path)
+			if err != nil {
+				f.u.showError("read the document", err)
+				return
+			}
+			d.hash = sum
+			d.file.SetText(filepath.Base(path) + fmt.Sprintf(" (SHA-256 %x…)", sum[:4]))
+			f.validate()
+		})
+	})
+	d.del = widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
+		if i := slices.Index(f.docs, d); i >= 0 {
+			f.docs = slices.Delete(f.docs, i, i+1)
+			f.relayoutDocs()
+			f.validate()
+		}
+	})
+	f.docs = append(f.docs, d)
+	f.relayoutDocs()
+}
+
+func (f *shipForm) relayoutDocs() {
+	var old []string
+	for p := range f.fm.paths {
+		if len(p) > 10 && p[:10] == "body.docs[" {
+			old = append(old, p)
+		}
+	}
+	f.fm.remove(old...)
+	f.docBox.Objects = nil
+	for i, d := range f.docs {
+		f.fm.add(fmt.Sprintf("body.docs[%d].kind", i), d.f)
+		f.fm.add(fmt.Sprintf("body.docs[%d]", i), d.fRef)
+		row := container.NewGridWithColumns(3, d.f.box(), d.fRef.box(), container.NewVBox(container.NewHBox(d.attch, d.del), d.file))
+		f.docBox.Add(row)
+	}
+	f.docBox.Refresh()
+}
+
+// hashFile returns the SHA-256 of the file at path.
+func hashFile(path string) ([]byte, error) {
+	fl, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fl.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, fl); err != nil {
+		return nil, err
+	}
+	return h.Sum(nil), nil
+}
+
+// setHeld offers the batches this organisation holds with something left.
+func (f *shipForm) setHeld(held []api.Batch) {
+	f.held = held
+	var opts []string
+	for _, b := range held {
+		opts = append(opts, heldLabel(b))
+	}
+	f.batch.Options = opts
+	if !slices.Contains(opts, f.batch.Selected) {
+		f.batch.ClearSelected()
+	}
+	f.batch.Refresh()
+	f.validate()
+}
+
+// loadOrgs reads the organisations the node knows, for "Send to".
+func (f *shipForm) loadOrgs() {
+	background(f.u, "list organisations", f.u.svc.Orgs, func(orgs []api.Org) {
+		f.orgs = nil
+		var opts []string
+		for _, o := range orgs {
+			if o.Key == f.u.ident.Org {
+				continue
+			}
+			f.orgs = append(f.orgs, o)
+			opts = append(opts, orgLabel(o))
+		}
+		f.to.Options = opts
+		f.to.Refresh()
+		f.validate()
+	}, nil)
+}
+
+// orgLabel names an organisation in a choice.
+func orgLabel(o api.Org) string {
+	s := o.Name
+	if o.Country != "" {
+		s += " (" + o.Country + ")"
+	}
+	if o.Endorsed {
+		s += " ✓ endorsed"
+	}
+	return s
+}
+
+func (f *shipForm) heldBatch() (api.Batch, bool) {
+	for _, b := range f.held {
+		if heldLabel(b) == f.batch.Selected {
+			return b, true
+		}
+	}
+	return api.Batch{}, false
+}
+
+func (f *shipForm) body() *protocol.Transfer {
+	b := &protocol.Transfer{}
+	hb, ok := f.heldBatch()
+	switch {
+	case len(f.held) == 0:
+		f.fm.fail("body.batch", "You hold no batch with anything left.")
+	case !ok:
+		f.fm.fail("body.batch", "Choose the batch to send.")
+	}
+	b.Batch = hb.ID
+	m, msg := parseAmount(f.amount.Text)
+	if msg == "" && ok && m > hb.Left.Milli {
+		msg = fmt.Sprintf("Only %s of this batch is left.", formatQty(hb.Left))
+	}
+	if msg != "" {
+		f.fm.fail("body.qty", msg)
+		m = 1
+	}
+	b.Qty = protocol.Quantity{Milli: m, Unit: hb.Left.Unit}
+	if !ok {
+		b.Qty.Unit = protocol.TNE
+	}
+	for _, o := range f.orgs {
+		if orgLabel(o) == f.to.Selected {
+			b.To = o.Key
+		}
+	}
+	if b.To.IsZero() {
+		f.fm.fail("body.to", "Choose who receives the shipment.")
+	}
+	for i, d := range f.docs {
+		doc := protocol.Document{Kind: clean(d.kind.Text), Ref: clean(d.ref.Text), Hash: d.hash}
+		if doc.Ref == "" && doc.Hash == nil {
+			continue // a row left empty: no document
+		}
+		if len(b.Docs) != i {
+			// The protocol's paths count documents sent, not rows; keep
+			// them in step by reporting a skipped row's successors here.
+			f.fm.fail(fmt.Sprintf("body.docs[%d]", i), "Fill in the document above this one, or remove it.")
+		}
+		b.Docs = append(b.Docs, doc)
+	}
+	return b
+}
+
+func (f *shipForm) validate() {
+	if !f.built {
+		return
+	}
+	f.fm.begin()
+	b := f.body()
+	if f.fm.valid {
+		f.fm.checkDraft(b)
+	}
+	f.fm.end()
+}
+
+func (f *shipForm) submit() {
+	f.validate()
+	if !f.fm.valid {
+		f.fm.touchAll(true)
+		f.validate()
+		return
+	}
+	f.u.publish(f.fm, f.body(), "shipment", func(protocol.Signed) { f.reset() })
+}
+
+func (f *shipForm) reset() {
+	f.batch.ClearSelected()
+	f.amount.SetText("")
+	f.unit.SetText("")
+	f.to.ClearSelected()
+	f.docs = nil
+	f.addDoc()
+	f.fm.touchAll(false)
+	f.validate()
+}

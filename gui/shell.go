@@ -1,0 +1,302 @@
+package gui
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/jejak/jejak/node/api"
+	"github.com/jejak/jejak/protocol"
+)
+
+// title is the main window's title.
+const title = "Jejak"
+
+// windowSize is the main window's initial size. Under a display server
+// without a window manager, such as Xvfb, a window opens at its minimum size
+// unless it is resized, so the size is always set.
+var windowSize = fyne.NewSize(1200, 800)
+
+// Options are what the caller of New adds to the app.
+type Options struct {
+	// StartDemo starts the demo network: a few extra nodes on this
+	// computer with a realistic palm-oil chain, and an identity for this
+	// install on it. When it returns without an error the app reloads the
+	// identity and opens the Verify screen with the demo's batches. Nil
+	// hides the "Try the demo network" button.
+	StartDemo func(ctx context.Context) (Demo, error)
+	// Demo, when it has batches, offers them on the Verify screen from
+	// the start (a demo network that is already running).
+	Demo Demo
+	// DataDir is the data folder, shown on the Identity & trust screen.
+	DataDir string
+
+	// noWatch leaves the node's events unwatched (tests that do not
+	// want reloads arriving on their own).
+	noWatch bool
+	// inline holds background results until idle is called, and runs
+	// them there (tests: see finish).
+	inline bool
+}
+
+// Demo is what the demo network offers a newcomer to verify.
+type Demo struct {
+	Batches []DemoBatch
+}
+
+// DemoBatch is one batch of the demo network, with a label that says what
+// to expect ("Cooking oil — honest chain").
+type DemoBatch struct {
+	Label string
+	ID    protocol.BatchID
+}
+
+// UI is the app's main window and its screens. Create it with New; its
+// methods run on the Fyne goroutine unless they say otherwise.
+type UI struct {
+	app  fyne.App
+	win  fyne.Window
+	svc  api.Service
+	opts Options
+
+	ctx      context.Context // ends when the window closes
+	cancel   context.CancelFunc
+	busy     sync.WaitGroup // background work in flight (the tour waits on it)
+	inflight atomic.Int64   // the same, in tests (Options.inline)
+	pending  chan func()    // results waiting for idle, in tests
+	files    filePicker
+
+	ident    api.Identity
+	demo     Demo
+	root     *fyne.Container // the window's content: starting, first run or main
+	body     *fyne.Container // the current screen
+	nav      map[string]*widget.Button
+	current  string
+	statusLn *statusLine
+	orgLabel *widget.Label
+
+	batches  *batchesScreen
+	record   *recordScreen
+	verify   *verifyScreen
+	network  *networkScreen
+	identity *identityScreen
+	first    *firstRun
+	watcher  *watcher
+}
+
+// Screen names, in the order of the navigation bar.
+const (
+	screenBatches  = "Batches"
+	screenRecord   = "Record"
+	screenVerify   = "Verify"
+	screenNetwork  = "Network"
+	screenIdentity = "Identity & trust"
+)
+
+var screenOrder = []string{screenBatches, screenRecord, screenVerify, screenNetwork, screenIdentity}
+
+// screenIcon returns the icon of a screen's navigation button. (Icons are
+// looked up when needed: the theme needs the app to exist.)
+func screenIcon(name string) fyne.Resource {
+	switch name {
+	case screenBatches:
+		return theme.ListIcon()
+	case screenRecord:
+		return theme.DocumentCreateIcon()
+	case screenVerify:
+		return theme.SearchIcon()
+	case screenNetwork:
+		return theme.ComputerIcon()
+	}
+	return theme.AccountIcon()
+}
+
+// New creates the main window on a for the node svc, sets its size and
+// makes it the master window. It starts loading the identity in the
+// background: the window shows the first-run screen when there is none
+// yet, and the main screens when there is. The caller shows the window.
+func New(a fyne.App, svc api.Service, opts Options) *UI {
+	u := &UI{app: a, svc: svc, opts: opts, nav: map[string]*widget.Button{}, demo: opts.Demo, pending: make(chan func(), 1024)}
+	u.ctx, u.cancel = context.WithCancel(context.Background())
+	u.files = dialogPicker{u}
+	u.win = a.NewWindow(title)
+	u.root = container.NewStack(starting("Opening the node…"))
+	u.win.SetContent(u.root)
+	u.win.Resize(windowSize)
+	u.win.SetMaster()
+	u.win.SetOnClosed(u.cancel)
+	u.loadIdentity()
+	return u
+}
+
+// Window returns the main window.
+func (u *UI) Window() fyne.Window { return u.win }
+
+// Stop ends the UI's background work (watching the node, loads in
+// flight). It does not close the window or the node.
+func (u *UI) Stop() { u.cancel() }
+
+// starting is a placeholder with a spinner and a message.
+func starting(msg string) fyne.CanvasObject {
+	act := widget.NewActivity()
+	act.Start()
+	return container.NewCenter(container.NewVBox(act, widget.NewLabelWithStyle(msg, fyne.TextAlignCenter, fyne.TextStyle{})))
+}
+
+// loadIdentity asks the node who this install is and shows the first-run
+// or the main screens.
+func (u *UI) loadIdentity() {
+	background(u, "read this install's identity", u.svc.Identity, func(id api.Identity) {
+		u.ident = id
+		if !id.Ready && len(u.demo.Batches) == 0 {
+			u.showFirstRun()
+			return
+		}
+		u.showMain()
+	}, func(err error) {
+		u.setRoot(unavailable(err, u.loadIdentity))
+	})
+}
+
+// unavailable is the screen shown when the node cannot answer at start.
+func unavailable(err error, retry func()) fyne.CanvasObject {
+	msg := widget.NewLabel(explain("open the node", err))
+	msg.Wrapping = fyne.TextWrapWord
+	head := widget.NewLabelWithStyle("Jejak cannot reach its node", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	btn := widget.NewButtonWithIcon("Try again", theme.ViewRefreshIcon(), retry)
+	btn.Importance = widget.HighImportance
+	box := container.NewVBox(head, msg, container.NewHBox(btn))
+	return container.NewCenter(container.New(layout.NewGridWrapLayout(fyne.NewSize(560, 220)), box))
+}
+
+func (u *UI) setRoot(o fyne.CanvasObject) {
+	u.root.Objects = []fyne.CanvasObject{o}
+	u.root.Refresh()
+}
+
+// showMain builds the main screens (once) and shows them.
+func (u *UI) showMain() {
+	if u.batches == nil {
+		u.batches = newBatchesScreen(u)
+		u.record = newRecordScreen(u)
+		u.verify = newVerifyScreen(u)
+		u.network = newNetworkScreen(u)
+		u.identity = newIdentityScreen(u)
+		u.statusLn = newStatusLine()
+		u.body = container.NewStack()
+		if !u.opts.noWatch {
+			u.watcher = startWatcher(u)
+		}
+	}
+	u.orgLabel = widget.NewLabelWithStyle(u.ident.Name, fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+	u.orgLabel.Wrapping = fyne.TextWrapWord
+	u.verify.setDemo(u.demo)
+	u.setRoot(container.NewBorder(nil, u.statusLn.content(), u.sidebar(), nil, u.body))
+	u.refreshAll()
+	if u.current == "" {
+		u.current = screenBatches
+		if len(u.demo.Batches) > 0 {
+			u.current = screenVerify
+		}
+	}
+	u.show(u.current)
+}
+
+// sidebar is the navigation bar: the app's name and organisation, and a
+// button per screen.
+func (u *UI) sidebar() fyne.CanvasObject {
+	items := []fyne.CanvasObject{canvasTitle("Jejak"), u.orgLabel, widget.NewSeparator()}
+	for _, s := range screenOrder {
+		b := widget.NewButtonWithIcon(s, screenIcon(s), func() { u.show(s) })
+		b.Alignment = widget.ButtonAlignLeading
+		u.nav[s] = b
+		items = append(items, b)
+	}
+	bar := container.NewVBox(items...)
+	return container.NewHBox(container.New(layout.NewGridWrapLayout(fyne.NewSize(200, bar.MinSize().Height)), bar), widget.NewSeparator())
+}
+
+// show switches to the named screen.
+func (u *UI) show(name string) {
+	u.current = name
+	for s, b := range u.nav {
+		b.Importance = widget.LowImportance
+		if s == name {
+			b.Importance = widget.HighImportance
+		}
+		b.Refresh()
+	}
+	var o fyne.CanvasObject
+	switch name {
+	case screenBatches:
+		o = u.batches.content()
+	case screenRecord:
+		o = u.record.content()
+	case screenVerify:
+		o = u.verify.content()
+	case screenNetwork:
+		o = u.network.content()
+	case screenIdentity:
+		o = u.identity.content()
+	}
+	u.body.Objects = []fyne.CanvasObject{container.NewPadded(o)}
+	u.body.Refresh()
+	if name == screenVerify {
+		u.verify.focus()
+	}
+}
+
+// refreshAll reloads what every screen shows.
+func (u *UI) refreshAll() {
+	u.refresh(refreshAll)
+}
+
+// refresh reloads the parts of the screens that what says changed.
+func (u *UI) refresh(what refreshKind) {
+	if u.batches == nil {
+		return
+	}
+	if what&refreshStatus != 0 {
+		u.loadStatus()
+	}
+	if what&refreshBatches != 0 {
+		u.batches.load()
+		u.record.loadBatches()
+	}
+	if what&refreshIncoming != 0 {
+		u.record.receive.load()
+	}
+	if what&refreshPlaces != 0 {
+		u.record.loadPlaces()
+	}
+	if what&refreshOrgs != 0 {
+		u.record.ship.loadOrgs()
+	}
+	if what&refreshIdentity != 0 {
+		u.identity.load()
+	}
+}
+
+// loadStatus reads the node's status for the status line and the Network
+// screen.
+func (u *UI) loadStatus() {
+	background(u, "read the node's status", u.svc.Status, func(st api.Status) {
+		u.statusLn.set(st)
+		u.network.set(st)
+	}, func(err error) { u.statusLn.fail(err) })
+}
+
+// canvasTitle is large bold text in the theme's primary colour.
+func canvasTitle(s string) fyne.CanvasObject {
+	t := canvas.NewText(s, theme.Color(theme.ColorNamePrimary))
+	t.TextSize = 26
+	t.TextStyle.Bold = true
+	return container.NewPadded(t)
+}

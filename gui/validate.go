@@ -1,0 +1,120 @@
+package gui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/jejak/jejak/protocol"
+)
+
+// draftAuthor stands in for the device key when a draft is checked: the
+// envelope's rules need an author, and the node fills in the real one.
+var draftAuthor = protocol.PublicKey{1}
+
+// checkBody checks body against the protocol's rules as the node will
+// when it publishes it: it puts the body in a record with a stand-in
+// envelope, runs (*protocol.Record).Validate and checks the size limit. It
+// returns the broken rule (Field is a path such as "body.out[0].qty.n"),
+// or nil when the node would accept the draft.
+func checkBody(body protocol.Body) *protocol.FieldError {
+	r := &protocol.Record{V: protocol.Version, Author: draftAuthor, Seq: 1,
+		Time: time.Now().UnixMilli(), Body: body, Sig: make([]byte, 64)}
+	err := r.Validate()
+	if err == nil {
+		var b []byte
+		if b, err = r.Encode(); err == nil && len(b) > protocol.MaxRecordSize-1024 {
+			return &protocol.FieldError{Field: "body", Rule: fmt.Sprintf("the record would be %d bytes, more than a record may hold; split it in two", len(b))}
+		}
+	}
+	if err == nil {
+		return nil
+	}
+	var fe *protocol.FieldError
+	if errors.As(err, &fe) {
+		return fe
+	}
+	return &protocol.FieldError{Field: "body", Rule: err.Error()}
+}
+
+// ruleText turns a protocol rule into a sentence for the form.
+func ruleText(rule string) string {
+	if rule == "missing" {
+		return "Required."
+	}
+	r := []rune(rule)
+	r[0] = unicode.ToUpper(r[0])
+	s := string(r)
+	if !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, ")") {
+		s += "."
+	}
+	return s
+}
+
+// checkDraft runs checkBody and files its finding on the form.
+func (fm *form) checkDraft(body protocol.Body) {
+	if fe := checkBody(body); fe != nil {
+		fm.fail(fe.Field, ruleText(fe.Rule))
+	}
+}
+
+// checkEach files every broken rule of body, not just the first: after
+// each finding, fix patches the body (a copy the form made for checking)
+// so that the rule holds, and the body is checked again. fix returns false
+// when it cannot patch that field, which ends the search.
+func (fm *form) checkEach(body protocol.Body, fix func(field string) bool) {
+	for range 10 {
+		fe := checkBody(body)
+		if fe == nil {
+			return
+		}
+		fm.fail(fe.Field, ruleText(fe.Rule))
+		if !fix(fe.Field) {
+			return
+		}
+	}
+}
+
+// parentPath returns the path above p: "body.out[0].qty.n" →
+// "body.out[0].qty" → "body.out[0]" → "body.out" → "body" → "".
+func parentPath(p string) string {
+	i := strings.LastIndexAny(p, ".[")
+	if i < 0 {
+		return ""
+	}
+	return p[:i]
+}
+
+// parseAmount reads a decimal amount typed by a person ("12.5", "1,250")
+// into thousandths. It returns a message for the form when it cannot.
+func parseAmount(s string) (int64, string) {
+	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
+	if s == "" {
+		return 0, "Enter a quantity."
+	}
+	m, err := protocol.ParseMilli(s)
+	if err != nil {
+		return 0, "Enter a number such as 12.5 (at most three decimals)."
+	}
+	if m <= 0 {
+		return 0, "Must be more than zero."
+	}
+	return m, ""
+}
+
+// dayLayout is how dates are typed in forms.
+const dayLayout = "2006-01-02"
+
+// parseDay reads a date typed as YYYY-MM-DD, in local time.
+func parseDay(s string) (time.Time, string) {
+	t, err := time.ParseInLocation(dayLayout, strings.TrimSpace(s), time.Local)
+	if err != nil {
+		return time.Time{}, "Enter a date as YYYY-MM-DD, such as 2024-03-07."
+	}
+	return t, ""
+}
+
+// clean trims what a person typed, as records allow no surrounding space.
+func clean(s string) string { return strings.TrimSpace(s) }

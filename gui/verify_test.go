@@ -1,0 +1,97 @@
+package gui
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/jejak/jejak/protocol/provenance"
+)
+
+// scan types text into the scan field as a keyboard-wedge scanner does,
+// ends it with Enter, and waits for the verification.
+func scan(u *UI, text string) {
+	test.Type(u.verify.scan, text)
+	u.verify.scan.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	u.idle()
+}
+
+func TestScanShowsVerdictAndChecks(t *testing.T) {
+	u, m := newMillUI(t)
+	u.show(screenVerify)
+	if u.win.Canvas().Focused() != u.verify.scan {
+		t.Error("the scan field does not have the focus when the Verify screen opens")
+	}
+	tests := []struct {
+		name    string
+		id      string
+		verdict provenance.Verdict
+		banner  string
+	}{
+		{"honest chain", m.Honest.String(), provenance.Trusted, "TRUSTED"},
+		{"double claim", m.Failed.String(), provenance.Failed, "FAILED"},
+		{"upper case from a QR code", strings.ToUpper(m.Honest.String()), provenance.Trusted, "TRUSTED"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			scan(u, tt.id)
+			r := u.verify.report
+			if r == nil || r.Verdict != tt.verdict {
+				t.Fatalf("report = %+v, want verdict %s", r, tt.verdict)
+			}
+			if !shows(u.verify.result, tt.banner) {
+				t.Errorf("the result does not show the banner %q; it shows %q", tt.banner, texts(u.verify.result))
+			}
+			if !shows(u.verify.result, r.Summary) {
+				t.Errorf("the result does not show the summary %q", r.Summary)
+			}
+			for _, c := range r.Checks {
+				if !shows(u.verify.result, c.Title+" — "+statusWords[c.Status]) {
+					t.Errorf("check %q (%s) is not shown", c.Title, c.Status)
+				}
+				for _, rs := range c.Reasons {
+					if !shows(u.verify.result, firstWords(rs.Text)) {
+						t.Errorf("reason %q of check %q is not shown", rs.Text, c.Title)
+					}
+				}
+			}
+			if got := u.verify.scan.Text; got != "" {
+				t.Errorf("after a scan the field holds %q, want it empty for the next scan", got)
+			}
+			if u.win.Canvas().Focused() != u.verify.scan {
+				t.Error("the scan field lost the focus after verifying")
+			}
+		})
+	}
+}
+
+func TestFailedChecksComeFirst(t *testing.T) {
+	u, m := newMillUI(t)
+	u.show(screenVerify)
+	scan(u, m.Failed.String())
+	cs := sortedChecks(u.verify.report)
+	if cs[0].Status != provenance.Fail || cs[0].Name != "double_claim" {
+		t.Errorf("first check shown is %s (%s), want the failing double_claim", cs[0].Name, cs[0].Status)
+	}
+}
+
+func TestScanRejectsWhatIsNotABatchID(t *testing.T) {
+	u, _ := newMillUI(t)
+	u.show(screenVerify)
+	scan(u, "INV-2024-0311")
+	if !visibleLabel(u.verify.msg, "not a batch ID") {
+		t.Errorf("message = %q (visible %v), want it to say this is not a batch ID", u.verify.msg.Text, u.verify.msg.Visible())
+	}
+	if u.verify.report != nil {
+		t.Error("a report is shown for text that is not a batch ID")
+	}
+}
+
+// firstWords returns the start of a reason's text, as far as a line of the
+// wrapped label surely shows it.
+func firstWords(s string) string {
+	f := strings.Fields(s)
+	return strings.Join(f[:min(2, len(f))], " ")
+}
