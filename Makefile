@@ -37,7 +37,7 @@ DEB_PACKAGES := \
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT_GET := $(SUDO) env DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 apt-get
 
-.PHONY: help deps run build test clean package screenshots
+.PHONY: help deps run build test clean soak bench package screenshots
 
 help: ## Show this help.
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
@@ -117,6 +117,16 @@ screenshots: deps ## Run the app under Xvfb and save a PNG of every screen to do
 		wait $$pid || { echo "make screenshots: $$app failed; its log:"; cat "$$tmp/app.log"; exit 1; }; \
 		[ $$shots -gt 0 ] || { echo "make screenshots: $$app drew no screen"; cat "$$tmp/app.log"; exit 1; }; \
 	done
+
+soak: ## Long fault runs: 500 SIGKILLs of a store mid-write (storage crash test).
+	JEJAK_SOAK=1 $(GO) test -count=1 -timeout 120m -run 'TestCrash' -v ./storage
+
+bench: ## Benchmarks behind docs/BENCHMARKS.md (long: about an hour with the large stores).
+	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./protocol
+	$(GO) test -run '^$$' -bench . -benchmem ./storage
+	JEJAK_RSS=1 $(GO) test -count=1 -timeout 60m -run TestPeakRSS -v ./storage
+	JEJAK_BENCH_LARGE=1 $(GO) test -run '^$$' -bench Verify -benchtime 3x -timeout 60m ./protocol/provenance
+	JEJAK_BENCH=1 $(GO) test -count=1 -timeout 30m -run TestBenchmarkNetwork -v ./node
 
 clean: ## Remove bin/.
 	rm -rf bin
