@@ -1,6 +1,8 @@
 package gui
 
 import (
+	"github.com/jejak/jejak/protocol"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
@@ -169,4 +171,27 @@ func touchOnChange(f *field, validate func()) func(string) {
 		f.touched = true
 		validate()
 	}
+}
+
+// check runs a record form's own rules by building its body (build calls
+// fail for what it finds), then, when those pass, the protocol's rules.
+func (fm *form) check(build func() protocol.Body) {
+	fm.begin()
+	b := build()
+	if fm.valid {
+		fm.checkDraft(b)
+	}
+	fm.end()
+}
+
+// submit publishes a record form's body when every rule passes, and
+// otherwise shows every field's problem, touched or not.
+func (fm *form) submit(u *UI, validate func(), build func() protocol.Body, what string, reset func()) {
+	validate()
+	if !fm.valid {
+		fm.touchAll(true)
+		validate()
+		return
+	}
+	u.publish(fm, build(), what, func(protocol.Signed) { reset() })
 }

@@ -134,26 +134,13 @@ func (f *originForm) body() *protocol.Origin {
 }
 
 func (f *originForm) validate() {
-	if !f.built {
-		return
+	if f.built {
+		f.fm.check(f.buildBody)
 	}
-	f.fm.begin()
-	b := f.body()
-	if f.fm.valid {
-		f.fm.checkDraft(b)
-	}
-	f.fm.end()
 }
 
 func (f *originForm) submit() {
-	f.validate()
-	if !f.fm.valid {
-		f.fm.touchAll(true)
-		f.validate()
-		return
-	}
-	b := f.body()
-	f.u.publish(f.fm, b, "harvest", func(protocol.Signed) { f.reset() })
+	f.fm.submit(f.u, f.validate, f.buildBody, "harvest", f.reset)
 }
 
 // reset empties the form for the next harvest: the last week, no places.
@@ -179,3 +166,6 @@ func describeOutputs(out []protocol.Output) string {
 	}
 	return s
 }
+
+// buildBody is body as the shared form helpers take it.
+func (f *originForm) buildBody() protocol.Body { return f.body() }

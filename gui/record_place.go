@@ -247,13 +247,7 @@ func (f *placeForm) validate() {
 }
 
 func (f *placeForm) submit() {
-	f.validate()
-	if !f.fm.valid {
-		f.fm.touchAll(true)
-		f.validate()
-		return
-	}
-	f.u.publish(f.fm, f.body(), "place", func(protocol.Signed) { f.reset() })
+	f.fm.submit(f.u, f.validate, f.buildBody, "place", f.reset)
 }
 
 func (f *placeForm) reset() {
@@ -271,3 +265,6 @@ func (f *placeForm) reset() {
 	f.fm.touchAll(false)
 	f.validate()
 }
+
+// buildBody is body as the shared form helpers take it.
+func (f *placeForm) buildBody() protocol.Body { return f.body() }

@@ -203,25 +203,13 @@ func (f *processForm) body() *protocol.Process {
 }
 
 func (f *processForm) validate() {
-	if !f.built {
-		return
+	if f.built {
+		f.fm.check(f.buildBody)
 	}
-	f.fm.begin()
-	b := f.body()
-	if f.fm.valid {
-		f.fm.checkDraft(b)
-	}
-	f.fm.end()
 }
 
 func (f *processForm) submit() {
-	f.validate()
-	if !f.fm.valid {
-		f.fm.touchAll(true)
-		f.validate()
-		return
-	}
-	f.u.publish(f.fm, f.body(), "processing run", func(protocol.Signed) { f.reset() })
+	f.fm.submit(f.u, f.validate, f.buildBody, "processing run", f.reset)
 }
 
 func (f *processForm) reset() {
@@ -232,3 +220,6 @@ func (f *processForm) reset() {
 	f.fm.touchAll(false)
 	f.validate()
 }
+
+// buildBody is body as the shared form helpers take it.
+func (f *processForm) buildBody() protocol.Body { return f.body() }

@@ -260,25 +260,13 @@ func (f *shipForm) body() *protocol.Transfer {
 }
 
 func (f *shipForm) validate() {
-	if !f.built {
-		return
+	if f.built {
+		f.fm.check(f.buildBody)
 	}
-	f.fm.begin()
-	b := f.body()
-	if f.fm.valid {
-		f.fm.checkDraft(b)
-	}
-	f.fm.end()
 }
 
 func (f *shipForm) submit() {
-	f.validate()
-	if !f.fm.valid {
-		f.fm.touchAll(true)
-		f.validate()
-		return
-	}
-	f.u.publish(f.fm, f.body(), "shipment", func(protocol.Signed) { f.reset() })
+	f.fm.submit(f.u, f.validate, f.buildBody, "shipment", f.reset)
 }
 
 func (f *shipForm) reset() {
@@ -291,3 +279,6 @@ func (f *shipForm) reset() {
 	f.fm.touchAll(false)
 	f.validate()
 }
+
+// buildBody is body as the shared form helpers take it.
+func (f *shipForm) buildBody() protocol.Body { return f.body() }
