@@ -54,6 +54,8 @@ type Node struct {
 	publishMu sync.Mutex
 	id        *identity // organisation and device keys (identity.go)
 
+	metrics *recordMetrics // what examine decided (metrics.go)
+
 	anchorsMu  sync.Mutex
 	anchorList *provenance.Anchors // loaded on first use (identity.go)
 	started    time.Time
@@ -112,6 +114,7 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 		protos:  protocolsFor(cfg.Network),
 		started: cfg.Now(),
 	}
+	n.metrics = newRecordMetrics(cfg.Metrics)
 	n.reach.Store(api.ReachabilityUnknown)
 	if cfg.Relay {
 		n.reach.Store(api.ReachabilityPublic)

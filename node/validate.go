@@ -51,6 +51,12 @@ func (v verdict) String() string {
 // author's fault, not the sender's: an honest peer relaying one half of an
 // equivocation must not be penalised, and the record is kept as evidence.
 func (n *Node) examine(ctx context.Context, data []byte, c protocol.CID) (protocol.Signed, verdict, error) {
+	rec, v, err := n.examineRecord(ctx, data, c)
+	n.metrics.count(v, err)
+	return rec, v, err
+}
+
+func (n *Node) examineRecord(ctx context.Context, data []byte, c protocol.CID) (protocol.Signed, verdict, error) {
 	if len(data) > protocol.MaxRecordSize {
 		return protocol.Signed{}, reject, fmt.Errorf("record of %d bytes: %w", len(data), protocol.ErrTooLarge)
 	}
