@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -127,6 +128,7 @@ func cmdServe(c *cli, args []string) error {
 		fmt.Fprintf(c.stdout, "metrics http://%s/metrics\n", ml.Addr())
 	}
 	fmt.Fprintln(c.stdout, "ready")
+	go reportSync(ctx, n, c.stderr)
 
 	var apiErr error
 	select {
@@ -200,4 +202,35 @@ func (s *statusCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	ch <- prometheus.MustNewConstMetric(descForks, prometheus.GaugeValue, float64(len(st.Forks)))
 	ch <- prometheus.MustNewConstMetric(descSync, prometheus.GaugeValue, float64(st.Sync.Fetched))
+}
+
+// reportSync prints catch-up progress with each peer on w (stderr): a line
+// when a catch-up with records to fetch starts, at most one a second while
+// it runs, and one when it is done, so an operator sees a long sync move.
+func reportSync(ctx context.Context, svc api.Service, w io.Writer) {
+	events, err := svc.Watch(ctx)
+	if err != nil {
+		return
+	}
+	last := map[string]time.Time{}
+	for e := range events {
+		if e.Kind != api.EventSyncProgress || e.Sync.Expected+e.Sync.Fetched == 0 {
+			continue
+		}
+		p := e.Sync
+		if !p.Done && time.Since(last[p.Peer]) < time.Second {
+			continue
+		}
+		last[p.Peer] = time.Now()
+		peer := p.Peer
+		if len(peer) > 12 {
+			peer = "…" + peer[len(peer)-8:]
+		}
+		state := "syncing"
+		if p.Done {
+			state = "synced"
+			delete(last, p.Peer)
+		}
+		fmt.Fprintf(w, "%s with %s: %d of about %d records fetched, %d new\n", state, peer, p.Fetched, p.Expected, p.Added)
+	}
 }
