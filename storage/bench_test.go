@@ -11,9 +11,11 @@ import (
 // The benchmarks measure records/s for the store beside a bare Badger
 // database with the same options writing (or reading) the same record bytes
 // under the same keys with no indexes: the ratio is what the indexes, the
-// checks and the decoding cost.
+// checks and the decoding cost. The -syncwrites variants open Badger with
+// SyncWrites (an fsync in every commit) instead of the store's Sync after a
+// synced commit.
 //
-//	go test -run '^$' -bench . -benchtime 3s ./storage/
+//	go test -run '^$' -bench . -benchtime 3s -count 3 ./storage/
 
 // benchRecords returns n records, made once and kept for later benchmarks.
 var (
@@ -85,6 +87,7 @@ func BenchmarkPut(b *testing.B) {
 		{"synced", Synced, Options{}},
 		{"synced-syncwrites", Synced, Options{syncWrites: true}},
 		{"buffered", Buffered, Options{}},
+		{"buffered-syncwrites", Buffered, Options{syncWrites: true}},
 	} {
 		b.Run(mode.name+"/jejak", func(b *testing.B) {
 			recs := benchRecords(b, b.N)

@@ -1,8 +1,6 @@
 package storage
 
 import (
-	"os"
-	"strconv"
 	"context"
 	"fmt"
 	"log/slog"
@@ -17,12 +15,14 @@ type Profile int
 
 const (
 	// Desktop keeps memory small for an app on an office PC: two 8 MiB
-	// memtables, an 8 MiB block cache and a 16 MiB index cache, and keeps
-	// about 34 MiB of disk free. It is the zero Profile.
+	// memtables, 2 MiB tables at every level, no compression (so no block
+	// cache) and a 16 MiB index cache; it keeps about 34 MiB of disk free.
+	// It is the zero Profile.
 	Desktop Profile = iota
 	// Relay trades memory for throughput on an always-on server that
-	// replicates every record: four 64 MiB memtables and 256 MiB caches,
-	// and keeps about 400 MiB of disk free.
+	// replicates every record: four 64 MiB memtables, 8 MiB
+	// Snappy-compressed tables at every level and 256 MiB caches; it keeps
+	// about 400 MiB of disk free.
 	Relay
 )
 
@@ -84,7 +84,6 @@ func (o Options) badgerOptions(dir string) badger.Options {
 		WithMetricsEnabled(false).
 		WithDetectConflicts(false). // one writer at a time: see Badger.wmu
 		WithSyncWrites(o.syncWrites).
-		WithCompression(options.Snappy).
 		WithNumVersionsToKeep(1).
 		// A damaged block is an error, not garbage or a panic.
 		WithChecksumVerificationMode(options.OnBlockRead).
@@ -93,7 +92,8 @@ func (o Options) badgerOptions(dir string) badger.Options {
 		WithValueThreshold(1 << 10)
 	switch o.Profile {
 	case Relay:
-		bo = bo.WithMemTableSize(64 << 20).
+		bo = bo.WithCompression(options.Snappy).
+			WithMemTableSize(64 << 20).
 			WithNumMemtables(4).
 			WithNumLevelZeroTables(5).
 			WithNumLevelZeroTablesStall(15).
@@ -103,33 +103,27 @@ func (o Options) badgerOptions(dir string) badger.Options {
 			WithIndexCacheSize(256 << 20).
 			WithValueLogFileSize(512 << 20).
 			WithNumCompactors(4)
+		bo.TableSizeMultiplier = 1 // see Desktop
 	default:
-		bo = bo.WithMemTableSize(8 << 20).
+		// Measured (docs/BENCHMARKS.md): most of a desktop store's heap
+		// is Badger's pooled table builders, which grow with the table
+		// size and with compression buffers. Tables of one size at every
+		// level and no compression keep them small (for about 40% more
+		// disk); without compression blocks are read straight from the
+		// memory-mapped tables, so no block cache is needed.
+		bo = bo.WithCompression(options.None).
+			WithBlockCacheSize(0).
+			WithMemTableSize(8 << 20).
 			WithNumMemtables(2).
 			WithNumLevelZeroTables(2).
 			WithNumLevelZeroTablesStall(4).
 			WithBaseTableSize(2 << 20).
 			WithBaseLevelSize(8 << 20).
-			WithBlockCacheSize(8 << 20).
 			WithIndexCacheSize(16 << 20).
 			WithValueLogFileSize(64 << 20).
 			WithNumCompactors(2).
 			WithNumGoroutines(2)
-	}
-	if v := os.Getenv("XP_TSM"); v != "" {
-		n, _ := strconv.Atoi(v)
-		bo.TableSizeMultiplier = n
-	}
-	if os.Getenv("XP_NOCOMP") != "" {
-		bo = bo.WithCompression(options.None).WithBlockCacheSize(0)
-	}
-	if v := os.Getenv("XP_BTS"); v != "" {
-		n, _ := strconv.Atoi(v)
-		bo = bo.WithBaseTableSize(int64(n) << 20)
-	}
-	if v := os.Getenv("XP_MEMTABLE"); v != "" {
-		n, _ := strconv.Atoi(v)
-		bo = bo.WithMemTableSize(int64(n) << 20)
+		bo.TableSizeMultiplier = 1
 	}
 	if dir == "" {
 		bo = bo.WithInMemory(true)

@@ -3,7 +3,6 @@
 package storage
 
 import (
-	"bufio"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -80,14 +79,18 @@ func rssChild() error {
 		close(chunks)
 	}()
 	var sample []protocol.CID
+	var peakAnon, peakFile int64
 	start := time.Now()
 	for recs := range chunks {
 		if _, err := s.PutBatch(bg, recs); err != nil {
 			return err
 		}
 		sample = append(sample, recs[0].CID, recs[len(recs)/2].CID)
+		m := memFields()
+		peakAnon, peakFile = max(peakAnon, m["RssAnon"]), max(peakFile, m["RssFile"])
 	}
 	report("write", start, n)
+	fmt.Printf("       peaks sampled after each batch: RssAnon %s, RssFile %s\n", mib(peakAnon), mib(peakFile))
 	if path := os.Getenv("JEJAK_RSS_HEAPPROFILE"); path != "" {
 		f, err := os.Create(path)
 		if err != nil {
@@ -120,28 +123,32 @@ func rssChild() error {
 	return nil
 }
 
-// memStatus returns VmHWM, VmRSS, RssAnon and RssFile from
+// memFields returns VmHWM, VmRSS, RssAnon and RssFile (bytes) from
 // /proc/self/status.
-func memStatus() string {
-	f, err := os.Open("/proc/self/status")
+func memFields() map[string]int64 {
+	m := map[string]int64{}
+	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {
-		return "no /proc/self/status"
+		return m
 	}
-	defer f.Close()
-	var parts []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		k, v, _ := strings.Cut(sc.Text(), ":")
+	for _, line := range strings.Split(string(b), "\n") {
+		k, v, _ := strings.Cut(line, ":")
 		switch k {
 		case "VmHWM", "VmRSS", "RssAnon", "RssFile":
 			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			parts = append(parts, fmt.Sprintf("%s %s", k, mib(kb<<10)))
+			m[k] = kb << 10
 		}
 	}
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	parts = append(parts, fmt.Sprintf("Go heap in use %s", mib(int64(m.HeapInuse))))
-	return strings.Join(parts, ", ")
+	return m
+}
+
+// memStatus describes the process's memory: memFields and the Go heap.
+func memStatus() string {
+	m := memFields()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return fmt.Sprintf("VmHWM %s, VmRSS %s, RssAnon %s, RssFile %s, Go heap in use %s",
+		mib(m["VmHWM"]), mib(m["VmRSS"]), mib(m["RssAnon"]), mib(m["RssFile"]), mib(int64(ms.HeapInuse)))
 }
 
 // dirBytes returns the disk space the files in dir use (Badger's logs are
