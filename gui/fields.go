@@ -2,6 +2,7 @@ package gui
 
 import (
 	"github.com/jejak/jejak/protocol"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -73,6 +74,18 @@ func (fm *form) add(path string, f *field) *field {
 }
 
 // remove forgets the fields for the given paths.
+// removePrefix unregisters every field whose path starts with prefix
+// ("body.in["), before a list of rows registers its fields again.
+func (fm *form) removePrefix(prefix string) {
+	var old []string
+	for p := range fm.paths {
+		if strings.HasPrefix(p, prefix) {
+			old = append(old, p)
+		}
+	}
+	fm.remove(old...)
+}
+
 func (fm *form) remove(paths ...string) {
 	for _, p := range paths {
 		f := fm.paths[p]

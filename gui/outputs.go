@@ -138,13 +138,7 @@ func (e *outputsEditor) removeRow(r *outputRow) {
 // relayout rebuilds the rows and registers each row's fields under its
 // index, so the protocol's paths ("body.out[1].lot") find them.
 func (e *outputsEditor) relayout() {
-	var paths []string
-	for p := range e.fm.paths {
-		if len(p) > 9 && p[:9] == "body.out[" {
-			paths = append(paths, p)
-		}
-	}
-	e.fm.remove(paths...)
+	e.fm.removePrefix("body.out[")
 	e.box.Objects = nil
 	for i, r := range e.rows {
 		base := fmt.Sprintf("body.out[%d]", i)

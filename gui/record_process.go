@@ -103,13 +103,7 @@ func (f *processForm) addInput() {
 }
 
 func (f *processForm) relayoutInputs() {
-	var old []string
-	for p := range f.fm.paths {
-		if len(p) > 8 && p[:8] == "body.in[" {
-			old = append(old, p)
-		}
-	}
-	f.fm.remove(old...)
+	f.fm.removePrefix("body.in[")
 	f.inBox.Objects = nil
 	for i, r := range f.ins {
 		f.fm.add(fmt.Sprintf("body.in[%d].batch", i), r.fBatch)

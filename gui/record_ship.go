@@ -129,13 +129,7 @@ func (f *shipForm) addDoc() {
 }
 
 func (f *shipForm) relayoutDocs() {
-	var old []string
-	for p := range f.fm.paths {
-		if len(p) > 10 && p[:10] == "body.docs[" {
-			old = append(old, p)
-		}
-	}
-	f.fm.remove(old...)
+	f.fm.removePrefix("body.docs[")
 	f.docBox.Objects = nil
 	for i, d := range f.docs {
 		f.fm.add(fmt.Sprintf("body.docs[%d].kind", i), d.f)
