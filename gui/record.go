@@ -84,14 +84,8 @@ func scrolled(o fyne.CanvasObject) fyne.CanvasObject {
 // and ship forms.
 func (r *recordScreen) loadBatches() {
 	background(r.u, "list the batches you hold", func(ctx context.Context) ([]api.Batch, error) {
-		return r.u.svc.Batches(ctx, api.BatchFilter{Limit: 1000})
-	}, func(all []api.Batch) {
-		var held []api.Batch
-		for _, b := range all {
-			if b.Left.Milli > 0 {
-				held = append(held, b)
-			}
-		}
+		return r.u.svc.Batches(ctx, api.BatchFilter{Held: true, Limit: 1000})
+	}, func(held []api.Batch) {
 		r.process.setHeld(held)
 		r.ship.setHeld(held)
 	}, nil)

@@ -132,6 +132,9 @@ func TestAppChain(t *testing.T) {
 	if err != nil || b.Left.Milli != 0 || len(b.Uses) != 2 || b.Uses[0].Mine || !b.Uses[1].Mine || b.Uses[1].Record != run.CID {
 		t.Fatalf("FFB after processing: %+v, %v", b, err)
 	}
+	if held, err := mill.Batches(ctx, api.BatchFilter{Held: true}); err != nil || len(held) != 2 {
+		t.Fatalf("batches the mill holds after milling all its FFB: %+v, %v (want CPO and PK)", held, err)
+	}
 	made, err := mill.Batches(ctx, api.BatchFilter{Made: true, Text: "cpo-7"})
 	if err != nil || len(made) != 1 || made[0].ID != cpo || made[0].Left != protocol.Q(21, protocol.TNE) {
 		t.Fatalf("batches made matching cpo-7: %+v, %v", made, err)

@@ -288,7 +288,7 @@ func (n *Node) Batches(ctx context.Context, f api.BatchFilter) ([]api.Batch, err
 	}
 	var out []api.Batch
 	add := func(bt api.Batch) {
-		if !f.Since.IsZero() && bt.Made.Before(f.Since) {
+		if !f.Since.IsZero() && bt.Made.Before(f.Since) || f.Held && bt.Left.Milli <= 0 {
 			return
 		}
 		if t := strings.ToLower(strings.TrimSpace(f.Text)); t != "" &&

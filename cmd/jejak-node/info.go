@@ -79,6 +79,7 @@ func cmdBatches(c *cli, args []string) error {
 	var f api.BatchFilter
 	fs.BoolVar(&f.Made, "made", false, "only batches this organisation made")
 	fs.BoolVar(&f.Received, "received", false, "only batches it received")
+	fs.BoolVar(&f.Held, "held", false, "only batches with something left")
 	fs.StringVar(&f.Text, "search", "", "only batches whose lot, product or ID contains `TEXT`")
 	fs.IntVar(&f.Limit, "limit", 0, "at most `N` batches (default 500)")
 	if err := c.parse(fs, args, 0, 0); err != nil {

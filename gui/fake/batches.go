@@ -149,7 +149,7 @@ func (s *Service) Batches(ctx context.Context, f api.BatchFilter) ([]api.Batch, 
 		switch {
 		case f.Made && !f.Received && b.Received, f.Received && !f.Made && !b.Received:
 			continue
-		case !f.Since.IsZero() && b.Made.Before(f.Since):
+		case !f.Since.IsZero() && b.Made.Before(f.Since), f.Held && b.Left.Milli <= 0:
 			continue
 		case text != "" && !strings.Contains(strings.ToLower(b.Lot+"\n"+b.Product+"\n"+b.ID.String()), text):
 			continue

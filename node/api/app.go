@@ -151,6 +151,7 @@ type Setup struct {
 type BatchFilter struct {
 	Made     bool      // only batches this organisation made
 	Received bool      // only batches it received (both false: either)
+	Held     bool      // only batches with something left (Left above zero)
 	Text     string    // matches lot code, product or batch ID, ignoring case
 	Since    time.Time // only batches made at or after Since (zero: any)
 	Limit    int       // at most this many; 0 means 500
