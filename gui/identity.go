@@ -71,6 +71,19 @@ func (s *identityScreen) set(id api.Identity) {
 	if s.u.opts.DataDir != "" {
 		dev += "\nData folder: " + s.u.opts.DataDir
 	}
+	if len(id.Devices) > 0 {
+		dev += "\n\nDevices of the organisation:"
+		for _, d := range id.Devices {
+			l := fmt.Sprintf("\n• %s, %s, since %s", orDash(d.Name), d.Key.Short(), d.Delegated.Format("2006-01-02"))
+			if d.This {
+				l += " (this computer)"
+			}
+			if d.Revoked {
+				l += " (withdrawn)"
+			}
+			dev += l
+		}
+	}
 	s.device.SetText(dev)
 	var lines []string
 	for _, e := range id.Endorsements {

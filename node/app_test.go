@@ -185,6 +185,9 @@ func TestAppChain(t *testing.T) {
 	if err != nil || rot.Device == mid.Device || rot.Org != mid.Org {
 		t.Fatalf("RotateDevice: %+v, %v", rot, err)
 	}
+	if len(rot.Devices) != 2 || !rot.Devices[0].Revoked || rot.Devices[0].This || rot.Devices[1].Revoked || !rot.Devices[1].This {
+		t.Fatalf("devices after rotation: %+v (want the old one withdrawn, the new one this computer's)", rot.Devices)
+	}
 	revs, err := mill.store.RevocationsOfKey(ctx, mid.Device)
 	if err != nil || len(revs) != 1 {
 		t.Fatalf("revocations of the old device key: %v, %v", revs, err)

@@ -119,6 +119,41 @@ func (n *Node) endorsementsOf(ctx context.Context, org protocol.PublicKey) ([]ap
 	return out, nil
 }
 
+// devicesOf lists the device keys an organisation delegated, oldest first,
+// marking those it revoked and the one this install signs with.
+func (n *Node) devicesOf(ctx context.Context, org, this protocol.PublicKey) ([]api.Device, error) {
+	cids, err := n.store.ByType(ctx, protocol.TypeDevice, org)
+	if err != nil {
+		return nil, err
+	}
+	recs := make([]protocol.Signed, 0, len(cids))
+	for _, c := range cids {
+		rec, err := n.store.Get(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, rec)
+	}
+	// Feed order: the organisation's delegations, oldest first.
+	slices.SortFunc(recs, func(a, b protocol.Signed) int { return cmp.Compare(a.Seq, b.Seq) })
+	var out []api.Device
+	for _, rec := range recs {
+		d := rec.Body.(*protocol.Device)
+		revs, err := n.store.RevocationsOfKey(ctx, d.Key)
+		if err != nil {
+			return nil, err
+		}
+		revoked := false
+		for _, rc := range revs {
+			if r, err := n.store.Get(ctx, rc); err == nil && r.Author == org {
+				revoked = true
+			}
+		}
+		out = append(out, api.Device{Key: d.Key, Name: d.Name, Delegated: time.UnixMilli(rec.Time), Revoked: revoked, This: d.Key == this})
+	}
+	return out, nil
+}
+
 // myDevices returns the device keys the organisation delegated, and this
 // install's own device key.
 func (n *Node) myDevices(ctx context.Context) (org protocol.PublicKey, devices map[protocol.PublicKey]bool, err error) {

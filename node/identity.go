@@ -140,10 +140,15 @@ func (n *Node) Identity(ctx context.Context) (api.Identity, error) {
 	if !out.Ready {
 		return out, nil
 	}
-	if p, ok, err := n.orgProfile(ctx, out.Org); err != nil {
+	p, ok, err := n.orgProfile(ctx, out.Org)
+	if err != nil {
 		return api.Identity{}, storeError(op, err)
-	} else if ok {
+	}
+	if ok {
 		out.Name, out.Roles, out.Country = p.Name, p.Roles, p.Country
+	}
+	if out.Devices, err = n.devicesOf(ctx, out.Org, out.Device); err != nil {
+		return api.Identity{}, storeError(op, err)
 	}
 	ends, err := n.endorsementsOf(ctx, out.Org)
 	if err != nil {

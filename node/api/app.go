@@ -118,8 +118,20 @@ type Identity struct {
 	Country    string
 	Device     protocol.PublicKey // the device key records are signed with
 	DeviceName string
+	// Devices are the device keys the organisation delegated, oldest
+	// first.
+	Devices []Device
 	// Endorsements are the endorse records that name the organisation.
 	Endorsements []Endorsement
+}
+
+// Device is a device key an organisation delegated.
+type Device struct {
+	Key       protocol.PublicKey
+	Name      string
+	Delegated time.Time
+	Revoked   bool // the organisation withdrew it
+	This      bool // the key this install signs with
 }
 
 // Endorsement is one endorse record naming an organisation.
