@@ -2,7 +2,6 @@ package gui
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 	"unicode"
@@ -10,25 +9,12 @@ import (
 	"github.com/jejak/jejak/protocol"
 )
 
-// draftAuthor stands in for the device key when a draft is checked: the
-// envelope's rules need an author, and the node fills in the real one.
-var draftAuthor = protocol.PublicKey{1}
-
 // checkBody checks body against the protocol's rules as the node will
-// when it publishes it: it puts the body in a record with a stand-in
-// envelope, runs (*protocol.Record).Validate and checks the size limit. It
+// when it publishes it (protocol.CheckDraft: field rules and size). It
 // returns the broken rule (Field is a path such as "body.out[0].qty.n"),
 // or nil when the node would accept the draft.
 func checkBody(body protocol.Body) *protocol.FieldError {
-	r := &protocol.Record{V: protocol.Version, Author: draftAuthor, Seq: 1,
-		Time: time.Now().UnixMilli(), Body: body, Sig: make([]byte, 64)}
-	err := r.Validate()
-	if err == nil {
-		var b []byte
-		if b, err = r.Encode(); err == nil && len(b) > protocol.MaxRecordSize-1024 {
-			return &protocol.FieldError{Field: "body", Rule: fmt.Sprintf("the record would be %d bytes, more than a record may hold; split it in two", len(b))}
-		}
-	}
+	err := protocol.CheckDraft(body)
 	if err == nil {
 		return nil
 	}

@@ -106,17 +106,6 @@ func (id *identity) save(dir string) error {
 	return writeFileAtomic(filepath.Join(dir, identityFile), data, 0o600)
 }
 
-// validBody reports the first rule body breaks, by sealing it into a
-// throwaway record.
-func validBody(body protocol.Body) error {
-	k, err := protocol.GenerateKey(nil)
-	if err != nil {
-		return err
-	}
-	_, err = protocol.Seal(&protocol.Record{Seq: 1, Time: protocol.MinTime, Body: body}, k)
-	return err
-}
-
 // Identity implements api.App.
 func (n *Node) Identity(ctx context.Context) (api.Identity, error) {
 	const op = "identity"
@@ -168,7 +157,7 @@ func (n *Node) CreateIdentity(ctx context.Context, s api.Setup) (api.Identity, e
 		return api.Identity{}, api.E(op, api.ErrConflict, errors.New("this install already has an identity"))
 	}
 	body := &protocol.Org{Name: s.Name, Roles: slices.Clone(s.Roles), Country: s.Country, RSPO: s.RSPO, GLN: s.GLN}
-	if err := validBody(body); err != nil {
+	if err := protocol.CheckDraft(body); err != nil {
 		return api.Identity{}, api.E(op, api.ErrInvalid, err)
 	}
 	if s.DeviceName == "" {
@@ -189,7 +178,7 @@ func (n *Node) CreateIdentity(ctx context.Context, s api.Setup) (api.Identity, e
 		return api.Identity{}, api.E(op, api.ErrUnavailable, err)
 	}
 	delegation := &protocol.Device{Key: dev.Public(), Name: s.DeviceName}
-	if err := validBody(delegation); err != nil {
+	if err := protocol.CheckDraft(delegation); err != nil {
 		return api.Identity{}, api.E(op, api.ErrInvalid, err)
 	}
 	if s.BackupPath != "" {

@@ -400,3 +400,27 @@ func (b *Correct) validate() error {
 	}
 	return text("body.reason", b.Reason, true)
 }
+
+// CheckDraft checks a body the way a node does before it publishes one: the
+// type's field rules, then that a record holding it, with the largest
+// envelope and the signature, stays within MaxRecordSize. It returns a
+// *FieldError naming the first broken rule (field paths start with "body"),
+// or nil. User interfaces use it to validate a form as it is typed.
+func CheckDraft(body Body) error {
+	if body == nil {
+		return invalid("body", "missing")
+	}
+	if err := body.validate(); err != nil {
+		return err
+	}
+	r := &Record{V: Version, Author: PublicKey{1}, Seq: 1<<63 - 1, Prev: ComputeCID(nil),
+		Time: 1<<63 - 1, Body: body, Sig: make([]byte, 64)}
+	b, err := r.Encode()
+	if err != nil {
+		return invalid("body", "cannot be encoded: %v", err)
+	}
+	if len(b) > MaxRecordSize {
+		return invalid("body", "the record would be %d bytes, more than the %d a record may hold; split it in two", len(b), MaxRecordSize)
+	}
+	return nil
+}
