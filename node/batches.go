@@ -287,21 +287,35 @@ func (b *batchView) received(ctx context.Context) (map[protocol.BatchID]int64, e
 		if err != nil {
 			return nil, err
 		}
-		receipts, err := b.n.store.Receipts(ctx, tc)
+		receipts, err := b.receipts(ctx, tc)
 		if err != nil {
 			return nil, err
 		}
-		for _, rc := range receipts {
-			rrec, err := b.n.store.Get(ctx, rc)
-			if err != nil {
-				return nil, err
-			}
-			if b.orgs.org(ctx, rrec.Author) != b.org || b.corrected(ctx, rc, rrec.Author) {
-				continue
-			}
+		for _, rrec := range receipts {
 			if q, _, err := rrec.Body.(*protocol.Receive).Qty.Base(); err == nil {
 				out[trec.Body.(*protocol.Transfer).Batch] += q
 			}
+		}
+	}
+	return out, nil
+}
+
+// receipts returns the receive records of a transfer that a device of the
+// organisation signed and did not correct: what "received" means both for
+// the batches it holds and for the transfers still waiting for it.
+func (b *batchView) receipts(ctx context.Context, transfer protocol.CID) ([]protocol.Signed, error) {
+	cids, err := b.n.store.Receipts(ctx, transfer)
+	if err != nil {
+		return nil, err
+	}
+	var out []protocol.Signed
+	for _, rc := range cids {
+		rrec, err := b.n.store.Get(ctx, rc)
+		if err != nil {
+			return nil, err
+		}
+		if b.orgs.org(ctx, rrec.Author) == b.org && !b.corrected(ctx, rc, rrec.Author) {
+			out = append(out, rrec)
 		}
 	}
 	return out, nil
@@ -456,17 +470,11 @@ func (n *Node) Incoming(ctx context.Context) ([]api.Incoming, error) {
 		if v.corrected(ctx, tc, trec.Author) {
 			continue
 		}
-		receipts, err := n.store.Receipts(ctx, tc)
+		mine, err := v.receipts(ctx, tc)
 		if err != nil {
 			return nil, storeError(op, err)
 		}
-		done := false
-		for _, rc := range receipts {
-			if rrec, err := n.store.Get(ctx, rc); err == nil && v.orgs.org(ctx, rrec.Author) == v.org {
-				done = true
-			}
-		}
-		if done {
+		if len(mine) > 0 {
 			continue
 		}
 		t := trec.Body.(*protocol.Transfer)
