@@ -65,13 +65,15 @@ build: deps ## Build bin/jejak (the desktop app) and bin/jejak-node (no cgo).
 	$(GO) build -o bin/jejak .
 	CGO_ENABLED=0 $(GO) build -o bin/jejak-node ./cmd/jejak-node
 
-test: deps ## Check formatting, vet, build both binaries and run every test.
+test: deps ## Check formatting, go.mod, vet, build both binaries and run every test.
 	@unformatted="$$(gofmt -l .)"; \
 	if [ -n "$$unformatted" ]; then \
 		echo "gofmt: these files are not formatted (run gofmt -w on them):"; \
 		echo "$$unformatted"; \
 		exit 1; \
 	fi
+	@$(GO) mod tidy -diff >/dev/null 2>&1 || { \
+		echo "go.mod and go.sum are not tidy (run go mod tidy):"; $(GO) mod tidy -diff; exit 1; }
 	$(GO) vet ./...
 	$(GO) build -o /dev/null .
 	CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/jejak-node
@@ -86,37 +88,18 @@ package: deps ## Build a Linux package of the desktop app (dist/Jejak.tar.xz) wi
 		--src $(CURDIR) --icon $(CURDIR)/assets/icon.png --name Jejak --app-id org.jejak.app
 	@ls -l dist
 
-# Two runs: the screenshot build, against the GUI's in-memory fake node
-# seen from a mill (gui/fake: every screen, with batches and forms filled
-# in), and the real app with the demo network (first run, verification
-# and network, saved as demo-*.png). The app prints "screenshot NAME" when
-# a screen is drawn and waits; the recipe takes the picture of the
-# 1200×800 window (at the top left: there is no window manager) and
-# answers.
-screenshots: deps ## Run the app under Xvfb and save a PNG of every screen to docs/screenshots/.
-	$(GO) build -tags screenshots -o bin/jejak-screenshots .
-	$(GO) build -o bin/jejak .
+# The screenshot tour (gui/screenshots_test.go, build tag "screenshots")
+# drives the real screens in a real window on real nodes on 127.0.0.1 (the
+# mill of the palm-oil chain, and a first run that starts the demo network)
+# under Xvfb, and saves a picture of each screen.
+screenshots: deps ## Run the app's screens under Xvfb and save a PNG of each to docs/screenshots/.
 	mkdir -p docs/screenshots
 	tmp="$$(mktemp -d)"; \
 	Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$$tmp/display" 2>"$$tmp/xvfb.log" & xvfb=$$!; \
 	trap 'kill $$xvfb 2>/dev/null; rm -rf "$$tmp"' EXIT; \
 	for i in $$(seq 100); do [ -s "$$tmp/display" ] && break; sleep 0.1; done; \
-	display=":$$(cat "$$tmp/display")"; \
-	for run in ":bin/jejak-screenshots" "demo-:bin/jejak"; do \
-		prefix=$${run%%:*}; app=$${run#*:}; rm -rf "$$tmp/data"; \
-		coproc TOUR { DISPLAY=$$display LANG=en_US.UTF-8 JEJAK_DATA="$$tmp/data" JEJAK_SCREENSHOT_TOUR=1 \
-			./$$app 2>"$$tmp/app.log"; }; \
-		out=$${TOUR[0]}; in=$${TOUR[1]}; pid=$$TOUR_PID; shots=0; \
-		while read -r word name <&$$out; do \
-			[ "$$word" = screenshot ] || continue; \
-			file="docs/screenshots/$$prefix$$name.png"; \
-			xwd -root -display $$display | /usr/bin/convert xwd:- -crop 1200x800+0+0 +repage "$$file"; \
-			echo "  $$file"; shots=$$((shots + 1)); \
-			echo next >&$$in; \
-		done; \
-		wait $$pid || { echo "make screenshots: $$app failed; its log:"; cat "$$tmp/app.log"; exit 1; }; \
-		[ $$shots -gt 0 ] || { echo "make screenshots: $$app drew no screen"; cat "$$tmp/app.log"; exit 1; }; \
-	done
+	DISPLAY=":$$(cat "$$tmp/display")" LANG=en_US.UTF-8 JEJAK_SCREENSHOTS="$(CURDIR)/docs/screenshots" \
+		$(GO) test -tags screenshots -run TestScreenshots -count=1 -v -timeout 10m ./gui
 
 soak: ## Long fault runs: 500 SIGKILLs of a store mid-write (storage crash test).
 	JEJAK_SOAK=1 $(GO) test -count=1 -timeout 120m -run 'TestCrash' -v ./storage

@@ -3,21 +3,29 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
-	"io"
+	"image"
+	_ "image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/jejak/jejak/protocol"
 )
 
-// TestAppUnderXvfb runs the real app binary in a real X server (Xvfb) on a
-// fresh data folder, lets it start the demo network the way a newcomer
-// would, and checks what the Verify screen shows for the demo's batches:
-// the honest one trusted, the one whose CPO was sold twice failed.
-func TestAppUnderXvfb(t *testing.T) {
+// TestAppServesTheCommandLine runs the real desktop app binary in a real X
+// server (Xvfb) on a data folder whose config keeps it on 127.0.0.1 (no
+// mDNS, no DHT), and uses jejak-node on the same folder while the window is
+// open: status, record and batches work through the app's local API
+// socket (the store is the app's, so they could not open it themselves).
+// Then the app is killed with SIGKILL and every record it acknowledged is
+// still there when jejak-node opens the store itself.
+func TestAppServesTheCommandLine(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the desktop app")
 	}
@@ -28,13 +36,156 @@ func TestAppUnderXvfb(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "jejak")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build the app: %v\n%s", err, out)
+	app, node := filepath.Join(dir, "jejak"), filepath.Join(dir, "jejak-node")
+	for _, b := range []struct{ out, pkg, cgo string }{{app, ".", "1"}, {node, "./cmd/jejak-node", "0"}} {
+		build := exec.CommandContext(ctx, "go", "build", "-o", b.out, b.pkg)
+		build.Env = append(os.Environ(), "CGO_ENABLED="+b.cgo)
+		if out, err := build.CombinedOutput(); err != nil {
+			t.Fatalf("build %s: %v\n%s", b.pkg, err, out)
+		}
+	}
+	data := filepath.Join(dir, "data")
+	if err := os.MkdirAll(data, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	config := fmt.Sprintf(`{"network": "app-e2e", "listen": ["/ip4/127.0.0.1/tcp/0"], "mdns": false, "dht": false, "key_work_factor": %d}`, protocol.MinScryptWorkFactor)
+	if err := os.WriteFile(filepath.Join(data, "config.json"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cli := func(args ...string) (string, error) {
+		t.Helper()
+		cmd := exec.CommandContext(ctx, node, append([]string{"--data", data}, args...)...)
+		cmd.Env = append(os.Environ(), "HOME="+dir)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	mustCLI := func(args ...string) string {
+		t.Helper()
+		out, err := cli(args...)
+		if err != nil {
+			t.Fatalf("jejak-node %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return out
+	}
+	// The organisation is set up before the window opens, so it opens on
+	// the Batches screen.
+	mustCLI("init", "--name", "Kilang Sawit Bukit Lebam", "--role", "mill", "--country", "MY")
+
+	display := startXvfb(t, ctx, xvfb)
+	cmd := exec.CommandContext(ctx, app)
+	cmd.Env = append(os.Environ(), "DISPLAY="+display, "LANG=en_US.UTF-8", "JEJAK_DATA="+data, "HOME="+dir)
+	var stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stderr, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start the app: %v", err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	defer func() {
+		cmd.Process.Kill()
+		<-exited
+	}()
+
+	// The app serves the local API once its node is up: wait for its
+	// socket, so that this test's own commands do not take the store
+	// first.
+	for deadline := time.Now().Add(2 * time.Minute); ; {
+		if _, err := os.Stat(filepath.Join(data, "jejak.sock")); err == nil {
+			break
+		}
+		select {
+		case err := <-exited:
+			t.Fatalf("the app exited: %v\n%s", err, stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the app made no socket in two minutes\n%s", stderr.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	var st struct {
+		Agent    string `json:"agent"`
+		Network  string `json:"network"`
+		LocalAPI string `json:"local_api"`
+		Addrs    []string
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		select {
+		case err := <-exited:
+			t.Fatalf("the app exited: %v\n%s", err, stderr.String())
+		default:
+		}
+		out, err := cli("--json", "status")
+		if err == nil && json.Unmarshal([]byte(out), &st) == nil && st.Agent == "jejak-desktop" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("jejak-node status never reached the app: %v\n%s\napp: %s", err, out, stderr.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if st.Network != "app-e2e" || !strings.HasSuffix(st.LocalAPI, "jejak.sock") {
+		t.Errorf("status through the app: network %q, local API %q", st.Network, st.LocalAPI)
+	}
+	for _, a := range st.Addrs {
+		if !strings.HasPrefix(a, "/ip4/127.0.0.1/") {
+			t.Errorf("the app listens on %s; its config keeps it on 127.0.0.1", a)
+		}
 	}
 
-	// Xvfb picks a free display and writes its number to a pipe.
+	var rec struct {
+		CID     string `json:"cid"`
+		Batches []struct {
+			ID string `json:"id"`
+		} `json:"batches"`
+	}
+	out := mustCLI("--json", "record", "place", "--name", "Blok A", "--kind", "plot", "--country", "MY", "--point", "1.70,103.90", "--area", "20000")
+	if err := json.Unmarshal([]byte(out), &rec); err != nil || rec.CID == "" {
+		t.Fatalf("record place: %q, %v", out, err)
+	}
+	out = mustCLI("--json", "record", "origin", "--place", rec.CID, "--product", "FFB", "--qty", "12.5 TNE", "--lot", "H-1", "--from", "2026-01-01", "--until", "2026-01-02")
+	if err := json.Unmarshal([]byte(out), &rec); err != nil || len(rec.Batches) != 1 {
+		t.Fatalf("record origin: %q, %v", out, err)
+	}
+	batch := rec.Batches[0].ID
+	var batches []struct {
+		ID   string `json:"id"`
+		Left struct {
+			Milli int64 `json:"milli"`
+		} `json:"left"`
+	}
+	out = mustCLI("--json", "batches")
+	if err := json.Unmarshal([]byte(out), &batches); err != nil || len(batches) != 1 || batches[0].ID != batch || batches[0].Left.Milli != 12500 {
+		t.Fatalf("batches through the app: %q, %v; want %s with 12.5 TNE left", out, err, batch)
+	}
+
+	// The window is drawn (not blank). Set JEJAK_TEST_SHOTS to a folder
+	// to keep the picture for a person to look at.
+	if shot, ok := screenshot(t, ctx, display, dir); ok {
+		if keep := os.Getenv("JEJAK_TEST_SHOTS"); keep != "" {
+			if b, err := os.ReadFile(shot); err == nil && os.WriteFile(filepath.Join(keep, "app-e2e.png"), b, 0o644) == nil {
+				t.Logf("screenshot of the app: %s", filepath.Join(keep, "app-e2e.png"))
+			}
+		}
+	}
+
+	// kill -9: what the app acknowledged is on disk.
+	cmd.Process.Signal(syscall.SIGKILL)
+	<-exited
+	exited <- nil
+	out = mustCLI("batches", "--search", "H-1")
+	if !strings.Contains(out, batch) {
+		t.Fatalf("after SIGKILL of the app, batches says %q; the batch %s is lost", out, batch)
+	}
+	if out := mustCLI("check"); !strings.Contains(strings.ToLower(out), "sound") && strings.TrimSpace(out) != "" && !strings.Contains(out, "match") {
+		t.Logf("check after SIGKILL: %s", out)
+	}
+}
+
+// startXvfb starts an X server on a free display and returns its name.
+func startXvfb(t *testing.T, ctx context.Context, xvfb string) string {
+	t.Helper()
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
@@ -45,46 +196,61 @@ func TestAppUnderXvfb(t *testing.T) {
 		t.Fatalf("start Xvfb: %v", err)
 	}
 	w.Close()
-	defer func() { x.Process.Kill(); x.Wait() }()
+	t.Cleanup(func() { x.Process.Kill(); x.Wait() })
 	display, err := bufio.NewReader(r).ReadString('\n')
 	if err != nil {
 		t.Fatalf("Xvfb did not say its display: %v", err)
 	}
+	return ":" + strings.TrimSpace(display)
+}
 
-	app := exec.CommandContext(ctx, bin)
-	app.Env = append(os.Environ(), "DISPLAY=:"+strings.TrimSpace(display), "LANG=en_US.UTF-8",
-		"JEJAK_DATA="+filepath.Join(dir, "data"), "JEJAK_SCREENSHOT_TOUR=1")
-	stdin, _ := app.StdinPipe()
-	stdout, _ := app.StdoutPipe()
-	var stderr strings.Builder
-	app.Stderr = &stderr
-	if err := app.Start(); err != nil {
-		t.Fatalf("start the app: %v", err)
+// screenshot takes a picture of the whole X display with xwd and convert
+// (Debian's x11-apps and imagemagick), when they are installed, and checks
+// that the window drew something: a blank screen has one colour.
+func screenshot(t *testing.T, ctx context.Context, display, dir string) (string, bool) {
+	t.Helper()
+	if _, err := exec.LookPath("xwd"); err != nil {
+		return "", false
 	}
-	verdicts := map[string]string{}
-	screens := 0
-	sc := bufio.NewScanner(stdout)
-	for sc.Scan() {
-		f := strings.Fields(sc.Text())
-		switch {
-		case len(f) == 3 && f[0] == "verdict":
-			verdicts[f[1]] = f[2]
-		case len(f) == 2 && f[0] == "screenshot":
-			screens++
-			fmt.Fprintln(stdin, "next")
+	if _, err := exec.LookPath("convert"); err != nil {
+		return "", false
+	}
+	path := filepath.Join(dir, "app.png")
+	deadline := time.Now().Add(time.Minute)
+	for {
+		sh := exec.CommandContext(ctx, "sh", "-c", fmt.Sprintf("xwd -root -display %s | convert xwd:- %s", display, path))
+		if out, err := sh.CombinedOutput(); err != nil {
+			t.Fatalf("screenshot: %v\n%s", err, out)
+		}
+		if colours(t, path) > 8 {
+			return path, true
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the app's window is blank after a minute (%s)", path)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+}
+
+// colours counts the distinct colours of a PNG, up to a few hundred.
+func colours(t *testing.T, path string) int {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, _, err := image.Decode(f)
+	if err != nil {
+		t.Fatalf("decode %s: %v", path, err)
+	}
+	seen := map[[4]uint32]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y && len(seen) < 300; y += 4 {
+		for x := b.Min.X; x < b.Max.X && len(seen) < 300; x += 4 {
+			r, g, bl, a := img.At(x, y).RGBA()
+			seen[[4]uint32{r, g, bl, a}] = true
 		}
 	}
-	io.Copy(io.Discard, stdout)
-	if err := app.Wait(); err != nil {
-		t.Fatalf("the app failed: %v\n%s", err, stderr.String())
-	}
-	if screens < 5 {
-		t.Fatalf("the app drew %d screens, want the whole tour\n%s", screens, stderr.String())
-	}
-	if v := verdicts["08-verify-trusted"]; v != "trusted" {
-		t.Errorf("honest demo batch: the window shows %q, want trusted (all: %v)", v, verdicts)
-	}
-	if v := verdicts["11-verify-failed"]; v != "failed" {
-		t.Errorf("demo batch sold twice: the window shows %q, want failed (all: %v)", v, verdicts)
-	}
+	return len(seen)
 }

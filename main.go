@@ -4,25 +4,26 @@
 //
 // This is the only package that imports fyne.io/fyne/v2/app, and so the only
 // one that needs cgo and the OpenGL and X11 development libraries to build.
-// The screens live in package gui; the node in package node.
+// The screens live in package gui; the install (store, keys, network) in
+// package node, which also serves the local API on DATA/jejak.sock, so
+// jejak-node commands work on the same data folder while the app is open.
 //
 // The data folder is $JEJAK_DATA when set, else $XDG_DATA_HOME/jejak (on
-// Linux ~/.local/share/jejak), else the system's per-user configuration
-// folder (macOS, Windows). With JEJAK_SCREENSHOT_TOUR set, the app shows
-// every screen in turn: before each picture it prints "screenshot NAME" on
-// standard output and waits for a line on standard input (make screenshots
-// takes the picture in between), then quits. Before the picture of a
-// Verify screen it prints "verdict NAME VERDICT".
+// Linux ~/.local/share/jejak), else the system's per-user application data
+// folder (macOS, Windows): node.DefaultDataDir, as for jejak-node. The app
+// reads DATA/config.json when there is one (node.FileConfig: listen
+// addresses, bootstrap peers and relays, mDNS and the DHT, which are on by
+// default).
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -31,35 +32,43 @@ import (
 
 	"github.com/jejak/jejak/assets"
 	"github.com/jejak/jejak/gui"
+	"github.com/jejak/jejak/node"
+	"github.com/jejak/jejak/node/p2p"
+	"github.com/jejak/jejak/storage"
 )
 
 // appID is the app's unique ID, as in FyneApp.toml. Fyne uses it to name the
 // folder that holds the app's preferences and storage.
 const appID = "org.jejak.app"
 
-// errInUse is what openService returns, wrapped, when another Jejak
-// process has the data folder's store open.
-var errInUse = errors.New("data folder in use")
+// userAgent names the desktop app to peers and in Status.
+const userAgent = "jejak-desktop"
 
 func main() {
 	a := app.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
-	dir, err := dataDir()
+	dir, err := node.DefaultDataDir(os.Getenv)
 	if err != nil {
 		fail(a, "Jejak cannot find a folder for its data", err.Error()+"\n\nSet JEJAK_DATA to a folder Jejak may write to.")
 		return
 	}
-	svc, err := openService(context.Background(), dir)
+	cfg, err := desktopConfig(dir)
+	if err != nil {
+		fail(a, "Jejak cannot read its settings", err.Error()+"\n\nCorrect the file or move it away, and start Jejak again.")
+		return
+	}
+	n, err := openNode(cfg)
 	switch {
-	case errors.Is(err, errInUse):
+	case errors.Is(err, storage.ErrInUse):
 		fail(a, "Jejak is already running with this data folder",
-			"Another Jejak window is open on "+dir+". Switch to it, or close it and start Jejak again.")
+			"Another Jejak window or a jejak-node serve is open on "+dir+". Switch to it, or close it and start Jejak again.")
 		return
 	case err != nil:
 		fail(a, "Jejak could not start its node", err.Error()+"\n\nData folder: "+dir)
 		return
 	}
-	u := gui.New(a, svc.Service, gui.Options{StartDemo: svc.StartDemo, Demo: svc.Demo, DataDir: dir})
+	d := &demoNet{dir: dir, cfg: cfg}
+	u := gui.New(a, n, gui.Options{StartDemo: d.start, DataDir: dir})
 	w := u.Window()
 	closed := make(chan struct{})
 	shutdown := func() {
@@ -70,7 +79,7 @@ func main() {
 			close(closed)
 		}
 		u.Stop()
-		if err := svc.Close(); err != nil {
+		if err := errors.Join(d.close(), n.Close()); err != nil {
 			fmt.Fprintln(os.Stderr, "jejak: closing the node:", err)
 		}
 	}
@@ -84,49 +93,44 @@ func main() {
 		}()
 	})
 	a.Lifecycle().SetOnStopped(shutdown)
-	if os.Getenv("JEJAK_SCREENSHOT_TOUR") != "" {
-		a.Lifecycle().SetOnStarted(func() { go tour(u) })
-	}
 	w.ShowAndRun()
 }
 
-// tour runs the screenshot tour: see the package comment.
-func tour(u *gui.UI) {
-	in := bufio.NewScanner(os.Stdin)
-	u.Tour(func(name string) {
-		var verdict string
-		fyne.DoAndWait(func() { verdict = u.Verdict() })
-		if verdict != "" {
-			// For the end-to-end test: what the Verify screen shows.
-			fmt.Printf("verdict %s %s\n", name, verdict)
+// inUseWait is how long the app waits for a data folder another Jejak
+// process holds: a jejak-node command run a moment before the window opens
+// holds the store for a second or two, and the app should not refuse to
+// start because of it.
+const inUseWait = 10 * time.Second
+
+// openNode starts the install's node, waiting up to inUseWait while another
+// process holds its store.
+func openNode(cfg node.Config) (*node.Node, error) {
+	deadline := time.Now().Add(inUseWait)
+	for {
+		n, err := node.New(context.Background(), cfg)
+		if !errors.Is(err, storage.ErrInUse) || time.Now().After(deadline) {
+			return n, err
 		}
-		fmt.Printf("screenshot %s\n", name)
-		in.Scan()
-	})
-	fmt.Println("tour done")
-	fyne.Do(func() { u.Window().Close() })
+		time.Sleep(250 * time.Millisecond)
+	}
 }
 
-// dataDir returns the data folder: see the package comment.
-func dataDir() (string, error) {
-	if d := os.Getenv("JEJAK_DATA"); d != "" {
-		return filepath.Abs(d)
+// desktopConfig is the desktop's node configuration: mDNS and the DHT on,
+// then whatever DATA/config.json says.
+func desktopConfig(dir string) (node.Config, error) {
+	cfg := node.Config{
+		DataDir: dir,
+		Net:     p2p.Config{EnableMDNS: true, EnableDHT: true, UserAgent: userAgent},
 	}
-	if d := os.Getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
-		return filepath.Join(d, "jejak"), nil
+	fc, err := node.ReadFileConfig(filepath.Join(dir, node.ConfigFile))
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return cfg, err
+	default:
+		fc.ApplyTo(&cfg)
 	}
-	if runtime.GOOS != "darwin" && runtime.GOOS != "windows" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "", err
-		}
-		return filepath.Join(home, ".local", "share", "jejak"), nil
-	}
-	d, err := os.UserConfigDir()
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(d, "Jejak"), nil
+	return cfg, nil
 }
 
 // fail shows a window that says why Jejak cannot start, and quits when it

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -37,48 +36,45 @@ func background[T any](u *UI, op string, fetch func(context.Context) (T, error),
 	}()
 }
 
-// begin counts a piece of background work that will end with finish.
-func (u *UI) begin() {
-	if u.opts.inline {
-		u.inflight.Add(1)
-		return
-	}
-	u.busy.Add(1)
-}
+// latest keeps only the newest of overlapping loads of one thing: as a
+// person types into a search field, or events arrive in a burst, loads
+// begin faster than they end, and an older, slower answer must not replace
+// a newer one. Use it on the Fyne goroutine only.
+type latest struct{ n int }
 
-// finish runs f on the Fyne goroutine and counts the work as done. In
-// tests (Options.inline) f waits until the test calls idle and runs there:
-// Fyne's test driver would otherwise run it on this goroutine, alongside
-// the test's own calls into the widgets.
-func (u *UI) finish(f func()) {
-	if u.opts.inline {
-		u.pending <- f
-		return
-	}
-	defer u.busy.Done()
-	fyne.DoAndWait(f)
-}
-
-// idle waits until no background work is in flight (the screenshot tour
-// and tests call it before looking at the screens). In tests it runs the
-// results that are waiting.
-func (u *UI) idle() {
-	if !u.opts.inline {
-		u.busy.Wait()
-		return
-	}
-	for {
-		select {
-		case f := <-u.pending:
-			f()
-			u.inflight.Add(-1)
-		default:
-			if u.inflight.Load() == 0 {
-				return
-			}
-			time.Sleep(time.Millisecond)
+// newest runs fetch in the background like background, and hands its
+// result to apply (or its error to fail) only if no newer load of l began
+// meanwhile.
+func newest[T any](u *UI, l *latest, op string, fetch func(context.Context) (T, error), apply func(T), fail func(error)) {
+	l.n++
+	n := l.n
+	current := func() bool { return n == l.n }
+	background(u, op, fetch, func(v T) {
+		if current() {
+			apply(v)
 		}
-	}
+	}, func(err error) {
+		if !current() {
+			return
+		}
+		if fail != nil {
+			fail(err)
+		} else {
+			u.showError(op, err)
+		}
+	})
+}
+
+// begin counts a piece of background work that will end with finish.
+func (u *UI) begin() { u.inflight.Add(1) }
+
+// finish runs f on the Fyne goroutine, waits for it, and counts the work
+// as done.
+func (u *UI) finish(f func()) {
+	u.run(func() {
+		defer u.inflight.Add(-1)
+		f()
+	})
 }
 
 // showError shows a dialog that says what failed and what to do.

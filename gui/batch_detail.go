@@ -60,7 +60,7 @@ func (d *batchDetail) content() fyne.CanvasObject { return d.obj }
 func (d *batchDetail) set(b api.Batch) {
 	d.b = b
 	d.title.SetText(batchTitle(b))
-	maker := orDash(b.MakeName)
+	maker := orDash(b.MakerName)
 	if b.Maker == d.u.ident.Org {
 		maker += " (you)"
 	}
@@ -102,7 +102,7 @@ func (d *batchDetail) set(b api.Batch) {
 func (d *batchDetail) info() labelInfo {
 	org := d.u.ident.Name
 	if d.b.Received || org == "" {
-		org = d.b.MakeName
+		org = d.b.MakerName
 	}
 	return labelInfo{ID: d.b.ID, Product: d.b.Product, Qty: formatQty(d.b.Qty), Lot: d.b.Lot, Org: org}
 }

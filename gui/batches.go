@@ -26,16 +26,17 @@ const (
 // searchable by lot code, product, ID and date, with the chosen batch's
 // details and label beside the list.
 type batchesScreen struct {
-	u      *UI
-	search *widget.Entry
-	since  *widget.Entry
-	which  *widget.RadioGroup
-	list   *widget.List
-	count  *widget.Label
-	items  []api.Batch
-	detail *batchDetail
-	chosen protocol.BatchID
-	split  *container.Split
+	u              *UI
+	search         *widget.Entry
+	since          *widget.Entry
+	loads, details latest
+	which          *widget.RadioGroup
+	list           *widget.List
+	count          *widget.Label
+	items          []api.Batch
+	detail         *batchDetail
+	chosen         protocol.BatchID
+	split          *container.Split
 }
 
 func newBatchesScreen(u *UI) *batchesScreen {
@@ -92,7 +93,7 @@ func batchTitle(b api.Batch) string {
 func batchSubtitle(b api.Batch) string {
 	s := fmt.Sprintf("%s · %s left · %s", formatQty(b.Held), formatQty(b.Left), formatDay(b.Made))
 	if b.Received {
-		s += " · from " + orDash(b.MakeName)
+		s += " · from " + orDash(b.MakerName)
 	}
 	return s
 }
@@ -123,7 +124,7 @@ func (s *batchesScreen) load() {
 		s.count.SetText(msg)
 		return
 	}
-	background(s.u, "list batches", func(ctx context.Context) ([]api.Batch, error) {
+	newest(s.u, &s.loads, "list batches", func(ctx context.Context) ([]api.Batch, error) {
 		return s.u.svc.Batches(ctx, f)
 	}, s.set, func(err error) { s.count.SetText(explain("list batches", err)) })
 }
@@ -160,7 +161,7 @@ func (s *batchesScreen) selectBatch(id protocol.BatchID) {
 			return
 		}
 	}
-	background(s.u, "read batch "+shortBatch(id), func(ctx context.Context) (api.Batch, error) {
+	newest(s.u, &s.details, "read batch "+shortBatch(id), func(ctx context.Context) (api.Batch, error) {
 		return s.u.svc.Batch(ctx, id)
 	}, s.detail.set, nil)
 }

@@ -6,9 +6,10 @@
 //
 // New takes a fyne.App and an api.Service, and never imports
 // fyne.io/fyne/v2/app, so every screen can be built and checked in tests on
-// the in-memory driver of fyne.io/fyne/v2/test against the fake service in
-// gui/fake. It talks to the node only through node/api; a dependency test
-// keeps libp2p, Badger, storage and the node's internals out of it.
+// the in-memory driver of fyne.io/fyne/v2/test against a real node over an
+// in-memory store. It talks to the node only through node/api; a
+// dependency test keeps libp2p, Badger, storage and the node's internals
+// out of it (the tests may use them).
 //
 // Work that waits on the node runs in goroutines and comes back to the
 // screens through fyne.Do. Record forms check their draft as the user types

@@ -20,6 +20,7 @@ type field struct {
 	msg     *widget.Label
 	touched bool
 	err     string
+	hint    string // how what was typed reads, when it is not an error
 }
 
 func newField(name string, input fyne.CanvasObject) *field {
@@ -36,12 +37,18 @@ func (f *field) box() fyne.CanvasObject { return container.NewVBox(f.input, f.ms
 
 // show displays the field's error, if it has one and has been touched.
 func (f *field) show() {
-	if f.err != "" && f.touched {
+	switch {
+	case f.err != "" && f.touched:
+		f.msg.Importance = widget.DangerImportance
 		f.msg.SetText(f.err)
 		f.msg.Show()
-		return
+	case f.err == "" && f.hint != "":
+		f.msg.Importance = widget.MediumImportance
+		f.msg.SetText(f.hint)
+		f.msg.Show()
+	default:
+		f.msg.Hide()
 	}
-	f.msg.Hide()
 }
 
 // form collects a record form's fields, maps the protocol's field paths
@@ -102,7 +109,7 @@ func (fm *form) remove(paths ...string) {
 // begin starts a validation pass.
 func (fm *form) begin() {
 	for _, f := range fm.fields {
-		f.err = ""
+		f.err, f.hint = "", ""
 	}
 	fm.first, fm.valid = "", true
 }
@@ -121,6 +128,14 @@ func (fm *form) fail(path, msg string) {
 	}
 	if f.err == "" {
 		f.err = msg
+	}
+}
+
+// note shows, under the field that owns path, how what was typed reads
+// ("reads as 12.5 t"), so a person sees it before publishing.
+func (fm *form) note(path, hint string) {
+	if f := fm.owner(path); f != nil && hint != "" {
+		f.hint = hint
 	}
 }
 

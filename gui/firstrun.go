@@ -252,9 +252,7 @@ func (f *firstRun) startDemo() {
 	f.demoBtn.Disable()
 	f.demoBtn.SetText("Starting the demo network…")
 	background(f.u, "start the demo network", f.u.opts.StartDemo, func(d Demo) {
-		f.u.demo = d
-		f.u.current = screenVerify
-		f.u.loadIdentity()
+		f.u.useDemo(d)
 		f.demoBtn.Enable()
 		f.demoBtn.SetText("Try the demo network")
 	}, func(err error) {

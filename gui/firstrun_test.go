@@ -2,20 +2,22 @@ package gui
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
-	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
 
-	"github.com/jejak/jejak/gui/fake"
 	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/protocol"
+	"github.com/jejak/jejak/protocol/provenance"
 )
 
 func TestFirstRunCreatesTheOrganisation(t *testing.T) {
-	svc := fake.New()
-	u := newTestUI(t, svc, Options{})
+	n := startNode(t, nodeConfig{}) // a new install: no identity, no records
+	u := newTestUI(t, n, Options{})
 	f := u.first
 	if f == nil || u.batches != nil {
 		t.Fatal("an install without an identity did not open the first-run screen")
@@ -36,26 +38,61 @@ func TestFirstRunCreatesTheOrganisation(t *testing.T) {
 	if got := f.backup.Text; filepath.Base(got) != "jejak-keys-kilang-sawit-bukit-lebam-sdn-bhd.jejakkey" {
 		t.Errorf("suggested backup file %q, want one named after the organisation", got)
 	}
-	u.files.(*fakePicker).savePath = backup
+	u.files.(*stubPicker).savePath = backup
 	test.Tap(buttonIn(t, f.obj, "Choose…"))
 	if f.fm.publish.Disabled() {
 		t.Fatalf("Create is disabled with every field filled: %s", f.fm.summary.Text)
 	}
 	test.Tap(f.fm.publish)
-	u.idle()
-	want := api.Setup{Name: "Kilang Sawit Bukit Lebam Sdn Bhd", Roles: []protocol.Role{protocol.RoleMill}, Country: "MY",
-		RSPO: "1-0123-12-000-00", GLN: "9555123400017", DeviceName: "weighbridge office", BackupPath: backup, Passphrase: "sawit merah 2024"}
-	if len(svc.Created) != 1 || !reflect.DeepEqual(svc.Created[0], want) {
-		t.Fatalf("CreateIdentity called with %+v, want %+v", svc.Created, want)
+	settle(t, u)
+
+	// The node is now the organisation, with what was typed in its
+	// public profile.
+	ctx := context.Background()
+	id, err := n.Identity(ctx)
+	if err != nil {
+		t.Fatal(err)
 	}
+	if !id.Ready || !id.HasOrgKey || id.Name != "Kilang Sawit Bukit Lebam Sdn Bhd" || !slices.Equal(id.Roles, []protocol.Role{protocol.RoleMill}) ||
+		id.Country != "MY" || id.DeviceName != "weighbridge office" {
+		t.Fatalf("the node's identity is %+v", id)
+	}
+	orgs := feed(t, n, id.Org)
+	if len(orgs) != 2 {
+		t.Fatalf("the organisation's feed holds %d records, want its profile and the device delegation", len(orgs))
+	}
+	want := &protocol.Org{Name: "Kilang Sawit Bukit Lebam Sdn Bhd", Roles: []protocol.Role{protocol.RoleMill}, Country: "MY", RSPO: "1-0123-12-000-00", GLN: "9555123400017"}
+	if o, ok := orgs[0].Body.(*protocol.Org); !ok || o.Name != want.Name || !slices.Equal(o.Roles, want.Roles) || o.Country != want.Country || o.RSPO != want.RSPO || o.GLN != want.GLN {
+		t.Errorf("the profile published is %+v, want %+v", orgs[0].Body, want)
+	}
+	if d, ok := orgs[1].Body.(*protocol.Device); !ok || d.Key != id.Device || d.Name != "weighbridge office" {
+		t.Errorf("the delegation published is %+v, want the device %s named \"weighbridge office\"", orgs[1].Body, id.Device.Short())
+	}
+	// The backup is where the user chose, and opens with the passphrase
+	// on another computer.
+	other := startNode(t, nodeConfig{name: "restored"})
+	if _, err := other.RestoreIdentity(ctx, backup, "sawit merah 2024x"); !errors.Is(err, api.ErrInvalid) {
+		t.Errorf("the backup opened with a wrong passphrase: %v", err)
+	}
+	got, err := other.RestoreIdentity(ctx, backup, "sawit merah 2024")
+	if err != nil {
+		t.Fatalf("the backup in %s does not restore: %v", backup, err)
+	}
+	if got.Org != id.Org || got.Device != id.Device {
+		t.Errorf("the backup restores organisation %s device %s, want %s and %s", got.Org.Short(), got.Device.Short(), id.Org.Short(), id.Device.Short())
+	}
+
 	if u.batches == nil || u.orgLabel.Text != "Kilang Sawit Bukit Lebam Sdn Bhd" {
 		t.Error("after creating the organisation the main screens with its name are not shown")
+	}
+	if d := topDialog(t, u); !shows(d, "Organisation created") || !contains(strings.Join(texts(d), ""), backup) {
+		t.Errorf("the confirmation says %q, not where the backup is", texts(d))
 	}
 }
 
 func TestFirstRunRefusesBadEntries(t *testing.T) {
-	svc := fake.New()
-	u := newTestUI(t, svc, Options{})
+	n := startNode(t, nodeConfig{})
+	u := newTestUI(t, n, Options{})
 	f := u.first
 	test.Type(f.name, "Kilang")
 	test.Type(f.country, "MYS")
@@ -70,29 +107,61 @@ func TestFirstRunRefusesBadEntries(t *testing.T) {
 		}
 	}
 	test.Tap(f.fm.publish)
-	u.idle()
-	if len(svc.Created) != 0 {
-		t.Error("CreateIdentity was called with bad entries")
+	settle(t, u)
+	id, err := n.Identity(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id.Ready || !id.Device.IsZero() {
+		t.Errorf("the install has an identity after Create with bad entries: %+v", id)
+	}
+	if st, err := n.Status(context.Background()); err != nil || st.Records != 0 {
+		t.Errorf("the node stored %d records (%v) after Create with bad entries", st.Records, err)
+	}
+	if u.batches != nil || u.root.Objects[0] != f.obj {
+		t.Error("the first-run screen is no longer shown")
 	}
 }
 
 func TestDemoButtonStartsTheDemo(t *testing.T) {
-	m := fake.NewMill()
-	svc := fake.New()
-	started := 0
-	u := newTestUI(t, svc, Options{StartDemo: func(context.Context) (Demo, error) {
-		started++
-		return Demo{Batches: []DemoBatch{{Label: "Cooking oil — honest chain", ID: m.Honest}}}, nil
-	}})
+	install := startNode(t, nodeConfig{name: "install"}) // a first run
+	d := newDemoStarter(t)
+	start := d.start
+	u := newTestUI(t, install, Options{StartDemo: start})
 	if !shows(u.first.obj, "Try the demo network") {
 		t.Fatal("no demo button on the first-run screen")
 	}
 	test.Tap(u.first.demoBtn)
-	u.idle()
-	if started != 1 {
-		t.Fatalf("StartDemo called %d times", started)
+	settle(t, u)
+	if n := d.count(); n != 1 {
+		t.Fatalf("StartDemo called %d times", n)
 	}
-	if u.current != screenVerify || !shows(u.verify.demo, "Cooking oil — honest chain") {
-		t.Errorf("after the demo started the app shows %q without the demo batch", u.current)
+	if d := u.win.Canvas().Overlays().Top(); d != nil {
+		t.Fatalf("starting the demo shows %q", texts(d))
+	}
+	if u.svc != api.Service(d.node().Node) || u.batches == nil || u.orgLabel.Text != "You (demo buyer)" {
+		t.Fatalf("after the demo started the window is not on the demo's node (organisation %q)", u.ident.Name)
+	}
+	if u.current != screenVerify || !shows(u.verify.demo, "Palm kernels — honest chain") || !shows(u.verify.demo, "Cooking oil — CPO sold twice") {
+		t.Errorf("after the demo started the app shows %q without the demo batches", u.current)
+	}
+	// The demo's batches verify on the demo's node as their labels say.
+	for _, tt := range []struct {
+		label   string
+		verdict provenance.Verdict
+		banner  string
+	}{
+		{"Palm kernels — honest chain", provenance.Trusted, "TRUSTED"},
+		{"Cooking oil — CPO sold twice", provenance.Failed, "FAILED"},
+	} {
+		test.Tap(buttonIn(t, u.verify.demo, tt.label))
+		settle(t, u)
+		if r := u.verify.report; r == nil || r.Verdict != tt.verdict || !shows(u.verify.result, tt.banner) {
+			t.Errorf("%s: the result shows %q, want the verdict %s", tt.label, texts(u.verify.result), tt.verdict)
+		}
+	}
+	// The install's own node got nothing of the demo.
+	if st, err := install.Status(context.Background()); err != nil || st.Records != 0 {
+		t.Errorf("the install's node holds %d records (%v) after the demo", st.Records, err)
 	}
 }

@@ -57,7 +57,8 @@ func TestParseGeoJSON(t *testing.T) {
 func TestPlaceFromGeoJSONFile(t *testing.T) {
 	u, m := newMillUI(t)
 	f := u.record.place
-	u.files.(*fakePicker).openPath = tempFile(t, "blok.geojson", []byte(`{"type":"Feature","properties":{"name":"Blok 14C"},
+	mine := feed(t, m, millDevice.Public())
+	u.files.(*stubPicker).openPath = tempFile(t, "blok.geojson", []byte(`{"type":"Feature","properties":{"name":"Blok 14C"},
 		"geometry":{"type":"Polygon","coordinates":[[[103.95,1.80],[103.956,1.80],[103.956,1.806],[103.95,1.806],[103.95,1.80]]]}}`))
 	f.kind.SetSelected(protocol.PlacePlot)
 	f.how.SetSelected(locPolygon)
@@ -69,12 +70,23 @@ func TestPlaceFromGeoJSONFile(t *testing.T) {
 		t.Fatalf("cannot publish: %s", f.fm.summary.Text)
 	}
 	f.submit()
-	u.idle()
-	if len(m.Published) != 1 {
-		t.Fatal("the place was not published")
+	settle(t, u)
+	now := feed(t, m, millDevice.Public())
+	if len(now) != len(mine)+1 {
+		t.Fatalf("the node stored %d records of the mill's desk, want the place", len(now)-len(mine))
 	}
-	p := m.Published[0].Body.(*protocol.Place)
+	p, ok := now[len(now)-1].Body.(*protocol.Place)
+	if !ok || p.Name != "Blok 14C" {
+		t.Fatalf("stored %+v, want the place Blok 14C", now[len(now)-1].Body)
+	}
 	if p.Geo.Type != protocol.GeoPolygon || p.Area < 400_000 || p.Area > 500_000 {
 		t.Errorf("published %s of %d m², want the file's polygon of about 44 ha", p.Geo.Type, p.Area)
+	}
+	// The mill's places now include it, and harvests can name it.
+	if !contains(f.mine.Text, "Blok 14C (plot, ") {
+		t.Errorf("the Places tab lists %q, without the new plot", f.mine.Text)
+	}
+	if !offers(u.record.origin.places.Options, "Blok 14C (plot, ") {
+		t.Errorf("the harvest form offers the places %q, without the new plot", u.record.origin.places.Options)
 	}
 }

@@ -19,6 +19,7 @@ import (
 // endorsements), the trust anchors, and the key chores: backup and
 // rotating the device key.
 type identityScreen struct {
+	loads   latest // of the identity
 	u       *UI
 	org     *widget.Label
 	device  *widget.Label
@@ -53,7 +54,7 @@ func (s *identityScreen) content() fyne.CanvasObject { return s.obj }
 
 // load reads the identity and the anchors.
 func (s *identityScreen) load() {
-	background(s.u, "read this install's identity", s.u.svc.Identity, s.set, nil)
+	newest(s.u, &s.loads, "read this install's identity", s.u.svc.Identity, s.set, nil)
 	s.anchors.load()
 }
 

@@ -2,6 +2,7 @@ package gui
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -21,7 +22,7 @@ func TestAnchorsAddAndRemove(t *testing.T) {
 
 	test.Type(a.key, "ed25519:nonsense")
 	test.Tap(buttonIn(t, a.obj, "Add anchor"))
-	u.idle()
+	settle(t, u)
 	if !visibleLabel(a.msg, "not a key") {
 		t.Errorf("a bad key gave message %q", a.msg.Text)
 	}
@@ -30,8 +31,8 @@ func TestAnchorsAddAndRemove(t *testing.T) {
 	test.Type(a.key, key.String())
 	test.Type(a.name, "ISCC")
 	test.Tap(buttonIn(t, a.obj, "Add anchor"))
-	u.idle()
-	if !hasAnchor(t, m.Service, key, "ISCC") {
+	settle(t, u)
+	if !hasAnchor(t, m, key, "ISCC") {
 		t.Fatal("the typed key is not an anchor")
 	}
 	if !shows(a.obj, "ISCC") {
@@ -40,10 +41,10 @@ func TestAnchorsAddAndRemove(t *testing.T) {
 
 	// From a file holding the key among other text.
 	other := scenario.Key("rmi").Public()
-	u.files.(*fakePicker).openPath = tempFile(t, "rmi.txt", []byte("RMI signing key:\n  "+other.String()+"\n"))
+	u.files.(*stubPicker).openPath = tempFile(t, "rmi.txt", []byte("RMI signing key:\n  "+other.String()+"\n"))
 	test.Tap(buttonIn(t, a.obj, "Add from file…"))
-	u.idle()
-	if !hasAnchor(t, m.Service, other, "") {
+	settle(t, u)
+	if !hasAnchor(t, m, other, "") {
 		t.Fatal("the key from the file is not an anchor")
 	}
 
@@ -54,11 +55,11 @@ func TestAnchorsAddAndRemove(t *testing.T) {
 		t.Fatal("Remove did not ask for confirmation")
 	}
 	test.Tap(buttonIn(t, confirm, "Yes"))
-	u.idle()
-	if hasAnchor(t, m.Service, key, "") {
+	settle(t, u)
+	if hasAnchor(t, m, key, "") {
 		t.Error("the anchor is still there after Remove and Yes")
 	}
-	if !hasAnchor(t, m.Service, m.Anchor, "") {
+	if !hasAnchor(t, m, m.Anchor, "") {
 		t.Error("another anchor went too")
 	}
 }
@@ -73,9 +74,38 @@ func TestRotateDeviceAsksFirst(t *testing.T) {
 		t.Fatal("no confirmation before rotating the device key")
 	}
 	test.Tap(buttonIn(t, d, "Yes"))
-	u.idle()
-	if m.Rotations != 1 || u.ident.Device == before {
-		t.Errorf("rotations %d, device %s (was %s)", m.Rotations, u.ident.Device.Short(), before.Short())
+	settle(t, u)
+	// The node signs with a new key, and the organisation withdrew the
+	// old one, naming the new one as its successor.
+	id, err := m.Identity(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id.Device == before || u.ident.Device != id.Device {
+		t.Fatalf("the node's device is %s, the screen's %s (was %s)", id.Device.Short(), u.ident.Device.Short(), before.Short())
+	}
+	var revokes []*protocol.Revoke
+	for _, r := range feed(t, m, millOrg.Public()) {
+		if rv, ok := r.Body.(*protocol.Revoke); ok {
+			revokes = append(revokes, rv)
+		}
+	}
+	if len(revokes) != 1 || revokes[0].Key == nil || *revokes[0].Key != before || revokes[0].Successor == nil || *revokes[0].Successor != id.Device {
+		t.Errorf("the organisation's revocations are %+v, want one of %s succeeded by %s", revokes, before.Short(), id.Device.Short())
+	}
+	for _, dev := range id.Devices {
+		if dev.Key == before && !dev.Revoked {
+			t.Error("the node still counts the old device key as valid")
+		}
+	}
+	// The screen says so.
+	dev := u.identity.device.Text
+	if !contains(dev, "Device key: "+id.Device.String()) || !contains(lineWith(dev, before.Short()+", since"), "(withdrawn)") ||
+		!contains(lineWith(dev, id.Device.Short()+", since"), "(this computer)") {
+		t.Errorf("the identity screen says %q", dev)
+	}
+	if d := topDialog(t, u); !shows(d, "This computer now signs with "+id.Device.Short()) {
+		t.Errorf("the confirmation says %q", texts(d))
 	}
 }
 
@@ -93,6 +123,16 @@ func hasAnchor(t *testing.T, s interface {
 		}
 	}
 	return false
+}
+
+// lineWith returns the first line of text that contains sub, or "".
+func lineWith(text, sub string) string {
+	for _, l := range strings.Split(text, "\n") {
+		if contains(l, sub) {
+			return l
+		}
+	}
+	return ""
 }
 
 // buttonIn finds the button labelled text under o.

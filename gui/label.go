@@ -8,7 +8,6 @@ import (
 	"image/color"
 	"image/draw"
 	"image/png"
-	"os"
 	"strings"
 	"sync"
 
@@ -19,6 +18,7 @@ import (
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
 
+	"github.com/jejak/jejak/internal/atomicfile"
 	"github.com/jejak/jejak/protocol"
 )
 
@@ -155,7 +155,7 @@ func saveLabel(path string, l labelInfo) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(path, data, 0o644)
+	return atomicfile.Write(path, data, 0o644)
 }
 
 // withDPI inserts a pHYs chunk giving dpi into an encoded PNG, right after

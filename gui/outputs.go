@@ -174,6 +174,8 @@ func (e *outputsEditor) outputs() []protocol.Output {
 		if msg != "" {
 			e.fm.fail(base+".qty", msg)
 			q = protocol.Quantity{Milli: 1, Unit: protocol.TNE}
+		} else {
+			e.fm.note(base+".qty", readsAs(r.qty.amount.Text, q))
 		}
 		o.Qty = q
 		scheme, model := clean(r.scheme.Text), r.model.Selected

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image"
 	"os"
-	"strings"
 
 	// Image formats a QR photo or scan may come in.
 	_ "image/gif"
@@ -19,15 +18,10 @@ import (
 	"github.com/jejak/jejak/protocol"
 )
 
-// qrText is what a label's QR code carries: the batch ID in upper case, so
-// that the code uses the QR alphanumeric mode and stays small. Batch IDs
-// parse in either case.
-func qrText(id protocol.BatchID) string { return strings.ToUpper(id.String()) }
-
 // qrModules returns the QR code of id as modules (true is dark), with the
 // standard four-module quiet zone around it.
 func qrModules(id protocol.BatchID) ([][]bool, error) {
-	q, err := qrcode.New(qrText(id), qrcode.Medium)
+	q, err := qrcode.New(protocol.LabelText(id), qrcode.Medium)
 	if err != nil {
 		return nil, fmt.Errorf("make QR code: %w", err)
 	}

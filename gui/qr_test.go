@@ -77,9 +77,9 @@ func TestOpenQRImageVerifies(t *testing.T) {
 		t.Fatal(err)
 	}
 	u.show(screenVerify)
-	u.files.(*fakePicker).openPath = path
+	u.files.(*stubPicker).openPath = path
 	u.verify.openImage()
-	u.idle()
+	settle(t, u)
 	if r := u.verify.report; r == nil || r.Batch != m.Honest {
 		t.Fatalf("opening a label image verified %v, want %s", r, m.Honest)
 	}

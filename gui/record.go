@@ -17,14 +17,15 @@ import (
 
 // recordScreen holds the record forms, one tab each.
 type recordScreen struct {
-	u       *UI
-	tabs    *container.AppTabs
-	origin  *originForm
-	process *processForm
-	ship    *shipForm
-	receive *receiveForm
-	place   *placeForm
-	recvTab *container.TabItem
+	batchLoads, placeLoads latest
+	u                      *UI
+	tabs                   *container.AppTabs
+	origin                 *originForm
+	process                *processForm
+	ship                   *shipForm
+	receive                *receiveForm
+	place                  *placeForm
+	recvTab                *container.TabItem
 }
 
 // Record tab titles.
@@ -83,7 +84,7 @@ func scrolled(o fyne.CanvasObject) fyne.CanvasObject {
 // loadBatches reads the batches this organisation holds for the process
 // and ship forms.
 func (r *recordScreen) loadBatches() {
-	background(r.u, "list the batches you hold", func(ctx context.Context) ([]api.Batch, error) {
+	newest(r.u, &r.batchLoads, "list the batches you hold", func(ctx context.Context) ([]api.Batch, error) {
 		return r.u.svc.Batches(ctx, api.BatchFilter{Held: true, Limit: 1000})
 	}, func(held []api.Batch) {
 		r.process.setHeld(held)
@@ -94,7 +95,7 @@ func (r *recordScreen) loadBatches() {
 // loadPlaces reads this organisation's places for the origin and process
 // forms.
 func (r *recordScreen) loadPlaces() {
-	background(r.u, "list your places", r.u.svc.Places, func(ps []api.Place) {
+	newest(r.u, &r.placeLoads, "list your places", r.u.svc.Places, func(ps []api.Place) {
 		r.origin.setPlaces(ps)
 		r.process.setPlaces(ps)
 		r.place.setPlaces(ps)
@@ -143,13 +144,7 @@ func (u *UI) publish(fm *form, body protocol.Body, what string, done func(protoc
 func (u *UI) savedDialog(what string, s protocol.Signed) {
 	text := fmt.Sprintf("The %s is saved on this computer's disk (record %s) and is being sent to your peers.", what, shortCID(s.CID))
 	box := container.NewVBox(wrapLabel(text))
-	var outs []protocol.Output
-	switch b := s.Body.(type) {
-	case *protocol.Origin:
-		outs = b.Out
-	case *protocol.Process:
-		outs = b.Out
-	}
+	outs := protocol.Outputs(s.Body)
 	var d dialog.Dialog
 	for i, o := range outs {
 		id := protocol.BatchID{Record: s.CID, Index: uint32(i)}

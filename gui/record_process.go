@@ -189,6 +189,8 @@ func (f *processForm) body() *protocol.Process {
 		if msg != "" {
 			f.fm.fail(path+".qty", msg)
 			m = 1
+		} else {
+			f.fm.note(path+".qty", readsAs(r.amount.Text, protocol.Quantity{Milli: m, Unit: hb.Left.Unit}))
 		}
 		b.In = append(b.In, protocol.Input{Batch: hb.ID, Qty: protocol.Quantity{Milli: m, Unit: hb.Left.Unit}})
 	}

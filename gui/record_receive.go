@@ -16,6 +16,7 @@ import (
 // nobody here has confirmed yet, each with the quantity that arrived and
 // a button to confirm it.
 type receiveForm struct {
+	loads  latest // of the incoming shipments
 	u      *UI
 	r      *recordScreen
 	list   *fyne.Container
@@ -46,7 +47,7 @@ func (f *receiveForm) content() fyne.CanvasObject { return container.NewPadded(f
 
 // load reads the incoming transfers.
 func (f *receiveForm) load() {
-	background(f.u, "list incoming shipments", f.u.svc.Incoming, f.set, nil)
+	newest(f.u, &f.loads, "list incoming shipments", f.u.svc.Incoming, f.set, nil)
 }
 
 func (f *receiveForm) set(ins []api.Incoming) {
@@ -95,6 +96,8 @@ func (c *receiveCard) body() *protocol.Receive {
 	if msg != "" {
 		c.fm.fail("body.qty", msg)
 		m = 1
+	} else {
+		c.fm.note("body.qty", readsAs(c.amount.Text, protocol.Quantity{Milli: m, Unit: c.in.Qty.Unit}))
 	}
 	return &protocol.Receive{Transfer: c.in.Transfer, Qty: protocol.Quantity{Milli: m, Unit: c.in.Qty.Unit}}
 }

@@ -23,21 +23,22 @@ var documentKinds = []string{"invoice", "bill-of-lading", "delivery-order", "wei
 // shipForm records sending a quantity of a batch this organisation holds
 // to another organisation.
 type shipForm struct {
-	u      *UI
-	built  bool // set once constructed: widgets fire OnChanged while being set up
-	fm     *form
-	held   []api.Batch
-	orgs   []api.Org
-	batch  *widget.Select
-	amount *widget.Entry
-	unit   *widget.Label
-	to     *widget.Select
-	docs   []*docRow
-	docBox *fyne.Container
-	fBatch *field
-	fQty   *field
-	fTo    *field
-	obj    fyne.CanvasObject
+	orgLoads latest
+	u        *UI
+	built    bool // set once constructed: widgets fire OnChanged while being set up
+	fm       *form
+	held     []api.Batch
+	orgs     []api.Org
+	batch    *widget.Select
+	amount   *widget.Entry
+	unit     *widget.Label
+	to       *widget.Select
+	docs     []*docRow
+	docBox   *fyne.Container
+	fBatch   *field
+	fQty     *field
+	fTo      *field
+	obj      fyne.CanvasObject
 }
 
 // docRow is one shipping document: its kind, a reference and, when a file
@@ -171,7 +172,7 @@ func (f *shipForm) setHeld(held []api.Batch) {
 
 // loadOrgs reads the organisations the node knows, for "Send to".
 func (f *shipForm) loadOrgs() {
-	background(f.u, "list organisations", f.u.svc.Orgs, func(orgs []api.Org) {
+	newest(f.u, &f.orgLoads, "list organisations", f.u.svc.Orgs, func(orgs []api.Org) {
 		f.orgs = nil
 		var opts []string
 		for _, o := range orgs {
@@ -225,6 +226,8 @@ func (f *shipForm) body() *protocol.Transfer {
 	if msg != "" {
 		f.fm.fail("body.qty", msg)
 		m = 1
+	} else {
+		f.fm.note("body.qty", readsAs(f.amount.Text, protocol.Quantity{Milli: m, Unit: hb.Left.Unit}))
 	}
 	b.Qty = protocol.Quantity{Milli: m, Unit: hb.Left.Unit}
 	if !ok {

@@ -2,6 +2,7 @@ package gui
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
@@ -15,13 +16,14 @@ func TestShipBadQuantityShowsErrorAndDoesNotPublish(t *testing.T) {
 	f := u.record.ship
 	f.batch.SetSelected(optionFor(t, f.batch.Options, "LSL-FFB-2403-02"))
 	f.to.SetSelected(optionFor(t, f.to.Options, "Pasir Gudang"))
+	mine := feed(t, m, millDevice.Public())
 	tests := []struct {
 		qty, msg string
 	}{
 		{"120", "Only 90 t of this batch is left."},
-		{"abc", "Enter a number such as 12.5"},
+		{"abc", `"abc" is not a decimal number`},
 		{"0", "Must be more than zero."},
-		{"1.2345", "Enter a number such as 12.5"},
+		{"1.2345", "more than three decimal places"},
 		{"", "Enter a quantity."},
 	}
 	for _, tt := range tests {
@@ -34,9 +36,9 @@ func TestShipBadQuantityShowsErrorAndDoesNotPublish(t *testing.T) {
 			t.Errorf("quantity %q: Publish is enabled", tt.qty)
 		}
 		test.Tap(f.fm.publish)
-		u.idle()
-		if m.PublishCalls != 0 {
-			t.Fatalf("quantity %q: Publish was called %d times", tt.qty, m.PublishCalls)
+		settle(t, u)
+		if n := len(feed(t, m, millDevice.Public())); n != len(mine) {
+			t.Fatalf("quantity %q: the node stored %d records of the mill's desk", tt.qty, n-len(mine))
 		}
 	}
 
@@ -46,38 +48,51 @@ func TestShipBadQuantityShowsErrorAndDoesNotPublish(t *testing.T) {
 		t.Fatalf("quantity 30 of 90 (%q): message %q, publish disabled %v; %s", f.amount.Text, f.fQty.msg.Text, f.fm.publish.Disabled(), f.fm.summary.Text)
 	}
 	test.Tap(f.fm.publish)
-	u.idle()
-	if len(m.Published) != 1 {
-		t.Fatalf("published %d records, want 1", len(m.Published))
+	settle(t, u)
+	if d := topDialog(t, u); !shows(d, "Saved") {
+		t.Errorf("no confirmation that the shipment is saved: %q", texts(d))
 	}
-	tr := m.Published[0].Body.(*protocol.Transfer)
-	if tr.Batch != m.FFB || tr.Qty != protocol.Q(30, protocol.TNE) || tr.To != m.Refinery {
-		t.Errorf("published %+v, want 30 t of %s to the refinery", tr, m.FFB)
+	now := feed(t, m, millDevice.Public())
+	if len(now) != len(mine)+1 {
+		t.Fatalf("the node stored %d records of the mill's desk, want the shipment", len(now)-len(mine))
 	}
-	if d := u.win.Canvas().Overlays().Top(); d == nil || !shows(d, "Saved") {
-		t.Error("no confirmation that the shipment is saved")
+	tr, ok := now[len(now)-1].Body.(*protocol.Transfer)
+	if !ok || tr.Batch != m.FFB || tr.Qty != protocol.Q(30, protocol.TNE) || tr.To != m.Refinery {
+		t.Fatalf("stored %+v, want 30 t of %s to the refinery", now[len(now)-1].Body, m.FFB)
+	}
+	// 60 t of the harvest are left, on the node and on the screen.
+	if b := batch(t, m, m.FFB); b.Left != protocol.Q(60, protocol.TNE) || b.Held != protocol.Q(90, protocol.TNE) {
+		t.Errorf("after shipping 30 t of 90 t the node says %s held, %s left", formatQty(b.Held), formatQty(b.Left))
+	}
+	if o := optionFor(t, f.batch.Options, "LSL-FFB-2403-02"); !contains(o, "60 t left") {
+		t.Errorf("after shipping 30 t of 90 t the ship form offers %q", o)
+	}
+	if got := subtitleOf(t, u.batches, "LSL-FFB-2403-02"); !contains(got, "90 t · 60 t left") {
+		t.Errorf("after shipping 30 t of 90 t the batch list says %q", got)
 	}
 }
 
 func TestHarvestBadQuantityDoesNotPublish(t *testing.T) {
 	u, m := newMillUI(t)
+	mine := feed(t, m, millDevice.Public())
 	f := u.record.origin
 	f.places.SetSelected(f.places.Options[:1])
 	r := f.outs.rows[0]
 	test.Type(r.product, "FFB")
 	test.Type(r.qty.amount, "-5")
-	if !visibleLabel(r.fQty.msg, "Must be more than zero") {
-		t.Errorf("message under the quantity = %q, want it to say it must be more than zero", r.fQty.msg.Text)
+	if !visibleLabel(r.fQty.msg, "quantities are never negative") {
+		t.Errorf("message under the quantity = %q, want it to say quantities are never negative", r.fQty.msg.Text)
 	}
 	test.Tap(f.fm.publish)
-	u.idle()
-	if m.PublishCalls != 0 {
-		t.Fatalf("Publish was called for a harvest of -5 t")
+	settle(t, u)
+	if n := len(feed(t, m, millDevice.Public())); n != len(mine) {
+		t.Fatalf("the node stored %d records for a harvest of -5 t", n-len(mine))
 	}
 }
 
 func TestProtocolRuleShownNextToItsField(t *testing.T) {
 	u, m := newMillUI(t)
+	mine := feed(t, m, millDevice.Public())
 	f := u.record.place
 	test.Type(f.name, "Blok 14C")
 	f.kind.SetSelected(protocol.PlacePlot)
@@ -102,9 +117,9 @@ func TestProtocolRuleShownNextToItsField(t *testing.T) {
 		t.Errorf("location message = %q, want it to ask for a polygon", geo.msg.Text)
 	}
 	test.Tap(f.fm.publish)
-	u.idle()
-	if m.PublishCalls != 0 {
-		t.Fatal("a 12 ha plot located by a point was published")
+	settle(t, u)
+	if n := len(feed(t, m, millDevice.Public())); n != len(mine) {
+		t.Fatalf("a 12 ha plot located by a point was published (%d records stored)", n-len(mine))
 	}
 }
 
@@ -150,7 +165,13 @@ func TestReceiveConfirmsAtMostWhatWasSent(t *testing.T) {
 	if len(r.cards) != 1 {
 		t.Fatalf("%d incoming shipments shown, want 1", len(r.cards))
 	}
+	if r.r.recvTab.Text != "Receive (1)" {
+		t.Errorf("the Receive tab is titled %q, want it to count the shipment waiting", r.r.recvTab.Text)
+	}
 	c := r.cards[0]
+	if !shows(r.obj, "60 t FFB from Ladang Sungai Lebam Sdn Bhd") || !shows(r.obj, "WB-0321-077") {
+		t.Errorf("the shipment waiting is shown as %q", texts(r.obj))
+	}
 	c.amount.SetText("")
 	test.Type(c.amount, "61")
 	if !visibleLabel(c.fQty.msg, "More than was sent") || !c.fm.publish.Disabled() {
@@ -159,15 +180,25 @@ func TestReceiveConfirmsAtMostWhatWasSent(t *testing.T) {
 	c.amount.SetText("")
 	test.Type(c.amount, "59.5")
 	test.Tap(c.fm.publish)
-	u.idle()
-	if len(m.Published) != 1 {
-		t.Fatalf("published %d records, want 1", len(m.Published))
+	settle(t, u)
+	// The node stored the receipt of 59.5 t, and the mill holds that much
+	// of the harvest.
+	mine := feed(t, m, millDevice.Public())
+	rc, ok := mine[len(mine)-1].Body.(*protocol.Receive)
+	if !ok || rc.Transfer != m.NextTransfer.CID || rc.Qty != (protocol.Quantity{Milli: 59_500, Unit: protocol.TNE}) {
+		t.Fatalf("the mill's desk last stored %+v, want a receipt of 59.5 t for the transfer", mine[len(mine)-1].Body)
 	}
-	if got := m.Published[0].Body.(*protocol.Receive).Qty; got != (protocol.Quantity{Milli: 59_500, Unit: protocol.TNE}) {
-		t.Errorf("received %v, want 59.5 TNE", got)
+	if b := batch(t, m, m.Next); !b.Received || b.Held != (protocol.Quantity{Milli: 59_500, Unit: protocol.TNE}) || b.Left != b.Held {
+		t.Errorf("after receiving 59.5 t the node says %s held, %s left (received %v)", formatQty(b.Held), formatQty(b.Left), b.Received)
 	}
-	if len(r.cards) != 0 {
-		t.Errorf("after confirming, %d shipments still wait", len(r.cards))
+	if in, err := m.Incoming(t.Context()); err != nil || len(in) != 0 {
+		t.Errorf("after confirming, the node lists %d shipments waiting (%v)", len(in), err)
+	}
+	if len(r.cards) != 0 || !shows(r.obj, "Nothing is waiting to be received.") || r.r.recvTab.Text != "Receive" {
+		t.Errorf("after confirming, %d shipments still wait (tab %q)", len(r.cards), r.r.recvTab.Text)
+	}
+	if got := subtitleOf(t, u.batches, "LSL-FFB-2403-03"); !contains(got, "59.5 t · 59.5 t left") || !contains(got, "from Ladang Sungai Lebam Sdn Bhd") {
+		t.Errorf("the batch list shows the harvest received as %q", got)
 	}
 }
 
@@ -181,4 +212,43 @@ func optionFor(t *testing.T, opts []string, text string) string {
 	}
 	t.Fatalf("no option with %q among %q", text, opts)
 	return ""
+}
+
+// TestQuantitiesAsPeopleWriteThem: in the ship form, "12,5" reads as
+// 12.5 t and says so before anything is published; "1.250" asks which is
+// meant and keeps Publish disabled.
+func TestQuantitiesAsPeopleWriteThem(t *testing.T) {
+	for _, tc := range []struct {
+		typed, says string
+		ok          bool
+	}{
+		{"12,5", "Reads as 12.5 t.", true},
+		{"12.5", "", true},
+		{"1 250", "Only 90 t of this batch is left.", false}, // read as 1250: more than is left
+		{"1.250", "could be 1250 or 1.25", false},
+		{"1,250", "could be 1250 or 1.25", false},
+		{"12,3456", "at most three", false},
+	} {
+		t.Run(tc.typed, func(t *testing.T) {
+			u, _ := newMillUI(t)
+			f := u.record.ship
+			f.batch.SetSelected(optionFor(t, f.batch.Options, "LSL-FFB-2403-02"))
+			f.to.SetSelected(optionFor(t, f.to.Options, "Pasir Gudang"))
+			test.Type(f.amount, tc.typed)
+			settle(t, u)
+			text := f.fQty.msg.Text
+			if tc.says != "" && (!f.fQty.msg.Visible() || !strings.Contains(text, tc.says)) {
+				t.Errorf("under the quantity: %q (shown %v), want %q", text, f.fQty.msg.Visible(), tc.says)
+			}
+			if tc.says == "" && f.fQty.msg.Visible() {
+				t.Errorf("under the quantity: %q, want nothing", text)
+			}
+			if tc.ok && f.fm.publish.Disabled() && strings.Contains(f.fm.summary.Text, "Quantity") {
+				t.Errorf("publish disabled for %q: %s", tc.typed, f.fm.summary.Text)
+			}
+			if !tc.ok && !f.fm.publish.Disabled() {
+				t.Errorf("publish enabled for %q", tc.typed)
+			}
+		})
+	}
 }

@@ -2,7 +2,6 @@ package gui
 
 import (
 	"context"
-	"sync"
 	"sync/atomic"
 
 	"fyne.io/fyne/v2"
@@ -27,27 +26,21 @@ var windowSize = fyne.NewSize(1200, 800)
 // Options are what the caller of New adds to the app.
 type Options struct {
 	// StartDemo starts the demo network: a few extra nodes on this
-	// computer with a realistic palm-oil chain, and an identity for this
-	// install on it. When it returns without an error the app reloads the
-	// identity and opens the Verify screen with the demo's batches. Nil
-	// hides the "Try the demo network" button.
+	// computer with a realistic palm-oil chain, and a node of its own for
+	// the demo, on a network and in a folder of its own, so that demo
+	// records never enter the install's store. When it returns without an
+	// error the window moves over to the demo's node (every screen is
+	// built anew on Demo.Service) and opens the Verify screen with the
+	// demo's batches. Nil hides the "Try the demo network" button.
 	StartDemo func(ctx context.Context) (Demo, error)
-	// Demo, when it has batches, offers them on the Verify screen from
-	// the start (a demo network that is already running).
-	Demo Demo
 	// DataDir is the data folder, shown on the Identity & trust screen.
 	DataDir string
-
-	// noWatch leaves the node's events unwatched (tests that do not
-	// want reloads arriving on their own).
-	noWatch bool
-	// inline holds background results until idle is called, and runs
-	// them there (tests: see finish).
-	inline bool
 }
 
-// Demo is what the demo network offers a newcomer to verify.
+// Demo is a running demo network: the service of the demo's own node and
+// the batches it offers a newcomer to verify.
 type Demo struct {
+	Service api.Service
 	Batches []DemoBatch
 }
 
@@ -68,9 +61,10 @@ type UI struct {
 
 	ctx      context.Context // ends when the window closes
 	cancel   context.CancelFunc
-	busy     sync.WaitGroup // background work in flight (the tour waits on it)
-	inflight atomic.Int64   // the same, in tests (Options.inline)
-	pending  chan func()    // results waiting for idle, in tests
+	svcCtx   context.Context // ends when the window closes or moves to another service
+	svcEnd   context.CancelFunc
+	run      func(func()) // runs a function on the Fyne goroutine and waits
+	inflight atomic.Int64 // background work begun and not yet finished
 	files    filePicker
 
 	ident    api.Identity
@@ -89,6 +83,8 @@ type UI struct {
 	identity *identityScreen
 	first    *firstRun
 	watcher  *watcher
+
+	statusLoads latest
 }
 
 // Screen names, in the order of the navigation bar.
@@ -123,8 +119,15 @@ func screenIcon(name string) fyne.Resource {
 // background: the window shows the first-run screen when there is none
 // yet, and the main screens when there is. The caller shows the window.
 func New(a fyne.App, svc api.Service, opts Options) *UI {
-	u := &UI{app: a, svc: svc, opts: opts, nav: map[string]*widget.Button{}, demo: opts.Demo, pending: make(chan func(), 1024)}
+	return newUI(a, svc, opts, fyne.DoAndWait)
+}
+
+// newUI is New with the function that brings background results to the
+// Fyne goroutine (fyne.DoAndWait in the app).
+func newUI(a fyne.App, svc api.Service, opts Options, run func(func())) *UI {
+	u := &UI{app: a, svc: svc, opts: opts, nav: map[string]*widget.Button{}, run: run}
 	u.ctx, u.cancel = context.WithCancel(context.Background())
+	u.svcCtx, u.svcEnd = context.WithCancel(u.ctx)
 	u.files = dialogPicker{u}
 	u.win = a.NewWindow(title)
 	u.root = container.NewStack(starting("Opening the node…"))
@@ -143,6 +146,19 @@ func (u *UI) Window() fyne.Window { return u.win }
 // flight). It does not close the window or the node.
 func (u *UI) Stop() { u.cancel() }
 
+// useDemo moves the window over to the demo network's node: the screens
+// are built anew on its service, the watcher follows its events, and the
+// Verify screen offers its batches.
+func (u *UI) useDemo(d Demo) {
+	u.svcEnd()
+	u.svcCtx, u.svcEnd = context.WithCancel(u.ctx)
+	u.svc, u.demo = d.Service, d
+	u.batches, u.record, u.verify, u.network, u.identity, u.statusLn, u.body, u.watcher = nil, nil, nil, nil, nil, nil, nil, nil
+	u.nav = map[string]*widget.Button{}
+	u.current = screenVerify
+	u.loadIdentity()
+}
+
 // starting is a placeholder with a spinner and a message.
 func starting(msg string) fyne.CanvasObject {
 	act := widget.NewActivity()
@@ -155,7 +171,7 @@ func starting(msg string) fyne.CanvasObject {
 func (u *UI) loadIdentity() {
 	background(u, "read this install's identity", u.svc.Identity, func(id api.Identity) {
 		u.ident = id
-		if !id.Ready && len(u.demo.Batches) == 0 {
+		if !id.Ready && u.demo.Service == nil {
 			u.showFirstRun()
 			return
 		}
@@ -191,9 +207,7 @@ func (u *UI) showMain() {
 		u.identity = newIdentityScreen(u)
 		u.statusLn = newStatusLine()
 		u.body = container.NewStack()
-		if !u.opts.noWatch {
-			u.watcher = startWatcher(u)
-		}
+		u.watcher = startWatcher(u)
 	}
 	u.orgLabel = widget.NewLabelWithStyle(u.ident.Name, fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 	u.orgLabel.Wrapping = fyne.TextWrapWord
@@ -287,7 +301,7 @@ func (u *UI) refresh(what refreshKind) {
 // loadStatus reads the node's status for the status line and the Network
 // screen.
 func (u *UI) loadStatus() {
-	background(u, "read the node's status", u.svc.Status, func(st api.Status) {
+	newest(u, &u.statusLoads, "read the node's status", u.svc.Status, func(st api.Status) {
 		u.statusLn.set(st)
 		u.network.set(st)
 	}, func(err error) { u.statusLn.fail(err) })

@@ -19,12 +19,13 @@ import (
 // anchorsView lists the trust anchors (the certifier and consortium keys
 // this install believes) and adds and removes them.
 type anchorsView struct {
-	u    *UI
-	list *fyne.Container
-	key  *widget.Entry
-	name *widget.Entry
-	msg  *widget.Label
-	obj  fyne.CanvasObject
+	loads latest // of the anchors
+	u     *UI
+	list  *fyne.Container
+	key   *widget.Entry
+	name  *widget.Entry
+	msg   *widget.Label
+	obj   fyne.CanvasObject
 }
 
 func newAnchorsView(u *UI) *anchorsView {
@@ -47,7 +48,7 @@ func (a *anchorsView) content() fyne.CanvasObject { return a.obj }
 
 // load reads the anchors.
 func (a *anchorsView) load() {
-	background(a.u, "read the trust anchors", a.u.svc.Anchors, a.set, nil)
+	newest(a.u, &a.loads, "read the trust anchors", a.u.svc.Anchors, a.set, nil)
 }
 
 func (a *anchorsView) set(list []provenance.Anchor) {

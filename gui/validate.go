@@ -73,21 +73,34 @@ func parentPath(p string) string {
 	return p[:i]
 }
 
-// parseAmount reads a decimal amount typed by a person ("12.5", "1,250")
-// into thousandths. It returns a message for the form when it cannot.
+// parseAmount reads an amount typed by a person ("12,5", "12.5", "1 250")
+// into thousandths, by protocol.ParseAmount, the one reading the app and
+// jejak-node share. It returns a message for the form when it cannot: for
+// an amount that could mean two things ("1.250": 1250 or 1.25?), the
+// question, with both ways to write it.
 func parseAmount(s string) (int64, string) {
-	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
-	if s == "" {
+	if strings.TrimSpace(s) == "" {
 		return 0, "Enter a quantity."
 	}
-	m, err := protocol.ParseMilli(s)
+	m, err := protocol.ParseAmount(s)
 	if err != nil {
-		return 0, "Enter a number such as 12.5 (at most three decimals)."
+		msg := strings.TrimPrefix(err.Error(), "protocol: amount ")
+		return 0, ruleText(msg)
 	}
 	if m <= 0 {
 		return 0, "Must be more than zero."
 	}
 	return m, ""
+}
+
+// readsAs says how an amount was read, in the unit given ("reads as
+// 12.5 t"), when it was typed otherwise than Jejak writes it (with a
+// decimal comma, or grouped digits); "" when it was typed the same way.
+func readsAs(typed string, q protocol.Quantity) string {
+	if strings.TrimSpace(typed) == protocol.FormatMilli(q.Milli) {
+		return ""
+	}
+	return "Reads as " + formatQty(q) + "."
 }
 
 // dayLayout is how dates are typed in forms.

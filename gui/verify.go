@@ -4,13 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/jejak/jejak/internal/atomicfile"
 	"github.com/jejak/jejak/protocol"
 	"github.com/jejak/jejak/protocol/provenance"
 )
@@ -19,6 +19,7 @@ import (
 // types into (the ID, then Enter), paste, or a QR image; then the verdict,
 // the checks, the graph, the origins and the signers.
 type verifyScreen struct {
+	runs    latest // verifications begun: only the newest shows
 	u       *UI
 	scan    *widget.Entry
 	forward *widget.Check
@@ -95,7 +96,7 @@ func (v *verifyScreen) run(id protocol.BatchID) {
 	forward := v.forward.Checked
 	v.result.Objects = []fyne.CanvasObject{starting("Tracing " + shortBatch(id) + " and checking every record…")}
 	v.result.Refresh()
-	background(v.u, "verify batch "+shortBatch(id), func(ctx context.Context) (*provenance.Report, error) {
+	newest(v.u, &v.runs, "verify batch "+shortBatch(id), func(ctx context.Context) (*provenance.Report, error) {
 		return v.u.svc.Verify(ctx, id, forward)
 	}, func(r *provenance.Report) {
 		v.show(r)
@@ -144,7 +145,7 @@ func (v *verifyScreen) export() {
 	v.u.files.save("Export the report", name, func(path string) {
 		data, err := json.MarshalIndent(r, "", "  ")
 		if err == nil {
-			err = os.WriteFile(path, append(data, '\n'), 0o644)
+			err = atomicfile.Write(path, append(data, '\n'), 0o644)
 		}
 		if err != nil {
 			v.u.showError("export the report", err)

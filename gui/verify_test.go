@@ -7,36 +7,41 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/jejak/jejak/protocol"
 	"github.com/jejak/jejak/protocol/provenance"
 )
 
 // scan types text into the scan field as a keyboard-wedge scanner does,
 // ends it with Enter, and waits for the verification.
-func scan(u *UI, text string) {
+func scan(t *testing.T, u *UI, text string) {
+	t.Helper()
 	test.Type(u.verify.scan, text)
 	u.verify.scan.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	u.idle()
+	settle(t, u)
 }
 
 func TestScanShowsVerdictAndChecks(t *testing.T) {
-	u, m := newMillUI(t)
-	u.show(screenVerify)
-	if u.win.Canvas().Focused() != u.verify.scan {
-		t.Error("the scan field does not have the focus when the Verify screen opens")
-	}
+	honest := startMill(t)
+	dc, failed := startDoubleClaim(t)
 	tests := []struct {
 		name    string
+		node    *testNode
 		id      string
 		verdict provenance.Verdict
 		banner  string
 	}{
-		{"honest chain", m.Honest.String(), provenance.Trusted, "TRUSTED"},
-		{"double claim", m.Failed.String(), provenance.Failed, "FAILED"},
-		{"upper case from a QR code", strings.ToUpper(m.Honest.String()), provenance.Trusted, "TRUSTED"},
+		{"honest chain", honest.testNode, honest.Honest.String(), provenance.Trusted, "TRUSTED"},
+		{"double claim", dc, failed.String(), provenance.Failed, "FAILED"},
+		{"upper case from a QR code", honest.testNode, protocol.LabelText(honest.Honest), provenance.Trusted, "TRUSTED"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			scan(u, tt.id)
+			u := newTestUI(t, tt.node, Options{})
+			u.show(screenVerify)
+			if u.win.Canvas().Focused() != u.verify.scan {
+				t.Error("the scan field does not have the focus when the Verify screen opens")
+			}
+			scan(t, u, tt.id)
 			r := u.verify.report
 			if r == nil || r.Verdict != tt.verdict {
 				t.Fatalf("report = %+v, want verdict %s", r, tt.verdict)
@@ -68,9 +73,10 @@ func TestScanShowsVerdictAndChecks(t *testing.T) {
 }
 
 func TestFailedChecksComeFirst(t *testing.T) {
-	u, m := newMillUI(t)
+	n, failed := startDoubleClaim(t)
+	u := newTestUI(t, n, Options{})
 	u.show(screenVerify)
-	scan(u, m.Failed.String())
+	scan(t, u, failed.String())
 	cs := sortedChecks(u.verify.report)
 	if cs[0].Status != provenance.Fail || cs[0].Name != "double_claim" {
 		t.Errorf("first check shown is %s (%s), want the failing double_claim", cs[0].Name, cs[0].Status)
@@ -80,7 +86,7 @@ func TestFailedChecksComeFirst(t *testing.T) {
 func TestScanRejectsWhatIsNotABatchID(t *testing.T) {
 	u, _ := newMillUI(t)
 	u.show(screenVerify)
-	scan(u, "INV-2024-0311")
+	scan(t, u, "INV-2024-0311")
 	if !visibleLabel(u.verify.msg, "not a batch ID") {
 		t.Errorf("message = %q (visible %v), want it to say this is not a batch ID", u.verify.msg.Text, u.verify.msg.Visible())
 	}

@@ -1,10 +1,9 @@
 package gui
 
 import (
+	"context"
 	"sync"
 	"time"
-
-	"fyne.io/fyne/v2"
 
 	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/protocol"
@@ -30,6 +29,7 @@ const refreshDelay = 400 * time.Millisecond
 // watcher follows the node's events and reloads what they touch.
 type watcher struct {
 	u       *UI
+	ctx     context.Context // the service's: ends when the window closes or moves on
 	mu      sync.Mutex
 	pending refreshKind
 	timer   *time.Timer
@@ -37,16 +37,17 @@ type watcher struct {
 
 // startWatcher watches the node until the UI stops.
 func startWatcher(u *UI) *watcher {
-	w := &watcher{u: u}
+	w := &watcher{u: u, ctx: u.svcCtx}
 	go w.run()
 	return w
 }
 
 func (w *watcher) run() {
-	ch, err := w.u.svc.Watch(w.u.ctx)
+	ch, err := w.u.svc.Watch(w.ctx)
 	if err != nil {
-		if w.u.ctx.Err() == nil {
-			fyne.Do(func() { w.u.statusLn.fail(err) })
+		if w.ctx.Err() == nil {
+			w.u.begin()
+			w.u.finish(func() { w.u.statusLn.fail(err) })
 		}
 		return
 	}
@@ -94,10 +95,14 @@ func (w *watcher) note(k refreshKind) {
 		k := w.pending
 		w.pending, w.timer = 0, nil
 		w.mu.Unlock()
-		if w.u.ctx.Err() != nil {
+		if w.ctx.Err() != nil {
 			return
 		}
 		w.u.begin()
-		w.u.finish(func() { w.u.refresh(k) })
+		w.u.finish(func() {
+			if w.ctx.Err() == nil {
+				w.u.refresh(k)
+			}
+		})
 	})
 }

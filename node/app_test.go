@@ -48,7 +48,6 @@ func mustPublish(t *testing.T, n *Node, body protocol.Body) protocol.Signed {
 // resulting CPO verifies as trusted for a buyer who trusts the certifier and
 // as unendorsed for one who trusts nobody.
 func TestAppChain(t *testing.T) {
-	protocol.ScryptWorkFactor = 10
 	ctx := context.Background()
 	cert, plant, mill := appNode(t, "certifier"), appNode(t, "plantation"), appNode(t, "mill")
 	connect(t, cert, plant)
@@ -116,7 +115,7 @@ func TestAppChain(t *testing.T) {
 		t.Fatalf("incoming after receipt: %v, %v", in, err)
 	}
 	got, err := mill.Batches(ctx, api.BatchFilter{Received: true})
-	if err != nil || len(got) != 1 || got[0].ID != ffb || !got[0].Received || got[0].Left != protocol.Q(100, protocol.TNE) || got[0].MakeName != pid.Name {
+	if err != nil || len(got) != 1 || got[0].ID != ffb || !got[0].Received || got[0].Left != protocol.Q(100, protocol.TNE) || got[0].MakerName != pid.Name {
 		t.Fatalf("received batches: %+v, %v", got, err)
 	}
 

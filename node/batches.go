@@ -10,315 +10,76 @@ import (
 
 	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/protocol"
+	"github.com/jejak/jejak/protocol/provenance"
 	"github.com/jejak/jejak/storage"
 )
 
-// orgView answers "who is this key's organisation" and "what is its name"
-// for one request, remembering what it has looked up.
-type orgView struct {
-	n     *Node
-	orgOf map[protocol.PublicKey]protocol.PublicKey
-	names map[protocol.PublicKey]string
+// The batch views. Every quantity and every "whose is this key" comes from
+// a provenance.Book, the rules verification applies; this file only finds
+// the candidates through the store's indexes of raw facts (records by
+// author and type, transfers to an organisation) and shapes the answers.
+
+// book returns a provenance book over the node's store, for one request.
+func (n *Node) book(ctx context.Context) *provenance.Book {
+	return provenance.NewBook(ctx, storeSource{n.store}, provenance.Options{Now: n.cfg.Now, SkipSignatures: true})
 }
 
-func (n *Node) newOrgView() *orgView {
-	return &orgView{n: n, orgOf: map[protocol.PublicKey]protocol.PublicKey{}, names: map[protocol.PublicKey]string{}}
-}
-
-// org returns the organisation of a signing key: the author of a device
-// record that delegates it, or the key itself when it signs for itself.
-func (v *orgView) org(ctx context.Context, k protocol.PublicKey) protocol.PublicKey {
-	if o, ok := v.orgOf[k]; ok {
-		return o
-	}
-	o, ok := v.n.orgOf(ctx, k)
-	if !ok {
-		o = k
-	}
-	v.orgOf[k] = o
-	return o
-}
-
-// name returns an organisation's name from its latest org record, or its
-// short key.
-func (v *orgView) name(ctx context.Context, org protocol.PublicKey) string {
-	if s, ok := v.names[org]; ok {
-		return s
-	}
-	s := org.Short()
-	if p, ok, err := v.n.orgProfile(ctx, org); err == nil && ok {
-		s = p.Name
-	}
-	v.names[org] = s
-	return s
-}
-
-// orgOf returns the organisation key that delegated device key k.
-func (n *Node) orgOf(ctx context.Context, k protocol.PublicKey) (protocol.PublicKey, bool) {
-	cids, err := n.store.Delegations(ctx, k)
-	if err != nil || len(cids) == 0 {
-		return protocol.PublicKey{}, false
-	}
-	rec, err := n.store.Get(ctx, cids[0])
-	if err != nil {
-		return protocol.PublicKey{}, false
-	}
-	return rec.Author, true
-}
-
-// orgProfile returns the latest org record an organisation key signed.
-func (n *Node) orgProfile(ctx context.Context, org protocol.PublicKey) (*protocol.Org, bool, error) {
-	cids, err := n.store.ByType(ctx, protocol.TypeOrg, org)
-	if err != nil {
-		return nil, false, err
-	}
-	var best protocol.Signed
-	for _, c := range cids {
-		rec, err := n.store.Get(ctx, c)
-		if err != nil {
-			return nil, false, err
-		}
-		if best.Record == nil || rec.Seq > best.Seq {
-			best = rec
-		}
-	}
-	if best.Record == nil {
-		return nil, false, nil
-	}
-	return best.Body.(*protocol.Org), true, nil
-}
-
-// endorsementsOf lists the endorse records naming an organisation.
-func (n *Node) endorsementsOf(ctx context.Context, org protocol.PublicKey) ([]api.Endorsement, error) {
-	cids, err := n.store.Endorsements(ctx, org)
-	if err != nil {
-		return nil, err
-	}
-	anchors, err := n.anchors()
-	if err != nil {
-		return nil, err
-	}
-	v := n.newOrgView()
-	var out []api.Endorsement
-	for _, c := range cids {
-		rec, err := n.store.Get(ctx, c)
-		if err != nil {
-			return nil, err
-		}
-		e := rec.Body.(*protocol.Endorse)
-		revs, err := n.store.RevocationsOfRecord(ctx, c)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, api.Endorsement{
-			Record: c, By: rec.Author, ByName: v.name(ctx, rec.Author), Role: e.Role, Cert: e.Cert,
-			Time: time.UnixMilli(rec.Time), Revoked: len(revs) > 0, Anchored: anchors.Has(rec.Author),
-		})
-	}
-	slices.SortFunc(out, func(a, b api.Endorsement) int { return a.Time.Compare(b.Time) })
-	return out, nil
-}
-
-// devicesOf lists the device keys an organisation delegated, oldest first,
-// marking those it revoked and the one this install signs with.
-func (n *Node) devicesOf(ctx context.Context, org, this protocol.PublicKey) ([]api.Device, error) {
-	cids, err := n.store.ByType(ctx, protocol.TypeDevice, org)
-	if err != nil {
-		return nil, err
-	}
-	recs := make([]protocol.Signed, 0, len(cids))
-	for _, c := range cids {
-		rec, err := n.store.Get(ctx, c)
-		if err != nil {
-			return nil, err
-		}
-		recs = append(recs, rec)
-	}
-	// Feed order: the organisation's delegations, oldest first.
-	slices.SortFunc(recs, func(a, b protocol.Signed) int { return cmp.Compare(a.Seq, b.Seq) })
-	var out []api.Device
-	for _, rec := range recs {
-		d := rec.Body.(*protocol.Device)
-		revs, err := n.store.RevocationsOfKey(ctx, d.Key)
-		if err != nil {
-			return nil, err
-		}
-		revoked := false
-		for _, rc := range revs {
-			if r, err := n.store.Get(ctx, rc); err == nil && r.Author == org {
-				revoked = true
-			}
-		}
-		out = append(out, api.Device{Key: d.Key, Name: d.Name, Delegated: time.UnixMilli(rec.Time), Revoked: revoked, This: d.Key == this})
-	}
-	return out, nil
-}
-
-// myDevices returns the device keys the organisation delegated, and this
-// install's own device key.
-func (n *Node) myDevices(ctx context.Context) (org protocol.PublicKey, devices map[protocol.PublicKey]bool, err error) {
-	_, dev, orgPub := n.id.keys()
-	devices = map[protocol.PublicKey]bool{}
-	if !dev.IsZero() {
-		devices[dev.Public()] = true
-		if orgPub.IsZero() {
-			orgPub, _ = n.orgOf(ctx, dev.Public())
-		}
-	}
-	if orgPub.IsZero() {
-		return orgPub, devices, nil
-	}
-	cids, err := n.store.ByType(ctx, protocol.TypeDevice, orgPub)
-	if err != nil {
-		return orgPub, nil, err
-	}
-	for _, c := range cids {
-		rec, err := n.store.Get(ctx, c)
-		if err != nil {
-			return orgPub, nil, err
-		}
-		devices[rec.Body.(*protocol.Device).Key] = true
-	}
-	return orgPub, devices, nil
-}
-
-// batchView builds api.Batch values for one organisation.
-type batchView struct {
-	n       *Node
+// me is this install's organisation and the device keys that sign for it,
+// as the book sees them.
+type me struct {
 	org     protocol.PublicKey
 	devices map[protocol.PublicKey]bool
-	orgs    *orgView
 }
 
-func (n *Node) newBatchView(ctx context.Context) (*batchView, error) {
-	org, devs, err := n.myDevices(ctx)
-	if err != nil {
-		return nil, err
+// whoAmI returns this install's organisation and its devices: the device
+// keys its delegations name that the book agrees belong to it (a key
+// delegated earlier by another organisation is not ours), and this
+// install's own key.
+func (n *Node) whoAmI(ctx context.Context, bk *provenance.Book) (me, error) {
+	_, dev, orgPub := n.id.keys()
+	m := me{devices: map[protocol.PublicKey]bool{}}
+	if !dev.IsZero() {
+		m.devices[dev.Public()] = true
+		if orgPub.IsZero() {
+			orgPub, _ = bk.OrgOf(dev.Public())
+		}
 	}
-	return &batchView{n: n, org: org, devices: devs, orgs: n.newOrgView()}, nil
-}
-
-// corrected reports whether its own author superseded record c.
-func (b *batchView) corrected(ctx context.Context, c protocol.CID, author protocol.PublicKey) bool {
-	cids, err := b.n.store.Corrections(ctx, c)
-	if err != nil {
-		return false
+	m.org = orgPub
+	if m.org.IsZero() {
+		return m, bk.Err()
 	}
-	for _, cc := range cids {
-		rec, err := b.n.store.Get(ctx, cc)
+	cids, err := n.store.ByType(ctx, protocol.TypeDevice, m.org)
+	if err != nil {
+		return m, err
+	}
+	for _, c := range cids {
+		rec, err := n.store.Get(ctx, c)
 		if err != nil {
-			continue
+			return m, err
 		}
-		if body := rec.Body.(*protocol.Correct); body.Record == c && b.orgs.org(ctx, rec.Author) == b.orgs.org(ctx, author) {
-			return true
+		k := rec.Body.(*protocol.Device).Key
+		if o, ok := bk.OrgOf(k); ok && o == m.org {
+			m.devices[k] = true
 		}
 	}
-	return false
+	return m, bk.Err()
 }
 
-// build returns the batch as the organisation sees it. held is the
-// quantity it made or received (zero Milli: work it out).
-func (b *batchView) build(ctx context.Context, id protocol.BatchID, maker protocol.Signed, received bool, held int64) (api.Batch, error) {
-	var out protocol.Output
-	switch body := maker.Body.(type) {
-	case *protocol.Origin:
-		if int(id.Index) >= len(body.Out) {
-			return api.Batch{}, storage.ErrNotFound
-		}
-		out = body.Out[id.Index]
-	case *protocol.Process:
-		if int(id.Index) >= len(body.Out) {
-			return api.Batch{}, storage.ErrNotFound
-		}
-		out = body.Out[id.Index]
-	default:
-		return api.Batch{}, storage.ErrNotFound
-	}
-	makerOrg := b.orgs.org(ctx, maker.Author)
+// batchOf shapes a holding for the screens.
+func batchOf(bk *provenance.Book, h provenance.Holding, org protocol.PublicKey) api.Batch {
 	bt := api.Batch{
-		ID: id, Product: out.Product, Qty: out.Qty, Lot: out.Lot, Claim: out.Claim,
-		Made: time.UnixMilli(maker.Time), Maker: makerOrg, MakeName: b.orgs.name(ctx, makerOrg), Received: received,
+		ID: h.Batch, Product: h.Output.Product, Qty: h.Output.Qty, Lot: h.Output.Lot, Claim: h.Output.Claim,
+		Made: h.Made, Maker: h.Maker, MakerName: bk.OrgName(h.Maker), Received: !h.Producer,
+		Held: h.Held, Left: h.Left,
 	}
-	unitScale, _, _ := protocol.Quantity{Milli: 1, Unit: out.Qty.Unit}.Base()
-	if !received {
-		held, _, _ = out.Qty.Base()
-	}
-	uses, err := b.n.store.Uses(ctx, id)
-	if err != nil {
-		return api.Batch{}, err
-	}
-	left := held
-	for _, u := range uses {
-		rec, err := b.n.store.Get(ctx, u.Record)
-		if err != nil {
-			continue
-		}
-		mine := b.orgs.org(ctx, u.Author) == b.org && !b.org.IsZero()
-		bu := api.BatchUse{Record: u.Record, Type: u.Type, Qty: u.Qty, Time: time.UnixMilli(rec.Time), Mine: mine}
-		if t, ok := rec.Body.(*protocol.Transfer); ok {
-			bu.To, bu.ToName = t.To, b.orgs.name(ctx, t.To)
+	for _, u := range h.Uses {
+		bu := api.BatchUse{Record: u.Record, Type: u.Type, Qty: u.Qty, Time: u.Time, Mine: !org.IsZero() && u.By == org}
+		if u.Type == protocol.TypeTransfer {
+			bu.To, bu.ToName = u.To, bk.OrgName(u.To)
 		}
 		bt.Uses = append(bt.Uses, bu)
-		if mine && !b.corrected(ctx, u.Record, u.Author) {
-			if q, _, err := u.Qty.Base(); err == nil {
-				left -= q
-			}
-		}
 	}
-	slices.SortFunc(bt.Uses, func(x, y api.BatchUse) int { return x.Time.Compare(y.Time) })
-	bt.Held = protocol.Quantity{Milli: held / unitScale, Unit: out.Qty.Unit}
-	bt.Left = protocol.Quantity{Milli: max(left, 0) / unitScale, Unit: out.Qty.Unit}
-	return bt, nil
-}
-
-// received returns, per batch, what the organisation received of it (in
-// base units) by transfers to it that one of its devices confirmed.
-func (b *batchView) received(ctx context.Context) (map[protocol.BatchID]int64, error) {
-	out := map[protocol.BatchID]int64{}
-	if b.org.IsZero() {
-		return out, nil
-	}
-	transfers, err := b.n.store.TransfersTo(ctx, b.org)
-	if err != nil {
-		return nil, err
-	}
-	for _, tc := range transfers {
-		trec, err := b.n.store.Get(ctx, tc)
-		if err != nil {
-			return nil, err
-		}
-		receipts, err := b.receipts(ctx, tc)
-		if err != nil {
-			return nil, err
-		}
-		for _, rrec := range receipts {
-			if q, _, err := rrec.Body.(*protocol.Receive).Qty.Base(); err == nil {
-				out[trec.Body.(*protocol.Transfer).Batch] += q
-			}
-		}
-	}
-	return out, nil
-}
-
-// receipts returns the receive records of a transfer that a device of the
-// organisation signed and did not correct: what "received" means both for
-// the batches it holds and for the transfers still waiting for it.
-func (b *batchView) receipts(ctx context.Context, transfer protocol.CID) ([]protocol.Signed, error) {
-	cids, err := b.n.store.Receipts(ctx, transfer)
-	if err != nil {
-		return nil, err
-	}
-	var out []protocol.Signed
-	for _, rc := range cids {
-		rrec, err := b.n.store.Get(ctx, rc)
-		if err != nil {
-			return nil, err
-		}
-		if b.orgs.org(ctx, rrec.Author) == b.org && !b.corrected(ctx, rc, rrec.Author) {
-			out = append(out, rrec)
-		}
-	}
-	return out, nil
+	return bt
 }
 
 // Batches implements api.App.
@@ -331,27 +92,40 @@ func (n *Node) Batches(ctx context.Context, f api.BatchFilter) ([]api.Batch, err
 	if limit <= 0 {
 		limit = 500
 	}
-	v, err := n.newBatchView(ctx)
+	bk := n.book(ctx)
+	m, err := n.whoAmI(ctx, bk)
 	if err != nil {
 		return nil, storeError(op, err)
 	}
+	text := strings.ToLower(strings.TrimSpace(f.Text))
 	var out []api.Batch
-	add := func(bt api.Batch) {
-		if !f.Since.IsZero() && bt.Made.Before(f.Since) || f.Held && bt.Left.Milli <= 0 {
-			return
+	seen := map[protocol.BatchID]bool{}
+	add := func(id protocol.BatchID) error {
+		h, err := bk.Holding(id, m.org)
+		if err != nil {
+			return err
 		}
-		if t := strings.ToLower(strings.TrimSpace(f.Text)); t != "" &&
-			!strings.Contains(strings.ToLower(bt.Lot), t) &&
-			!strings.Contains(strings.ToLower(bt.Product), t) &&
-			!strings.Contains(strings.ToLower(bt.ID.String()), t) {
-			return
+		if !h.Known || h.Retracted || seen[h.Batch] {
+			return nil // not (yet) in this store, or withdrawn
+		}
+		seen[h.Batch] = true
+		if f.Made && !h.Producer || f.Received && h.Producer && !f.Made {
+			return nil
+		}
+		bt := batchOf(bk, h, m.org)
+		if !f.Since.IsZero() && bt.Made.Before(f.Since) || f.Held && bt.Left.Milli <= 0 {
+			return nil
+		}
+		if text != "" && !strings.Contains(strings.ToLower(bt.Lot), text) &&
+			!strings.Contains(strings.ToLower(bt.Product), text) &&
+			!strings.Contains(strings.ToLower(bt.ID.String()), text) {
+			return nil
 		}
 		out = append(out, bt)
+		return nil
 	}
-	wantMade := f.Made || !f.Received
-	wantReceived := f.Received || !f.Made
-	if wantMade {
-		for dev := range v.devices {
+	if f.Made || !f.Received {
+		for dev := range m.devices {
 			for _, t := range []protocol.Type{protocol.TypeOrigin, protocol.TypeProcess} {
 				cids, err := n.store.ByType(ctx, t, dev)
 				if err != nil {
@@ -362,38 +136,27 @@ func (n *Node) Batches(ctx context.Context, f api.BatchFilter) ([]api.Batch, err
 					if err != nil {
 						return nil, storeError(op, err)
 					}
-					if v.corrected(ctx, c, rec.Author) {
-						continue
+					if bk.Corrected(c) {
+						continue // its replacement is listed in its place
 					}
-					for i := range outputsOf(rec) {
-						bt, err := v.build(ctx, protocol.BatchID{Record: c, Index: uint32(i)}, rec, false, 0)
-						if err != nil {
+					for i := range protocol.Outputs(rec.Body) {
+						if err := add(protocol.BatchID{Record: c, Index: uint32(i)}); err != nil {
 							return nil, storeError(op, err)
 						}
-						add(bt)
 					}
 				}
 			}
 		}
 	}
-	if wantReceived {
-		got, err := v.received(ctx)
+	if (f.Received || !f.Made) && !m.org.IsZero() {
+		ids, err := n.receivedBatches(ctx, bk, m.org)
 		if err != nil {
 			return nil, storeError(op, err)
 		}
-		for id, q := range got {
-			rec, err := n.store.Get(ctx, id.Record)
-			if errors.Is(err, storage.ErrNotFound) {
-				continue // the maker's record has not reached this store yet
-			}
-			if err != nil {
+		for _, id := range ids {
+			if err := add(id); err != nil {
 				return nil, storeError(op, err)
 			}
-			bt, err := v.build(ctx, id, rec, true, q)
-			if err != nil {
-				continue
-			}
-			add(bt)
 		}
 	}
 	slices.SortFunc(out, func(a, b api.Batch) int {
@@ -405,15 +168,49 @@ func (n *Node) Batches(ctx context.Context, f api.BatchFilter) ([]api.Batch, err
 	return out, nil
 }
 
-// outputsOf returns the outputs of an origin or process record.
-func outputsOf(rec protocol.Signed) []protocol.Output {
-	switch b := rec.Body.(type) {
-	case *protocol.Origin:
-		return b.Out
-	case *protocol.Process:
-		return b.Out
+// receivedBatches returns the batches of transfers addressed to org that
+// a device of org received (the holdings say how much counts).
+func (n *Node) receivedBatches(ctx context.Context, bk *provenance.Book, org protocol.PublicKey) ([]protocol.BatchID, error) {
+	transfers, err := n.store.TransfersTo(ctx, org)
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	var out []protocol.BatchID
+	for _, tc := range transfers {
+		mine, err := n.receiptsBy(ctx, bk, tc, org)
+		if err != nil {
+			return nil, err
+		}
+		if len(mine) == 0 {
+			continue
+		}
+		trec, err := n.store.Get(ctx, tc)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, trec.Body.(*protocol.Transfer).Batch)
+	}
+	return out, nil
+}
+
+// receiptsBy returns the receive records of a transfer that a device of
+// org signed and did not withdraw.
+func (n *Node) receiptsBy(ctx context.Context, bk *provenance.Book, transfer protocol.CID, org protocol.PublicKey) ([]protocol.Signed, error) {
+	cids, err := n.store.Receipts(ctx, transfer)
+	if err != nil {
+		return nil, err
+	}
+	var out []protocol.Signed
+	for _, rc := range cids {
+		rrec, err := n.store.Get(ctx, rc)
+		if err != nil {
+			return nil, err
+		}
+		if o, ok := bk.OrgOf(rrec.Author); ok && o == org && !bk.Corrected(rc) {
+			out = append(out, rrec)
+		}
+	}
+	return out, bk.Err()
 }
 
 // Batch implements api.App.
@@ -422,26 +219,22 @@ func (n *Node) Batch(ctx context.Context, id protocol.BatchID) (api.Batch, error
 	if n.closed() {
 		return api.Batch{}, api.E(op, api.ErrUnavailable, errNodeClosed)
 	}
-	rec, err := n.store.Get(ctx, id.Record)
+	bk := n.book(ctx)
+	m, err := n.whoAmI(ctx, bk)
 	if err != nil {
 		return api.Batch{}, storeError(op, err)
 	}
-	v, err := n.newBatchView(ctx)
+	h, err := bk.Holding(id, m.org)
 	if err != nil {
 		return api.Batch{}, storeError(op, err)
 	}
-	if int(id.Index) >= len(outputsOf(rec)) {
-		return api.Batch{}, api.E(op, api.ErrNotFound, errors.New("the record has no such output"))
+	if !h.Known {
+		if _, err := n.store.Get(ctx, id.Record); err == nil {
+			return api.Batch{}, api.E(op, api.ErrNotFound, errors.New("the record has no such output"))
+		}
+		return api.Batch{}, api.E(op, api.ErrNotFound, errors.New("this computer does not hold the record that made it"))
 	}
-	made := v.devices[rec.Author]
-	if made {
-		return v.build(ctx, id, rec, false, 0)
-	}
-	got, err := v.received(ctx)
-	if err != nil {
-		return api.Batch{}, storeError(op, err)
-	}
-	return v.build(ctx, id, rec, true, got[id])
+	return batchOf(bk, h, m.org), nil
 }
 
 // Incoming implements api.App.
@@ -450,14 +243,15 @@ func (n *Node) Incoming(ctx context.Context) ([]api.Incoming, error) {
 	if n.closed() {
 		return nil, api.E(op, api.ErrUnavailable, errNodeClosed)
 	}
-	v, err := n.newBatchView(ctx)
+	bk := n.book(ctx)
+	m, err := n.whoAmI(ctx, bk)
 	if err != nil {
 		return nil, storeError(op, err)
 	}
-	if v.org.IsZero() {
+	if m.org.IsZero() {
 		return nil, nil
 	}
-	transfers, err := n.store.TransfersTo(ctx, v.org)
+	transfers, err := n.store.TransfersTo(ctx, m.org)
 	if err != nil {
 		return nil, storeError(op, err)
 	}
@@ -467,10 +261,10 @@ func (n *Node) Incoming(ctx context.Context) ([]api.Incoming, error) {
 		if err != nil {
 			return nil, storeError(op, err)
 		}
-		if v.corrected(ctx, tc, trec.Author) {
+		if bk.Corrected(tc) {
 			continue
 		}
-		mine, err := v.receipts(ctx, tc)
+		mine, err := n.receiptsBy(ctx, bk, tc, m.org)
 		if err != nil {
 			return nil, storeError(op, err)
 		}
@@ -478,11 +272,14 @@ func (n *Node) Incoming(ctx context.Context) ([]api.Incoming, error) {
 			continue
 		}
 		t := trec.Body.(*protocol.Transfer)
-		from := v.orgs.org(ctx, trec.Author)
-		in := api.Incoming{Transfer: tc, Batch: t.Batch, Qty: t.Qty, From: from, FromName: v.orgs.name(ctx, from), Time: time.UnixMilli(trec.Time), Docs: t.Docs}
+		from, ok := bk.OrgOf(trec.Author)
+		if !ok {
+			from = trec.Author
+		}
+		in := api.Incoming{Transfer: tc, Batch: t.Batch, Qty: t.Qty, From: from, FromName: bk.OrgName(from), Time: time.UnixMilli(trec.Time), Docs: t.Docs}
 		if mrec, err := n.store.Get(ctx, t.Batch.Record); err == nil {
-			if outs := outputsOf(mrec); int(t.Batch.Index) < len(outs) {
-				in.Product = outs[t.Batch.Index].Product
+			if o, ok := protocol.OutputOf(mrec.Body, t.Batch); ok {
+				in.Product = o.Product
 			}
 		}
 		out = append(out, in)
@@ -501,21 +298,23 @@ func (n *Node) Orgs(ctx context.Context) ([]api.Org, error) {
 	if err != nil {
 		return nil, storeError(op, err)
 	}
-	latest := map[protocol.PublicKey]protocol.Signed{}
+	keys := map[protocol.PublicKey]bool{}
 	for _, c := range cids {
 		rec, err := n.store.Get(ctx, c)
 		if err != nil {
 			return nil, storeError(op, err)
 		}
-		if cur, ok := latest[rec.Author]; !ok || rec.Seq > cur.Seq {
-			latest[rec.Author] = rec
-		}
+		keys[rec.Author] = true
 	}
+	bk := n.book(ctx)
 	var out []api.Org
-	for key, rec := range latest {
-		p := rec.Body.(*protocol.Org)
+	for key := range keys {
+		p := bk.Profile(key)
+		if p == nil {
+			continue
+		}
 		o := api.Org{Key: key, Name: p.Name, Roles: p.Roles, Country: p.Country}
-		ends, err := n.endorsementsOf(ctx, key)
+		ends, err := n.endorsementsOf(ctx, bk, key)
 		if err != nil {
 			return nil, storeError(op, err)
 		}
@@ -525,6 +324,9 @@ func (n *Node) Orgs(ctx context.Context) ([]api.Org, error) {
 			}
 		}
 		out = append(out, o)
+	}
+	if err := bk.Err(); err != nil {
+		return nil, storeError(op, err)
 	}
 	slices.SortFunc(out, func(a, b api.Org) int {
 		return cmp.Or(strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), strings.Compare(a.Key.String(), b.Key.String()))
@@ -538,12 +340,12 @@ func (n *Node) Places(ctx context.Context) ([]api.Place, error) {
 	if n.closed() {
 		return nil, api.E(op, api.ErrUnavailable, errNodeClosed)
 	}
-	_, devices, err := n.myDevices(ctx)
+	m, err := n.whoAmI(ctx, n.book(ctx))
 	if err != nil {
 		return nil, storeError(op, err)
 	}
 	var out []api.Place
-	for dev := range devices {
+	for dev := range m.devices {
 		cids, err := n.store.ByType(ctx, protocol.TypePlace, dev)
 		if err != nil {
 			return nil, storeError(op, err)
@@ -561,3 +363,6 @@ func (n *Node) Places(ctx context.Context) ([]api.Place, error) {
 	})
 	return out, nil
 }
+
+// isNotFound reports whether err is the store's not-found.
+func isNotFound(err error) bool { return errors.Is(err, storage.ErrNotFound) }

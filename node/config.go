@@ -1,66 +1,30 @@
 package node
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
-	"regexp"
+	"os"
+	"path/filepath"
+	"runtime"
 	"time"
 
-	pubsub "github.com/libp2p/go-libp2p-pubsub"
-	"github.com/libp2p/go-libp2p/core/connmgr"
-	"github.com/prometheus/client_golang/prometheus"
-
+	"github.com/jejak/jejak/node/p2p"
 	"github.com/jejak/jejak/protocol"
 	"github.com/jejak/jejak/storage"
 )
 
-// DefaultNetwork is the network name used when Config.Network is empty.
-const DefaultNetwork = "main"
-
-// Config says how to run a node. The zero value of every field is usable and
-// documented; a zero Config with a DataDir runs a desktop node on the main
-// network.
+// Config says how to run an install. The zero value of every field is
+// usable and documented; a Config with only a DataDir runs a desktop node on
+// the main network.
 type Config struct {
-	// DataDir is the node's folder. The peer key (peer.key, mode 0600,
-	// separate from organisation and device keys), the remembered peers
-	// (peers.json) and, when Store is nil, the record store (store/) live
-	// there. It is created on first start. Empty means nothing is kept: a
-	// new peer key each start and no remembered peers; Store must then be
-	// set.
+	// DataDir is the install's folder: the record store (store/), the
+	// identity (identity.json, owner only), trust anchors (anchors.json),
+	// an optional conversion-bounds table (bounds.json), the peer key and
+	// remembered peers of the engine, and the local API socket
+	// (jejak.sock). It is created on first start. Empty means nothing is
+	// kept and no socket is served; Store must then be set.
 	DataDir string
-
-	// Network names the network. Nodes only gossip, sync and share a DHT
-	// with nodes of the same name. Empty means DefaultNetwork ("main").
-	// Names are 1 to 32 characters of a-z, 0-9 and '-'.
-	Network string
-
-	// ListenAddrs are the multiaddrs to listen on. Empty means TCP and
-	// QUIC on every IPv4 interface, on ports the system picks:
-	// /ip4/0.0.0.0/tcp/0 and /ip4/0.0.0.0/udp/0/quic-v1.
-	ListenAddrs []string
-
-	// Bootstrap are peers (multiaddrs ending in /p2p/<id>) dialled at
-	// start and kept connected; they also seed the DHT.
-	Bootstrap []string
-
-	// Relays are relay nodes (multiaddrs ending in /p2p/<id>). A desktop
-	// node keeps them connected, seeds the DHT with them, and reserves a
-	// slot on them (auto-relay) when it is not reachable directly.
-	Relays []string
-
-	// Relay runs the relay profile: the circuit relay v2 service and the
-	// AutoNAT service for others, the DHT in server mode, and gossip peer
-	// exchange so that the relay acts as a gossip hub. A relay is taken to
-	// be on a public address (its reachability is forced to public, since
-	// the relay service only starts once reachability is public).
-	Relay bool
-
-	// EnableMDNS finds peers of the same network on the local network.
-	EnableMDNS bool
-
-	// EnableDHT joins the network's Kademlia DHT (protocol prefix
-	// /jejak/<network>) to find peers across the internet.
-	EnableDHT bool
 
 	// Store is where records are kept. The node uses it and leaves it open
 	// at Close. Nil means the node opens storage in DataDir/store and
@@ -75,134 +39,69 @@ type Config struct {
 	DeviceKey protocol.PrivateKey
 	OrgKey    protocol.PrivateKey
 
+	// KeyWorkFactor is the scrypt cost (log2 N) of key backups this
+	// install writes. Zero means protocol.DefaultScryptWorkFactor; each
+	// step down halves the time and memory a backup takes to open, and to
+	// guess.
+	KeyWorkFactor int
+
 	// Now is the clock for record times and events. Nil means time.Now.
 	Now func() time.Time
-
-	// ConnectionGater, when set, decides which connections the host may
-	// make or accept (tests use it to cut the network in two).
-	ConnectionGater connmgr.ConnectionGater
-
-	// SyncInterval is how often the node syncs with connected peers besides
-	// syncing with each peer when it connects. Zero means one minute; a
-	// negative value turns periodic sync off.
-	SyncInterval time.Duration
-
-	// ScoreInterval is how often gossip peer scores are read for Status.
-	// Zero means ten seconds.
-	ScoreInterval time.Duration
-
-	// Limits bound the node's resources. Zero fields take defaults.
-	Limits Limits
-
-	// Metrics, when set, receives libp2p's Prometheus metrics. Nil turns
-	// libp2p metrics off.
-	Metrics prometheus.Registerer
 
 	// Logger receives the node's log. Nil means slog.Default().
 	Logger *slog.Logger
 
-	// UserAgent is sent to peers in identify. Empty means "jejak".
-	UserAgent string
-
-	// gossipOpts are appended to the pubsub options (tests and benchmarks).
-	gossipOpts []pubsub.Option
-	// noSyncOnConnect turns off the sync when a peer connects
-	// (benchmarks that sync by hand).
-	noSyncOnConnect bool
-	// onStored, when set, is called with each new record from a peer once
-	// it is stored (benchmarks).
-	onStored func(protocol.Signed)
+	// Net configures the network engine. The node fills in its DataDir,
+	// Store, Events, Now and Logger.
+	Net p2p.Config
 }
-
-// Limits bound what the node spends. The zero value of each field means the
-// default given beside it.
-type Limits struct {
-	// ConnsLow and ConnsHigh are the connection manager's water marks:
-	// above ConnsHigh it trims connections down to ConnsLow. Defaults 32
-	// and 96 (relays: 256 and 1024).
-	ConnsLow, ConnsHigh int
-	// Memory is the resource manager's memory budget for libp2p. Default
-	// 256 MiB (relays: 1 GiB).
-	Memory int64
-	// FDs is the resource manager's file descriptor budget. Default 512
-	// (relays: 4096).
-	FDs int
-	// SyncPage is the most records a peer sends for one sync request;
-	// the requester asks again until it has caught up. Default 500.
-	SyncPage int
-	// SyncTimeout bounds one sync page or one fetch, from request to last
-	// record. Default 30 seconds.
-	SyncTimeout time.Duration
-	// SyncWorkers is how many syncs run at once. Default 4.
-	SyncWorkers int
-	// ValidateQueue is the gossip validation queue (pubsub's default is
-	// 32, which drops messages under bursts). Default 1024.
-	ValidateQueue int
-	// PeerQueue is each peer's gossip outbound queue (pubsub's default
-	// is 32). Default 1024.
-	PeerQueue int
-}
-
-var networkName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)
 
 // withDefaults returns c with every zero field replaced by its default.
 func (c Config) withDefaults() (Config, error) {
-	if c.Network == "" {
-		c.Network = DefaultNetwork
-	}
-	if !networkName.MatchString(c.Network) {
-		return c, fmt.Errorf("network name %q: want 1 to 32 characters of a-z, 0-9 and '-'", c.Network)
-	}
 	if c.DataDir == "" && c.Store == nil {
-		return c, fmt.Errorf("config: need a DataDir or a Store")
+		return c, errors.New("config: need a DataDir or a Store")
 	}
-	if len(c.ListenAddrs) == 0 {
-		c.ListenAddrs = []string{"/ip4/0.0.0.0/tcp/0", "/ip4/0.0.0.0/udp/0/quic-v1"}
+	if c.KeyWorkFactor != 0 && (c.KeyWorkFactor < protocol.MinScryptWorkFactor || c.KeyWorkFactor > protocol.MaxScryptWorkFactor) {
+		return c, fmt.Errorf("config: key work factor %d: want %d to %d", c.KeyWorkFactor, protocol.MinScryptWorkFactor, protocol.MaxScryptWorkFactor)
 	}
 	if c.Now == nil {
 		c.Now = time.Now
 	}
-	if c.SyncInterval == 0 {
-		c.SyncInterval = time.Minute
-	}
-	if c.ScoreInterval <= 0 {
-		c.ScoreInterval = 10 * time.Second
-	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
-	if c.UserAgent == "" {
-		c.UserAgent = "jejak"
+	if c.Net.Network == "" {
+		c.Net.Network = p2p.DefaultNetwork
 	}
-	l := &c.Limits
-	setDefault(&l.ConnsLow, 32, 256, c.Relay)
-	setDefault(&l.ConnsHigh, 96, 1024, c.Relay)
-	if l.ConnsHigh < l.ConnsLow {
-		l.ConnsHigh = l.ConnsLow
-	}
-	if l.Memory <= 0 {
-		l.Memory = 256 << 20
-		if c.Relay {
-			l.Memory = 1 << 30
-		}
-	}
-	setDefault(&l.FDs, 512, 4096, c.Relay)
-	setDefault(&l.SyncPage, 500, 500, false)
-	if l.SyncTimeout <= 0 {
-		l.SyncTimeout = 30 * time.Second
-	}
-	setDefault(&l.SyncWorkers, 4, 16, c.Relay)
-	setDefault(&l.ValidateQueue, 1024, 4096, c.Relay)
-	setDefault(&l.PeerQueue, 1024, 1024, false)
 	return c, nil
 }
 
-func setDefault(v *int, desktop, relay int, isRelay bool) {
-	if *v > 0 {
-		return
+// DefaultDataDir returns the data folder an install uses when none is
+// chosen: $JEJAK_DATA when set, else $XDG_DATA_HOME/jejak, else
+// ~/.local/share/jejak on Linux and the BSDs, and the system's per-user
+// application data folder elsewhere (Application Support on macOS,
+// %AppData% on Windows). getenv reads the environment (os.Getenv). The
+// desktop app and jejak-node both use it, so both find the same folder.
+func DefaultDataDir(getenv func(string) string) (string, error) {
+	if d := getenv("JEJAK_DATA"); d != "" {
+		return filepath.Abs(d)
 	}
-	*v = desktop
-	if isRelay {
-		*v = relay
+	if d := getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "jejak"), nil
 	}
+	if runtime.GOOS != "darwin" && runtime.GOOS != "windows" {
+		home := getenv("HOME")
+		if home == "" {
+			var err error
+			if home, err = os.UserHomeDir(); err != nil {
+				return "", fmt.Errorf("data folder: %w (set JEJAK_DATA)", err)
+			}
+		}
+		return filepath.Join(home, ".local", "share", "jejak"), nil
+	}
+	d, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("data folder: %w (set JEJAK_DATA)", err)
+	}
+	return filepath.Join(d, "Jejak"), nil
 }

@@ -1,49 +1,18 @@
-// Package node runs a Jejak node: a libp2p host that finds peers, gossips
-// every new record, refuses forgeries, catches up on what it missed while
-// offline, and keeps what it verifies in a store. It implements api.Service,
-// the one interface the GUI and the command line use.
+// Package node is a Jejak install: the application layer between the user
+// interfaces and the network. A Node owns the record store and the install's
+// identity (organisation and device keys), keeps the user's trust anchors
+// and conversion bounds, signs and publishes records, verifies batches and
+// lists the organisation's batches, and serves all of that to the desktop
+// app and the command line as api.Service, in its own process and over the
+// local API socket (DATA/jejak.sock) to other processes.
 //
-// # Wire
+// The network engine it runs (package node/p2p) knows nothing of any of
+// that: it verifies records from peers, stores them and tells the node
+// what happened; the node publishes what it signs through it.
 //
-// Every name on the wire carries the network name (Config.Network), so
-// separate networks never exchange records even when they share a LAN, a
-// relay or a DHT peer:
-//
-//	gossip topic   jejak/<network>/records/1
-//	sync           /jejak/<network>/sync/1.0.0
-//	fetch          /jejak/<network>/fetch/1.0.0
-//	DHT            /jejak/<network>/kad/1.0.0 (protocol prefix /jejak/<network>)
-//	mDNS service   jejak-<network>
-//
-// A gossip message is a record's bytes and its message ID is the record's
-// CID, so a record reaching a node by two paths is one message. Pubsub signs
-// nothing (records are signed by their authors). The topic validator runs
-// the same check as sync and fetch (examine): size, duplicate, strict
-// decoding, field rules and signature. Invalid records are rejected, which
-// costs the sender gossip score until it is graylisted; duplicates and
-// records of a newer format are ignored.
-//
-// # Records out of order
-//
-// A record whose predecessor in its author's feed is missing is verified,
-// stored and forwarded like any other: the store keeps the contiguous feed
-// head apart from records beyond a gap, and the record is self-certifying.
-// If the gap has not closed by itself after a moment (gossip often delivers
-// one feed's records by different paths), the node syncs that author's feed
-// from the peer that sent the record. Dropping such records instead would
-// lose them on every node until the next periodic sync.
-//
-// # Sync and fetch
-//
-// Gossip has no history. When a peer connects, periodically, and after a
-// gap, a node sends its feed heads and the peer streams every record above
-// them, a page at a time; see sync.go for the exchange. Fork evidence
-// travels too: a differing record at the same head is sent across, fork
-// lists are compared by digest, and a newly found fork is gossiped on so
-// that every node learns of it. Fetch asks a peer for records by CID.
-//
-// # Lifetime
-//
-// New starts everything; Close stops it in order and is idempotent. Every
-// goroutine the node starts ends when Close cancels the node's context.
+// Every business rule a screen or a command shows (who owns a device key,
+// what an organisation holds of a batch and how much is left, the outputs
+// of a record) comes from protocol and protocol/provenance, the same code
+// verification runs; the store only indexes raw facts (uses, receipts,
+// delegations).
 package node

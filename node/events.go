@@ -6,6 +6,9 @@ import (
 	"time"
 
 	"github.com/jejak/jejak/node/api"
+	"github.com/jejak/jejak/node/p2p"
+	"github.com/jejak/jejak/protocol"
+	"github.com/jejak/jejak/storage"
 )
 
 // hub hands events to watchers without ever blocking the node. Each watcher
@@ -147,4 +150,39 @@ func (h *hub) close() {
 	h.closed = true
 	h.mu.Unlock()
 	h.wg.Wait()
+}
+
+// netEvents turns what the network engine reports into events for
+// watchers.
+type netEvents struct{ n *Node }
+
+func (e netEvents) Stored(rec protocol.Signed) { e.n.emitRecord(rec, false) }
+
+func (e netEvents) Forked(f storage.Fork) { e.n.emitFork(f) }
+
+func (e netEvents) PeerJoined(id string, via p2p.Via) {
+	e.n.events.emit(api.Event{Kind: api.EventPeerJoined, Peer: id, Via: api.Via(via)})
+}
+
+func (e netEvents) PeerLeft(id string) {
+	e.n.events.emit(api.Event{Kind: api.EventPeerLeft, Peer: id})
+}
+
+func (e netEvents) Synced(p p2p.SyncProgress) {
+	e.n.events.emit(api.Event{Kind: api.EventSyncProgress, Sync: api.SyncProgress(p)})
+}
+
+func (n *Node) emitRecord(rec protocol.Signed, local bool) {
+	n.events.emit(api.Event{
+		Kind: api.EventRecordAdded, CID: rec.CID, Type: rec.Type(),
+		Author: rec.Author, Seq: rec.Seq, Local: local,
+	})
+}
+
+func (n *Node) emitFork(f storage.Fork) {
+	n.events.emit(api.Event{Kind: api.EventForkFound, Fork: apiFork(f)})
+}
+
+func apiFork(f storage.Fork) api.Fork {
+	return api.Fork{Author: f.Author, Seq: f.Seq, CIDs: append([]protocol.CID(nil), f.CIDs...)}
 }

@@ -5,15 +5,11 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"sync"
 	"testing"
 	"time"
 
-	pubsub "github.com/libp2p/go-libp2p-pubsub"
-	"github.com/libp2p/go-libp2p/core/peer"
-	libp2pproto "github.com/libp2p/go-libp2p/core/protocol"
-
 	"github.com/jejak/jejak/node/api"
+	"github.com/jejak/jejak/node/p2p"
 	"github.com/jejak/jejak/protocol"
 	"github.com/jejak/jejak/protocol/prototest"
 )
@@ -22,18 +18,26 @@ import (
 // loaded two-core machine.
 const testTimeout = 60 * time.Second
 
-// testConfig is a node on 127.0.0.1 with mDNS and the DHT off, periodic sync
-// off, fast score reports, and a device key named after name.
+// cheapScrypt is the scrypt cost of key files in tests: milliseconds
+// instead of a second.
+const cheapScrypt = protocol.MinScryptWorkFactor
+
+// testConfig is an install on 127.0.0.1 with mDNS and the DHT off, periodic
+// sync off, fast score reports, cheap key backups, and a device key named
+// after name.
 func testConfig(t *testing.T, name string) Config {
 	t.Helper()
 	return Config{
 		DataDir:       t.TempDir(),
-		Network:       "test",
-		ListenAddrs:   []string{"/ip4/127.0.0.1/tcp/0"},
 		DeviceKey:     prototest.Key(name),
-		SyncInterval:  -1,
-		ScoreInterval: 100 * time.Millisecond,
+		KeyWorkFactor: cheapScrypt,
 		Logger:        testLogger(name),
+		Net: p2p.Config{
+			Network:       "test",
+			ListenAddrs:   []string{"/ip4/127.0.0.1/tcp/0"},
+			SyncInterval:  -1,
+			ScoreInterval: 100 * time.Millisecond,
+		},
 	}
 }
 
@@ -46,67 +50,14 @@ func testLogger(name string) *slog.Logger {
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug})).With("node", name)
 }
 
-// meshTracer follows a node's gossip mesh. It is a pubsub.RawTracer: raw
-// tracers cost next to nothing, unlike event tracers, which build a
-// protobuf for every event.
-type meshTracer struct {
-	mu   sync.Mutex
-	mesh map[peer.ID]bool
-}
-
-func (m *meshTracer) Graft(p peer.ID, _ string) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.mesh == nil {
-		m.mesh = map[peer.ID]bool{}
-	}
-	m.mesh[p] = true
-}
-
-func (m *meshTracer) Prune(p peer.ID, _ string) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	delete(m.mesh, p)
-}
-
-func (m *meshTracer) AddPeer(peer.ID, libp2pproto.ID)                      {}
-func (m *meshTracer) RemovePeer(peer.ID)                                   {}
-func (m *meshTracer) OnNewOutboundStream(peer.ID, libp2pproto.ID)          {}
-func (m *meshTracer) OnClosedOutboundStream(peer.ID)                       {}
-func (m *meshTracer) Join(string)                                          {}
-func (m *meshTracer) Leave(string)                                         {}
-func (m *meshTracer) ValidateMessage(*pubsub.Message)                      {}
-func (m *meshTracer) DeliverMessage(*pubsub.Message)                       {}
-func (m *meshTracer) RejectMessage(*pubsub.Message, string)                {}
-func (m *meshTracer) DuplicateMessage(*pubsub.Message)                     {}
-func (m *meshTracer) ThrottlePeer(peer.ID)                                 {}
-func (m *meshTracer) RecvRPC(*pubsub.RPC)                                  {}
-func (m *meshTracer) SendRPC(*pubsub.RPC, peer.ID)                         {}
-func (m *meshTracer) SendRPCCompleted(*pubsub.RPC, peer.ID, time.Duration) {}
-func (m *meshTracer) DropRPC(*pubsub.RPC, peer.ID)                         {}
-func (m *meshTracer) UndeliverableMessage(*pubsub.Message)                 {}
-
-func (m *meshTracer) size() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return len(m.mesh)
-}
-
-// meshes maps nodes to their mesh tracers.
-var meshes sync.Map // *Node → *meshTracer
-
 // startNode starts a node and closes it when the test ends.
 func startNode(t *testing.T, cfg Config) *Node {
 	t.Helper()
-	mt := new(meshTracer)
-	cfg.gossipOpts = append(cfg.gossipOpts, pubsub.WithRawTracer(mt))
 	n, err := New(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	meshes.Store(n, mt)
 	t.Cleanup(func() {
-		meshes.Delete(n)
 		if err := n.Close(); err != nil {
 			t.Errorf("Close: %v", err)
 		}
@@ -128,23 +79,32 @@ func startNodes(t *testing.T, prefix string, count int, edit func(i int, c *Conf
 	return nodes
 }
 
-// connect connects a to b and waits until both sides have identified each
-// other, so gossip and sync can start.
+// connect connects a to b and waits until each sees the other as a Jejak
+// node of the network, so gossip and sync can start.
 func connect(t *testing.T, a, b *Node) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 	defer cancel()
-	if err := a.host.Connect(ctx, peer.AddrInfo{ID: b.host.ID(), Addrs: b.host.Addrs()}); err != nil {
-		t.Fatalf("connect %s to %s: %v", a.host.ID(), b.host.ID(), err)
+	if err := a.Connect(ctx, b.Addrs()[0]); err != nil {
+		t.Fatalf("connect %s to %s: %v", a.PeerID(), b.PeerID(), err)
 	}
 	waitFor(t, "peers identify each other", func() bool {
-		return supports(a, b.host.ID()) && supports(b, a.host.ID())
+		return knows(a, b) && knows(b, a)
 	})
 }
 
-func supports(n *Node, p peer.ID) bool {
-	ok, _ := n.host.Peerstore().SupportsProtocols(p, n.protos.sync)
-	return len(ok) > 0
+// knows reports whether a is connected to b and sees it as a Jejak node.
+func knows(a, b *Node) bool {
+	st, err := a.Status(context.Background())
+	if err != nil {
+		return false
+	}
+	for _, p := range st.Peers {
+		if p.ID == b.PeerID() {
+			return p.Jejak
+		}
+	}
+	return false
 }
 
 // waitFor polls cond until it holds or testTimeout passes.
@@ -186,22 +146,6 @@ func publish(t *testing.T, n *Node, i int) protocol.Signed {
 	return rec
 }
 
-// allCIDs returns every record CID n's store holds.
-func allCIDs(t *testing.T, n *Node) map[protocol.CID]bool {
-	t.Helper()
-	out := map[protocol.CID]bool{}
-	for _, ty := range protocol.Types() {
-		cs, err := n.store.ByType(context.Background(), ty, protocol.PublicKey{})
-		if err != nil {
-			t.Fatalf("ByType: %v", err)
-		}
-		for _, c := range cs {
-			out[c] = true
-		}
-	}
-	return out
-}
-
 // watch returns n's event stream for the rest of the test.
 func watch(t *testing.T, n *Node) <-chan api.Event {
 	t.Helper()
@@ -234,21 +178,18 @@ func waitEvent(t *testing.T, ch <-chan api.Event, what string, match func(api.Ev
 	}
 }
 
-// waitForMesh waits until every node's gossip mesh holds every peer it has
-// on the records topic (tests use topologies of degree at most pubsub's D),
-// so that a record published now is pushed along every link.
+// waitForMesh waits until every node's gossip mesh holds every peer it is
+// connected to (tests use topologies of degree at most pubsub's D), so that
+// a record published now is pushed along every link.
 func waitForMesh(t *testing.T, nodes []*Node) {
 	t.Helper()
 	waitFor(t, "gossip meshes form", func() bool {
 		for _, n := range nodes {
-			mt, _ := meshes.Load(n)
-			peers := len(n.topic.ListPeers())
-			if peers == 0 || mt.(*meshTracer).size() < min(peers, 5) {
+			st, err := n.Status(context.Background())
+			if err != nil || len(st.Peers) == 0 || st.Mesh < min(len(st.Peers), 5) {
 				return false
 			}
 		}
 		return true
 	})
 }
-
-func protocolZeroKey() protocol.PrivateKey { return protocol.PrivateKey{} }

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/jejak/jejak/internal/atomicfile"
 	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/protocol"
 	"github.com/jejak/jejak/protocol/provenance"
@@ -103,7 +104,16 @@ func (id *identity) save(dir string) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(dir, identityFile), data, 0o600)
+	return atomicfile.Write(filepath.Join(dir, identityFile), data, 0o600)
+}
+
+// defaultDeviceName names this computer's device key when nobody chose a
+// name: the host name, or "desk".
+func defaultDeviceName() string {
+	if h, err := os.Hostname(); err == nil && h != "" {
+		return h
+	}
+	return "desk"
 }
 
 // Identity implements api.App.
@@ -120,8 +130,9 @@ func (n *Node) Identity(ctx context.Context) (api.Identity, error) {
 		return out, nil
 	}
 	out.Device = dev.Public()
+	bk := n.book(ctx)
 	if orgPub.IsZero() {
-		if o, ok := n.orgOf(ctx, out.Device); ok {
+		if o, ok := bk.OrgOf(out.Device); ok {
 			out.Org = o
 		}
 	}
@@ -129,17 +140,14 @@ func (n *Node) Identity(ctx context.Context) (api.Identity, error) {
 	if !out.Ready {
 		return out, nil
 	}
-	p, ok, err := n.orgProfile(ctx, out.Org)
-	if err != nil {
-		return api.Identity{}, storeError(op, err)
-	}
-	if ok {
+	if p := bk.Profile(out.Org); p != nil {
 		out.Name, out.Roles, out.Country = p.Name, p.Roles, p.Country
 	}
-	if out.Devices, err = n.devicesOf(ctx, out.Org, out.Device); err != nil {
+	var err error
+	if out.Devices, err = n.devicesOf(ctx, bk, out.Org, out.Device); err != nil {
 		return api.Identity{}, storeError(op, err)
 	}
-	ends, err := n.endorsementsOf(ctx, out.Org)
+	ends, err := n.endorsementsOf(ctx, bk, out.Org)
 	if err != nil {
 		return api.Identity{}, storeError(op, err)
 	}
@@ -161,10 +169,7 @@ func (n *Node) CreateIdentity(ctx context.Context, s api.Setup) (api.Identity, e
 		return api.Identity{}, api.E(op, api.ErrInvalid, err)
 	}
 	if s.DeviceName == "" {
-		s.DeviceName, _ = os.Hostname()
-		if s.DeviceName == "" {
-			s.DeviceName = "desk"
-		}
+		s.DeviceName = defaultDeviceName()
 	}
 	if s.BackupPath != "" && len([]rune(s.Passphrase)) < protocol.MinPassphraseLength {
 		return api.Identity{}, api.E(op, api.ErrInvalid, fmt.Errorf("the backup passphrase must be at least %d characters", protocol.MinPassphraseLength))
@@ -183,7 +188,7 @@ func (n *Node) CreateIdentity(ctx context.Context, s api.Setup) (api.Identity, e
 	}
 	if s.BackupPath != "" {
 		keys := protocol.KeySet{"org": org, "device": dev}
-		if err := protocol.SaveKeyFile(s.BackupPath, s.Passphrase, keys); err != nil {
+		if err := saveKeyFile(s.BackupPath, s.Passphrase, keys, n.cfg.KeyWorkFactor); err != nil {
 			return api.Identity{}, api.E(op, api.ErrUnavailable, fmt.Errorf("write key backup: %w", err))
 		}
 	}
@@ -207,7 +212,7 @@ func (n *Node) RestoreIdentity(ctx context.Context, path, passphrase string) (ap
 	if n.closed() {
 		return api.Identity{}, api.E(op, api.ErrUnavailable, errNodeClosed)
 	}
-	keys, err := protocol.LoadKeyFile(path, passphrase)
+	keys, err := loadKeyFile(path, passphrase)
 	if err != nil {
 		return api.Identity{}, api.E(op, api.ErrInvalid, err)
 	}
@@ -228,18 +233,15 @@ func (n *Node) RestoreIdentity(ctx context.Context, path, passphrase string) (ap
 	var orgPub protocol.PublicKey
 	if !org.IsZero() {
 		orgPub = org.Public()
-	} else if o, ok := n.orgOf(ctx, dev.Public()); ok {
+	} else if o, ok := n.book(ctx).OrgOf(dev.Public()); ok {
 		orgPub = o
 	}
-	name, _ := os.Hostname()
+	name := defaultDeviceName()
 	newDevice := dev.IsZero()
 	if newDevice {
 		if dev, err = protocol.GenerateKey(nil); err != nil {
 			return api.Identity{}, api.E(op, api.ErrUnavailable, err)
 		}
-	}
-	if name == "" {
-		name = "desk"
 	}
 	n.id.set(org, dev, orgPub, name)
 	if err := n.id.save(n.cfg.DataDir); err != nil {
@@ -271,7 +273,7 @@ func (n *Node) BackupKeys(ctx context.Context, path, passphrase string) error {
 	if !dev.IsZero() {
 		keys["device"] = dev
 	}
-	if err := protocol.SaveKeyFile(path, passphrase, keys); err != nil {
+	if err := saveKeyFile(path, passphrase, keys, n.cfg.KeyWorkFactor); err != nil {
 		return api.E(op, api.ErrUnavailable, err)
 	}
 	return nil
@@ -291,6 +293,9 @@ func (n *Node) RotateDevice(ctx context.Context) (api.Identity, error) {
 	n.id.mu.Lock()
 	name := n.id.deviceName
 	n.id.mu.Unlock()
+	if name == "" {
+		name = defaultDeviceName()
+	}
 	if _, err := n.publishAs(ctx, op, org, &protocol.Device{Key: dev.Public(), Name: name}); err != nil {
 		return api.Identity{}, err
 	}
@@ -301,7 +306,7 @@ func (n *Node) RotateDevice(ctx context.Context) (api.Identity, error) {
 	}
 	if !old.IsZero() {
 		oldPub, newPub := old.Public(), dev.Public()
-		rev := &protocol.Revoke{Key: &oldPub, From: n.cfg.Now().UnixMilli(), Reason: "device key rotated", Successor: &newPub}
+		rev := &protocol.Revoke{Key: &oldPub, From: n.now().UnixMilli(), Reason: "device key rotated", Successor: &newPub}
 		if _, err := n.publishAs(ctx, op, org, rev); err != nil {
 			return api.Identity{}, err
 		}
@@ -328,7 +333,7 @@ func (n *Node) AddAnchor(ctx context.Context, key protocol.PublicKey, name strin
 	if err != nil {
 		return api.E(op, api.ErrUnavailable, err)
 	}
-	if _, err := a.Add(key, name, n.cfg.Now()); err != nil {
+	if _, err := a.Add(key, name, n.now()); err != nil {
 		return api.E(op, api.ErrInvalid, err)
 	}
 	return n.saveAnchors(op, a)
@@ -361,9 +366,13 @@ func (n *Node) anchors() (*provenance.Anchors, error) {
 		n.anchorList = &provenance.Anchors{}
 		return n.anchorList, nil
 	}
-	a, err := provenance.LoadAnchors(filepath.Join(n.cfg.DataDir, anchorsFile))
+	data, err := os.ReadFile(filepath.Join(n.cfg.DataDir, anchorsFile))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("trust anchors: %w", err)
+	}
+	a, err := provenance.ParseAnchors(data)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w (in %s)", err, filepath.Join(n.cfg.DataDir, anchorsFile))
 	}
 	n.anchorList = a
 	return a, nil
@@ -373,7 +382,11 @@ func (n *Node) saveAnchors(op string, a *provenance.Anchors) error {
 	if n.cfg.DataDir == "" {
 		return nil
 	}
-	if err := a.Save(filepath.Join(n.cfg.DataDir, anchorsFile)); err != nil {
+	data, err := a.Encode()
+	if err == nil {
+		err = atomicfile.Write(filepath.Join(n.cfg.DataDir, anchorsFile), data, 0o600)
+	}
+	if err != nil {
 		return api.E(op, api.ErrUnavailable, err)
 	}
 	return nil

@@ -10,10 +10,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/libp2p/go-libp2p/core/peer"
-
 	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/protocol"
+	"github.com/jejak/jejak/protocol/provenance"
 	"github.com/jejak/jejak/storage"
 )
 
@@ -23,7 +22,7 @@ var _ api.Service = (*Node)(nil)
 func (n *Node) Status(ctx context.Context) (api.Status, error) {
 	const op = "status"
 	if n.closed() {
-		return api.Status{}, api.E(op, api.ErrUnavailable, errors.New("node closed"))
+		return api.Status{}, api.E(op, api.ErrUnavailable, errNodeClosed)
 	}
 	counts, err := n.store.Counts(ctx)
 	if err != nil {
@@ -33,18 +32,25 @@ func (n *Node) Status(ctx context.Context) (api.Status, error) {
 	if err != nil {
 		return api.Status{}, storeError(op, err)
 	}
-	progress, synced := n.syncer.status()
+	ns := n.net.Status()
 	st := api.Status{
-		PeerID:       n.host.ID().String(),
-		Network:      n.cfg.Network,
-		Addrs:        n.Addrs(),
-		Relay:        n.cfg.Relay,
-		Reachability: n.reach.Load().(api.Reachability),
+		PeerID:       ns.PeerID,
+		Network:      ns.Network,
+		Agent:        n.cfg.Net.UserAgent,
+		Addrs:        ns.Addrs,
+		Relay:        ns.Relay,
+		Reachability: api.Reachability(ns.Reachability),
 		Records:      counts.Records,
 		ByType:       counts.ByType,
 		Authors:      counts.Authors,
-		Sync:         progress,
-		Started:      n.started,
+		Mesh:         ns.Mesh,
+		Sync:         api.SyncProgress(ns.Sync),
+		Started:      ns.Started,
+	}
+	if n.apiErr != nil {
+		st.LocalAPI = "off: " + n.apiErr.Error()
+	} else if n.apiListener != nil {
+		st.LocalAPI = n.apiListener.Addr().String()
 	}
 	if _, dev, _ := n.id.keys(); !dev.IsZero() {
 		st.Author = dev.Public()
@@ -52,26 +58,12 @@ func (n *Node) Status(ctx context.Context) (api.Status, error) {
 	for _, f := range forks {
 		st.Forks = append(st.Forks, apiFork(f))
 	}
-	relays := map[peer.ID]bool{}
-	for _, r := range n.relays {
-		relays[r.ID] = true
-		rs := api.RelayStatus{PeerID: r.ID.String(), Connected: len(n.host.Network().ConnsToPeer(r.ID)) > 0}
-		for _, a := range n.host.Addrs() {
-			if isRelayed(a) && strings.Contains(a.String(), r.ID.String()) {
-				rs.Reservation = true
-			}
-		}
-		st.Relays = append(st.Relays, rs)
+	for _, r := range ns.Relays {
+		st.Relays = append(st.Relays, api.RelayStatus(r))
 	}
-	for _, p := range n.host.Network().Peers() {
-		ap := api.Peer{ID: p.String(), Via: n.via(p), Relay: relays[p], Synced: synced[p]}
-		if conns := n.host.Network().ConnsToPeer(p); len(conns) > 0 {
-			ap.Addr = conns[0].RemoteMultiaddr().String()
-		}
-		ap.Score, _ = n.scores.score(p)
-		st.Peers = append(st.Peers, ap)
+	for _, p := range ns.Peers {
+		st.Peers = append(st.Peers, api.Peer{ID: p.ID, Addr: p.Addr, Via: api.Via(p.Via), Relay: p.Relay, Jejak: p.Jejak, Mesh: p.Mesh, Score: p.Score, Synced: p.Synced})
 	}
-	slices.SortFunc(st.Peers, func(a, b api.Peer) int { return strings.Compare(a.ID, b.ID) })
 	return st, nil
 }
 
@@ -87,6 +79,35 @@ func (n *Node) Publish(ctx context.Context, d api.Draft) (protocol.Signed, error
 	if d.Body == nil {
 		return protocol.Signed{}, api.E(op, api.ErrInvalid, errors.New("draft has no body"))
 	}
+	if d.ID != "" {
+		// A draft that was published already: the answer was lost, and
+		// this is the retry. Give back what it made.
+		c, err := n.store.DraftRecord(ctx, d.ID)
+		switch {
+		case err == nil:
+			rec, err := n.store.Get(ctx, c)
+			if err != nil {
+				return protocol.Signed{}, storeError(op, err)
+			}
+			return rec, nil
+		case errors.Is(err, storage.ErrInvalid):
+			return protocol.Signed{}, api.E(op, api.ErrInvalid, err)
+		case !errors.Is(err, storage.ErrNotFound):
+			return protocol.Signed{}, storeError(op, err)
+		}
+	}
+	if err := protocol.CheckDraft(d.Body); err != nil {
+		return protocol.Signed{}, api.E(op+" "+string(d.Body.Type()), api.ErrInvalid, err)
+	}
+	if !d.Unbacked {
+		findings, err := n.prejudge(ctx, d.Body)
+		if err != nil {
+			return protocol.Signed{}, storeError(op, err)
+		}
+		if len(findings) > 0 {
+			return protocol.Signed{}, api.E(op+" "+string(d.Body.Type()), api.ErrUnbacked, &api.UnbackedError{Findings: findings})
+		}
+	}
 	org, dev, _ := n.id.keys()
 	key, who := dev, "device"
 	switch d.Body.Type() {
@@ -101,21 +122,54 @@ func (n *Node) Publish(ctx context.Context, d api.Draft) (protocol.Signed, error
 	if key.IsZero() {
 		return protocol.Signed{}, api.E(op+" "+string(d.Body.Type()), api.ErrUnavailable, fmt.Errorf("this node has no %s key to sign with", who))
 	}
-	return n.publishAs(ctx, op, key, d.Body)
+	return n.publish(ctx, op, key, d.Body, d.ID)
+}
+
+// prejudge says what verification will find wrong with body if this
+// organisation signs it, from the records here: nothing when it is backed.
+// The error is for a store that cannot be read.
+func (n *Node) prejudge(ctx context.Context, body protocol.Body) ([]provenance.Finding, error) {
+	switch body.(type) {
+	case *protocol.Transfer, *protocol.Process, *protocol.Receive:
+	default:
+		return nil, nil
+	}
+	bk := n.book(ctx)
+	m, err := n.whoAmI(ctx, bk)
+	if err != nil || m.org.IsZero() {
+		return nil, err
+	}
+	table, err := n.bounds()
+	if err != nil {
+		return nil, err
+	}
+	return bk.Prejudge(m.org, body, table)
 }
 
 // publishAs signs body as the next record of key's feed, stores it synced
 // and gossips it.
 func (n *Node) publishAs(ctx context.Context, op string, key protocol.PrivateKey, body protocol.Body) (protocol.Signed, error) {
+	return n.publish(ctx, op, key, body, "")
+}
+
+// publish is publishAs for a draft named draftID ("" for none), which is
+// stored with the record in one transaction.
+func (n *Node) publish(ctx context.Context, op string, key protocol.PrivateKey, body protocol.Body, draftID string) (protocol.Signed, error) {
 	// One record at a time, so two publishes never take the same seq.
 	n.publishMu.Lock()
 	defer n.publishMu.Unlock()
+	if draftID != "" {
+		// Two tries of one draft at once: the second finds the first's.
+		if c, err := n.store.DraftRecord(ctx, draftID); err == nil {
+			return n.store.Get(ctx, c)
+		}
+	}
 	author := key.Public()
 	last, err := n.lastOfFeed(ctx, author)
 	if err != nil {
 		return protocol.Signed{}, storeError(op, err)
 	}
-	r := &protocol.Record{Seq: 1, Time: n.cfg.Now().UnixMilli(), Body: body}
+	r := &protocol.Record{Seq: 1, Time: n.now().UnixMilli(), Body: body}
 	if last.Record != nil {
 		r.Seq = last.Seq + 1
 		r.Prev = last.CID
@@ -125,7 +179,12 @@ func (n *Node) publishAs(ctx context.Context, op string, key protocol.PrivateKey
 	if err != nil {
 		return protocol.Signed{}, api.E(op+" "+string(body.Type()), api.ErrInvalid, err)
 	}
-	res, err := n.store.Put(ctx, rec, storage.Synced)
+	var res storage.PutResult
+	if draftID != "" {
+		res, err = n.store.PutDraft(ctx, rec, draftID)
+	} else {
+		res, err = n.store.Put(ctx, rec, storage.Synced)
+	}
 	switch {
 	case errors.Is(err, storage.ErrConflict):
 		if res.Fork != nil {
@@ -138,7 +197,7 @@ func (n *Node) publishAs(ctx context.Context, op string, key protocol.PrivateKey
 	if res.Added {
 		n.emitRecord(rec, true)
 	}
-	if err := n.gossip(ctx, rec); err != nil && n.ctx.Err() == nil {
+	if err := n.net.Publish(ctx, rec); err != nil && n.ctx.Err() == nil {
 		// The record is saved; peers get it by sync.
 		n.log.Warn("publish: gossip", "cid", rec.CID, "err", err)
 	}
@@ -182,17 +241,12 @@ func (n *Node) Get(ctx context.Context, c protocol.CID) (protocol.Signed, error)
 	if !errors.Is(err, storage.ErrNotFound) {
 		return protocol.Signed{}, storeError(op, err)
 	}
-	for _, p := range n.syncPeers() {
-		if ctx.Err() != nil {
-			break
-		}
-		if _, err := n.fetch(ctx, p, []protocol.CID{c}); err != nil {
-			n.log.Debug("get: fetch", "peer", p, "cid", c, "err", err)
-		}
-		// Whether this fetch or a sync running meanwhile stored it.
-		if rec, err := n.store.Get(ctx, c); err == nil {
-			return rec, nil
-		}
+	if _, err := n.net.Fetch(ctx, c); err != nil {
+		n.log.Debug("get: fetch", "cid", c, "err", err)
+	}
+	// Whether the fetch or a sync running meanwhile stored it.
+	if rec, err := n.store.Get(ctx, c); err == nil {
+		return rec, nil
 	}
 	return protocol.Signed{}, api.E(op, api.ErrNotFound, nil)
 }

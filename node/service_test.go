@@ -39,7 +39,7 @@ func TestPublishFillsEnvelopeAndRestartKeepsFeed(t *testing.T) {
 
 	// Restart on the same data folder, without the store handed in: the
 	// feed goes on at seq 3 and the peer ID is the same.
-	id := n.ID()
+	id := n.PeerID()
 	if err := n.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -51,8 +51,8 @@ func TestPublishFillsEnvelopeAndRestartKeepsFeed(t *testing.T) {
 	}
 	now += 120_000
 	n2 := startNode(t, cfg)
-	if n2.ID() != id {
-		t.Errorf("peer ID changed across restart: %s, then %s", id, n2.ID())
+	if n2.PeerID() != id {
+		t.Errorf("peer ID changed across restart: %s, then %s", id, n2.PeerID())
 	}
 	third := publish(t, n2, 3)
 	if third.Seq != 3 || third.Prev != second.CID {

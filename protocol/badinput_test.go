@@ -301,8 +301,8 @@ func badCases(t testing.TB) []badCase {
 			kind: protocol.ErrSignature, msg: "signature does not verify"},
 
 		// ---- Well-formed and signed, but a rule is broken: ErrInvalid. ----
-		{name: "unknown version", data: signed(proc, func(e fields) { e["v"] = cUint(2) }),
-			kind: protocol.ErrInvalid, field: "v", msg: "version 2 is not supported"},
+		{name: "version 0", data: signed(proc, func(e fields) { e["v"] = cUint(0) }),
+			kind: protocol.ErrInvalid, field: "v", msg: "version 0 is not supported"},
 		{name: "unknown type", data: signed(proc, func(e fields) { e["type"] = cText("harvest") }),
 			kind: protocol.ErrInvalid, field: "type", msg: `unknown record type "harvest"`},
 		{name: "seq 0", data: signed(vs["org"], func(e fields) { e["seq"] = cUint(0) }),
@@ -320,9 +320,9 @@ func badCases(t testing.TB) []badCase {
 		{name: "all-zero author", data: signed(proc, func(e fields) { e["author"] = cBytes(make([]byte, 32)) }),
 			kind: protocol.ErrInvalid, field: "author", msg: "missing"},
 		{name: "negative quantity", data: inBody(proc, "out.0.qty", func(f fields) { f["n"] = cInt(-38291) }),
-			kind: protocol.ErrInvalid, field: "body.out[0].qty.n", msg: "must be positive, is -38291"},
+			kind: protocol.ErrInvalid, field: "body.out[0].qty.n", msg: "must be more than zero, is -38.291 TNE"},
 		{name: "zero quantity", data: inBody(proc, "in.0.qty", func(f fields) { f["n"] = cInt(0) }),
-			kind: protocol.ErrInvalid, field: "body.in[0].qty.n", msg: "must be positive, is 0"},
+			kind: protocol.ErrInvalid, field: "body.in[0].qty.n", msg: "must be more than zero, is 0 TNE"},
 		{name: "quantity beyond the largest", data: inBody(proc, "out.1.qty", func(f fields) { f["n"] = cInt(protocol.MaxQuantity + 1) }),
 			kind: protocol.ErrInvalid, field: "body.out[1].qty.n", msg: "is more than the largest quantity"},
 		{name: "unknown unit", data: inBody(proc, "out.1.qty", func(f fields) { f["unit"] = cText("TON") }),

@@ -19,6 +19,11 @@ func (b BatchID) String() string {
 	return b.Record.String() + "/" + strconv.FormatUint(uint64(b.Index), 10)
 }
 
+// LabelText is what a batch's label carries in its QR code, for the desktop
+// app and jejak-node alike: the batch ID in upper case, so that the code
+// uses the QR alphanumeric mode and stays small. ParseBatchID reads it back.
+func LabelText(id BatchID) string { return strings.ToUpper(id.String()) }
+
 // IsZero reports whether b names nothing.
 func (b BatchID) IsZero() bool { return b.Record.IsZero() }
 

@@ -29,8 +29,9 @@ func Types() []Type {
 type Body interface {
 	// Type returns the record type this body belongs to.
 	Type() Type
-	// validate checks the body's fields; field paths start with "body".
-	validate() error
+	// validate checks the body's fields by the rules of record version v;
+	// field paths start with "body".
+	validate(v int) error
 }
 
 // newBody returns an empty body of type t, or nil for an unknown type.
@@ -266,3 +267,26 @@ func (*Receive) Type() Type { return TypeReceive }
 
 // Type implements Body.
 func (*Correct) Type() Type { return TypeCorrect }
+
+// Outputs returns the batches a body makes: the outputs of an origin or a
+// process record, and nil for every other type. Output i of the record with
+// CID c is batch c/i.
+func Outputs(b Body) []Output {
+	switch b := b.(type) {
+	case *Origin:
+		return b.Out
+	case *Process:
+		return b.Out
+	}
+	return nil
+}
+
+// OutputOf returns output id.Index of body b, the record id.Record, and
+// whether it has one.
+func OutputOf(b Body, id BatchID) (Output, bool) {
+	outs := Outputs(b)
+	if int(id.Index) >= len(outs) {
+		return Output{}, false
+	}
+	return outs[id.Index], true
+}

@@ -17,6 +17,9 @@ const linkTag = 42
 var (
 	encMode cbor.EncMode
 	decMode cbor.DecMode
+	// lenientDec reads the envelope fields every version shares, ignoring
+	// the others (checkCanonical has checked the encoding).
+	lenientDec cbor.DecMode
 )
 
 func init() {
@@ -36,6 +39,17 @@ func init() {
 		TagsMd:            cbor.TagsAllowed,
 		MaxNestedLevels:   maxDepth + 4,
 		ExtraReturnErrors: cbor.ExtraDecErrorUnknownField,
+		UTF8:              cbor.UTF8RejectInvalid,
+		FieldNameMatching: cbor.FieldNameMatchingCaseSensitive,
+	}.DecMode()
+	if err != nil {
+		panic(err)
+	}
+	lenientDec, err = cbor.DecOptions{
+		DupMapKey:         cbor.DupMapKeyEnforcedAPF,
+		IndefLength:       cbor.IndefLengthForbidden,
+		TagsMd:            cbor.TagsAllowed,
+		MaxNestedLevels:   maxDepth + 4,
 		UTF8:              cbor.UTF8RejectInvalid,
 		FieldNameMatching: cbor.FieldNameMatchingCaseSensitive,
 	}.DecMode()

@@ -18,6 +18,10 @@ var (
 	ErrSignature = errors.New("bad signature")
 	// ErrTooLarge means the encoded record exceeds MaxRecordSize.
 	ErrTooLarge = errors.New("record too large")
+	// ErrNewerVersion means the record is of a format version newer than
+	// this release (see NewerVersionError): not the sender's fault, and
+	// not to be judged here.
+	ErrNewerVersion = errors.New("newer record version")
 	// ErrFeed means the record does not follow its predecessor in the
 	// author's feed.
 	ErrFeed = errors.New("feed order broken")

@@ -77,9 +77,12 @@ func PointGeometry(p Position) Geometry { return Geometry{Type: GeoPoint, Point:
 // PolygonGeometry returns a Polygon geometry from its rings.
 func PolygonGeometry(rings ...[]Position) Geometry { return Geometry{Type: GeoPolygon, Rings: rings} }
 
-// Validate checks g and names the first broken rule with a field path that
-// starts with field.
-func (g Geometry) Validate(field string) error {
+// Validate checks g by the rules of the newest record version and names the
+// first broken rule with a field path that starts with field.
+func (g Geometry) Validate(field string) error { return g.validate(field, Version) }
+
+// validate checks g by the rules of record version v.
+func (g Geometry) validate(field string, v int) error {
 	switch g.Type {
 	case GeoPoint:
 		if g.Point == nil {
@@ -112,8 +115,24 @@ func (g Geometry) Validate(field string) error {
 			if ring[0] != ring[len(ring)-1] {
 				return invalid(f, "ring is not closed: last position %v differs from first %v", ring[len(ring)-1], ring[0])
 			}
-			if ringArea(ring) < 1 {
+			if v >= Version2 {
+				if err := checkRing(f, ring); err != nil {
+					return err
+				}
+			} else if ringArea(ring) < 1 {
 				return invalid(f, "ring encloses no area")
+			}
+		}
+		if v >= Version2 {
+			// Crossings first: a bow-tie's two halves cancel out, and
+			// "encloses no area" would not say what is wrong with it.
+			if err := checkRings(field+".rings", g.Rings); err != nil {
+				return err
+			}
+			for i, ring := range g.Rings {
+				if ringArea(ring) < 1 {
+					return invalid(fmt.Sprintf("%s.rings[%d]", field, i), "ring encloses no area")
+				}
 			}
 		}
 		return nil

@@ -78,6 +78,18 @@ func TestPos(t *testing.T) {
 	}
 }
 
+// mid returns the position halfway between a and b.
+func mid(a, b protocol.Position) protocol.Position {
+	return protocol.Position{(a[0] + b[0]) / 2, (a[1] + b[1]) / 2}
+}
+
+// eight returns a ring shaped like a figure of eight: two triangles of the
+// square ring that meet at its first corner.
+func eight(ring []protocol.Position) []protocol.Position {
+	c, far := ring[0], ring[2]
+	return []protocol.Position{c, ring[1], mid(ring[1], far), c, mid(ring[3], far), ring[3], c}
+}
+
 func TestGeometryValidate(t *testing.T) {
 	ring := square(117.9, 5.55, 300)
 	open := slices.Clone(ring[:4])
@@ -103,7 +115,16 @@ func TestGeometryValidate(t *testing.T) {
 		{name: "open ring", g: protocol.PolygonGeometry(open), field: "geo.rings[0]", rule: "ring is not closed"},
 		{name: "open hole", g: protocol.PolygonGeometry(ring, open), field: "geo.rings[1]", rule: "ring is not closed"},
 		{name: "three positions", g: protocol.PolygonGeometry(ring[:3]), field: "geo.rings[0]", rule: "at least 4 positions"},
-		{name: "no area", g: protocol.PolygonGeometry([]protocol.Position{ring[0], ring[1], ring[0], ring[0]}), field: "geo.rings[0]", rule: "encloses no area"},
+		{name: "no area", g: protocol.PolygonGeometry([]protocol.Position{ring[0], mid(ring[0], ring[1]), ring[1], ring[0]}), field: "geo.rings[0]", rule: "encloses no area"},
+		{name: "position repeated", g: protocol.PolygonGeometry([]protocol.Position{ring[0], ring[1], ring[1], ring[2], ring[3], ring[0]}), field: "geo.rings[0][2]", rule: "repeats the one before it"},
+		{name: "closing position repeated", g: protocol.PolygonGeometry([]protocol.Position{ring[0], ring[1], ring[2], ring[3], ring[0], ring[0]}), field: "geo.rings[0][5]", rule: "repeats the one before it"},
+		{name: "two corners", g: protocol.PolygonGeometry([]protocol.Position{ring[0], ring[1], ring[0], ring[1], ring[0]}), field: "geo.rings[0]", rule: "at least 3 distinct corners, has 2"},
+		{name: "bow-tie", g: protocol.PolygonGeometry([]protocol.Position{ring[0], ring[2], ring[1], ring[3], ring[0]}), field: "geo.rings[0]", rule: "the ring crosses itself"},
+		{name: "spike back along an edge", g: protocol.PolygonGeometry([]protocol.Position{ring[0], ring[1], ring[2], mid(ring[1], ring[2]), ring[3], ring[0]}), field: "geo.rings[0]", rule: "crosses itself"},
+		{name: "figure of eight touching at a corner", g: protocol.PolygonGeometry(eight(ring)), field: "geo.rings[0]", rule: "crosses itself"},
+		{name: "hole inside", g: protocol.PolygonGeometry(square(117.9, 5.55, 300), square(117.9005, 5.5505, 50))},
+		{name: "hole outside", g: protocol.PolygonGeometry(square(117.9, 5.55, 300), square(118.9, 5.55, 50)), field: "geo.rings[1]", rule: "a hole must lie inside the outer ring"},
+		{name: "hole crossing the boundary", g: protocol.PolygonGeometry(square(117.9, 5.55, 300), square(117.8999, 5.5505, 50)), field: "geo.rings[1]", rule: "ring 1 crosses ring 0"},
 		{name: "too many positions", g: protocol.PolygonGeometry(tooMany), field: "geo.rings[0]", rule: "at most 4000 positions"},
 		{name: "no rings", g: protocol.Geometry{Type: protocol.GeoPolygon}, field: "geo.rings", rule: "at least one ring"},
 		{name: "polygon with a point", g: protocol.Geometry{Type: protocol.GeoPolygon, Point: pt(0, 0), Rings: [][]protocol.Position{ring}}, field: "geo.point", rule: "rings, not a point"},

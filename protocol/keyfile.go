@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"sort"
 
 	"filippo.io/age"
@@ -27,10 +25,19 @@ var (
 // MinPassphraseLength is the shortest passphrase SaveKeyFile accepts.
 const MinPassphraseLength = 8
 
-// ScryptWorkFactor is the scrypt cost (log2 N) for new key files: 18 takes
-// about a second on a desktop. Tests may lower it; files record their own
-// factor, so lowering it never breaks reading older files.
-var ScryptWorkFactor = 18
+// DefaultScryptWorkFactor is the scrypt cost (log2 N) of new key files when
+// EncryptKeys is given 0: 18 takes about a second and 256 MiB on a
+// desktop. Files record their own factor, so a lower one never breaks
+// reading older files.
+const DefaultScryptWorkFactor = 18
+
+// MinScryptWorkFactor and MaxScryptWorkFactor bound the factor EncryptKeys
+// accepts. Below 10 a passphrase falls to guessing at once; above 22 age
+// refuses to open the file by default.
+const (
+	MinScryptWorkFactor = 10
+	MaxScryptWorkFactor = 22
+)
 
 const keyFileFormat = "jejak-keys-v1"
 
@@ -50,8 +57,15 @@ type keyFileKey struct {
 }
 
 // EncryptKeys writes keys to w, encrypted with passphrase (age, scrypt
-// recipient, ASCII armour).
-func EncryptKeys(w io.Writer, passphrase string, keys KeySet) error {
+// recipient with cost workFactor, ASCII armour). A workFactor of 0 means
+// DefaultScryptWorkFactor.
+func EncryptKeys(w io.Writer, passphrase string, keys KeySet, workFactor int) error {
+	if workFactor == 0 {
+		workFactor = DefaultScryptWorkFactor
+	}
+	if workFactor < MinScryptWorkFactor || workFactor > MaxScryptWorkFactor {
+		return fmt.Errorf("protocol: key file: scrypt work factor %d: want %d to %d", workFactor, MinScryptWorkFactor, MaxScryptWorkFactor)
+	}
 	if len([]rune(passphrase)) < MinPassphraseLength {
 		return fmt.Errorf("protocol: key file: passphrase must be at least %d characters", MinPassphraseLength)
 	}
@@ -74,7 +88,7 @@ func EncryptKeys(w io.Writer, passphrase string, keys KeySet) error {
 	if err != nil {
 		return fmt.Errorf("protocol: key file: %w", err)
 	}
-	r.SetWorkFactor(ScryptWorkFactor)
+	r.SetWorkFactor(workFactor)
 	aw := armor.NewWriter(w)
 	ew, err := age.Encrypt(aw, r)
 	if err != nil {
@@ -128,67 +142,6 @@ func DecryptKeys(r io.Reader, passphrase string) (KeySet, error) {
 	}
 	if len(keys) == 0 {
 		return nil, fmt.Errorf("protocol: key file: %w (no keys)", ErrKeyFileDamaged)
-	}
-	return keys, nil
-}
-
-// SaveKeyFile writes keys encrypted with passphrase to path, readable by the
-// owner only. It writes a temporary file, syncs it and renames it into
-// place, so path holds either the old file or the whole new one.
-func SaveKeyFile(path, passphrase string, keys KeySet) error {
-	var buf bytes.Buffer
-	if err := EncryptKeys(&buf, passphrase, keys); err != nil {
-		return err
-	}
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, ".keyfile-*")
-	if err != nil {
-		return fmt.Errorf("protocol: save key file %s: %w", path, err)
-	}
-	tmp := f.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			os.Remove(tmp)
-		}
-	}()
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return fmt.Errorf("protocol: save key file %s: %w", path, err)
-	}
-	if _, err := f.Write(buf.Bytes()); err != nil {
-		f.Close()
-		return fmt.Errorf("protocol: save key file %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("protocol: save key file %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("protocol: save key file %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("protocol: save key file %s: %w", path, err)
-	}
-	ok = true
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
-}
-
-// LoadKeyFile reads a key file written by SaveKeyFile. Errors name the file
-// and wrap ErrWrongPassphrase, ErrKeyFileDamaged or the file system's error.
-func LoadKeyFile(path, passphrase string) (KeySet, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("protocol: load key file: %w", err)
-	}
-	defer f.Close()
-	keys, err := DecryptKeys(io.LimitReader(f, 1<<20), passphrase)
-	if err != nil {
-		return nil, fmt.Errorf("%w (file %s)", err, path)
 	}
 	return keys, nil
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/hdevalence/ed25519consensus"
 )
 
 // KeyPrefix starts the text form of every public key.
@@ -57,12 +59,16 @@ func (k PrivateKey) Public() PublicKey {
 	return p
 }
 
-// sign signs msg.
+// sign signs msg with crypto/ed25519 (RFC 8032). Every signature it makes
+// verifies under the ZIP-215 rule that Verify applies.
 func (k PrivateKey) sign(msg []byte) []byte { return ed25519.Sign(k.k, msg) }
 
-// Verify reports whether sig is p's signature of msg.
+// Verify reports whether sig is p's signature of msg under the ZIP-215 rule
+// (see "Signatures" in the package documentation): the cofactored
+// verification equation, S must be canonical, and p and R may be any
+// encoding of a curve point. BatchVerifier applies exactly the same rule.
 func (p PublicKey) Verify(msg, sig []byte) bool {
-	return len(sig) == ed25519.SignatureSize && ed25519.Verify(p[:], msg, sig)
+	return ed25519consensus.Verify(p[:], msg, sig)
 }
 
 // IsZero reports whether p is all zeroes (no key).

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Unit is a UN/ECE Recommendation 20 unit code.
@@ -100,23 +102,46 @@ func FormatMilli(m int64) string {
 	return s
 }
 
-// ParseQuantity reads "12.5 TNE" (a decimal with at most three places, a
-// space, and a unit code).
+// ParseQuantity reads a quantity as a person types it: an amount as
+// ParseAmount reads it ("12.5", "12,5", "1 250,5"), a space, and a unit code:
+// "12,5 TNE". A leading minus sign gives a negative quantity, as String
+// writes a difference; records refuse those when sealed. An ambiguous
+// amount ("1.250 TNE") is refused with an error that is ErrAmbiguousAmount.
 func ParseQuantity(s string) (Quantity, error) {
-	num, unit, ok := strings.Cut(strings.TrimSpace(s), " ")
-	if !ok {
+	t := strings.TrimSpace(s)
+	at := strings.LastIndexFunc(t, unicode.IsSpace)
+	if at < 0 {
 		return Quantity{}, fmt.Errorf("protocol: quantity %q: want an amount and a unit, as in \"12.5 TNE\"", s)
 	}
-	u := Unit(strings.ToUpper(strings.TrimSpace(unit)))
+	_, size := utf8.DecodeRuneInString(t[at:])
+	num, unit := strings.TrimSpace(t[:at]), t[at+size:]
+	u := Unit(strings.ToUpper(unit))
 	if !u.Valid() {
 		return Quantity{}, fmt.Errorf("protocol: quantity %q: unknown unit %q (use one of %v)", s, unit, Units())
 	}
-	m, err := ParseMilli(num)
+	m, neg, err := parseAmount(num)
 	if err != nil {
-		return Quantity{}, fmt.Errorf("protocol: quantity %q: %w", s, err)
+		detail := err.Error()
+		if ae, ok := err.(*amountError); ok {
+			detail = ae.detail()
+		}
+		return Quantity{}, &quantityError{msg: fmt.Sprintf("protocol: quantity %q: %s", s, detail), err: err}
+	}
+	if neg {
+		m = -m
 	}
 	return Quantity{Milli: m, Unit: u}, nil
 }
+
+// quantityError is a quantity whose amount was refused: err, the amount's
+// error, is there for errors.Is (ErrAmbiguousAmount).
+type quantityError struct {
+	msg string
+	err error
+}
+
+func (e *quantityError) Error() string { return e.msg }
+func (e *quantityError) Unwrap() error { return e.err }
 
 // ParseMilli reads a decimal number with at most three places into
 // thousandths: "12.5" is 12500.
@@ -155,4 +180,25 @@ func ParseMilli(s string) (int64, error) {
 		m = -m
 	}
 	return m, nil
+}
+
+// InUnit returns base (thousandths of the smallest unit of u's dimension,
+// as Base gives) as a quantity of u when u shows it exactly, else of the
+// largest smaller unit of the dimension that does ("15750.001 KGM" rather
+// than a rounded "15.75 TNE"), so that no difference is rounded away.
+func InUnit(base int64, u Unit) Quantity {
+	s, ok := unitScale[u]
+	if !ok {
+		return Quantity{Milli: base, Unit: u}
+	}
+	best := Quantity{}
+	for c, cs := range unitScale {
+		if cs.dim != s.dim || cs.scale > s.scale || base%cs.scale != 0 {
+			continue
+		}
+		if best.Unit == "" || cs.scale > unitScale[best.Unit].scale {
+			best = Quantity{Milli: base / cs.scale, Unit: c}
+		}
+	}
+	return best
 }

@@ -2,13 +2,32 @@ package protocol
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 
 	"github.com/fxamacker/cbor/v2"
 )
 
-// Version is the record format version this package writes and reads.
-const Version = 1
+// Record format versions. A record's v says which rules it follows: a rule
+// added later applies only to records of the version that introduced it and
+// later ones, so a record valid when it was signed stays valid in every
+// later release. The envelope fields v, author and sig, the signing domain
+// and the signature rule are the same in every version, so a node can tell
+// an authentic record of a version it cannot judge (ErrNewerVersion: it is
+// kept and judged after an upgrade) from a forgery.
+const (
+	// Version1 is the first release's format.
+	Version1 = 1
+	// Version2 adds: plot polygons with no repeated consecutive positions,
+	// three distinct corners, no ring crossing itself or another, and
+	// holes inside the outer ring; country codes from the ISO 3166-1 list.
+	Version2 = 2
+
+	// MinVersion is the oldest version this release reads; Version the
+	// newest, which Seal writes.
+	MinVersion = Version1
+	Version    = Version2
+)
 
 // MaxRecordSize is the largest encoded record, signature included: 64 KiB.
 const MaxRecordSize = 64 << 10
@@ -110,12 +129,21 @@ func Decode(data []byte) (*Record, error) {
 	if err := checkCanonical(data); err != nil {
 		return nil, err
 	}
+	// The version first, from the envelope alone: a record of a newer
+	// version may have fields this release does not know.
+	var head versionHead
+	if err := lenientDec.Unmarshal(data, &head); err != nil {
+		return nil, malformed(-1, "%v", err)
+	}
+	switch {
+	case head.V > Version:
+		return nil, &NewerVersionError{V: head.V, Author: head.Author}
+	case head.V < MinVersion:
+		return nil, invalid("v", "version %d is not supported (this release reads %d to %d)", head.V, MinVersion, Version)
+	}
 	var w wire
 	if err := decMode.Unmarshal(data, &w); err != nil {
 		return nil, malformed(-1, "%v", err)
-	}
-	if w.V != Version {
-		return nil, invalid("v", "version %d is not supported (want %d)", w.V, Version)
 	}
 	if w.Type == "" {
 		return nil, invalid("type", "missing")
@@ -152,6 +180,27 @@ func Decode(data []byte) (*Record, error) {
 	return r, nil
 }
 
+// versionHead is the part of a record's envelope every version shares.
+type versionHead struct {
+	V      int       `cbor:"v"`
+	Author PublicKey `cbor:"author"`
+}
+
+// NewerVersionError is what Decode and Open return for an authentic record
+// of a version newer than this release: its rules cannot be checked here.
+// It wraps ErrNewerVersion. A node keeps such a record, untouched and
+// unjudged, until an upgrade can judge it; it is not the sender's fault.
+type NewerVersionError struct {
+	V      int
+	Author PublicKey
+}
+
+func (e *NewerVersionError) Error() string {
+	return fmt.Sprintf("protocol: record of format version %d, newer than this release reads (%d to %d): upgrade Jejak to judge it", e.V, MinVersion, Version)
+}
+
+func (e *NewerVersionError) Unwrap() error { return ErrNewerVersion }
+
 // firstDiff returns the offset of the first byte where a and b differ.
 func firstDiff(a, b []byte) int {
 	n := min(len(a), len(b))
@@ -177,6 +226,22 @@ type Signed struct {
 // the author is trusted is a question for provenance.
 func Open(data []byte) (Signed, error) {
 	r, err := Decode(data)
+	var newer *NewerVersionError
+	if errors.As(err, &newer) {
+		// Its rules are not known here, but its signature is the same in
+		// every version: a forgery is refused, an authentic record kept.
+		msg, ok := signingBytesOf(data)
+		if !ok {
+			return Signed{}, malformed(-1, "the envelope of a version %d record cannot be read", newer.V)
+		}
+		var sig struct {
+			Sig []byte `cbor:"sig"`
+		}
+		if lenientDec.Unmarshal(data, &sig) != nil || !newer.Author.Verify(msg, sig.Sig) {
+			return Signed{}, fmt.Errorf("protocol: version %d record by %s: signature does not verify: %w", newer.V, newer.Author.Short(), ErrSignature)
+		}
+		return Signed{}, err
+	}
 	if err != nil {
 		return Signed{}, err
 	}
@@ -241,7 +306,13 @@ func (r *Record) verifySig(msg []byte) error {
 // Seal signs r with key and returns it encoded. It sets r.V and r.Author
 // (an Author already set must match key), validates r, and checks the size
 // limit, so a sealed record is exactly what Open accepts.
-func Seal(r *Record, key PrivateKey) (Signed, error) {
+func Seal(r *Record, key PrivateKey) (Signed, error) { return SealVersion(r, key, Version) }
+
+// SealVersion is Seal writing format version v. Nodes never write another
+// version than Version; tests and tools do, to show that records of older
+// versions still open and that records of newer ones are kept unjudged. A
+// record of a version above Version is signed without checking its rules.
+func SealVersion(r *Record, key PrivateKey, v int) (Signed, error) {
 	if key.IsZero() {
 		return Signed{}, fmt.Errorf("protocol: seal: no key")
 	}
@@ -249,11 +320,13 @@ func Seal(r *Record, key PrivateKey) (Signed, error) {
 	if !r.Author.IsZero() && r.Author != pub {
 		return Signed{}, fmt.Errorf("protocol: seal: record author %s is not the signing key %s", r.Author.Short(), pub.Short())
 	}
-	r.V = Version
+	r.V = v
 	r.Author = pub
 	r.Sig = make([]byte, 64) // the right length, so validation can run first
-	if err := r.Validate(); err != nil {
-		return Signed{}, err
+	if v <= Version {
+		if err := r.Validate(); err != nil {
+			return Signed{}, err
+		}
 	}
 	msg, err := r.SigningBytes()
 	if err != nil {

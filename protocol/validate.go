@@ -21,8 +21,8 @@ const (
 // check the signature or anything that needs other records.
 func (r *Record) Validate() error {
 	switch {
-	case r.V != Version:
-		return invalid("v", "version %d is not supported (want %d)", r.V, Version)
+	case r.V < MinVersion || r.V > Version:
+		return invalid("v", "version %d is not supported (this release reads %d to %d)", r.V, MinVersion, Version)
 	case r.Body == nil:
 		return invalid("body", "missing")
 	case r.Author.IsZero():
@@ -38,7 +38,7 @@ func (r *Record) Validate() error {
 	case len(r.Sig) != 64:
 		return invalid("sig", "is %d bytes, want 64", len(r.Sig))
 	}
-	return r.Body.validate()
+	return r.Body.validate(r.V)
 }
 
 // text checks a required or optional text field.
@@ -71,9 +71,15 @@ func withArticle(kind string) string {
 	return "a " + kind
 }
 
-func country(field, c string) error {
+// country checks an ISO 3166-1 alpha-2 code. Version 1 records need two
+// capital letters; from version 2 the code must be in the standard's list
+// (countries.go), so "XX" or "UK" (the United Kingdom is GB) is refused.
+func country(field, c string, v int) error {
 	if len(c) != 2 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z' {
 		return invalid(field, "%q is not an ISO 3166-1 alpha-2 code such as \"MY\" or \"ID\"", c)
+	}
+	if v >= Version2 && !IsCountry(c) {
+		return invalid(field, "%q is not a country in ISO 3166-1 (codes such as \"MY\", \"ID\", \"GB\")", c)
 	}
 	return nil
 }
@@ -96,7 +102,7 @@ func validRole(r Role) bool {
 
 func validModel(m string) bool { return m == ModelIP || m == ModelSG || m == ModelMB }
 
-func (b *Org) validate() error {
+func (b *Org) validate(v int) error {
 	if err := text("body.name", b.Name, true); err != nil {
 		return err
 	}
@@ -114,7 +120,7 @@ func (b *Org) validate() error {
 		}
 		seen[r] = true
 	}
-	if err := country("body.country", b.Country); err != nil {
+	if err := country("body.country", b.Country, v); err != nil {
 		return err
 	}
 	if err := text("body.rspo", b.RSPO, false); err != nil {
@@ -138,7 +144,7 @@ func isDigits(s string, n int) bool {
 	return true
 }
 
-func (b *Device) validate() error {
+func (b *Device) validate(v int) error {
 	if b.Key.IsZero() {
 		return invalid("body.key", "missing")
 	}
@@ -164,7 +170,7 @@ func (c *Certificate) validate(field string) error {
 	return nil
 }
 
-func (b *Endorse) validate() error {
+func (b *Endorse) validate(v int) error {
 	if b.Org.IsZero() {
 		return invalid("body.org", "missing")
 	}
@@ -177,7 +183,7 @@ func (b *Endorse) validate() error {
 	return nil
 }
 
-func (b *Revoke) validate() error {
+func (b *Revoke) validate(v int) error {
 	if (b.Key == nil) == (b.Record == nil) {
 		return invalid("body", "a revocation names exactly one of key and record")
 	}
@@ -214,17 +220,17 @@ func validPlaceKind(k string) bool {
 // from the area its polygon encloses.
 const AreaTolerance = 0.10
 
-func (b *Place) validate() error {
+func (b *Place) validate(v int) error {
 	if err := text("body.name", b.Name, true); err != nil {
 		return err
 	}
 	if !validPlaceKind(b.Kind) {
 		return invalid("body.kind", "unknown kind of place %q (want one of %s)", b.Kind, strings.Join(PlaceKinds(), ", "))
 	}
-	if err := country("body.country", b.Country); err != nil {
+	if err := country("body.country", b.Country, v); err != nil {
 		return err
 	}
-	if err := b.Geo.Validate("body.geo"); err != nil {
+	if err := b.Geo.validate("body.geo", v); err != nil {
 		return err
 	}
 	if b.Area < 0 {
@@ -252,10 +258,10 @@ func (q Quantity) validate(field string) error {
 		return invalid(field+".unit", "unknown unit %q (want a UN/ECE Rec 20 code: KGM, TNE, GRM, LTR, MTQ or H87)", q.Unit)
 	}
 	if q.Milli <= 0 {
-		return invalid(field+".n", "must be positive, is %d", q.Milli)
+		return invalid(field+".n", "must be more than zero, is %s", q)
 	}
 	if q.Milli > MaxQuantity {
-		return invalid(field+".n", "%d is more than the largest quantity %d", q.Milli, MaxQuantity)
+		return invalid(field+".n", "%s is more than the largest quantity a record may hold, %s", q, Quantity{Milli: MaxQuantity, Unit: q.Unit})
 	}
 	if q.Unit == H87 && q.Milli%1000 != 0 {
 		return invalid(field+".n", "a count of pieces must be whole, is %s", FormatMilli(q.Milli))
@@ -300,7 +306,7 @@ func validateOutputs(out []Output) error {
 	return nil
 }
 
-func (b *Origin) validate() error {
+func (b *Origin) validate(v int) error {
 	if len(b.Places) == 0 {
 		return invalid("body.places", "at least one place is needed")
 	}
@@ -323,7 +329,7 @@ func (b *Origin) validate() error {
 	return validateOutputs(b.Out)
 }
 
-func (b *Process) validate() error {
+func (b *Process) validate(v int) error {
 	if len(b.In) == 0 {
 		return invalid("body.in", "at least one input batch is needed")
 	}
@@ -350,7 +356,7 @@ func (b *Process) validate() error {
 	return validateOutputs(b.Out)
 }
 
-func (b *Transfer) validate() error {
+func (b *Transfer) validate(v int) error {
 	if b.Batch.IsZero() {
 		return invalid("body.batch", "missing")
 	}
@@ -384,14 +390,14 @@ func (b *Transfer) validate() error {
 	return nil
 }
 
-func (b *Receive) validate() error {
+func (b *Receive) validate(v int) error {
 	if b.Transfer.IsZero() {
 		return invalid("body.transfer", "missing")
 	}
 	return b.Qty.validate("body.qty")
 }
 
-func (b *Correct) validate() error {
+func (b *Correct) validate(v int) error {
 	if b.Record.IsZero() {
 		return invalid("body.record", "missing")
 	}
@@ -410,7 +416,7 @@ func CheckDraft(body Body) error {
 	if body == nil {
 		return invalid("body", "missing")
 	}
-	if err := body.validate(); err != nil {
+	if err := body.validate(Version); err != nil {
 		return err
 	}
 	r := &Record{V: Version, Author: PublicKey{1}, Seq: 1<<63 - 1, Prev: ComputeCID(nil),

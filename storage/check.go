@@ -49,7 +49,7 @@ func compare(ctx context.Context, have, want *badger.Txn) ([]string, error) {
 	wi := want.NewIterator(badger.IteratorOptions{})
 	defer wi.Close()
 	skip := func(it *badger.Iterator) {
-		for it.Valid() && (it.Item().Key()[0] == pMeta || it.Item().Key()[0] == pRecord) {
+		for it.Valid() && isData(it.Item().Key()) {
 			it.Next()
 		}
 	}

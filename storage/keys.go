@@ -7,9 +7,9 @@ import (
 	"github.com/jejak/jejak/protocol"
 )
 
-// The first byte of every key says what the key holds. Records and meta keys
-// are the store's data; everything else is an index that Reindex drops and
-// rebuilds from the records.
+// The first byte of every key says what the key holds. Records, meta keys,
+// drafts and pending records are the store's data; everything else is an
+// index that Reindex drops and rebuilds from the records.
 //
 //	m name                                   meta: schema version, arrival counter, reindex marker
 //	r cid                                    record: recordHeader followed by the record's bytes
@@ -27,6 +27,8 @@ import (
 //	v key cid                                revocation of a key
 //	w record-cid cid                         revocation of a record
 //	n name                                   counter (int64)
+//	q draft-id                               draft: the CID of the record a draft produced
+//	p cid                                    pending: a record of a newer format version, its bytes
 //
 // Authors and keys are 32 bytes, CIDs are their 36-byte binary form, seqs and
 // arrivals are 8-byte big-endian numbers, batch indexes 4-byte big-endian,
@@ -48,7 +50,18 @@ const (
 	pRevokeKey  byte = 'v'
 	pRevokeRec  byte = 'w'
 	pCount      byte = 'n'
+	pDraft      byte = 'q'
+	pPending    byte = 'p'
 )
+
+// isData reports whether a key holds data (not an index Reindex rebuilds).
+func isData(k []byte) bool {
+	return len(k) > 0 && (k[0] == pMeta || k[0] == pRecord || k[0] == pDraft || k[0] == pPending)
+}
+
+func draftKey(id string) []byte { return append([]byte{pDraft}, id...) }
+
+func pendingKey(c protocol.CID) []byte { return append([]byte{pPending}, c.Bytes()...) }
 
 // indexPrefixes lists the prefixes Reindex drops and rebuilds.
 var indexPrefixes = []byte{pFeed, pFork, pHead, pUse, pReceipt, pCorrection, pTransferTo,

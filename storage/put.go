@@ -14,7 +14,7 @@ func (s *Badger) Put(ctx context.Context, rec protocol.Signed, d Durability) (Pu
 	if err := checkSigned(rec); err != nil {
 		return PutResult{}, fmt.Errorf("storage: %s: %w", op, err)
 	}
-	res, err := s.write(ctx, op, []protocol.Signed{rec}, d == Synced)
+	res, err := s.write(ctx, op, []protocol.Signed{rec}, d == Synced, nil)
 	if err != nil {
 		return PutResult{}, err
 	}
@@ -38,7 +38,7 @@ func (s *Badger) PutBatch(ctx context.Context, recs []protocol.Signed) ([]PutRes
 			return nil, fmt.Errorf("storage: %s: record %d (%s): %w", op, i, r.CID, err)
 		}
 	}
-	return s.write(ctx, op, recs, false)
+	return s.write(ctx, op, recs, false, nil)
 }
 
 // checkSigned refuses a Signed that cannot be what protocol.Open or
@@ -63,7 +63,7 @@ func checkSigned(r protocol.Signed) error {
 // write stores recs in order, in as few transactions as fit, and fsyncs
 // afterwards when sync is set. On an error it returns the results of the
 // records already committed.
-func (s *Badger) write(ctx context.Context, op string, recs []protocol.Signed, sync bool) ([]PutResult, error) {
+func (s *Badger) write(ctx context.Context, op string, recs []protocol.Signed, sync bool, also func(b *batch, i int) error) ([]PutResult, error) {
 	if err := s.enter(op); err != nil {
 		return nil, err
 	}
@@ -91,6 +91,9 @@ func (s *Badger) write(ctx context.Context, op string, recs []protocol.Signed, s
 		err := c.do(func(b *batch) error {
 			r, err := b.put(recs[i])
 			results[i] = r
+			if err == nil && also != nil {
+				err = also(b, i)
+			}
 			return err
 		})
 		if err == nil && i == len(recs)-1 {

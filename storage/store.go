@@ -111,6 +111,29 @@ type Store interface {
 	// results are returned are stored and the rest are not: the results
 	// slice is then shorter than recs.
 	PutBatch(ctx context.Context, recs []protocol.Signed) ([]PutResult, error)
+	// PutDraft stores a record the local user created (Synced durability)
+	// and notes, in the same transaction, that the draft named draftID
+	// produced it, so that a publish whose answer was lost can be repeated
+	// without making a second record (DraftRecord finds it). Putting the
+	// same record for the same draft again changes nothing; a different
+	// record for a draft that already produced one is refused with
+	// ErrConflict and nothing is stored. Forks are reported as by Put.
+	PutDraft(ctx context.Context, rec protocol.Signed, draftID string) (PutResult, error)
+	// DraftRecord returns the CID of the record the draft named draftID
+	// produced, or ErrNotFound.
+	DraftRecord(ctx context.Context, draftID string) (protocol.CID, error)
+
+	// PutPending keeps the bytes of an authentic record of a newer format
+	// version (protocol.ErrNewerVersion), unindexed and unjudged, and
+	// reports whether it was new. At most MaxPending records and
+	// MaxPendingBytes are kept; beyond that ErrPendingFull.
+	PutPending(ctx context.Context, c protocol.CID, data []byte) (bool, error)
+	// Pending calls fn with every kept record, in CID order, stopping at
+	// fn's first error. fn may call the store.
+	Pending(ctx context.Context, fn func(c protocol.CID, data []byte) error) error
+	// DeletePending forgets a kept record.
+	DeletePending(ctx context.Context, c protocol.CID) error
+
 	// Get returns the record with the given CID, or ErrNotFound.
 	Get(ctx context.Context, c protocol.CID) (protocol.Signed, error)
 	// Has reports whether the store holds the record.

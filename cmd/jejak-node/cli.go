@@ -7,10 +7,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 
+	"github.com/jejak/jejak/node"
 	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/storage"
 )
@@ -32,7 +31,7 @@ type cli struct {
 type globals struct {
 	data, network, config string
 	json                  bool
-	file                  fileConfig // the config file, once read
+	file                  node.FileConfig // the config file, once read
 }
 
 // globalFlags registers the global flags on fs.
@@ -163,6 +162,12 @@ type verifyFailed struct{ msg string }
 
 func (e *verifyFailed) Error() string { return e.msg }
 
+// incomplete is a verification that could not have every record: exit
+// status 4.
+type incomplete struct{ msg string }
+
+func (e *incomplete) Error() string { return e.msg }
+
 // fail reports err, if any, on stderr and returns the exit status it calls
 // for.
 func (c *cli) fail(name string, err error) int {
@@ -175,6 +180,7 @@ func (c *cli) fail(name string, err error) int {
 	}
 	var ue *usageError
 	var ve *verifyFailed
+	var inc *incomplete
 	switch {
 	case errors.As(err, &ue):
 		fmt.Fprintf(c.stderr, "%s%s\n", prefix, ue.msg)
@@ -189,13 +195,16 @@ func (c *cli) fail(name string, err error) int {
 	case errors.As(err, &ve):
 		fmt.Fprintf(c.stderr, "%s%s\n", prefix, ve.msg)
 		return exitVerifyFail
+	case errors.As(err, &inc):
+		fmt.Fprintf(c.stderr, "%s%s\n", prefix, inc.msg)
+		return exitIncomplete
 	case errors.Is(err, storage.ErrInUse):
 		fmt.Fprintf(c.stderr, "jejak-node: the store at %s is in use by another Jejak process\n", c.g.data)
 		return exitUnavailable
 	}
 	fmt.Fprintf(c.stderr, "%s%s\n", prefix, oneLine(err.Error()))
 	var ie *inputError
-	if errors.As(err, &ie) || errors.Is(err, api.ErrInvalid) || errors.Is(err, api.ErrNotFound) || errors.Is(err, api.ErrConflict) {
+	if errors.As(err, &ie) || errors.Is(err, api.ErrInvalid) || errors.Is(err, api.ErrNotFound) || errors.Is(err, api.ErrConflict) || errors.Is(err, api.ErrUnbacked) {
 		return exitUsage
 	}
 	return exitUnavailable
@@ -219,15 +228,3 @@ func (c *cli) printJSON(v any) error {
 
 // getenv returns the environment variable k.
 func (c *cli) getenv(k string) string { return c.env[k] }
-
-// defaultDataDir is $XDG_DATA_HOME/jejak, or ~/.local/share/jejak.
-func (c *cli) defaultDataDir() string {
-	if x := c.getenv("XDG_DATA_HOME"); x != "" && filepath.IsAbs(x) {
-		return filepath.Join(x, "jejak")
-	}
-	home := c.getenv("HOME")
-	if home == "" {
-		home, _ = os.UserHomeDir()
-	}
-	return filepath.Join(home, ".local", "share", "jejak")
-}

@@ -1,44 +1,14 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/jejak/jejak/node"
 )
-
-// fileConfig is the config file: JSON with these optional fields. Flags and
-// environment variables take precedence over it.
-//
-//	{
-//	  "data": "/var/lib/jejak",
-//	  "network": "main",
-//	  "listen": ["/ip4/0.0.0.0/tcp/4001", "/ip4/0.0.0.0/udp/4001/quic-v1"],
-//	  "bootstrap": ["/dns4/relay.example.org/tcp/4001/p2p/12D3…"],
-//	  "relays": ["/dns4/relay.example.org/tcp/4001/p2p/12D3…"],
-//	  "mdns": true,
-//	  "dht": true,
-//	  "metrics": "127.0.0.1:9464",
-//	  "sync_interval": "1m"
-//	}
-type fileConfig struct {
-	Data      string   `json:"data,omitempty"`
-	Network   string   `json:"network,omitempty"`
-	Listen    []string `json:"listen,omitempty"`
-	Bootstrap []string `json:"bootstrap,omitempty"`
-	Relays    []string `json:"relays,omitempty"`
-	MDNS      *bool    `json:"mdns,omitempty"`
-	DHT       *bool    `json:"dht,omitempty"`
-	Metrics   string   `json:"metrics,omitempty"`
-
-	SyncInterval string `json:"sync_interval,omitempty"`
-}
 
 // resolve fills the global settings that no flag set: from the environment,
 // then from the config file, then defaults. The config file is --config,
@@ -54,7 +24,14 @@ func (c *cli) resolve() error {
 			return err
 		}
 	}
-	g.data = first(g.data, c.getenv("JEJAK_DATA"), g.file.Data, c.defaultDataDir())
+	g.data = first(g.data, c.getenv("JEJAK_DATA"), g.file.Data)
+	if g.data == "" {
+		d, err := node.DefaultDataDir(c.getenv)
+		if err != nil {
+			return inputErrorf("%v", err)
+		}
+		g.data = d
+	}
 	if abs, err := filepath.Abs(g.data); err == nil {
 		g.data = abs
 	}
@@ -71,18 +48,14 @@ func (c *cli) resolve() error {
 // readConfig reads the config file at path. A missing file is an error only
 // when it was asked for by name.
 func (c *cli) readConfig(path string, mustExist bool) error {
-	data, err := os.ReadFile(path)
+	f, err := node.ReadFileConfig(path)
 	if errors.Is(err, fs.ErrNotExist) && !mustExist {
 		return nil
 	}
 	if err != nil {
-		return inputErrorf("config file: %v", err)
+		return inputErrorf("%v", err)
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c.g.file); err != nil {
-		return inputErrorf("config file %s: %s", path, jsonErrorText(data, err))
-	}
+	c.g.file = f
 	return nil
 }
 
@@ -152,35 +125,3 @@ type multi []string
 func (l *multi) String() string { return strings.Join(*l, "; ") }
 
 func (l *multi) Set(s string) error { *l = append(*l, s); return nil }
-
-// jsonErrorText describes a JSON decoding error with its line and column.
-func jsonErrorText(data []byte, err error) string {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		line, col := lineCol(data, se.Offset)
-		return fmt.Sprintf("line %d, column %d: %v", line, col, se)
-	case errors.As(err, &te):
-		line, col := lineCol(data, te.Offset)
-		field := te.Field
-		if field == "" {
-			field = "(top level)"
-		}
-		return fmt.Sprintf("line %d, column %d: field %s: cannot use JSON %s as %s", line, col, field, te.Value, te.Type)
-	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return "unexpected end of file"
-	}
-	return err.Error()
-}
-
-// lineCol returns the 1-based line and column of byte offset off in data.
-func lineCol(data []byte, off int64) (int, int) {
-	if off > int64(len(data)) {
-		off = int64(len(data))
-	}
-	before := data[:off]
-	line := bytes.Count(before, []byte("\n")) + 1
-	col := int(off) - bytes.LastIndexByte(before, '\n')
-	return line, col
-}

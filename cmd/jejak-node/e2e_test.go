@@ -94,9 +94,16 @@ func newE2E(t *testing.T) *e2e {
 	return e
 }
 
-// org makes an organisation with an empty data folder.
+// org makes an organisation with a data folder that holds only a config
+// file making key backups cheap.
 func (e *e2e) org(name string) *org {
-	o := &org{e: e, name: name, data: filepath.Join(e.t.TempDir(), name), log: &tail{}}
+	o := &org{e: e, name: name, data: filepath.Join(cheapDataDir(e.t), name), log: &tail{}}
+	if err := os.MkdirAll(o.data, 0o700); err != nil {
+		e.t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(filepath.Dir(o.data), "config.json"), filepath.Join(o.data, "config.json")); err != nil {
+		e.t.Fatal(err)
+	}
 	e.nodes = append(e.nodes, o)
 	return o
 }
@@ -212,7 +219,11 @@ func (o *org) run(want int, args ...string) string {
 // json runs a command with --json and decodes its output into v.
 func (o *org) json(v any, args ...string) {
 	o.e.t.Helper()
-	out := o.run(0, append([]string{"--json"}, args...)...)
+	args = append([]string{"--json"}, args...)
+	code, out, errs := o.try(args...)
+	if code != 0 {
+		o.e.t.Fatalf("%s: jejak-node %s exited %d, want 0\nstdout:\n%s\nstderr:\n%s", o.name, strings.Join(args, " "), code, out, errs)
+	}
 	if err := json.Unmarshal([]byte(out), v); err != nil {
 		o.e.t.Fatalf("%s: jejak-node --json %s: %v\n%s", o.name, strings.Join(args, " "), err, out)
 	}
@@ -283,9 +294,9 @@ func (o *org) harvests(plot, qty, lot string) string {
 
 // ships transfers qty of batch to another organisation and returns the
 // transfer record's CID.
-func (o *org) ships(batch, qty string, to *org) string {
+func (o *org) ships(batch, qty string, to *org, extra ...string) string {
 	o.e.t.Helper()
-	return o.record("transfer", "--batch", batch, "--qty", qty, "--to", to.key).CID
+	return o.record(append([]string{"transfer", "--batch", batch, "--qty", qty, "--to", to.key}, extra...)...).CID
 }
 
 // processes records a process from inputs ("BATCH=QTY") to outputs
@@ -471,8 +482,13 @@ func TestEndToEnd(t *testing.T) {
 	t.Logf("olein trusted at the buyer after %v", time.Since(start).Round(time.Millisecond))
 
 	// The mill ships the same 21 t of CPO again, to the buyer: a double
-	// claim that taints the olein.
-	again := mill.ships(cpo, "21 TNE", buyer)
+	// claim that taints the olein. Its own node refuses to sign it, in
+	// tonnes; a mill that insists (--unbacked) is caught by the buyer.
+	if out := mill.run(2, "record", "transfer", "--batch", cpo, "--qty", "21 TNE", "--to", buyer.key); !strings.Contains(out, "has 0 TNE left here") ||
+		!strings.Contains(out, "--unbacked") {
+		t.Fatalf("a second sale of the CPO said %q", out)
+	}
+	again := mill.ships(cpo, "21 TNE", buyer, "--unbacked")
 	e.waitUntil("the buyer sees the second shipment of CPO", func() bool { return buyer.seesIncoming(again) })
 	mustContain(t, "buyer's verify of the olein after the double claim", buyer.verifies(olein, 1), "double_claim")
 	t.Logf("double claim caught at the buyer after %v", time.Since(start).Round(time.Millisecond))

@@ -175,17 +175,18 @@ func cmdTrust(c *cli, args []string) error {
 			}
 			if !c.g.json {
 				fmt.Fprintf(c.stdout, "trusting %s\n", key)
+				return nil
 			}
-			return nil
 		case "remove":
 			if err := svc.RemoveAnchor(ctx, key); err != nil {
 				return err
 			}
 			if !c.g.json {
 				fmt.Fprintf(c.stdout, "no longer trusting %s\n", key)
+				return nil
 			}
-			return nil
 		}
+		// list, and with --json add and remove: the anchors as they are now.
 		anchors, err := svc.Anchors(ctx)
 		if err != nil {
 			return err

@@ -25,6 +25,9 @@ func cmdStatus(c *cli, args []string) error {
 		}
 		w := c.stdout
 		fmt.Fprintf(w, "peer       %s\nnetwork    %s\n", st.PeerID, st.Network)
+		if st.Agent != "" {
+			fmt.Fprintf(w, "served by  %s\n", st.Agent)
+		}
 		if st.Relay {
 			fmt.Fprintf(w, "profile    relay\n")
 		}
@@ -102,7 +105,7 @@ func cmdBatches(c *cli, args []string) error {
 		for _, b := range bs {
 			how := "made"
 			if b.Received {
-				how = "received from " + first(b.MakeName, b.Maker.Short())
+				how = "received from " + first(b.MakerName, b.Maker.Short())
 			}
 			lot := ""
 			if b.Lot != "" {

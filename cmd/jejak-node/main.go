@@ -29,6 +29,9 @@
 //	   malformed draft, a wrong passphrase, a record the rules reject
 //	3  unavailable: the store is in use by another process, the node or
 //	   its store failed, a file could not be written
+//	4  incomplete: verify could not have every record of the batch's
+//	   story (the verdict is incomplete, or the batch itself was not
+//	   found here or at any peer asked); missing is not guilty
 //
 // jejak-node imports no GUI toolkit and builds with CGO_ENABLED=0.
 package main
@@ -51,6 +54,7 @@ var version = "0.1.0"
 const (
 	exitOK          = 0
 	exitVerifyFail  = 1
+	exitIncomplete  = 4
 	exitUsage       = 2
 	exitUnavailable = 3
 )
@@ -112,8 +116,9 @@ Global flags (also accepted after the command):
 	--config FILE  JSON config file (env JEJAK_CONFIG; default DIR/config.json)
 	--json         machine-readable output
 
-Exit status: 0 ok, 1 verification failed, 2 usage or input error,
-3 unavailable. Run "jejak-node help COMMAND" for a command's flags.
+Exit status: 0 ok, 1 verification failed or unendorsed, 2 usage or input
+error, 3 unavailable, 4 incomplete (records missing; the batch not found).
+Run "jejak-node help COMMAND" for a command's flags.
 `)
 	return b.String()
 }

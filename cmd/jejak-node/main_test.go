@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/jejak/jejak/protocol"
 )
 
 // runCLI runs the command line in-process with env (KEY=VALUE) and stdin.
@@ -55,6 +58,15 @@ func TestRun(t *testing.T) {
 		{name: "record place bad point", args: []string{"record", "place", "--name", "A", "--kind", "plot", "--country", "MY", "--point", "north"}, wantCode: 2, wantStderr: "want LAT,LON"},
 		{name: "record process no in", args: []string{"record", "process", "--out", "CPO=1 TNE"}, wantCode: 2, wantStderr: "missing --in"},
 		{name: "record process bad in", args: []string{"record", "process", "--in", "x", "--out", "CPO=1 TNE"}, wantCode: 2, wantStderr: "want BATCH=QTY"},
+		{name: "record origin ambiguous qty", args: []string{"record", "origin", "--place", validCID, "--product", "FFB", "--qty", "1.250 TNE", "--from", "2026-01-01", "--until", "2026-01-02"}, wantCode: 2, wantStderr: `--qty: protocol: quantity "1.250 TNE": "1.250" could be 1250 or 1.25: write 1250 (or 1 250) for one thousand two hundred and fifty, or 1.25 for one and a quarter` + "\n"},
+		{name: "record origin comma qty accepted", args: []string{"record", "origin", "--place", validCID, "--product", "FFB", "--qty", "12,5 TNE", "--from", "yesterday", "--until", "2026-01-02"}, wantCode: 2, wantStderr: `--from: "yesterday"`},
+		{name: "record origin too many decimals", args: []string{"record", "origin", "--place", validCID, "--product", "FFB", "--qty", "12,3456 TNE", "--from", "2026-01-01", "--until", "2026-01-02"}, wantCode: 2, wantStderr: `"12,3456" has more than three decimal places`},
+		{name: "record origin bad grouping", args: []string{"record", "origin", "--place", validCID, "--product", "FFB", "--qty", "1.25,5 TNE", "--from", "2026-01-01", "--until", "2026-01-02"}, wantCode: 2, wantStderr: `"1.25,5" is grouped wrongly at "25"`},
+		{name: "record origin two decimal commas", args: []string{"record", "origin", "--place", validCID, "--product", "FFB", "--qty", "12,,5 TNE", "--from", "2026-01-01", "--until", "2026-01-02"}, wantCode: 2, wantStderr: `"12,,5" has two separators in a row`},
+		{name: "record process ambiguous in", args: []string{"record", "process", "--in", validCID + "/0=1,250 TNE", "--out", "CPO=1 TNE"}, wantCode: 2, wantStderr: `--in: protocol: quantity "1,250 TNE": "1,250" could be 1250 or 1.25`},
+		{name: "record process ambiguous out", args: []string{"record", "process", "--in", validCID + "/0=12,5 TNE", "--out", "CPO=21,500 TNE@CPO-7"}, wantCode: 2, wantStderr: `--out: protocol: quantity "21,500 TNE": "21,500" could be 21500 or 21.5: write 21500 (or 21 500) for twenty-one thousand five hundred, or 21,5 for twenty-one and a half`},
+		{name: "record process letters in qty", args: []string{"record", "process", "--in", validCID + "/0=12,5 TNE", "--out", "CPO=2l,5 TNE"}, wantCode: 2, wantStderr: `"2l,5" is not a decimal number: "l" is not a digit`},
+		{name: "record transfer ambiguous qty", args: []string{"record", "transfer", "--batch", validCID + "/0", "--qty", "1.000 TNE", "--to", zeroishKey}, wantCode: 2, wantStderr: `could be 1000 or 1: write 1000 (or 1 000) for one thousand, or 1 for one`},
 		{name: "record transfer no to", args: []string{"record", "transfer", "--batch", validCID + "/0", "--qty", "1 TNE"}, wantCode: 2, wantStderr: "missing --to"},
 		{name: "record transfer bad key", args: []string{"record", "transfer", "--batch", validCID + "/0", "--qty", "1 TNE", "--to", "bob"}, wantCode: 2, wantStderr: "--to"},
 		{name: "record receive no transfer", args: []string{"record", "receive"}, wantCode: 2, wantStderr: "missing --transfer"},
@@ -95,7 +107,7 @@ func TestRun(t *testing.T) {
 			}
 			checkOutput(t, "stdout", stdout, tt.wantStdout)
 			checkOutput(t, "stderr", stderr, tt.wantStderr)
-			if tt.wantCode == 2 && !strings.Contains(stderr, "Usage") && !strings.Contains(stderr, "JEJAK_PASSPHRASE") && !strings.Contains(stderr, "draft") && !strings.Contains(stderr, "config file") {
+			if tt.wantCode == 2 && !strings.Contains(stderr, "Usage") && !strings.Contains(stderr, "JEJAK_PASSPHRASE") && !strings.Contains(stderr, "draft") && !strings.Contains(stderr, "config file") && !strings.Contains(stderr, " could be ") {
 				t.Errorf("stderr shows no usage:\n%s", stderr)
 			}
 		})
@@ -116,5 +128,55 @@ func checkOutput(t *testing.T, stream, got, want string) {
 		t.Errorf("%s = %q, want nothing", stream, got)
 	case !strings.Contains(got, want):
 		t.Errorf("%s = %q, want it to contain %q", stream, got, want)
+	}
+}
+
+// TestRecordCommaDecimal records quantities typed with a decimal comma, as
+// clerks in Indonesia type them, and checks that an ambiguous one is asked
+// about in one line and not recorded.
+func TestRecordCommaDecimal(t *testing.T) {
+	env := []string{"JEJAK_DATA=" + cheapDataDir(t), "JEJAK_NETWORK=comma-test", "HOME=" + t.TempDir(), "JEJAK_PASSPHRASE=correct horse battery"}
+	type batch struct {
+		ID  string            `json:"id"`
+		Qty protocol.Quantity `json:"qty"`
+	}
+	var rec struct {
+		CID     string  `json:"cid"`
+		Batches []batch `json:"batches"`
+	}
+	record := func(args ...string) {
+		t.Helper()
+		code, stdout, stderr := runCLI(t, env, "", append([]string{"--json", "record"}, args...)...)
+		if code != 0 {
+			t.Fatalf("jejak-node record %s = %d\n%s%s", strings.Join(args, " "), code, stdout, stderr)
+		}
+		rec.Batches = nil
+		if err := json.Unmarshal([]byte(stdout), &rec); err != nil {
+			t.Fatalf("jejak-node record %s: %v\n%s", strings.Join(args, " "), err, stdout)
+		}
+	}
+	if code, _, stderr := runCLI(t, env, "", "init", "--name", "Kilang Sawit Sungai Lilin", "--role", "mill", "--country", "ID"); code != 0 {
+		t.Fatalf("init = %d: %s", code, stderr)
+	}
+	record("place", "--name", "Blok A", "--kind", "plot", "--country", "ID", "--point", "-2.60,104.00", "--area", "20000")
+	place := rec.CID
+	record("origin", "--place", place, "--product", "FFB", "--qty", "12,5 TNE", "--lot", "H-1", "--from", "2026-01-01", "--until", "2026-01-02")
+	if len(rec.Batches) != 1 || rec.Batches[0].Qty != (protocol.Quantity{Milli: 12_500, Unit: protocol.TNE}) {
+		t.Fatalf("origin of 12,5 TNE made %+v, want one batch of 12.5 TNE", rec.Batches)
+	}
+	ffb := rec.Batches[0].ID
+	// 2,625 alone would be ambiguous; a fourth, zero place says which.
+	record("process", "--in", ffb+"=12,5 TNE", "--out", "CPO=2,6250 TNE@CPO-1", "--out", "PK=0,75 TNE@PK-1")
+	want := []protocol.Quantity{{Milli: 2_625, Unit: protocol.TNE}, {Milli: 750, Unit: protocol.TNE}}
+	if len(rec.Batches) != 2 || rec.Batches[0].Qty != want[0] || rec.Batches[1].Qty != want[1] {
+		t.Fatalf("process made %+v, want %v", rec.Batches, want)
+	}
+
+	code, stdout, stderr := runCLI(t, env, "", "record", "origin", "--place", place, "--product", "FFB", "--qty", "1.250 TNE", "--lot", "H-2", "--from", "2026-01-01", "--until", "2026-01-02")
+	if code != 2 || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "could be 1250 or 1.25") {
+		t.Fatalf("an ambiguous --qty: %d, stdout %q, stderr %q; want 2 and one line asking which", code, stdout, stderr)
+	}
+	if _, stdout, _ := runCLI(t, env, "", "--json", "status"); !strings.Contains(stdout, `"records": 5`) {
+		t.Fatalf("status after the ambiguous --qty: %s, want 5 records", stdout)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jejak/jejak/internal/jsonerr"
 	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/node/localapi"
 	"github.com/jejak/jejak/protocol"
@@ -29,6 +30,8 @@ type recordFlags struct {
 	place, batch, to, transfer, org, role       string
 	scheme, model, number, certFrom, certUntil  string
 	record, reason, by, key, successor, revFrom string
+	draftID                                     string
+	unbacked                                    bool
 }
 
 func cmdRecord(c *cli, args []string) error {
@@ -66,6 +69,8 @@ func cmdRecord(c *cli, args []string) error {
 	fs.StringVar(&f.by, "by", "", "correct: the replacing record's `CID`")
 	fs.StringVar(&f.key, "key", "", "revoke: the `KEY` revoked")
 	fs.StringVar(&f.successor, "successor", "", "revoke: the revoked key's successor `KEY`")
+	fs.StringVar(&f.draftID, "draft-id", "", "name this draft `ID`, so that repeating the command records it once (default: a new ID, printed when the outcome is uncertain)")
+	fs.BoolVar(&f.unbacked, "unbacked", false, "record it even though the records here say verification will fail it (fruit held whose transfer has not arrived yet); says what verification will say")
 	if err := c.parse(fs, args, 1, 1); err != nil {
 		return err
 	}
@@ -98,7 +103,23 @@ func cmdRecord(c *cli, args []string) error {
 			}
 			rb.Qty = sent.Qty
 		}
-		rec, err := svc.Publish(ctx, api.Draft{Body: body})
+		d := api.Draft{Body: body, ID: f.draftID}
+		if d.ID == "" {
+			d.ID = api.NewDraftID()
+		}
+		rec, err := svc.Publish(ctx, d)
+		var ue *api.UnbackedError
+		if errors.Is(err, api.ErrUnbacked) && errors.As(err, &ue) {
+			if !f.unbacked {
+				return inputErrorf("%s. Nothing was recorded. If you hold it anyway (its records have not reached this computer yet), repeat with --unbacked", ue)
+			}
+			fmt.Fprintf(c.stderr, "jejak-node record: recording it anyway; until the records that back it arrive, verification will say: %s\n", ue)
+			d.Unbacked = true
+			rec, err = svc.Publish(ctx, d)
+		}
+		if errors.Is(err, localapi.ErrNoAnswer) {
+			return fmt.Errorf("%w\nThe %s may have been recorded: repeat with --draft-id %s; it will not record twice", err, t, d.ID)
+		}
 		if err != nil {
 			return err
 		}
@@ -108,13 +129,7 @@ func cmdRecord(c *cli, args []string) error {
 
 // printRecord tells what was recorded, with the batches it made.
 func (c *cli) printRecord(rec protocol.Signed) error {
-	var outs []protocol.Output
-	switch b := rec.Body.(type) {
-	case *protocol.Origin:
-		outs = b.Out
-	case *protocol.Process:
-		outs = b.Out
-	}
+	outs := protocol.Outputs(rec.Body)
 	type batchOut struct {
 		ID      protocol.BatchID  `json:"id"`
 		Product string            `json:"product"`
@@ -164,7 +179,7 @@ func (c *cli) readDraft(t protocol.Type, path string) (protocol.Body, error) {
 		if strings.HasPrefix(err.Error(), "json: unknown field") {
 			return nil, inputErrorf("draft %s: %s body: %v", path, t, strings.TrimPrefix(err.Error(), "json: "))
 		}
-		return nil, inputErrorf("draft %s: %s", path, jsonErrorText(data, err))
+		return nil, inputErrorf("draft %s: %s", path, jsonerr.Describe(data, err))
 	}
 	if dec.More() {
 		return nil, inputErrorf("draft %s: more than one JSON value", path)
@@ -183,6 +198,10 @@ func buildDraft(t protocol.Type, f *recordFlags) (protocol.Body, error) {
 	check := func(name string, e error) {
 		if err == nil && e != nil {
 			err = usageErrorf("record %s: --%s: %v", t, name, e)
+			if errors.Is(e, protocol.ErrAmbiguousAmount) {
+				// A question to answer, not a wrong argument: one line.
+				err = inputErrorf("record %s: --%s: %w", t, name, e)
+			}
 		}
 	}
 	switch t {

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -17,7 +18,6 @@ import (
 
 	"github.com/jejak/jejak/node"
 	"github.com/jejak/jejak/node/api"
-	"github.com/jejak/jejak/node/localapi"
 )
 
 func cmdServe(c *cli, args []string) error {
@@ -47,19 +47,15 @@ func cmdServe(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	cfg := node.Config{
-		DataDir:     c.g.data,
-		Network:     c.g.network,
-		Relay:       *relay,
-		ListenAddrs: c.list(listen, "JEJAK_LISTEN", file.Listen),
-		Bootstrap:   c.list(bootstrap, "JEJAK_BOOTSTRAP", file.Bootstrap),
-		Relays:      c.list(relays, "JEJAK_RELAYS", file.Relays),
-		EnableMDNS:  pick(set["mdns"], *mdns, file.MDNS, !*relay),
-		EnableDHT:   pick(set["dht"], *dht, file.DHT, true),
-		UserAgent:   "jejak-node/" + version,
-
-		SyncInterval: every,
-	}
+	cfg := c.nodeConfig()
+	cfg.Net.Relay = *relay
+	cfg.Net.ListenAddrs = c.list(listen, "JEJAK_LISTEN", file.Listen)
+	cfg.Net.Bootstrap = c.list(bootstrap, "JEJAK_BOOTSTRAP", file.Bootstrap)
+	cfg.Net.Relays = c.list(relays, "JEJAK_RELAYS", file.Relays)
+	cfg.Net.EnableMDNS = pick(set["mdns"], *mdns, file.MDNS, !*relay)
+	cfg.Net.EnableDHT = pick(set["dht"], *dht, file.DHT, true)
+	cfg.Net.UserAgent = "jejak-node/" + version
+	cfg.Net.SyncInterval = every
 	level := slog.LevelWarn
 	if *verbose {
 		level = slog.LevelInfo
@@ -76,7 +72,7 @@ func cmdServe(c *cli, args []string) error {
 	if metricsAddr != "" {
 		reg = prometheus.NewRegistry()
 		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-		cfg.Metrics = reg
+		cfg.Net.Metrics = reg
 	}
 
 	ctx, stop := signal.NotifyContext(c.ctx, syscall.SIGINT, syscall.SIGTERM)
@@ -90,26 +86,28 @@ func cmdServe(c *cli, args []string) error {
 			fmt.Fprintf(c.stderr, "jejak-node serve: %v\n", err)
 		}
 	}()
-	l, err := localapi.Listen(c.g.data)
+	st, err := n.Status(ctx)
 	if err != nil {
 		return err
 	}
-	apiDone := make(chan error, 1)
-	go func() { apiDone <- localapi.Serve(ctx, l, n) }()
+	if strings.HasPrefix(st.LocalAPI, "off") {
+		// Another process answers on the socket (it cannot hold this
+		// store, so it is not a Jejak node of this folder), or the
+		// socket cannot be made: commands could not reach this node.
+		return fmt.Errorf("local API: %s", strings.TrimPrefix(st.LocalAPI, "off: "))
+	}
 
-	fmt.Fprintf(c.stdout, "peer %s\n", n.ID())
+	fmt.Fprintf(c.stdout, "peer %s\n", n.PeerID())
 	for _, a := range n.Addrs() {
 		fmt.Fprintf(c.stdout, "listening %s\n", a)
 	}
-	fmt.Fprintf(c.stdout, "api %s\n", localapi.SocketPath(c.g.data))
+	fmt.Fprintf(c.stdout, "api %s\n", st.LocalAPI)
 
 	var msrv *http.Server
 	if reg != nil {
 		reg.MustRegister(&statusCollector{svc: n})
 		ml, err := net.Listen("tcp", metricsAddr)
 		if err != nil {
-			stop()
-			<-apiDone
 			return fmt.Errorf("metrics: %w", err)
 		}
 		mux := http.NewServeMux()
@@ -130,20 +128,12 @@ func cmdServe(c *cli, args []string) error {
 	fmt.Fprintln(c.stdout, "ready")
 	go reportSync(ctx, n, c.stderr)
 
-	var apiErr error
-	select {
-	case <-ctx.Done():
-		apiErr = <-apiDone
-	case apiErr = <-apiDone:
-	}
+	<-ctx.Done()
 	stop()
 	if msrv != nil {
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		msrv.Shutdown(sctx)
 		cancel()
-	}
-	if apiErr != nil {
-		return apiErr
 	}
 	fmt.Fprintln(c.stdout, "stopped")
 	return nil

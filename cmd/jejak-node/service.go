@@ -26,14 +26,14 @@ func (c *cli) service() (api.Service, func(), error) {
 			return cl, func() { cl.Close() }, nil
 		}
 	}
-	n, err := node.New(c.ctx, node.Config{
-		DataDir:      c.g.data,
-		Network:      c.g.network,
-		ListenAddrs:  []string{"/ip4/127.0.0.1/tcp/0"},
-		SyncInterval: -1,
-		Logger:       c.logger(slog.LevelError),
-		UserAgent:    "jejak-node/" + version,
-	})
+	cfg := c.nodeConfig()
+	cfg.Net.ListenAddrs = []string{"/ip4/127.0.0.1/tcp/0"}
+	cfg.Net.EnableMDNS, cfg.Net.EnableDHT = false, false
+	cfg.Net.Bootstrap, cfg.Net.Relays = nil, nil
+	cfg.Net.SyncInterval = -1
+	cfg.Net.UserAgent = "jejak-node/" + version
+	cfg.Logger = c.logger(slog.LevelError)
+	n, err := node.New(c.ctx, cfg)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -59,6 +59,15 @@ func (c *cli) withService(f func(ctx context.Context, svc api.Service) error) er
 		return fmt.Errorf("timed out: %w", err)
 	}
 	return err
+}
+
+// nodeConfig returns the node configuration the data folder's config file
+// gives, with the data folder and network the global settings chose.
+func (c *cli) nodeConfig() node.Config {
+	cfg := node.Config{DataDir: c.g.data}
+	c.g.file.ApplyTo(&cfg)
+	cfg.Net.Network = c.g.network
+	return cfg
 }
 
 // logger returns a text logger on stderr at level.

@@ -2,13 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
 	qrcode "github.com/skip2/go-qrcode"
 
+	"github.com/jejak/jejak/internal/atomicfile"
 	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/protocol"
 	"github.com/jejak/jejak/protocol/provenance"
@@ -66,13 +66,12 @@ func (c *cli) report(args []string, name string) (*provenance.Report, error) {
 		rep, err = svc.Verify(ctx, id, *forward)
 		return err
 	})
+	var ae *api.Error
+	if errors.Is(err, api.ErrNotFound) && errors.As(err, &ae) && ae.Err != nil {
+		return nil, &incomplete{msg: ae.Err.Error()}
+	}
 	if err != nil {
 		return nil, err
-	}
-	for _, m := range rep.Missing {
-		if m.Record == id.Record {
-			return nil, inputErrorf("batch %s: not found here or at any connected peer", id)
-		}
 	}
 	return rep, nil
 }
@@ -94,6 +93,9 @@ func cmdVerify(c *cli, args []string) error {
 		return nil
 	case provenance.Unendorsed:
 		return &verifyFailed{msg: fmt.Sprintf("batch %s is unendorsed: not every signer is vouched for by a trust anchor", rep.Batch)}
+	case provenance.Incomplete:
+		return &incomplete{msg: fmt.Sprintf("batch %s cannot be judged yet: %s of its story could not be had (see Missing above); verify again when their makers are online",
+			rep.Batch, count(len(rep.Missing), "record", "records"))}
 	}
 	var reasons []string
 	for _, ch := range rep.Checks {
@@ -170,23 +172,11 @@ func cmdLabel(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	png, err := qrcode.Encode(id.String(), qrcode.Medium, *size)
+	png, err := qrcode.Encode(protocol.LabelText(id), qrcode.Medium, *size)
 	if err != nil {
 		return fmt.Errorf("label: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(*out), ".label-*.png")
-	if err != nil {
-		return fmt.Errorf("label: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(png); err != nil {
-		tmp.Close()
-		return fmt.Errorf("label: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("label: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), *out); err != nil {
+	if err := atomicfile.Write(*out, png, 0o644); err != nil {
 		return fmt.Errorf("label: %w", err)
 	}
 	if c.g.json {
@@ -194,4 +184,12 @@ func cmdLabel(c *cli, args []string) error {
 	}
 	fmt.Fprintf(c.stdout, "label for %s written to %s\n", id, *out)
 	return nil
+}
+
+// count says how many: "1 record", "3 records".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

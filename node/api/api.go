@@ -2,6 +2,8 @@ package api
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"time"
 
 	"github.com/jejak/jejak/protocol"
@@ -40,6 +42,16 @@ type Service interface {
 	//   - The store already holds a different record at the seq this one
 	//     would take (the same device key wrote from another install):
 	//     ErrConflict; both records are kept as fork evidence.
+	//   - The records on this computer say verification will fail the
+	//     record (it sends or consumes more than the organisation holds
+	//     or of a batch it never held, receives what was not sent to it
+	//     or was received already, or its yields are implausible):
+	//     ErrUnbacked, with an *UnbackedError listing what verification
+	//     will say; nothing is signed. Set Draft.Unbacked to publish it
+	//     anyway.
+	//
+	// A draft with an ID that already produced a record returns that
+	// record, changing nothing.
 	Publish(ctx context.Context, d Draft) (protocol.Signed, error)
 
 	// Get returns the record with CID c. It looks in the local store
@@ -83,21 +95,41 @@ const WatchBuffer = 256
 // Draft is what a user wants to record: a body. The node fills in the rest of
 // the record.
 type Draft struct {
-	Body protocol.Body
+	Body protocol.Body `json:"body"`
+	// ID names this draft, so that publishing it again after an answer
+	// was lost (a crash, a dropped connection) returns the record it
+	// made instead of making a second one. It is kept with the record, in
+	// the same transaction, for as long as the store lives. Empty: no
+	// such protection. Make one with NewDraftID; at most 128 bytes.
+	ID string `json:"id,omitempty"`
+	// Unbacked publishes a draft that the records on this computer say
+	// verification will fail (see ErrUnbacked): offline capture of fruit
+	// whose transfer has not arrived yet, say. Verification will say so
+	// until the records that back it arrive.
+	Unbacked bool `json:"unbacked,omitempty"`
+}
+
+// NewDraftID returns a new random draft ID.
+func NewDraftID() string {
+	var b [12]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand never fails on the systems Go supports
+	}
+	return "d-" + hex.EncodeToString(b[:])
 }
 
 // Filter selects records for List. The zero Filter selects every record.
 type Filter struct {
-	Type   protocol.Type      // only records of this type ("" for any)
-	Author protocol.PublicKey // only records by this key (zero for any)
-	Cursor string             // where the page starts: "" or a Page.Next
-	Limit  int                // records per page; 0 means 100, at most 1000
+	Type   protocol.Type      `json:"type"`   // only records of this type ("" for any)
+	Author protocol.PublicKey `json:"author"` // only records by this key (zero for any)
+	Cursor string             `json:"cursor"` // where the page starts: "" or a Page.Next
+	Limit  int                `json:"limit"`  // records per page; 0 means 100, at most 1000
 }
 
 // Page is one page of a List.
 type Page struct {
-	Records []protocol.Signed
-	Next    string // cursor of the next page, "" when there is none
+	Records []protocol.Signed `json:"records,omitempty"`
+	Next    string            `json:"next"` // cursor of the next page, "" when there is none
 }
 
 // Via says how a peer is reached.
@@ -122,56 +154,61 @@ const (
 
 // Status is a snapshot of a node.
 type Status struct {
-	PeerID       string             // this node's peer ID
-	Network      string             // the network name; nodes of other networks never mix
-	Addrs        []string           // addresses this node listens on or is reachable at
-	Relay        bool               // this node runs the relay profile
-	Author       protocol.PublicKey // the device key records are signed with; zero on a relay
-	Reachability Reachability       // what AutoNAT found
-	Relays       []RelayStatus      // the configured relays
-	Peers        []Peer             // connected peers, by ID
-	Records      int64              // records stored
-	ByType       map[protocol.Type]int64
-	Authors      int64 // feeds stored
-	Forks        []Fork
-	Sync         SyncProgress // the latest catch-up
-	Started      time.Time
+	PeerID       string                  `json:"peer_id"`          // this node's peer ID
+	Network      string                  `json:"network"`          // the network name; nodes of other networks never mix
+	Agent        string                  `json:"agent"`            // the program serving: "jejak-desktop", "jejak-node/0.1.0"
+	LocalAPI     string                  `json:"local_api"`        // the local API socket, or "off: " and why
+	Addrs        []string                `json:"addrs,omitempty"`  // addresses this node listens on or is reachable at
+	Relay        bool                    `json:"relay"`            // this node runs the relay profile
+	Author       protocol.PublicKey      `json:"author"`           // the device key records are signed with; zero on a relay
+	Reachability Reachability            `json:"reachability"`     // what AutoNAT found
+	Relays       []RelayStatus           `json:"relays,omitempty"` // the configured relays
+	Peers        []Peer                  `json:"peers,omitempty"`  // connected peers, by ID
+	Mesh         int                     `json:"mesh"`             // peers in the gossip mesh
+	Records      int64                   `json:"records"`          // records stored
+	ByType       map[protocol.Type]int64 `json:"by_type,omitempty"`
+	Authors      int64                   `json:"authors"` // feeds stored
+	Forks        []Fork                  `json:"forks,omitempty"`
+	Sync         SyncProgress            `json:"sync"` // the latest catch-up
+	Started      time.Time               `json:"started"`
 }
 
 // RelayStatus says whether a configured relay is connected and whether this
 // node holds a reservation on it (so peers can reach it through the relay).
 type RelayStatus struct {
-	PeerID      string
-	Connected   bool
-	Reservation bool
+	PeerID      string `json:"peer_id"`
+	Connected   bool   `json:"connected"`
+	Reservation bool   `json:"reservation"`
 }
 
 // Peer is one connected peer.
 type Peer struct {
-	ID     string
-	Addr   string // the remote address of the best connection
-	Via    Via
-	Relay  bool      // the peer is one of the configured relays
-	Score  float64   // its gossip score as this node sees it (negative is bad)
-	Synced time.Time // when a sync with it last finished; zero if never
+	ID     string    `json:"id"`
+	Addr   string    `json:"addr"` // the remote address of the best connection
+	Via    Via       `json:"via"`
+	Relay  bool      `json:"relay"`  // the peer is one of the configured relays
+	Jejak  bool      `json:"jejak"`  // it speaks this network's protocols: a Jejak node of the network
+	Mesh   bool      `json:"mesh"`   // in the gossip mesh: new records are pushed to it
+	Score  float64   `json:"score"`  // its gossip score as this node sees it (negative is bad)
+	Synced time.Time `json:"synced"` // when a sync with it last finished; zero if never
 }
 
 // SyncProgress is the progress of catching up with one peer. Expected is an
 // estimate made by the peer at the start of the sync; Fetched may end above
 // or below it.
 type SyncProgress struct {
-	Peer     string
-	Fetched  int64 // records received and verified so far
-	Added    int64 // of those, records that were new
-	Expected int64
-	Done     bool
+	Peer     string `json:"peer"`
+	Fetched  int64  `json:"fetched"` // records received and verified so far
+	Added    int64  `json:"added"`   // of those, records that were new
+	Expected int64  `json:"expected"`
+	Done     bool   `json:"done"`
 }
 
 // Fork is evidence that an author signed two different records at one seq.
 type Fork struct {
-	Author protocol.PublicKey
-	Seq    uint64
-	CIDs   []protocol.CID
+	Author protocol.PublicKey `json:"author"`
+	Seq    uint64             `json:"seq"`
+	CIDs   []protocol.CID     `json:"cids,omitempty"`
 }
 
 // EventKind says what an Event is about.
@@ -189,26 +226,26 @@ const (
 
 // Event is one change a watcher sees. Which fields are set depends on Kind.
 type Event struct {
-	Kind EventKind
-	Time time.Time
+	Kind EventKind `json:"kind"`
+	Time time.Time `json:"time"`
 
 	// EventRecordAdded.
-	CID    protocol.CID
-	Type   protocol.Type
-	Author protocol.PublicKey
-	Seq    uint64
-	Local  bool // published by this node
+	CID    protocol.CID       `json:"cid"`
+	Type   protocol.Type      `json:"type"`
+	Author protocol.PublicKey `json:"author"`
+	Seq    uint64             `json:"seq"`
+	Local  bool               `json:"local"` // published by this node
 
 	// EventPeerJoined, EventPeerLeft.
-	Peer string
-	Via  Via
+	Peer string `json:"peer"`
+	Via  Via    `json:"via"`
 
 	// EventSyncProgress.
-	Sync SyncProgress
+	Sync SyncProgress `json:"sync"`
 
 	// EventForkFound.
-	Fork Fork
+	Fork Fork `json:"fork"`
 
 	// EventDropped: how many events were dropped before this one.
-	Dropped int
+	Dropped int `json:"dropped"`
 }

@@ -110,116 +110,116 @@ type App interface {
 
 // Identity is who this install is.
 type Identity struct {
-	Ready      bool               // an organisation and device key are set up
-	Org        protocol.PublicKey // the organisation key
-	HasOrgKey  bool               // the organisation's private key is on this install
-	Name       string             // from the latest org record
-	Roles      []protocol.Role
-	Country    string
-	Device     protocol.PublicKey // the device key records are signed with
-	DeviceName string
+	Ready      bool               `json:"ready"`       // an organisation and device key are set up
+	Org        protocol.PublicKey `json:"org"`         // the organisation key
+	HasOrgKey  bool               `json:"has_org_key"` // the organisation's private key is on this install
+	Name       string             `json:"name"`        // from the latest org record
+	Roles      []protocol.Role    `json:"roles,omitempty"`
+	Country    string             `json:"country"`
+	Device     protocol.PublicKey `json:"device"` // the device key records are signed with
+	DeviceName string             `json:"device_name"`
 	// Devices are the device keys the organisation delegated, oldest
 	// first.
-	Devices []Device
+	Devices []Device `json:"devices,omitempty"`
 	// Endorsements are the endorse records that name the organisation.
-	Endorsements []Endorsement
+	Endorsements []Endorsement `json:"endorsements,omitempty"`
 }
 
 // Device is a device key an organisation delegated.
 type Device struct {
-	Key       protocol.PublicKey
-	Name      string
-	Delegated time.Time
-	Revoked   bool // the organisation withdrew it
-	This      bool // the key this install signs with
+	Key       protocol.PublicKey `json:"key"`
+	Name      string             `json:"name"`
+	Delegated time.Time          `json:"delegated"`
+	Revoked   bool               `json:"revoked"` // the organisation withdrew it
+	This      bool               `json:"this"`    // the key this install signs with
 }
 
 // Endorsement is one endorse record naming an organisation.
 type Endorsement struct {
-	Record   protocol.CID
-	By       protocol.PublicKey // the certifier's key
-	ByName   string
-	Role     protocol.Role
-	Cert     *protocol.Certificate
-	Time     time.Time
-	Revoked  bool
-	Anchored bool // the endorser is one of this install's trust anchors
+	Record   protocol.CID          `json:"record"`
+	By       protocol.PublicKey    `json:"by"` // the certifier's key
+	ByName   string                `json:"by_name"`
+	Role     protocol.Role         `json:"role"`
+	Cert     *protocol.Certificate `json:"cert,omitempty"`
+	Time     time.Time             `json:"time"`
+	Revoked  bool                  `json:"revoked"`
+	Anchored bool                  `json:"anchored"` // the endorser is one of this install's trust anchors
 }
 
 // Setup is what CreateIdentity needs.
 type Setup struct {
-	Name       string
-	Roles      []protocol.Role
-	Country    string // ISO 3166-1 alpha-2
-	RSPO       string // optional RSPO member ID
-	GLN        string // optional GS1 Global Location Number
-	DeviceName string // optional; defaults to the host name
-	BackupPath string // optional; where to write an encrypted key backup
-	Passphrase string // for the backup; at least protocol.MinPassphraseLength
+	Name       string          `json:"name"`
+	Roles      []protocol.Role `json:"roles,omitempty"`
+	Country    string          `json:"country"`     // ISO 3166-1 alpha-2
+	RSPO       string          `json:"rspo"`        // optional RSPO member ID
+	GLN        string          `json:"gln"`         // optional GS1 Global Location Number
+	DeviceName string          `json:"device_name"` // optional; defaults to the host name
+	BackupPath string          `json:"backup_path"` // optional; where to write an encrypted key backup
+	Passphrase string          `json:"passphrase"`  // for the backup; at least protocol.MinPassphraseLength
 }
 
 // BatchFilter selects batches. The zero filter selects every batch this
 // organisation made or received.
 type BatchFilter struct {
-	Made     bool      // only batches this organisation made
-	Received bool      // only batches it received (both false: either)
-	Held     bool      // only batches with something left (Left above zero)
-	Text     string    // matches lot code, product or batch ID, ignoring case
-	Since    time.Time // only batches made at or after Since (zero: any)
-	Limit    int       // at most this many; 0 means 500
+	Made     bool      `json:"made"`     // only batches this organisation made
+	Received bool      `json:"received"` // only batches it received (both false: either)
+	Held     bool      `json:"held"`     // only batches with something left (Left above zero)
+	Text     string    `json:"text"`     // matches lot code, product or batch ID, ignoring case
+	Since    time.Time `json:"since"`    // only batches made at or after Since (zero: any)
+	Limit    int       `json:"limit"`    // at most this many; 0 means 500
 }
 
 // Batch is one batch as this organisation sees it.
 type Batch struct {
-	ID       protocol.BatchID
-	Product  string
-	Qty      protocol.Quantity // the quantity the batch was made with
-	Held     protocol.Quantity // what this organisation made or received
-	Left     protocol.Quantity // Held less what it consumed or sent
-	Lot      string
-	Claim    *protocol.Claim
-	Made     time.Time          // time of the record that made it
-	Maker    protocol.PublicKey // organisation that made it
-	MakeName string
-	Received bool // it came to this organisation by a transfer
-	Uses     []BatchUse
+	ID        protocol.BatchID   `json:"id"`
+	Product   string             `json:"product"`
+	Qty       protocol.Quantity  `json:"qty"`  // the quantity the batch was made with
+	Held      protocol.Quantity  `json:"held"` // what this organisation made or received
+	Left      protocol.Quantity  `json:"left"` // Held less what it consumed or sent
+	Lot       string             `json:"lot"`
+	Claim     *protocol.Claim    `json:"claim,omitempty"`
+	Made      time.Time          `json:"made"`  // time of the record that made it
+	Maker     protocol.PublicKey `json:"maker"` // organisation that made it
+	MakerName string             `json:"maker_name"`
+	Received  bool               `json:"received"` // it came to this organisation by a transfer
+	Uses      []BatchUse         `json:"uses,omitempty"`
 }
 
 // BatchUse is where some of a batch went.
 type BatchUse struct {
-	Record protocol.CID
-	Type   protocol.Type // process or transfer
-	Qty    protocol.Quantity
-	To     protocol.PublicKey // for a transfer: the receiving organisation
-	ToName string
-	Time   time.Time
-	Mine   bool // by this organisation
+	Record protocol.CID       `json:"record"`
+	Type   protocol.Type      `json:"type"` // process or transfer
+	Qty    protocol.Quantity  `json:"qty"`
+	To     protocol.PublicKey `json:"to"` // for a transfer: the receiving organisation
+	ToName string             `json:"to_name"`
+	Time   time.Time          `json:"time"`
+	Mine   bool               `json:"mine"` // by this organisation
 }
 
 // Incoming is a transfer addressed to this organisation, not yet received.
 type Incoming struct {
-	Transfer protocol.CID
-	Batch    protocol.BatchID
-	Product  string
-	Qty      protocol.Quantity
-	From     protocol.PublicKey // sending organisation
-	FromName string
-	Time     time.Time
-	Docs     []protocol.Document
+	Transfer protocol.CID        `json:"transfer"`
+	Batch    protocol.BatchID    `json:"batch"`
+	Product  string              `json:"product"`
+	Qty      protocol.Quantity   `json:"qty"`
+	From     protocol.PublicKey  `json:"from"` // sending organisation
+	FromName string              `json:"from_name"`
+	Time     time.Time           `json:"time"`
+	Docs     []protocol.Document `json:"docs,omitempty"`
 }
 
 // Org is an organisation the store knows.
 type Org struct {
-	Key      protocol.PublicKey
-	Name     string
-	Roles    []protocol.Role
-	Country  string
-	Endorsed bool // endorsed by one of this install's trust anchors
+	Key      protocol.PublicKey `json:"key"`
+	Name     string             `json:"name"`
+	Roles    []protocol.Role    `json:"roles,omitempty"`
+	Country  string             `json:"country"`
+	Endorsed bool               `json:"endorsed"` // endorsed by one of this install's trust anchors
 }
 
 // Place is a place this organisation registered.
 type Place struct {
-	Record protocol.CID
+	Record protocol.CID `json:"record"`
 	protocol.Place
-	Time time.Time
+	Time time.Time `json:"time"`
 }

@@ -3,6 +3,8 @@ package api
 import (
 	"errors"
 	"strings"
+
+	"github.com/jejak/jejak/protocol/provenance"
 )
 
 // Error kinds. Every error a Service returns wraps at most one of them, so a
@@ -22,7 +24,25 @@ var (
 	// example publishing would give this node's own feed a second record
 	// at a seq it already used.
 	ErrConflict = errors.New("conflict")
+	// ErrUnbacked means a draft is well formed but the records on this
+	// computer say verification will fail it; see UnbackedError and
+	// Draft.Unbacked.
+	ErrUnbacked = errors.New("not backed by the records here")
 )
+
+// UnbackedError lists what verification will say of a draft that the
+// records on this computer do not back, in the user's units.
+type UnbackedError struct {
+	Findings []provenance.Finding
+}
+
+func (e *UnbackedError) Error() string {
+	var texts []string
+	for _, f := range e.Findings {
+		texts = append(texts, f.Text)
+	}
+	return strings.Join(texts, "; ")
+}
 
 // Error is what a Service returns: the operation that failed, the kind of
 // failure (one of the Err variables above, or nil when none fits) and the

@@ -13,8 +13,8 @@ import (
 	"slices"
 	"time"
 
-	"github.com/jejak/jejak/node"
 	"github.com/jejak/jejak/node/api"
+	"github.com/jejak/jejak/node/p2p"
 	"github.com/jejak/jejak/protocol"
 	"github.com/jejak/jejak/protocol/provenance/scenario"
 	"github.com/jejak/jejak/storage"
@@ -33,7 +33,7 @@ type Network struct {
 	// AnchorName is its name for people.
 	AnchorName string
 
-	nodes  []*node.Node
+	nodes  []*p2p.Engine
 	stores []storage.Store
 }
 
@@ -87,7 +87,7 @@ func Start(ctx context.Context, network string, user Peer) (*Network, error) {
 			d.Close()
 			return nil, fmt.Errorf("demo: %s records: %w", r.node, err)
 		}
-		n, err := node.New(ctx, node.Config{
+		n, err := p2p.New(ctx, p2p.Config{
 			Store:        st,
 			Network:      network,
 			ListenAddrs:  []string{"/ip4/127.0.0.1/tcp/0"},
@@ -136,7 +136,7 @@ func waitForRecords(ctx context.Context, user Peer, n int64) error {
 }
 
 // connectAny dials the first of addrs that answers, preferring loopback.
-func connectAny(ctx context.Context, n *node.Node, addrs []string) error {
+func connectAny(ctx context.Context, n *p2p.Engine, addrs []string) error {
 	addrs = slices.Clone(addrs)
 	slices.SortStableFunc(addrs, func(a, b string) int {
 		return boolRank(!isLoopback(a)) - boolRank(!isLoopback(b))

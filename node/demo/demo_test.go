@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/jejak/jejak/node"
+	"github.com/jejak/jejak/node/p2p"
 	"github.com/jejak/jejak/protocol/provenance"
 )
 
@@ -15,11 +16,13 @@ import (
 func TestDemo(t *testing.T) {
 	ctx := context.Background()
 	user, err := node.New(ctx, node.Config{
-		DataDir:      t.TempDir(),
-		Network:      "demo-test",
-		ListenAddrs:  []string{"/ip4/127.0.0.1/tcp/0"},
-		SyncInterval: -1,
-		Logger:       slog.New(slog.DiscardHandler),
+		DataDir: t.TempDir(),
+		Logger:  slog.New(slog.DiscardHandler),
+		Net: p2p.Config{
+			Network:      "demo-test",
+			ListenAddrs:  []string{"/ip4/127.0.0.1/tcp/0"},
+			SyncInterval: -1,
+		},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -16,6 +17,12 @@ import (
 	"github.com/jejak/jejak/protocol"
 	"github.com/jejak/jejak/protocol/provenance"
 )
+
+// ErrNoAnswer means a request may have reached the node but its answer did
+// not come back (the node stopped, the connection broke, the caller gave
+// up): what it asked may or may not have been done. A publish with a draft
+// ID can be repeated safely.
+var ErrNoAnswer = errors.New("no answer from the node")
 
 // Client is an api.Service that forwards every call to the node serving the
 // local API socket. It is safe for concurrent use.
@@ -71,9 +78,9 @@ func (c *Client) post(ctx context.Context, name string, req any) (*http.Response
 	resp, err := c.http.Do(hr)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, api.E(name, nil, ctx.Err())
+			return nil, api.E(name, nil, fmt.Errorf("%w: %w", ErrNoAnswer, ctx.Err()))
 		}
-		return nil, api.E(name, api.ErrUnavailable, fmt.Errorf("local API at %s: %w", c.socket, err))
+		return nil, api.E(name, api.ErrUnavailable, fmt.Errorf("local API at %s: %w: %w", c.socket, ErrNoAnswer, err))
 	}
 	if resp.StatusCode != http.StatusOK {
 		defer resp.Body.Close()
@@ -96,7 +103,7 @@ func (c *Client) do(ctx context.Context, name string, req, resp any) error {
 	defer r.Body.Close()
 	data, err := io.ReadAll(r.Body)
 	if err != nil {
-		return api.E(name, api.ErrUnavailable, err)
+		return api.E(name, api.ErrUnavailable, fmt.Errorf("%w: %w", ErrNoAnswer, err))
 	}
 	if resp == nil {
 		return nil

@@ -14,33 +14,27 @@ import (
 	"github.com/jejak/jejak/node"
 	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/node/localapi"
+	"github.com/jejak/jejak/node/p2p"
 	"github.com/jejak/jejak/protocol"
 	"github.com/jejak/jejak/protocol/provenance"
 )
 
-// serve starts a node with no keys in a new data folder, serves the local
-// API for it, and returns the node, a client and the data folder.
+// serve starts a node with no keys in a new data folder (which serves the
+// local API on the folder's socket, as every process that opens a store
+// does) and returns the node, a client and the data folder.
 func serve(t *testing.T) (*node.Node, *localapi.Client, string) {
 	t.Helper()
 	dir := t.TempDir()
-	ctx, cancel := context.WithCancel(context.Background())
-	n, err := node.New(ctx, node.Config{DataDir: dir, Network: "localapi-test",
-		ListenAddrs: []string{"/ip4/127.0.0.1/tcp/0"}, SyncInterval: -1})
+	ctx := context.Background()
+	n, err := node.New(ctx, node.Config{DataDir: dir, KeyWorkFactor: protocol.MinScryptWorkFactor,
+		Net: p2p.Config{Network: "localapi-test", ListenAddrs: []string{"/ip4/127.0.0.1/tcp/0"}, SyncInterval: -1}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := localapi.Listen(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- localapi.Serve(ctx, l, n) }()
 	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
+		if err := n.Close(); err != nil {
 			t.Error(err)
 		}
-		n.Close()
 	})
 	c, err := localapi.Dial(ctx, dir)
 	if err != nil {
@@ -53,7 +47,6 @@ func serve(t *testing.T) (*node.Node, *localapi.Client, string) {
 // TestRoundTrip runs every Service method through the socket against a real
 // node and checks that the answers match what the node itself says.
 func TestRoundTrip(t *testing.T) {
-	protocol.ScryptWorkFactor = 10
 	ctx := context.Background()
 	n, c, dir := serve(t)
 
@@ -132,7 +125,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatalf("List with a bad cursor: %v, want ErrInvalid", err)
 	}
 	st, err := c.Status(ctx)
-	if err != nil || st.PeerID != n.ID().String() || st.Records != 4 || st.ByType[protocol.TypeOrigin] != 1 {
+	if err != nil || st.PeerID != n.PeerID() || st.Records != 4 || st.ByType[protocol.TypeOrigin] != 1 {
 		t.Fatalf("Status: %+v, %v", st, err)
 	}
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/protocol"
+	"github.com/jejak/jejak/protocol/provenance"
 )
 
 // SocketName is the name of the socket in the data folder.
@@ -48,8 +49,10 @@ func NewBody(t protocol.Type) protocol.Body {
 
 // wireDraft is an api.Draft on the wire: the body's type and its JSON.
 type wireDraft struct {
-	Type protocol.Type   `json:"type"`
-	Body json.RawMessage `json:"body"`
+	Type     protocol.Type   `json:"type"`
+	Body     json.RawMessage `json:"body"`
+	ID       string          `json:"id,omitempty"`
+	Unbacked bool            `json:"unbacked,omitempty"`
 }
 
 func encodeDraft(d api.Draft) (wireDraft, error) {
@@ -60,7 +63,7 @@ func encodeDraft(d api.Draft) (wireDraft, error) {
 	if err != nil {
 		return wireDraft{}, err
 	}
-	return wireDraft{Type: d.Body.Type(), Body: b}, nil
+	return wireDraft{Type: d.Body.Type(), Body: b, ID: d.ID, Unbacked: d.Unbacked}, nil
 }
 
 func decodeDraft(w wireDraft) (api.Draft, error) {
@@ -71,7 +74,7 @@ func decodeDraft(w wireDraft) (api.Draft, error) {
 	if err := decodeJSON(w.Body, body); err != nil {
 		return api.Draft{}, fmt.Errorf("%s body: %w", w.Type, err)
 	}
-	return api.Draft{Body: body}, nil
+	return api.Draft{Body: body, ID: w.ID, Unbacked: w.Unbacked}, nil
 }
 
 // wirePage is an api.Page with records as their CBOR bytes.
@@ -94,9 +97,10 @@ func openAll(data [][]byte) ([]protocol.Signed, error) {
 
 // wireError is an error on the wire.
 type wireError struct {
-	Op   string `json:"op,omitempty"`
-	Kind string `json:"kind,omitempty"`
-	Msg  string `json:"msg"`
+	Op       string               `json:"op,omitempty"`
+	Kind     string               `json:"kind,omitempty"`
+	Msg      string               `json:"msg"`
+	Findings []provenance.Finding `json:"findings,omitempty"` // of an *api.UnbackedError
 }
 
 var kinds = map[string]error{
@@ -104,6 +108,7 @@ var kinds = map[string]error{
 	"invalid":     api.ErrInvalid,
 	"unavailable": api.ErrUnavailable,
 	"conflict":    api.ErrConflict,
+	"unbacked":    api.ErrUnbacked,
 }
 
 func kindName(err error) string {
@@ -125,6 +130,10 @@ func encodeError(err error) wireError {
 		if ae.Err != nil {
 			w.Msg = ae.Err.Error()
 		}
+		var ue *api.UnbackedError
+		if errors.As(err, &ue) {
+			w.Findings = ue.Findings
+		}
 		return w
 	}
 	return wireError{Kind: kindName(err), Msg: err.Error()}
@@ -135,7 +144,10 @@ func (w wireError) err() error {
 	kind := kinds[w.Kind]
 	if w.Op != "" {
 		var inner error
-		if w.Msg != "" {
+		switch {
+		case len(w.Findings) > 0:
+			inner = &api.UnbackedError{Findings: w.Findings}
+		case w.Msg != "":
 			inner = errors.New(w.Msg)
 		}
 		return api.E(w.Op, kind, inner)

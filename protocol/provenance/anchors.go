@@ -4,9 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"sort"
 	"sync"
 	"time"
@@ -23,7 +20,7 @@ type Anchor struct {
 }
 
 // Anchors is the list of trust anchors a user controls. The node keeps it
-// in its data folder (LoadAnchors, Save). It is safe for concurrent use.
+// in its data folder (ParseAnchors, Encode). It is safe for concurrent use.
 type Anchors struct {
 	mu   sync.Mutex
 	list []Anchor
@@ -98,24 +95,20 @@ func (a *Anchors) Has(key protocol.PublicKey) bool {
 	return false
 }
 
-// LoadAnchors reads the anchors file at path. A file that does not exist
+// ParseAnchors reads an anchors list in the form Encode writes. Empty data
 // gives an empty list, as on a first run.
-func LoadAnchors(path string) (*Anchors, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return &Anchors{}, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("provenance: load trust anchors: %w", err)
+func ParseAnchors(data []byte) (*Anchors, error) {
+	a := &Anchors{}
+	if len(data) == 0 {
+		return a, nil
 	}
 	var f anchorsFile
 	if err := json.Unmarshal(data, &f); err != nil {
-		return nil, fmt.Errorf("provenance: load trust anchors from %s: %w", path, err)
+		return nil, fmt.Errorf("provenance: read trust anchors: %w", err)
 	}
 	if f.Version != 1 {
-		return nil, fmt.Errorf("provenance: load trust anchors from %s: version %d is not supported", path, f.Version)
+		return nil, fmt.Errorf("provenance: read trust anchors: version %d is not supported", f.Version)
 	}
-	a := &Anchors{}
 	seen := map[protocol.PublicKey]bool{}
 	for _, x := range f.Anchors {
 		if x.Key.IsZero() || seen[x.Key] {
@@ -127,53 +120,16 @@ func LoadAnchors(path string) (*Anchors, error) {
 	return a, nil
 }
 
-// Save writes the anchors to path atomically: to a temporary file in the
-// same folder, synced, then renamed over path, so a crash leaves either
-// the old list or the new one. The file is readable by its owner only.
-func (a *Anchors) Save(path string) error {
+// Encode returns the anchors as indented JSON, oldest first, the form
+// ParseAnchors reads.
+func (a *Anchors) Encode() ([]byte, error) {
 	a.mu.Lock()
 	f := anchorsFile{Version: 1, Anchors: append([]Anchor{}, a.list...)}
 	a.mu.Unlock()
 	sort.SliceStable(f.Anchors, func(i, j int) bool { return f.Anchors[i].Added.Before(f.Anchors[j].Added) })
 	data, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
-		return fmt.Errorf("provenance: save trust anchors: %w", err)
+		return nil, fmt.Errorf("provenance: write trust anchors: %w", err)
 	}
-	if err := writeFileAtomic(path, append(data, '\n'), 0o600); err != nil {
-		return fmt.Errorf("provenance: save trust anchors: %w", err)
-	}
-	return nil
-}
-
-func writeFileAtomic(path string, data []byte, perm fs.FileMode) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	name := tmp.Name()
-	defer os.Remove(name) // after a successful rename there is nothing to remove
-	if err := tmp.Chmod(perm); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(name, path); err != nil {
-		return err
-	}
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync() // best effort: some filesystems cannot sync a folder
-		d.Close()
-	}
-	return nil
+	return append(data, '\n'), nil
 }

@@ -3,7 +3,6 @@ package provenance
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/jejak/jejak/protocol"
@@ -28,7 +27,7 @@ type Bound struct {
 // Table is the conversion-bounds table the mass-balance check uses, and the
 // list of products the EUDR check applies to. Product names are compared
 // without regard to case or repeated spaces. Users replace it with their
-// own (LoadTable); DefaultTable is what ships.
+// own (ParseTable, from DATA/bounds.json); DefaultTable is what ships.
 type Table struct {
 	Version int      `json:"version"`
 	Bounds  []Bound  `json:"bounds"`
@@ -54,20 +53,7 @@ func ParseTable(data []byte) (*Table, error) {
 	return &t, nil
 }
 
-// LoadTable reads a table from a JSON file.
-func LoadTable(path string) (*Table, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("provenance: read conversion table: %w", err)
-	}
-	t, err := ParseTable(data)
-	if err != nil {
-		return nil, fmt.Errorf("%w (in %s)", err, path)
-	}
-	return t, nil
-}
-
-// MarshalIndent returns the table as indented JSON, the form LoadTable reads.
+// MarshalIndent returns the table as indented JSON, the form ParseTable reads.
 func (t *Table) MarshalIndent() ([]byte, error) { return json.MarshalIndent(t, "", "  ") }
 
 func (t *Table) build() error {

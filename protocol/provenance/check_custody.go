@@ -2,6 +2,7 @@ package provenance
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/jejak/jejak/protocol"
@@ -12,6 +13,7 @@ const (
 	CodeNoCustody     = "no_custody"
 	CodeWrongReceiver = "wrong_receiver"
 	CodeOverReceived  = "over_received"
+	CodeDoubleReceipt = "double_receipt"
 )
 
 // checkCustody: a batch is consumed or sent only by the organisation that
@@ -84,11 +86,58 @@ func (v *verifier) checkCustody() Check {
 			v.judgeReceipt(b, e, body)
 		}
 	}
+	// Every receipt of every transfer of a batch in the trace, not only
+	// those the walk followed: a stranger's receipt, or a second one, is
+	// how stock is made out of nothing.
+	judged := map[protocol.CID]bool{}
+	for _, e := range v.tracedRecords() {
+		if _, ok := e.rec.Body.(*protocol.Receive); ok {
+			judged[e.cid] = true
+		}
+	}
+	for _, bt := range v.batchOrder {
+		if !bt.traced || !bt.known() {
+			continue
+		}
+		for _, x := range bt.transfers {
+			if x.corrected || x.e.rec == nil {
+				continue
+			}
+			for _, r := range x.receipts {
+				if r.rec != nil && !judged[r.cid] {
+					judged[r.cid] = true
+					v.judgeReceipt(b, r, r.rec.Body.(*protocol.Receive))
+				}
+			}
+			if rs := v.receiptsByAddressee(x); len(rs) > 1 {
+				recs := []protocol.CID{x.e.cid}
+				var names []string
+				for _, r := range rs {
+					recs = append(recs, r.cid)
+					names = append(names, r.cid.Short())
+				}
+				b.add(LevelFail, CodeDoubleReceipt, fmt.Sprintf("transfer %s of %s of batch %s (%s) to %s was received %s, by receipts %s: it counts once, by the first (%s)",
+					x.e.cid.Short(), x.body.Qty, shortBatch(bt.id), bt.out.Product, v.orgName(x.body.To), times(len(rs)), strings.Join(names, ", "), rs[0].cid.Short()),
+					recs, map[string]string{"receipts": strconv.Itoa(len(rs)), "quantity": x.body.Qty.String()})
+			}
+		}
+	}
 	if b.unknown {
 		b.info("incomplete", "uses of batches whose records are missing could not be judged (see integrity)")
 	}
 	return b.done(fmt.Sprintf("each of the %s of batches in the trace was by an organisation holding them",
 		plural(b.judged, "consumption, transfer or receipt", "consumptions, transfers and receipts")), "nothing in the trace consumes or sends a batch")
+}
+
+// times says how many times: "twice", "3 times".
+func times(n int) string {
+	switch n {
+	case 1:
+		return "once"
+	case 2:
+		return "twice"
+	}
+	return strconv.Itoa(n) + " times"
 }
 
 // judgeReceipt checks one receipt against its transfer.

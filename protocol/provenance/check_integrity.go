@@ -2,6 +2,7 @@ package provenance
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jejak/jejak/protocol"
@@ -47,9 +48,13 @@ func (v *verifier) checkIntegrity() Check {
 		if e.code == CodeMissing {
 			text := what + " is missing"
 			if !e.refBy.IsZero() {
-				text += fmt.Sprintf(": it is the %s named by record %s, and %s", e.refWhat, e.refBy.Short(), v.notFound())
+				by := ""
+				if ref := v.entries[e.refBy]; ref != nil && ref.rec != nil {
+					by = " of " + v.signerName(ref.rec.Author)
+				}
+				text += fmt.Sprintf(": it is the %s named by record %s%s, and %s", e.refWhat, e.refBy.Short(), by, v.notFound(e))
 			} else if e.refWhat != "" {
-				text += " (" + e.refWhat + "): " + v.notFound()
+				text += " (" + e.refWhat + "): " + v.notFound(e)
 			}
 			b.add(LevelFail, CodeMissing, text, []protocol.CID{e.cid, e.refBy}, nil)
 			continue
@@ -76,9 +81,25 @@ func (v *verifier) checkIntegrity() Check {
 }
 
 // notFound says where a missing record was looked for.
-func (v *verifier) notFound() string {
-	if v.opts.Fetch != nil {
-		return "neither this node nor its peers have it"
+func (v *verifier) notFound(e *entry) string {
+	switch {
+	case v.opts.Fetch == nil:
+		return "this computer does not have it"
+	case len(e.asked) == 0:
+		return "this computer does not have it and no peer was connected to ask"
 	}
-	return "this node does not have it"
+	return fmt.Sprintf("this computer does not have it, nor did the %s asked (%s); its maker may be offline",
+		plural(len(e.asked), "peer", "peers"), shortPeers(e.asked))
+}
+
+// shortPeers lists peer IDs by their last characters.
+func shortPeers(ps []string) string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		if len(p) > 8 {
+			p = "…" + p[len(p)-6:]
+		}
+		out[i] = p
+	}
+	return strings.Join(out, ", ")
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/jejak/jejak/protocol"
@@ -26,14 +28,44 @@ func (s swapSource) Get(ctx context.Context, c protocol.CID) (protocol.Signed, e
 	return got, err
 }
 
+// askedError is a fetch failure that says which peers were asked.
+type askedError []string
+
+func (e askedError) Error() string   { return "no peer has it" }
+func (e askedError) Asked() []string { return e }
+
 func TestIntegrity(t *testing.T) {
 	t.Run("missing ancestor listed", func(t *testing.T) {
 		s := scenario.MissingAncestor()
 		r := verify(t, s, protocol.BatchID{}, provenance.Options{})
 		m := scenario.HonestPalm().Marks
-		want := provenance.Missing{Record: m["mill.process"].CID, ReferencedBy: m["refinery.process"].CID, What: "input"}
-		if len(r.Missing) != 1 || r.Missing[0] != want || r.Stats.Missing != 1 {
+		refinery := scenario.Key("pasir-gudang").Public()
+		want := provenance.Missing{Record: m["mill.process"].CID, ReferencedBy: m["refinery.process"].CID, What: "input",
+			ReferencedByOrg: "Pasir Gudang Edible Oils Sdn Bhd", OrgKey: &refinery, Asked: []string{}}
+		if len(r.Missing) != 1 || !reflect.DeepEqual(r.Missing[0], want) || r.Stats.Missing != 1 {
 			t.Errorf("missing %+v, want %+v", r.Missing, want)
+		}
+		// Missing is not guilty: nothing read breaks a rule.
+		if r.Verdict != provenance.Incomplete {
+			t.Errorf("verdict %s, want incomplete\n%s", r.Verdict, r.Text())
+		}
+	})
+	t.Run("missing ancestor asked of peers", func(t *testing.T) {
+		s := scenario.MissingAncestor()
+		r := verify(t, s, protocol.BatchID{}, provenance.Options{Fetch: func(context.Context, protocol.CID) ([]byte, error) {
+			return nil, askedError{"12D3KooWPeerOneAAAAAA", "12D3KooWPeerTwoBBBBBB"}
+		}})
+		if len(r.Missing) != 1 || !reflect.DeepEqual(r.Missing[0].Asked, []string{"12D3KooWPeerOneAAAAAA", "12D3KooWPeerTwoBBBBBB"}) {
+			t.Fatalf("missing %+v, want the two peers asked", r.Missing)
+		}
+		x := reason(t, r, "integrity", provenance.CodeMissing)
+		for _, want := range []string{"the 2 peers asked", "…AAAAAA", "…BBBBBB", "maker may be offline", "of Pasir Gudang"} {
+			if !strings.Contains(x.Text, want) {
+				t.Errorf("reason %q does not say %q", x.Text, want)
+			}
+		}
+		if r.Verdict != provenance.Incomplete {
+			t.Errorf("verdict %s, want incomplete", r.Verdict)
 		}
 	})
 	t.Run("missing ancestor fetched", func(t *testing.T) {

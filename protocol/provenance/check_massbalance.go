@@ -71,53 +71,68 @@ func (v *verifier) checkMassBalance() Check {
 		}
 		b.judged++
 		who := fmt.Sprintf("%s record %s by %s", e.rec.Type(), e.cid.Short(), v.signerName(e.rec.Author))
-		for _, op := range outOrder {
-			out := outs[op]
-			judged := false
-			var unknown []string
-			for _, ip := range inOrder {
-				in := ins[ip]
-				if in.mixed || out.mixed {
-					continue
-				}
-				if bd, ok := table.Lookup(ip, op); ok {
-					judged = true
-					r, ok := bd.ratio(in.base, in.dim, out.base, out.dim)
-					if !ok {
-						b.warn(CodeUnknownPair, fmt.Sprintf("%s: %s → %s is measured in %s and %s, which the bound for this pair cannot compare", who, in.product, out.product, in.qty.Unit, out.qty.Unit), e.cid)
-						continue
-					}
-					if r < bd.Min-1e-9 || r > bd.Max+1e-9 {
-						b.add(LevelFail, CodeImplausible, fmt.Sprintf("%s makes %s of %s from %s of %s: %s, outside the plausible %s (%s)",
-							who, inUnit(out.base, out.qty.Unit), out.product, inUnit(in.base, in.qty.Unit), in.product, bd.format(r), bd.rangeText(), bd.Source),
-							[]protocol.CID{e.cid}, map[string]string{"input": inUnit(in.base, in.qty.Unit), "output": inUnit(out.base, out.qty.Unit), "ratio": bd.format(r), "min": bd.format(bd.Min), "max": bd.format(bd.Max)})
-					}
-					continue
-				}
-				if in.dim == out.dim && (in.dim == protocol.Count || ip == op) {
-					judged = true
-					if out.base > in.base {
-						code, what := CodeCountExceeds, "an assembly cannot outnumber its components"
-						if in.dim != protocol.Count {
-							code, what = CodeImplausible, "a product cannot grow in processing"
-						}
-						b.add(LevelFail, code, fmt.Sprintf("%s makes %s of %s from only %s of %s: %s",
-							who, inUnit(out.base, out.qty.Unit), out.product, inUnit(in.base, in.qty.Unit), in.product, what),
-							[]protocol.CID{e.cid}, map[string]string{"input": inUnit(in.base, in.qty.Unit), "output": inUnit(out.base, out.qty.Unit)})
-					}
-					continue
-				}
-				unknown = append(unknown, in.product)
-			}
-			if !judged && len(unknown) > 0 {
-				sort.Strings(unknown)
-				b.warn(CodeUnknownPair, fmt.Sprintf("%s: no conversion bounds for %s → %s in the table, so its plausibility was not checked",
-					who, strings.Join(unknown, " + "), out.product), e.cid)
-			}
+		for _, r := range judgeYields(table, ins, inOrder, outs, outOrder, who) {
+			b.add(r.Level, r.Code, r.Text, []protocol.CID{e.cid}, r.Numbers)
 		}
 	}
 	if b.unknown {
 		b.info("incomplete", "processes with inputs whose records are missing could not be checked (see integrity)")
 	}
 	return b.done(fmt.Sprintf("the outputs of %s are plausible for their inputs", plural(b.judged, "process", "processes")), "no process in the trace")
+}
+
+// judgeYields judges one process's outputs against its inputs (totals by
+// product, in their order) by the conversion-bounds table: the reasons of
+// the mass-balance check, without their records. who names the process
+// for people.
+func judgeYields(table *Table, ins map[string]*amount, inOrder []string, outs map[string]*amount, outOrder []string, who string) []Reason {
+	var rs []Reason
+	add := func(level Level, code, text string, numbers map[string]string) {
+		rs = append(rs, Reason{Level: level, Code: code, Text: text, Numbers: numbers})
+	}
+	for _, op := range outOrder {
+		out := outs[op]
+		judged := false
+		var unknown []string
+		for _, ip := range inOrder {
+			in := ins[ip]
+			if in.mixed || out.mixed {
+				continue
+			}
+			if bd, ok := table.Lookup(ip, op); ok {
+				judged = true
+				r, ok := bd.ratio(in.base, in.dim, out.base, out.dim)
+				if !ok {
+					add(LevelWarn, CodeUnknownPair, fmt.Sprintf("%s: %s → %s is measured in %s and %s, which the bound for this pair cannot compare", who, in.product, out.product, in.qty.Unit, out.qty.Unit), nil)
+					continue
+				}
+				if r < bd.Min-1e-9 || r > bd.Max+1e-9 {
+					add(LevelFail, CodeImplausible, fmt.Sprintf("%s makes %s of %s from %s of %s: %s, outside the plausible %s (%s)",
+						who, inUnit(out.base, out.qty.Unit), out.product, inUnit(in.base, in.qty.Unit), in.product, bd.format(r), bd.rangeText(), bd.Source),
+						map[string]string{"input": inUnit(in.base, in.qty.Unit), "output": inUnit(out.base, out.qty.Unit), "ratio": bd.format(r), "min": bd.format(bd.Min), "max": bd.format(bd.Max)})
+				}
+				continue
+			}
+			if in.dim == out.dim && (in.dim == protocol.Count || ip == op) {
+				judged = true
+				if out.base > in.base {
+					code, what := CodeCountExceeds, "an assembly cannot outnumber its components"
+					if in.dim != protocol.Count {
+						code, what = CodeImplausible, "a product cannot grow in processing"
+					}
+					add(LevelFail, code, fmt.Sprintf("%s makes %s of %s from only %s of %s: %s",
+						who, inUnit(out.base, out.qty.Unit), out.product, inUnit(in.base, in.qty.Unit), in.product, what),
+						map[string]string{"input": inUnit(in.base, in.qty.Unit), "output": inUnit(out.base, out.qty.Unit)})
+				}
+				continue
+			}
+			unknown = append(unknown, in.product)
+		}
+		if !judged && len(unknown) > 0 {
+			sort.Strings(unknown)
+			add(LevelWarn, CodeUnknownPair, fmt.Sprintf("%s: no conversion bounds for %s → %s in the table, so its plausibility was not checked",
+				who, strings.Join(unknown, " + "), out.product), nil)
+		}
+	}
+	return rs
 }

@@ -142,14 +142,7 @@ func (v *verifier) fillBatchNode(n *Node, e *entry, out *protocol.Output) {
 }
 
 func outputOf(e *entry, i uint32) *protocol.Output {
-	var outs []protocol.Output
-	switch b := e.rec.Body.(type) {
-	case *protocol.Origin:
-		outs = b.Out
-	case *protocol.Process:
-		outs = b.Out
-	}
-	if int(i) < len(outs) {
+	if outs := protocol.Outputs(e.rec.Body); int(i) < len(outs) {
 		return &outs[i]
 	}
 	return nil

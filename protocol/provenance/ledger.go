@@ -49,19 +49,22 @@ func (v *verifier) ledgerOf(b *batch) *ledger {
 		if x.corrected || x.e.rec == nil {
 			continue
 		}
-		for _, r := range x.receipts {
-			body := r.rec.Body.(*protocol.Receive)
-			if v.orgKey(r.rec.Author) != x.body.To {
-				continue // the custody check reports it
-			}
-			q, d, err := body.Qty.Base()
-			if err != nil || d != dim {
-				continue
-			}
-			rh := l.holder(x.body.To)
-			rh.available = addSat(rh.available, q)
-			rh.receipts = append(rh.receipts, r.cid)
+		// A transfer enters its addressee's holdings once, however many
+		// receipts it has: by the first receipt the addressee signed, and
+		// never beyond what was sent. Further receipts and receipts by
+		// anyone else are custody findings.
+		r := v.firstReceipt(x)
+		if r == nil {
+			continue
 		}
+		q, d, err := r.rec.Body.(*protocol.Receive).Qty.Base()
+		sent, sd, serr := x.body.Qty.Base()
+		if err != nil || d != dim || serr != nil || sd != dim {
+			continue
+		}
+		rh := l.holder(x.body.To)
+		rh.available = addSat(rh.available, min(q, sent))
+		rh.receipts = append(rh.receipts, r.cid)
 	}
 	take := func(author protocol.PublicKey, c claimRef) {
 		q, d, err := c.qty.Base()
@@ -90,6 +93,28 @@ func (v *verifier) ledgerOf(b *batch) *ledger {
 		}
 	}
 	return l
+}
+
+// receiptsByAddressee returns the receipts of transfer x that its
+// addressee signed, earliest first.
+func (v *verifier) receiptsByAddressee(x *xfer) []*entry {
+	var out []*entry
+	for _, r := range x.receipts {
+		if r.rec != nil && v.orgKey(r.rec.Author) == x.body.To {
+			out = append(out, r)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return earlier(out[i], out[j]) })
+	return out
+}
+
+// firstReceipt returns the receipt by which transfer x counts: the
+// earliest its addressee signed, or nil.
+func (v *verifier) firstReceipt(x *xfer) *entry {
+	if rs := v.receiptsByAddressee(x); len(rs) > 0 {
+		return rs[0]
+	}
+	return nil
 }
 
 func (l *ledger) holder(o protocol.PublicKey) *holding {

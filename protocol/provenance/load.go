@@ -16,7 +16,8 @@ type entry struct {
 	problem string // why the record cannot be used: missing, wrong CID, malformed, bad signature
 	code    string // the integrity reason code for problem
 	fetched bool
-	sigDone bool // the signature has been checked (problem set when bad)
+	asked   []string // for a missing record: the peers the Fetcher asked
+	sigDone bool     // the signature has been checked (problem set when bad)
 
 	traced  bool         // part of the trace, not just context
 	role    string       // "start", "ancestor" or "descendant" for traced records
@@ -47,6 +48,11 @@ func (v *verifier) load(c protocol.CID, refBy protocol.CID, refWhat string) *ent
 			} else if cerr := v.ctx.Err(); cerr != nil {
 				v.fail(cerr)
 				return nil
+			} else {
+				var a interface{ Asked() []string }
+				if errors.As(ferr, &a) {
+					e.asked = a.Asked()
+				}
 			}
 		}
 		if e.bytes == nil {

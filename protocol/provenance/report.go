@@ -18,8 +18,12 @@ const (
 	// Unendorsed: the records are authentic and consistent, but some
 	// signer or certificate does not chain to a trust anchor.
 	Unendorsed Verdict = "unendorsed"
-	// Failed: a record is missing, forged or breaks a rule, or a key was
-	// used after its revocation.
+	// Incomplete: records the story needs could not be had (their maker
+	// may be offline); nothing found so far breaks a rule. Report.Missing
+	// names them. Missing is not guilty: verify again once they arrive.
+	Incomplete Verdict = "incomplete"
+	// Failed: a record is forged or breaks a rule, or a key was used after
+	// its revocation.
 	Failed Verdict = "failed"
 )
 
@@ -77,6 +81,12 @@ type Missing struct {
 	Record       protocol.CID `json:"record"`
 	ReferencedBy protocol.CID `json:"referenced_by,omitempty"`
 	What         string       `json:"what"` // what the reference was: "input", "place of origin", …
+	// ReferencedByOrg names the organisation whose record named it: the
+	// one whose partner's records are missing, to ask or to wait for.
+	ReferencedByOrg string              `json:"referenced_by_org,omitempty"`
+	OrgKey          *protocol.PublicKey `json:"referenced_by_org_key,omitempty"`
+	// Asked are the peers asked for it (none when there were no peers).
+	Asked []string `json:"asked"`
 }
 
 // Check is the outcome of one check with its reasons.

@@ -69,5 +69,7 @@ type Source interface {
 // Fetcher fetches a record the source lacks, by CID, from elsewhere (a
 // node asks its peers). It returns the record's bytes, which Verify checks
 // against the CID and opens like any other record. An error means the
-// record stays missing; it is named in the report, not returned.
+// record stays missing; it is named in the report, not returned. An error
+// with an Asked() []string method says which peers were asked, and the
+// report names them.
 type Fetcher func(ctx context.Context, c protocol.CID) ([]byte, error)

@@ -14,6 +14,7 @@ func (r *Report) Text() string {
 		Trusted:    "TRUSTED: this batch's provenance checks out",
 		Unendorsed: "UNENDORSED: authentic records, but not every signer is vouched for",
 		Failed:     "FAILED: do not rely on this batch",
+		Incomplete: "INCOMPLETE: records are missing, so the batch cannot be judged yet",
 	}[r.Verdict]
 	line := strings.Repeat("=", len([]rune(banner)))
 	fmt.Fprintf(&w, "%s\n%s\n%s\n", line, banner, line)

@@ -54,18 +54,7 @@ func Verify(ctx context.Context, src Source, id protocol.BatchID, opts Options) 
 		return nil, fmt.Errorf("provenance: verify: no batch")
 	}
 	opts = opts.withDefaults()
-	v := &verifier{
-		ctx: ctx, src: src, opts: opts, now: opts.Now().UTC(),
-		anchors: map[protocol.PublicKey]bool{},
-		entries: map[protocol.CID]*entry{},
-		batches: map[protocol.BatchID]*batch{},
-		corrs:   map[protocol.CID]*corr{},
-		devices: map[protocol.PublicKey]*device{},
-		orgs:    map[protocol.PublicKey]*org{},
-	}
-	for _, k := range opts.Anchors {
-		v.anchors[k] = true
-	}
+	v := newVerifier(ctx, src, opts)
 	start := v.batchOf(id, protocol.CID{}, "the batch being verified")
 	if v.err == nil {
 		v.walkBack(start)
@@ -113,7 +102,13 @@ func Verify(ctx context.Context, src Source, id protocol.BatchID, opts Options) 
 			r.Stats.Context++
 		}
 		if e.code == CodeMissing {
-			r.Missing = append(r.Missing, Missing{Record: e.cid, ReferencedBy: e.refBy, What: e.refWhat})
+			m := Missing{Record: e.cid, ReferencedBy: e.refBy, What: e.refWhat, Asked: append([]string{}, e.asked...)}
+			if ref := v.entries[e.refBy]; ref != nil && ref.rec != nil {
+				if o := v.orgKey(ref.rec.Author); !o.IsZero() {
+					m.ReferencedByOrg, m.OrgKey = v.orgName(o), &o
+				}
+			}
+			r.Missing = append(r.Missing, m)
 		}
 	}
 	r.Stats.Missing, r.Stats.Fetched, r.Stats.Truncated = v.stats.Missing, v.stats.Fetched, v.stats.Truncated
@@ -122,6 +117,23 @@ func Verify(ctx context.Context, src Source, id protocol.BatchID, opts Options) 
 	r.Origins = v.origins()
 	r.Signers = v.signers()
 	return r, nil
+}
+
+// newVerifier returns a verifier over src with opts (defaults applied).
+func newVerifier(ctx context.Context, src Source, opts Options) *verifier {
+	v := &verifier{
+		ctx: ctx, src: src, opts: opts, now: opts.Now().UTC(),
+		anchors: map[protocol.PublicKey]bool{},
+		entries: map[protocol.CID]*entry{},
+		batches: map[protocol.BatchID]*batch{},
+		corrs:   map[protocol.CID]*corr{},
+		devices: map[protocol.PublicKey]*device{},
+		orgs:    map[protocol.PublicKey]*org{},
+	}
+	for _, k := range opts.Anchors {
+		v.anchors[k] = true
+	}
+	return v
 }
 
 // loadSigners reads the keys and endorsements behind every traced record,
@@ -141,29 +153,44 @@ func (v *verifier) loadSigners() {
 	}
 }
 
-// verdict sums up the checks: any failure is Failed, except failures that
-// only say a signer or certificate is not endorsed, which are Unendorsed.
+// verdict sums up the checks. A failure that breaks a rule is Failed. Else
+// records that could not be had make it Incomplete (missing is not
+// guilty: nothing seen breaks a rule, but not everything was seen). Else
+// failures that only say a signer or certificate is not endorsed make it
+// Unendorsed.
 func verdict(checks []Check) (Verdict, string) {
 	var failed, unendorsed []string
+	missing := false
 	for _, c := range checks {
 		if c.Status != Fail {
 			continue
 		}
-		only := true
+		broken, notEndorsed := false, false
 		for _, r := range c.Reasons {
-			if r.Level == LevelFail && r.Code != CodeUnendorsed {
-				only = false
+			if r.Level != LevelFail {
+				continue
+			}
+			switch r.Code {
+			case CodeUnendorsed:
+				notEndorsed = true
+			case CodeMissing, CodeTruncated:
+				missing = true
+			default:
+				broken = true
 			}
 		}
-		if only {
-			unendorsed = append(unendorsed, c.Title)
-		} else {
+		switch {
+		case broken:
 			failed = append(failed, c.Title)
+		case notEndorsed:
+			unendorsed = append(unendorsed, c.Title)
 		}
 	}
 	switch {
 	case len(failed) > 0:
 		return Failed, "Do not rely on this batch: " + strings.ToLower(strings.Join(failed, ", ")) + " failed."
+	case missing:
+		return Incomplete, "Some records of this batch's story could not be had (see the missing records), so it cannot be judged yet. Nothing found so far breaks a rule. Their maker may be offline: verify again later."
 	case len(unendorsed) > 0:
 		return Unendorsed, "The records are authentic and consistent, but not every signer is endorsed by a trust anchor you chose."
 	}

@@ -74,13 +74,8 @@ func (v *verifier) batchOf(raw protocol.BatchID, refBy protocol.CID, what string
 	if b.prod == nil || !b.prod.ok() {
 		return b
 	}
-	var outs []protocol.Output
-	switch body := b.prod.rec.Body.(type) {
-	case *protocol.Origin:
-		outs = body.Out
-	case *protocol.Process:
-		outs = body.Out
-	default:
+	outs := protocol.Outputs(b.prod.rec.Body)
+	if outs == nil {
 		b.broken = fmt.Sprintf("batch %s names a %s record, which makes no batches", shortBatch(raw), b.prod.rec.Type())
 		return b
 	}

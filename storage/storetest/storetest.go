@@ -34,6 +34,8 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"ReindexCheck", testReindexCheck},
 		{"Concurrent", testConcurrent},
 		{"Canceled", testCanceled},
+		{"Drafts", testDrafts},
+		{"Pending", testPending},
 		{"Closed", testClosed},
 	}
 	for _, tc := range tests {
@@ -251,5 +253,87 @@ func testClosed(t *testing.T, s storage.Store) {
 	}
 	for name, call := range calls {
 		wantKind(t, name+" after Close", call(), storage.ErrClosed)
+	}
+}
+
+// testDrafts: a record stored for a draft is found by the draft's ID, and
+// a draft that produced one record cannot produce another.
+func testDrafts(t *testing.T, s storage.Store) {
+	w := newWorld("drafts")
+	a, b := w.certOrg, w.mill
+	if _, err := s.DraftRecord(ctx, "d-1"); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("DraftRecord of an unknown draft: %v, want ErrNotFound", err)
+	}
+	if _, err := s.PutDraft(ctx, a, "d-1"); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := s.DraftRecord(ctx, "d-1"); err != nil || c != a.CID {
+		t.Fatalf("DraftRecord: %s, %v; want %s", c, err, a.CID)
+	}
+	if got, err := s.Get(ctx, a.CID); err != nil || got.CID != a.CID {
+		t.Fatalf("the draft's record is not stored: %v", err)
+	}
+	if _, err := s.PutDraft(ctx, a, "d-1"); err != nil {
+		t.Fatalf("the same record for the same draft again: %v", err)
+	}
+	if _, err := s.PutDraft(ctx, b, "d-1"); !errors.Is(err, storage.ErrConflict) {
+		t.Fatalf("a second record for one draft: %v, want ErrConflict", err)
+	}
+	if ok, _ := s.Has(ctx, b.CID); ok {
+		t.Fatal("the refused record was stored")
+	}
+	if _, err := s.PutDraft(ctx, b, ""); !errors.Is(err, storage.ErrInvalid) {
+		t.Fatalf("an empty draft ID: %v, want ErrInvalid", err)
+	}
+	// Drafts are data, not an index: Check finds nothing amiss and
+	// Reindex keeps them.
+	if diffs, err := s.Check(ctx); err != nil || len(diffs) != 0 {
+		t.Fatalf("Check: %v %v", diffs, err)
+	}
+	if err := s.Reindex(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := s.DraftRecord(ctx, "d-1"); err != nil || c != a.CID {
+		t.Fatalf("after Reindex: %s, %v", c, err)
+	}
+}
+
+// testPending: records of a newer version are kept, listed and forgotten,
+// apart from the records and their indexes.
+func testPending(t *testing.T, s storage.Store) {
+	data := []byte("a record of a version from the future")
+	c := protocol.ComputeCID(data)
+	if added, err := s.PutPending(ctx, c, data); err != nil || !added {
+		t.Fatalf("PutPending: %v, %v", added, err)
+	}
+	if added, err := s.PutPending(ctx, c, data); err != nil || added {
+		t.Fatalf("PutPending again: %v, %v; want not added", added, err)
+	}
+	if _, err := s.PutPending(ctx, c, []byte("other bytes")); !errors.Is(err, storage.ErrInvalid) {
+		t.Fatalf("PutPending with a wrong CID: %v, want ErrInvalid", err)
+	}
+	var seen []protocol.CID
+	if err := s.Pending(ctx, func(pc protocol.CID, b []byte) error {
+		if !bytes.Equal(b, data) {
+			t.Errorf("kept bytes %q", b)
+		}
+		seen = append(seen, pc)
+		return nil
+	}); err != nil || len(seen) != 1 || seen[0] != c {
+		t.Fatalf("Pending: %v, %v", seen, err)
+	}
+	if ok, _ := s.Has(ctx, c); ok {
+		t.Fatal("a kept record counts as a stored record")
+	}
+	if diffs, err := s.Check(ctx); err != nil || len(diffs) != 0 {
+		t.Fatalf("Check: %v %v", diffs, err)
+	}
+	if err := s.DeletePending(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	seen = nil
+	s.Pending(ctx, func(pc protocol.CID, _ []byte) error { seen = append(seen, pc); return nil })
+	if len(seen) != 0 {
+		t.Fatalf("after DeletePending: %v", seen)
 	}
 }

@@ -32,6 +32,10 @@ type palm struct {
 	noCustody        bool      // the CPO goes elsewhere; the refinery uses it anyway
 	unendorsedMill   bool      // the mill's only endorsement is from an unknown certifier
 	correctMill      bool      // the mill corrects its process record
+	doubleReceipt    bool      // the refinery receives the CPO transfer twice
+	strangerReceipt  bool      // another refinery signs a receipt of the CPO sent to this one
+	doubledStockSold bool      // the refinery receives the CPO twice and sells on what it thinks it holds
+	overConsume      bool      // the refinery refines more CPO than it received
 }
 
 // chain holds the actors of a palm-oil chain.
@@ -133,6 +137,12 @@ func (p palm) build(name, desc string) *Scenario {
 	t2 := w.mark("mill.transfer", md.add(&protocol.Transfer{Batch: cpoBatch, Qty: tne(21_000), To: to.key.pub(),
 		Docs: []protocol.Document{{Kind: "invoice", Ref: "INV-KSBL-24-0311"}}}))
 	w.mark("refinery.receive", to.dev.add(&protocol.Receive{Transfer: t2.CID, Qty: tne(21_000)}))
+	if p.doubleReceipt || p.doubledStockSold {
+		w.mark("refinery.receive2", to.dev.add(&protocol.Receive{Transfer: t2.CID, Qty: tne(21_000)}))
+	}
+	if p.strangerReceipt {
+		w.mark("stranger.receive", c.other.dev.add(&protocol.Receive{Transfer: t2.CID, Qty: tne(21_000)}))
+	}
 	if p.doubleClaim {
 		t3 := w.mark("mill.transfer2", md.add(&protocol.Transfer{Batch: cpoBatch, Qty: tne(15_000), To: c.other.key.pub(),
 			Docs: []protocol.Document{{Kind: "invoice", Ref: "INV-KSBL-24-0312"}}}))
@@ -147,12 +157,24 @@ func (p palm) build(name, desc string) *Scenario {
 	rd := c.refinery.dev
 	refPlace := rd.add(site("Pasir Gudang refinery", protocol.PlaceRefinery, "MY", 103.9050, 1.4700))
 	refClaim := &protocol.Claim{Scheme: RSPO, Model: protocol.ModelSG}
-	refProc := w.mark("refinery.process", rd.add(&protocol.Process{In: []protocol.Input{{Batch: cpoBatch, Qty: tne(21_000)}}, Place: &refPlace.CID,
+	// 21 t of CPO refined, or 30 t when the refinery refines more than it
+	// received; the yields stay those of a real refinery.
+	refIn := int64(21_000)
+	if p.overConsume {
+		refIn = 30_000
+	}
+	refProc := w.mark("refinery.process", rd.add(&protocol.Process{In: []protocol.Input{{Batch: cpoBatch, Qty: tne(refIn)}}, Place: &refPlace.CID,
 		Out: []protocol.Output{
-			{Product: Olein, Qty: tne(15_750), Lot: "PGEO-OL-2403-07", Claim: refClaim},
-			{Product: Stearin, Qty: tne(4_200), Lot: "PGEO-ST-2403-07", Claim: refClaim},
-			{Product: PFAD, Qty: tne(945), Lot: "PGEO-FA-2403-07", Claim: refClaim},
+			{Product: Olein, Qty: tne(refIn * 750 / 1000), Lot: "PGEO-OL-2403-07", Claim: refClaim},
+			{Product: Stearin, Qty: tne(refIn * 200 / 1000), Lot: "PGEO-ST-2403-07", Claim: refClaim},
+			{Product: PFAD, Qty: tne(refIn * 45 / 1000), Lot: "PGEO-FA-2403-07", Claim: refClaim},
 		}}))
+	if p.doubledStockSold {
+		// It thinks it holds 42 t, refines 21 and sells 21 more.
+		t5 := w.mark("refinery.transfer", rd.add(&protocol.Transfer{Batch: cpoBatch, Qty: tne(21_000), To: c.other.key.pub(),
+			Docs: []protocol.Document{{Kind: "invoice", Ref: "INV-PGEO-24-0330"}}}))
+		c.other.dev.add(&protocol.Receive{Transfer: t5.CID, Qty: tne(21_000)})
+	}
 	t4 := rd.add(&protocol.Transfer{Batch: batch(refProc, 0), Qty: tne(15_000), To: c.manufacturer.key.pub(),
 		Docs: []protocol.Document{{Kind: "bill-of-lading", Ref: "BL-PGU-JKT-24-0415"}}})
 

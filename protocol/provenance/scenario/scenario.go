@@ -31,10 +31,14 @@ type Scenario struct {
 	// Verdict is the verdict verification should give: "trusted",
 	// "unendorsed" or "failed".
 	Verdict string
-	// Fails names the one check that should fail, or "" when none should.
+	// Fails names the checks that should fail, comma-separated (one, as a
+	// rule: a scenario breaks one rule), or "" when none should.
 	Fails string
 	// Marks names notable records ("mill.process", "fork.b", …).
 	Marks map[string]protocol.Signed
+	// Orgs are the key names of the organisations: Key(id) is an
+	// organisation's key and Key(id+"/device-1") its first device's.
+	Orgs []string
 }
 
 // registry lists the scenarios by name, honest ones first.
@@ -57,6 +61,10 @@ var registry = []struct {
 	{"palm-before-cutoff", BeforeCutoff},
 	{"palm-unendorsed-mill", UnendorsedMill},
 	{"electronics-count-inflation", AssemblyExceedsComponents},
+	{"palm-double-receipt", DoubleReceipt},
+	{"palm-stranger-receipt", StrangerReceipt},
+	{"palm-doubled-stock-sold", DoubledStockSold},
+	{"palm-over-consumed", OverConsumed},
 }
 
 // Names lists the scenarios' names, honest ones first.
@@ -89,7 +97,7 @@ func ByName(name string) *Scenario {
 
 func (w *world) scenario(name, desc string, end protocol.BatchID, anchors ...protocol.PublicKey) *Scenario {
 	return &Scenario{Name: name, Description: desc, Records: w.recs, Anchors: anchors, Batch: end,
-		Verdict: "trusted", Marks: w.marks}
+		Verdict: "trusted", Marks: w.marks, Orgs: w.orgs}
 }
 
 func (s *Scenario) expect(verdict, fails string) *Scenario {

@@ -64,10 +64,12 @@ func Fork() *Scenario {
 		expect("failed", "forks")
 }
 
-// MissingAncestor: the mill's processing record is not in the store.
+// MissingAncestor: the mill's processing record is not in the store (its
+// maker offline, say): the verdict is incomplete, not failed, and the
+// integrity check names the record.
 func MissingAncestor() *Scenario {
 	return palm{dropMillProcess: true}.build("palm-missing-ancestor", "the mill's processing record is missing from the store").
-		expect("failed", "integrity")
+		expect("incomplete", "integrity")
 }
 
 // PlotWithoutGeometry: the FFB is recorded as coming from a collection
@@ -90,4 +92,34 @@ func BeforeCutoff() *Scenario {
 func UnendorsedMill() *Scenario {
 	return palm{unendorsedMill: true}.build("palm-unendorsed-mill", "the mill is endorsed only by a certifier no anchor recognises").
 		expect("unendorsed", "trust")
+}
+
+// DoubleReceipt: the refinery signs two receipts for the one transfer of
+// 21 t of CPO. Custody fails, naming both receipts; the CPO counts once,
+// so nothing is claimed beyond it.
+func DoubleReceipt() *Scenario {
+	return palm{doubleReceipt: true}.build("palm-double-receipt", "the refinery receives the mill's CPO transfer twice").
+		expect("failed", "custody")
+}
+
+// StrangerReceipt: another refinery signs a receipt of the CPO the mill
+// sent to Pasir Gudang. Custody fails, naming the receipt and the
+// transfer.
+func StrangerReceipt() *Scenario {
+	return palm{strangerReceipt: true}.build("palm-stranger-receipt", "a refinery the CPO was not sent to signs a receipt of it").
+		expect("failed", "custody")
+}
+
+// DoubledStockSold: the refinery receives the CPO twice, believes it holds
+// 42 t, refines 21 and sells 21 more. Custody fails on the second receipt
+// and double claims on the 42 t claimed of 21 t received.
+func DoubledStockSold() *Scenario {
+	return palm{doubledStockSold: true}.build("palm-doubled-stock-sold", "the refinery receives the CPO twice and sells on the doubled stock").
+		expect("failed", "custody,double_claim")
+}
+
+// OverConsumed: the refinery received 21 t of CPO and refines 30 t.
+func OverConsumed() *Scenario {
+	return palm{overConsume: true}.build("palm-over-consumed", "the refinery refines 30 t of CPO, having received 21 t").
+		expect("failed", "double_claim")
 }

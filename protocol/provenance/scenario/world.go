@@ -31,6 +31,7 @@ type world struct {
 	clock int64
 	recs  []protocol.Signed
 	marks map[string]protocol.Signed
+	orgs  []string // key names of the organisations, in order of creation
 }
 
 func newWorld() *world {
@@ -100,6 +101,7 @@ type org struct {
 // newOrg writes an organisation's profile and delegates its first device.
 func (w *world) newOrg(id, name string, country string, roles ...protocol.Role) *org {
 	o := &org{key: w.actor(id), name: name}
+	w.orgs = append(w.orgs, id)
 	o.key.add(&protocol.Org{Name: name, Roles: roles, Country: country})
 	o.dev = w.actor(id + "/device-1")
 	o.del = o.key.add(&protocol.Device{Key: o.dev.pub(), Name: name + " desk 1"})

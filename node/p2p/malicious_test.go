@@ -1,0 +1,219 @@
+package p2p
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"slices"
+	"sync/atomic"
+	"testing"
+
+	"github.com/libp2p/go-libp2p"
+	pubsub "github.com/libp2p/go-libp2p-pubsub"
+	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/jejak/jejak/protocol"
+	"github.com/jejak/jejak/protocol/prototest"
+)
+
+// badRecords returns record bytes that no honest node may store: forged
+// signatures, malformed encodings and an oversized record.
+func badRecords(t *testing.T) [][]byte {
+	t.Helper()
+	feed := prototest.NewFeed(prototest.Key("victim"))
+	var bad [][]byte
+	for i := range 3 {
+		// A real record with one bit of its signature flipped: the
+		// last bytes of the encoding are inside the sig.
+		rec := feed.MustAdd(orgBody(100 + i))
+		forged := bytes.Clone(rec.Bytes)
+		forged[len(forged)-1] ^= 0x01
+		bad = append(bad, forged)
+	}
+	// A record that claims another author than the key that signed it.
+	impostor, err := protocol.Seal(&protocol.Record{Seq: 1, Time: prototest.BaseTime, Body: orgBody(200)}, prototest.Key("impostor"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	victim := prototest.Key("victim").Public()
+	swapped := bytes.Replace(impostor.Bytes, func() []byte { p := impostor.Author; return p[:] }(), victim[:], 1)
+	bad = append(bad, swapped)
+	// Malformed: not CBOR, CBOR that is not a record, a truncated record.
+	bad = append(bad, []byte("definitely not a record"), []byte{0xa1, 0x61, 0x76, 0x01}, impostor.Bytes[:len(impostor.Bytes)/2])
+	// Oversized: 70 KiB.
+	bad = append(bad, bytes.Repeat([]byte{0x42}, 70<<10))
+	return bad
+}
+
+// TestMaliciousPeer: a peer that joins the topic and speaks the sync
+// protocol sends forged, malformed and oversized records. The honest node
+// it is connected to stores none of them and forwards none to its honest
+// neighbour, and its score for the peer falls below the graylist threshold.
+// A valid record from the same peer still gets through, so the path it
+// uses is known to work.
+func TestMaliciousPeer(t *testing.T) {
+	ctx := context.Background()
+	nodes := startNodes(t, "honest", 2, nil)
+	a, b := nodes[0], nodes[1]
+	connect(t, a, b)
+	waitForMesh(t, nodes)
+
+	bad := badRecords(t)
+	evil := newEvilHost(t, a.protos, bad)
+	if err := evil.h.Connect(ctx, peer.AddrInfo{ID: a.ID(), Addrs: a.host.Addrs()}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the malicious peer and the honest node see each other on the topic", func() bool {
+		return slices.Contains(evil.topic.ListPeers(), a.ID()) && slices.Contains(a.topic.ListPeers(), evil.h.ID())
+	})
+
+	good := prototest.NewFeed(prototest.Key("evil-but-valid")).MustAdd(orgBody(1))
+	if err := evil.topic.Publish(ctx, good.Bytes); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the valid record reaches the honest neighbour", func() bool { return has(t, b, good.CID) })
+
+	for _, data := range bad {
+		if err := evil.topic.Publish(ctx, data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Gossip alone graylists it: the invalid deliveries penalty.
+	waitFor(t, "the honest node's score for the malicious peer falls below the graylist", func() bool {
+		s, ok := a.scores.score(evil.h.ID())
+		return ok && s < graylistThreshold
+	})
+	// Now the same records by sync.
+	evil.armed.Store(true)
+	a.syncer.requestFull(evil.h.ID())
+	waitFor(t, "the honest node synced with the malicious peer", func() bool { return evil.syncs() > 0 })
+	waitFor(t, "the sync penalties alone graylist the peer", func() bool {
+		return a.scores.appScore(evil.h.ID()) < graylistThreshold
+	})
+
+	for _, n := range nodes {
+		for _, data := range bad {
+			if has(t, n, protocol.ComputeCID(data)) {
+				t.Errorf("node %s stored an invalid record", n.ID())
+			}
+		}
+		if got := len(allCIDs(t, n)); got != 1 {
+			t.Errorf("node %s holds %d records, want only the valid one", n.ID(), got)
+		}
+	}
+	// The honest neighbour never saw an invalid record from the honest
+	// node: its score for it is not negative.
+	if s, _ := b.scores.score(a.ID()); s < 0 {
+		t.Errorf("honest neighbour scores the honest node %v: it was forwarded invalid records", s)
+	}
+}
+
+// evilHost is a raw libp2p host with pubsub joined to the records topic and
+// a sync handler that answers with bad records.
+type evilHost struct {
+	h     host.Host
+	topic *pubsub.Topic
+
+	armed  atomic.Bool // serve bad records by sync; until then, nothing
+	served chan struct{}
+}
+
+func (e *evilHost) syncs() int { return len(e.served) }
+
+func newEvilHost(t *testing.T, protos protocols, bad [][]byte) *evilHost {
+	t.Helper()
+	h, err := libp2p.New(libp2p.ListenAddrStrings("/ip4/127.0.0.1/tcp/0"), libp2p.DisableMetrics())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(func() {
+		cancel()
+		h.Close()
+	})
+	e := &evilHost{h: h, served: make(chan struct{}, 100)}
+	h.SetStreamHandler(protos.sync, func(s network.Stream) {
+		defer s.Close()
+		var req syncRequest
+		if err := newFrameReader(s).nextCBOR(frameSyncRequest, &req); err != nil {
+			s.Reset()
+			return
+		}
+		w := bufio.NewWriter(s)
+		if !e.armed.Load() {
+			_ = writeCBOR(w, frameSummary, &syncSummary{})
+			_ = writeCBOR(w, frameSyncEnd, &syncEnd{})
+			_ = w.Flush()
+			return
+		}
+		_ = writeCBOR(w, frameSummary, &syncSummary{Expected: int64(len(bad))})
+		for _, data := range bad {
+			_ = writeFrame(w, frameRecord, data)
+		}
+		_ = writeCBOR(w, frameSyncEnd, &syncEnd{})
+		_ = w.Flush()
+		select {
+		case e.served <- struct{}{}:
+		default:
+		}
+	})
+	ps, err := pubsub.NewGossipSub(ctx, h,
+		pubsub.WithMessageSignaturePolicy(pubsub.StrictNoSign),
+		pubsub.WithNoAuthor(),
+		pubsub.WithMessageIdFn(msgID),
+		pubsub.WithFloodPublish(true),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.topic, err = ps.Join(protos.topic); err != nil {
+		t.Fatal(err)
+	}
+	cancelRelay, err := e.topic.Relay()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cancelRelay)
+	return e
+}
+
+// TestNewerVersionKeptWithoutPenalty: a peer of a newer release gossips an
+// authentic record of a format version this one cannot judge. The node
+// neither stores it as a record nor passes it on, keeps it for an upgrade,
+// and does not hold it against the peer; the same record forged is
+// rejected.
+func TestNewerVersionKeptWithoutPenalty(t *testing.T) {
+	ctx := context.Background()
+	nodes := startNodes(t, "behind", 1, nil)
+	a := nodes[0]
+	future, err := protocol.SealVersion(&protocol.Record{Seq: 1, Time: prototest.BaseTime, Body: orgBody(1)}, prototest.Key("ahead"), protocol.Version+1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	evil := newEvilHost(t, a.protos, nil)
+	if err := evil.h.Connect(ctx, peer.AddrInfo{ID: a.ID(), Addrs: a.host.Addrs()}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the newer peer and the node see each other on the topic", func() bool {
+		return slices.Contains(evil.topic.ListPeers(), a.ID()) && slices.Contains(a.topic.ListPeers(), evil.h.ID())
+	})
+	for range 5 {
+		if err := evil.topic.Publish(ctx, future.Bytes); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "the node keeps the record for an upgrade", func() bool {
+		kept := false
+		a.store.Pending(ctx, func(c protocol.CID, _ []byte) error { kept = kept || c == future.CID; return nil })
+		return kept
+	})
+	if has(t, a, future.CID) {
+		t.Error("a record of a newer version was stored as if judged")
+	}
+	waitFor(t, "a score report for the newer peer", func() bool { _, ok := a.scores.score(evil.h.ID()); return ok })
+	if s, _ := a.scores.score(evil.h.ID()); s < 0 {
+		t.Errorf("the node scores the newer peer %v for an honest record", s)
+	}
+}

@@ -1,0 +1,736 @@
+package p2p
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/event"
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/jejak/jejak/protocol"
+	"github.com/jejak/jejak/storage"
+)
+
+// Sync protocol (/jejak/<network>/sync/1.0.0), on one stream:
+//
+//	requester: syncRequest{Heads, Only, Limit, ForkDigest}
+//	responder: syncSummary{Expected}, record…, syncEnd{More, Forks}
+//	requester: syncRequest{Limit}            (only while More)
+//	responder: record…, syncEnd{More, Forks}
+//
+// The first request carries the requester's contiguous feed heads (author,
+// seq, CID). The responder walks its own feeds in author byte order and
+// sends, for each, every record it holds above the requester's head
+// (records beyond a gap in its own feed included), at most Limit records a
+// page. When the record it holds at the requester's head seq has another
+// CID than the requester's, it sends that record first: the requester then
+// holds both and has found a fork. On the last page it lists its forks when
+// their digest differs from the requester's, and the requester fetches the
+// records of any fork it lacks. A sync where nothing is missing is one
+// round trip.
+//
+// Every record received goes through examine, exactly like gossip; a
+// record that fails it costs the sender syncPenalty on its gossip score, and
+// more than maxRejects in one sync ends it.
+
+// maxRejects is how many invalid records a peer may send in one sync before
+// the node gives up on it.
+const maxRejects = 8
+
+// maxPages bounds one sync: 20,000 pages of at most 500 records.
+const maxPages = 20_000
+
+// periodicPeers is how many connected peers each periodic round syncs with.
+const periodicPeers = 8
+
+// errPageFull stops a Range at the page limit.
+var errPageFull = errors.New("page full")
+
+// syncer schedules syncs: one job per peer at a time, merged while queued,
+// run by a few workers.
+type syncer struct {
+	e    *Engine
+	kick chan struct{}
+
+	mu       sync.Mutex
+	gaps     map[protocol.PublicKey]gap
+	queue    []peer.ID
+	jobs     map[peer.ID]*syncJob
+	running  map[peer.ID]bool
+	last     map[peer.ID]time.Time
+	progress SyncProgress
+}
+
+// gap is a record stored ahead of its predecessor: if the author's
+// contiguous head is still below seq-1 at due, the node syncs the author's
+// feed from peer.
+type gap struct {
+	peer peer.ID
+	seq  uint64
+	due  time.Time
+}
+
+// gapDelay is how long a gap may last before the node asks for the missing
+// records. Gossip often delivers a feed's records out of order over
+// different paths; most gaps close by themselves within moments.
+const gapDelay = 2 * time.Second
+
+// syncJob is what to sync with one peer: everything, or some authors.
+type syncJob struct {
+	full    bool
+	authors map[protocol.PublicKey]struct{}
+}
+
+func newSyncer(e *Engine) *syncer {
+	return &syncer{
+		e:       e,
+		kick:    make(chan struct{}, 1),
+		jobs:    map[peer.ID]*syncJob{},
+		gaps:    map[protocol.PublicKey]gap{},
+		running: map[peer.ID]bool{},
+		last:    map[peer.ID]time.Time{},
+	}
+}
+
+// start runs the workers, the periodic round, and the trigger on new peers.
+func (s *syncer) start() {
+	for range s.e.cfg.Limits.SyncWorkers {
+		s.e.spawn(s.work)
+	}
+	if s.e.cfg.SyncInterval > 0 {
+		s.e.spawn(s.periodic)
+	}
+	s.e.spawn(s.watchGaps)
+}
+
+// noteGap records that author's record seq arrived from p before seq-1.
+func (s *syncer) noteGap(p peer.ID, author protocol.PublicKey, seq uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if g, ok := s.gaps[author]; ok {
+		g.seq = max(g.seq, seq)
+		s.gaps[author] = g
+		return
+	}
+	if len(s.gaps) < maxHeads {
+		s.gaps[author] = gap{peer: p, seq: seq, due: time.Now().Add(gapDelay)}
+	}
+}
+
+// watchGaps syncs the feeds whose gaps outlast gapDelay.
+func (s *syncer) watchGaps() {
+	t := time.NewTicker(gapDelay / 4)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.e.ctx.Done():
+			return
+		case <-t.C:
+		}
+		now := time.Now()
+		due := map[protocol.PublicKey]gap{}
+		s.mu.Lock()
+		for a, g := range s.gaps {
+			if now.After(g.due) {
+				due[a] = g
+				delete(s.gaps, a)
+			}
+		}
+		s.mu.Unlock()
+		for a, g := range due {
+			h, err := s.e.store.Head(s.e.ctx, a)
+			if (err == nil || errors.Is(err, storage.ErrNotFound)) && h.Seq+1 < g.seq {
+				s.request(g.peer, a)
+			}
+		}
+	}
+}
+
+// requestFull queues a full sync with p.
+func (s *syncer) requestFull(p peer.ID) { s.enqueue(p, nil) }
+
+// request queues a sync of one author's feed with p.
+func (s *syncer) request(p peer.ID, author protocol.PublicKey) { s.enqueue(p, &author) }
+
+func (s *syncer) enqueue(p peer.ID, author *protocol.PublicKey) {
+	s.mu.Lock()
+	j := s.jobs[p]
+	if j == nil {
+		j = &syncJob{authors: map[protocol.PublicKey]struct{}{}}
+		s.jobs[p] = j
+		s.queue = append(s.queue, p)
+	}
+	if author == nil {
+		j.full = true
+	} else if !j.full && len(j.authors) < maxHeads {
+		j.authors[*author] = struct{}{}
+	}
+	s.mu.Unlock()
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
+// next takes a queued job whose peer is not being synced already.
+func (s *syncer) next() (peer.ID, *syncJob, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, p := range s.queue {
+		if s.running[p] {
+			continue
+		}
+		s.queue = slices.Delete(s.queue, i, i+1)
+		j := s.jobs[p]
+		delete(s.jobs, p)
+		s.running[p] = true
+		return p, j, true
+	}
+	return "", nil, false
+}
+
+func (s *syncer) done(p peer.ID, ok bool) {
+	s.mu.Lock()
+	delete(s.running, p)
+	if ok {
+		s.last[p] = s.e.cfg.Now()
+	}
+	more := len(s.queue) > 0
+	s.mu.Unlock()
+	if more {
+		select {
+		case s.kick <- struct{}{}:
+		default:
+		}
+	}
+}
+
+func (s *syncer) work() {
+	for {
+		p, j, ok := s.next()
+		if !ok {
+			select {
+			case <-s.kick:
+				continue
+			case <-s.e.ctx.Done():
+				return
+			}
+		}
+		_, err := s.e.syncWith(s.e.ctx, p, j)
+		if err != nil && s.e.ctx.Err() == nil {
+			s.e.log.Debug("sync failed", "peer", p, "err", err)
+		}
+		s.done(p, err == nil)
+		// Pass the token on: another job may be waiting on this peer.
+		select {
+		case s.kick <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// periodic syncs with a few random connected peers every SyncInterval,
+// with jitter so that nodes started together do not sync in lockstep.
+func (s *syncer) periodic() {
+	iv := s.e.cfg.SyncInterval
+	t := time.NewTimer(iv/2 + rand.N(iv))
+	defer t.Stop()
+	for {
+		select {
+		case <-s.e.ctx.Done():
+			return
+		case <-t.C:
+		}
+		peers := s.e.syncPeers()
+		rand.Shuffle(len(peers), func(i, j int) { peers[i], peers[j] = peers[j], peers[i] })
+		for _, p := range peers[:min(len(peers), periodicPeers)] {
+			s.requestFull(p)
+		}
+		t.Reset(iv/2 + rand.N(iv))
+	}
+}
+
+func (s *syncer) setProgress(p SyncProgress) {
+	s.mu.Lock()
+	s.progress = p
+	s.mu.Unlock()
+}
+
+func (s *syncer) status() (SyncProgress, map[peer.ID]time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	last := make(map[peer.ID]time.Time, len(s.last))
+	for p, t := range s.last {
+		last[p] = t
+	}
+	return s.progress, last
+}
+
+// syncPeers returns the connected peers that speak the sync protocol.
+func (e *Engine) syncPeers() []peer.ID {
+	var out []peer.ID
+	for _, p := range e.host.Network().Peers() {
+		if ok, _ := e.host.Peerstore().SupportsProtocols(p, e.protos.sync); len(ok) > 0 {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// onIdentified starts a full sync with a peer once identify shows it speaks
+// the sync protocol: sync on connect.
+func (e *Engine) onIdentified(ev event.EvtPeerIdentificationCompleted) {
+	if !e.cfg.noSyncOnConnect && slices.Contains(ev.Protocols, e.protos.sync) {
+		e.syncer.requestFull(ev.Peer)
+	}
+}
+
+// syncStats measure one sync.
+type syncStats struct {
+	pages    int   // request/response round trips
+	records  int   // records received
+	added    int   // of those, new ones
+	bytesIn  int64 // bytes received
+	bytesOut int64 // bytes sent
+}
+
+// countingWriter counts bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(b []byte) (int, error) {
+	n, err := c.w.Write(b)
+	c.n += int64(n)
+	return n, err
+}
+
+// syncWith runs one sync with p (the requester side).
+func (e *Engine) syncWith(ctx context.Context, p peer.ID, job *syncJob) (stats syncStats, err error) {
+	heads, err := e.requestHeads(ctx, job)
+	if err != nil {
+		return stats, err
+	}
+	digest, err := e.forkDigest(ctx)
+	if err != nil {
+		return stats, err
+	}
+	timeout := e.cfg.Limits.SyncTimeout
+	sctx, cancel := context.WithTimeout(network.WithNoDial(ctx, "sync"), timeout)
+	s, err := e.host.NewStream(sctx, p, e.protos.sync)
+	cancel()
+	if err != nil {
+		return stats, fmt.Errorf("open sync stream: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			s.Reset()
+		} else {
+			s.Close()
+		}
+	}()
+	stop := context.AfterFunc(ctx, func() { s.Reset() })
+	defer stop()
+
+	fr := newFrameReader(s)
+	cw := &countingWriter{w: s}
+	bw := bufio.NewWriter(cw)
+	defer func() { stats.bytesIn, stats.bytesOut = fr.n, cw.n }()
+	req := syncRequest{Heads: heads, Only: !job.full, Limit: e.cfg.Limits.SyncPage, ForkDigest: digest}
+	prog := SyncProgress{Peer: p.String()}
+	report := func() {
+		if prog.Expected > 0 || prog.Fetched > 0 {
+			e.syncer.setProgress(prog)
+			e.events.Synced(prog)
+		}
+	}
+	rejects := 0
+	for page := 0; page < maxPages; page++ {
+		if err := s.SetDeadline(time.Now().Add(timeout)); err != nil {
+			return stats, err
+		}
+		if err := writeCBOR(bw, frameSyncRequest, &req); err != nil {
+			return stats, err
+		}
+		if err := bw.Flush(); err != nil {
+			return stats, fmt.Errorf("send sync request: %w", err)
+		}
+		if page == 0 {
+			var sum syncSummary
+			if err := fr.nextCBOR(frameSummary, &sum); err != nil {
+				e.penaliseProtocol(p, err)
+				return stats, err
+			}
+			prog.Expected = max(sum.Expected, 0)
+			req = syncRequest{Limit: e.cfg.Limits.SyncPage}
+		}
+		recs, end, r, err := e.readRecords(ctx, fr, frameSyncEnd, req.Limit+maxFetch, p)
+		rejects += r
+		if err != nil {
+			return stats, err
+		}
+		if rejects > maxRejects {
+			return stats, fmt.Errorf("peer sent %d invalid records", rejects)
+		}
+		added, err := e.storeRecords(ctx, recs, p, false)
+		if err != nil {
+			return stats, err
+		}
+		prog.Fetched += int64(end.received)
+		prog.Added += int64(added)
+		stats.pages++
+		stats.records += end.received
+		stats.added += added
+		var se syncEnd
+		if err := cborDec.Unmarshal(end.payload, &se); err != nil {
+			e.penaliseProtocol(p, err)
+			return stats, fmt.Errorf("decode sync end: %w", err)
+		}
+		if !se.More {
+			prog.Done = true
+			report()
+			e.remember.add(p, e.host.Peerstore().Addrs(p))
+			if len(se.Forks) > 0 {
+				if err := e.fetchForks(ctx, p, se.Forks); err != nil {
+					return stats, err
+				}
+			}
+			return stats, nil
+		}
+		report()
+	}
+	return stats, fmt.Errorf("sync did not finish in %d pages", maxPages)
+}
+
+// endFrame is the control frame that closed a run of record frames.
+type endFrame struct {
+	payload  []byte
+	received int // record frames read
+}
+
+// readRecords reads record frames until a control frame of kind end, runs
+// examine on each record and returns the accepted ones. It penalises p for
+// each rejected record and reports how many there were.
+func (e *Engine) readRecords(ctx context.Context, fr *frameReader, end byte, max int, p peer.ID) ([]protocol.Signed, endFrame, int, error) {
+	var recs []protocol.Signed
+	var ef endFrame
+	rejects := 0
+	for {
+		kind, payload, err := fr.next(maxControlFrame)
+		if err != nil {
+			if errors.Is(err, errFrameTooLarge) {
+				e.penaliseProtocol(p, err)
+			}
+			return recs, ef, rejects, err
+		}
+		switch kind {
+		case frameRecord:
+			ef.received++
+			if ef.received > max {
+				e.penaliseProtocol(p, fmt.Errorf("more than %d records in a page", max))
+				return recs, ef, rejects, fmt.Errorf("peer sent more than %d records in a page", max)
+			}
+			rec, v, err := e.examine(ctx, payload, protocol.CID{})
+			switch v {
+			case accept:
+				recs = append(recs, rec)
+			case reject:
+				rejects++
+				e.scores.penalise(p)
+				e.log.Debug("sync: rejected record", "peer", p, "err", err)
+				if rejects > maxRejects {
+					return recs, ef, rejects, fmt.Errorf("peer sent %d invalid records", rejects)
+				}
+			}
+		case end:
+			ef.payload = bytes.Clone(payload)
+			return recs, ef, rejects, nil
+		case frameError:
+			return recs, ef, rejects, fmt.Errorf("peer refused: %.200q", payload)
+		default:
+			e.penaliseProtocol(p, fmt.Errorf("frame kind %d", kind))
+			return recs, ef, rejects, fmt.Errorf("unexpected frame kind %d", kind)
+		}
+	}
+}
+
+// penaliseProtocol counts a protocol violation by p.
+func (e *Engine) penaliseProtocol(p peer.ID, err error) {
+	e.log.Debug("protocol violation", "peer", p, "err", err)
+	e.scores.penalise(p)
+}
+
+// requestHeads returns the heads to send: every feed for a full sync, or the
+// job's authors (seq 0 for a feed the node has not started).
+func (e *Engine) requestHeads(ctx context.Context, job *syncJob) ([]wireHead, error) {
+	if !job.full {
+		out := make([]wireHead, 0, len(job.authors))
+		for a := range job.authors {
+			h, err := e.store.Head(ctx, a)
+			if err != nil && !errors.Is(err, storage.ErrNotFound) {
+				return nil, fmt.Errorf("feed head: %w", err)
+			}
+			out = append(out, toWireHead(a, h))
+		}
+		return out, nil
+	}
+	heads, err := e.store.Heads(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("feed heads: %w", err)
+	}
+	out := make([]wireHead, 0, len(heads))
+	for a, h := range heads {
+		if h.Seq > 0 {
+			out = append(out, toWireHead(a, h))
+		}
+	}
+	if len(out) > maxHeads {
+		// Too many feeds for one request: send a random sample; the
+		// others catch up on later rounds.
+		rand.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+		out = out[:maxHeads]
+	}
+	return out, nil
+}
+
+func toWireHead(a protocol.PublicKey, h storage.Head) wireHead {
+	w := wireHead{Author: a[:], Seq: h.Seq}
+	if h.Seq > 0 {
+		w.CID = h.CID.Bytes()
+	}
+	return w
+}
+
+// forkDigest is a digest of every fork CID the store holds, in sorted order.
+func (e *Engine) forkDigest(ctx context.Context) ([]byte, error) {
+	forks, err := e.store.Forks(ctx, protocol.PublicKey{})
+	if err != nil {
+		return nil, fmt.Errorf("forks: %w", err)
+	}
+	return digestForks(forks), nil
+}
+
+func digestForks(forks []storage.Fork) []byte {
+	if len(forks) == 0 {
+		return nil
+	}
+	var all [][]byte
+	for _, f := range forks {
+		for _, c := range f.CIDs {
+			all = append(all, c.Bytes())
+		}
+	}
+	slices.SortFunc(all, bytes.Compare)
+	h := sha256.New()
+	for _, b := range all {
+		h.Write(b)
+	}
+	return h.Sum(nil)
+}
+
+// fetchForks fetches the records of p's forks that the node lacks.
+func (e *Engine) fetchForks(ctx context.Context, p peer.ID, forks []wireFork) error {
+	var want []protocol.CID
+	for _, f := range forks[:min(len(forks), maxForks)] {
+		for _, b := range f.CIDs {
+			c, err := protocol.CIDFromBytes(b)
+			if err != nil {
+				e.penaliseProtocol(p, err)
+				return fmt.Errorf("fork list: %w", err)
+			}
+			has, err := e.store.Has(ctx, c)
+			if err != nil {
+				return err
+			}
+			if !has {
+				want = append(want, c)
+			}
+		}
+	}
+	for len(want) > 0 {
+		chunk := want[:min(len(want), maxFetch)]
+		want = want[len(chunk):]
+		if _, err := e.fetch(ctx, p, chunk); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// serveSync answers a sync request (the responder side).
+func (e *Engine) serveSync(s network.Stream) {
+	defer s.Close()
+	stop := context.AfterFunc(e.ctx, func() { s.Reset() })
+	defer stop()
+	if err := e.answerSync(e.ctx, s); err != nil {
+		s.Reset()
+		if e.ctx.Err() == nil {
+			e.log.Debug("serve sync", "peer", s.Conn().RemotePeer(), "err", err)
+		}
+	}
+}
+
+func (e *Engine) answerSync(ctx context.Context, s network.Stream) error {
+	timeout := e.cfg.Limits.SyncTimeout
+	fr := newFrameReader(s)
+	bw := bufio.NewWriter(s)
+	var (
+		theirs  map[protocol.PublicKey]wireHead
+		authors []protocol.PublicKey
+		idx     int
+		nextSeq uint64
+		digest  []byte
+	)
+	for page := 0; ; page++ {
+		if err := s.SetDeadline(time.Now().Add(timeout)); err != nil {
+			return err
+		}
+		var req syncRequest
+		if err := fr.nextCBOR(frameSyncRequest, &req); err != nil {
+			if page > 0 && errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+		if page == 0 {
+			var expected int64
+			var err error
+			theirs, authors, expected, err = e.planSync(ctx, &req)
+			if err != nil {
+				_ = writeFrame(bw, frameError, []byte(err.Error()))
+				_ = bw.Flush()
+				return err
+			}
+			digest = req.ForkDigest
+			if err := writeCBOR(bw, frameSummary, &syncSummary{Expected: expected}); err != nil {
+				return err
+			}
+		}
+		limit := e.cfg.Limits.SyncPage
+		if req.Limit > 0 && req.Limit < limit {
+			limit = req.Limit
+		}
+		sent := 0
+		for idx < len(authors) && sent < limit {
+			a := authors[idx]
+			if nextSeq == 0 {
+				h := theirs[a]
+				nextSeq = h.Seq + 1
+				if h.Seq > 0 {
+					// Their head may be a record we hold a
+					// different one of: send ours so they see
+					// the fork.
+					c, err := e.store.FeedAt(ctx, a, h.Seq)
+					if err == nil && !bytes.Equal(c.Bytes(), h.CID) {
+						if rec, err := e.store.Get(ctx, c); err == nil {
+							if err := writeFrame(bw, frameRecord, rec.Bytes); err != nil {
+								return err
+							}
+							sent++
+						}
+					}
+				}
+			}
+			err := e.store.Range(ctx, a, nextSeq, 0, func(rec protocol.Signed) error {
+				if sent >= limit {
+					return errPageFull
+				}
+				if err := writeFrame(bw, frameRecord, rec.Bytes); err != nil {
+					return err
+				}
+				sent++
+				nextSeq = rec.Seq + 1
+				return nil
+			})
+			if errors.Is(err, errPageFull) {
+				break
+			}
+			if err != nil {
+				return fmt.Errorf("read feed: %w", err)
+			}
+			idx++
+			nextSeq = 0
+		}
+		end := syncEnd{More: idx < len(authors)}
+		if !end.More {
+			forks, err := e.store.Forks(ctx, protocol.PublicKey{})
+			if err != nil {
+				return fmt.Errorf("forks: %w", err)
+			}
+			if !bytes.Equal(digestForks(forks), digest) {
+				end.Forks = toWireForks(forks)
+			}
+		}
+		if err := writeCBOR(bw, frameSyncEnd, &end); err != nil {
+			return err
+		}
+		if err := bw.Flush(); err != nil {
+			return err
+		}
+		if !end.More {
+			return nil
+		}
+	}
+}
+
+// planSync reads a first request: the requester's heads by author, the
+// authors to walk in byte order, and how many records the requester lacks
+// by the heads.
+func (e *Engine) planSync(ctx context.Context, req *syncRequest) (map[protocol.PublicKey]wireHead, []protocol.PublicKey, int64, error) {
+	if len(req.Heads) > maxHeads {
+		return nil, nil, 0, fmt.Errorf("%d heads, at most %d", len(req.Heads), maxHeads)
+	}
+	theirs := make(map[protocol.PublicKey]wireHead, len(req.Heads))
+	for _, h := range req.Heads {
+		if len(h.Author) != len(protocol.PublicKey{}) {
+			return nil, nil, 0, fmt.Errorf("head author of %d bytes", len(h.Author))
+		}
+		theirs[protocol.PublicKey(h.Author)] = h
+	}
+	var authors []protocol.PublicKey
+	var expected int64
+	if req.Only {
+		for a := range theirs {
+			h, err := e.store.Head(ctx, a)
+			if err != nil && !errors.Is(err, storage.ErrNotFound) {
+				return nil, nil, 0, err
+			}
+			authors = append(authors, a)
+			expected += int64(max(h.Seq, theirs[a].Seq) - theirs[a].Seq)
+		}
+	} else {
+		mine, err := e.store.Heads(ctx)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		for a, h := range mine {
+			authors = append(authors, a)
+			expected += int64(max(h.Seq, theirs[a].Seq) - theirs[a].Seq)
+		}
+	}
+	slices.SortFunc(authors, func(a, b protocol.PublicKey) int { return bytes.Compare(a[:], b[:]) })
+	return theirs, authors, expected, nil
+}
+
+func toWireForks(forks []storage.Fork) []wireFork {
+	out := make([]wireFork, 0, min(len(forks), maxForks))
+	for _, f := range forks[:min(len(forks), maxForks)] {
+		wf := wireFork{Author: f.Author[:], Seq: f.Seq}
+		for _, c := range f.CIDs {
+			wf.CIDs = append(wf.CIDs, c.Bytes())
+		}
+		out = append(out, wf)
+	}
+	return out
+}

@@ -1,0 +1,180 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/jejak/jejak/node/api"
+	"github.com/jejak/jejak/protocol"
+	"github.com/jejak/jejak/protocol/provenance"
+	"github.com/jejak/jejak/storage"
+)
+
+// storeSource lets provenance read a node's store.
+type storeSource struct{ s storage.Store }
+
+var _ provenance.Source = storeSource{}
+
+func (s storeSource) Get(ctx context.Context, c protocol.CID) (protocol.Signed, error) {
+	rec, err := s.s.Get(ctx, c)
+	if errors.Is(err, storage.ErrNotFound) {
+		return protocol.Signed{}, fmt.Errorf("%w: %v", provenance.ErrNotFound, err)
+	}
+	return rec, err
+}
+
+func (s storeSource) Uses(ctx context.Context, b protocol.BatchID) ([]provenance.Use, error) {
+	uses, err := s.s.Uses(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]provenance.Use, len(uses))
+	for i, u := range uses {
+		out[i] = provenance.Use{Record: u.Record, Type: u.Type, Author: u.Author, Qty: u.Qty}
+	}
+	return out, nil
+}
+
+func (s storeSource) Referrers(ctx context.Context, c protocol.CID, t protocol.Type) ([]protocol.CID, error) {
+	switch t {
+	case protocol.TypeReceive:
+		return s.s.Receipts(ctx, c)
+	case protocol.TypeCorrect:
+		return s.s.Corrections(ctx, c)
+	case protocol.TypeRevoke:
+		return s.s.RevocationsOfRecord(ctx, c)
+	}
+	return nil, nil
+}
+
+func (s storeSource) KeyRecords(ctx context.Context, k protocol.PublicKey, t protocol.Type) ([]protocol.CID, error) {
+	switch t {
+	case protocol.TypeOrg:
+		return s.s.ByType(ctx, protocol.TypeOrg, k)
+	case protocol.TypeDevice:
+		return s.s.Delegations(ctx, k)
+	case protocol.TypeEndorse:
+		return s.s.Endorsements(ctx, k)
+	case protocol.TypeRevoke:
+		return s.s.RevocationsOfKey(ctx, k)
+	}
+	return nil, nil
+}
+
+func (s storeSource) Forks(ctx context.Context, author protocol.PublicKey) ([]provenance.Fork, error) {
+	forks, err := s.s.Forks(ctx, author)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]provenance.Fork, len(forks))
+	for i, f := range forks {
+		out[i] = provenance.Fork{Author: f.Author, Seq: f.Seq, CIDs: f.CIDs}
+	}
+	return out, nil
+}
+
+// notFound says a batch could not be found here or at the peers asked.
+func notFound(batch protocol.BatchID, asked []string) error {
+	where := "this computer does not hold it and no peer was connected to ask"
+	if len(asked) > 0 {
+		short := make([]string, len(asked))
+		for i, p := range asked {
+			short[i] = p
+			if len(p) > 8 {
+				short[i] = "…" + p[len(p)-6:]
+			}
+		}
+		where = fmt.Sprintf("neither this computer nor the %d peers asked (%s) hold it", len(asked), strings.Join(short, ", "))
+	}
+	return fmt.Errorf("batch %s was not found: %s. Either its maker's computer is offline (try again when it is online), or the ID was mistyped (a batch ID has no check digit: compare it with the label)", batch, where)
+}
+
+const boundsFile = "bounds.json"
+
+// bounds returns the conversion-bounds table: the data folder's bounds.json
+// when there is one, else the one shipped with Jejak (nil).
+func (n *Node) bounds() (*provenance.Table, error) {
+	if n.cfg.DataDir == "" {
+		return nil, nil
+	}
+	path := filepath.Join(n.cfg.DataDir, boundsFile)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	t, err := provenance.ParseTable(data)
+	if err != nil {
+		return nil, fmt.Errorf("%w (in %s)", err, path)
+	}
+	return t, nil
+}
+
+// Verify implements api.App. The conversion-bounds table is the one shipped
+// with Jejak unless the data folder holds a bounds.json, which replaces it.
+func (n *Node) Verify(ctx context.Context, batch protocol.BatchID, forward bool) (*provenance.Report, error) {
+	op := "verify " + batch.String()
+	if n.closed() {
+		return nil, api.E(op, api.ErrUnavailable, errNodeClosed)
+	}
+	if batch.IsZero() {
+		return nil, api.E("verify", api.ErrInvalid, errors.New("no batch ID"))
+	}
+	a, err := n.anchors()
+	if err != nil {
+		return nil, api.E(op, api.ErrUnavailable, err)
+	}
+	opts := provenance.Options{
+		Anchors:        a.Keys(),
+		Forward:        forward,
+		Now:            n.cfg.Now,
+		Fetch:          n.net.Fetch,
+		SkipSignatures: true, // the store keeps only records protocol.Open accepted
+	}
+	if opts.Bounds, err = n.bounds(); err != nil {
+		return nil, api.E(op, api.ErrInvalid, err)
+	}
+	rep, err := provenance.Verify(ctx, storeSource{n.store}, batch, opts)
+	if err != nil {
+		return nil, storeError(op, err)
+	}
+	for _, m := range rep.Missing {
+		if m.Record == batch.Record {
+			// Not a verdict: there is nothing to judge. A batch ID carries
+			// no checksum, so a typo looks like a record whose maker is
+			// offline; say both.
+			return nil, api.E(op, api.ErrNotFound, notFound(batch, m.Asked))
+		}
+	}
+	return rep, nil
+}
+
+// Reindex implements api.App.
+func (n *Node) Reindex(ctx context.Context, progress func(done, total int64)) error {
+	if n.closed() {
+		return api.E("reindex", api.ErrUnavailable, errNodeClosed)
+	}
+	if err := n.store.Reindex(ctx, progress); err != nil {
+		return storeError("reindex", err)
+	}
+	return nil
+}
+
+// Check implements api.App.
+func (n *Node) Check(ctx context.Context) ([]string, error) {
+	if n.closed() {
+		return nil, api.E("check", api.ErrUnavailable, errNodeClosed)
+	}
+	diffs, err := n.store.Check(ctx)
+	if err != nil {
+		return nil, storeError("check", err)
+	}
+	return diffs, nil
+}

@@ -1,0 +1,54 @@
+package protocol
+
+import "strings"
+
+// countries are the ISO 3166-1 alpha-2 codes officially assigned by the
+// ISO 3166 Maintenance Agency: 249 countries and territories, as of 2026.
+// The list is part of the rules of record version 2, so it is fixed here
+// rather than read from a library whose data may change between releases:
+// nodes must agree on which records are valid. A country assigned later
+// comes with a new record version. Deleted codes (AN, CS, YU, …) and
+// exceptionally reserved ones (UK, EU, UN, AC, …) are not in it; the test
+// checks the list against the Unicode CLDR data of golang.org/x/text.
+var countries = func() map[string]bool {
+	m := map[string]bool{}
+	for _, c := range strings.Fields(countryList) {
+		m[c] = true
+	}
+	return m
+}()
+
+const countryList = "" +
+	"AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ " +
+	"BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ " +
+	"CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ " +
+	"DE DJ DK DM DO DZ " +
+	"EC EE EG EH ER ES ET " +
+	"FI FJ FK FM FO FR " +
+	"GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY " +
+	"HK HM HN HR HT HU " +
+	"ID IE IL IM IN IO IQ IR IS IT " +
+	"JE JM JO JP " +
+	"KE KG KH KI KM KN KP KR KW KY KZ " +
+	"LA LB LC LI LK LR LS LT LU LV LY " +
+	"MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ " +
+	"NA NC NE NF NG NI NL NO NP NR NU NZ " +
+	"OM " +
+	"PA PE PF PG PH PK PL PM PN PR PS PT PW PY " +
+	"QA " +
+	"RE RO RS RU RW " +
+	"SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ " +
+	"TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ " +
+	"UA UG UM US UY UZ " +
+	"VA VC VE VG VI VN VU " +
+	"WF WS " +
+	"YE YT " +
+	"ZA ZM ZW "
+
+// IsCountry reports whether c is the ISO 3166-1 alpha-2 code of a country
+// or territory ("MY", "ID", "GB"): not a reserved, deleted, private-use or
+// grouping code such as "XX", "UK", "EU" or "YU".
+func IsCountry(c string) bool { return countries[c] }
+
+// Countries returns the ISO 3166-1 alpha-2 codes, in alphabetical order.
+func Countries() []string { return strings.Fields(countryList) }

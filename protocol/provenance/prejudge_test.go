@@ -1,0 +1,104 @@
+package provenance_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/jejak/jejak/protocol"
+	"github.com/jejak/jejak/protocol/provenance"
+	"github.com/jejak/jejak/protocol/provenance/scenario"
+)
+
+// TestPrejudge: what verification will say of a draft, before it is
+// signed, in the person's units: each case a record a user might try to
+// sign in the honest palm-oil chain.
+func TestPrejudge(t *testing.T) {
+	ctx := context.Background()
+	s := scenario.HonestPalm()
+	m := s.Marks
+	bk := provenance.NewBook(ctx, provenance.NewMemSource(s.Records...), provenance.Options{})
+	mill := scenario.Key("bukit-lebam-mill").Public()
+	refinery := scenario.Key("pasir-gudang").Public()
+	plantation := scenario.Key("sungai-lebam").Public()
+	cpo := protocol.BatchID{Record: m["mill.process"].CID}
+	pk := protocol.BatchID{Record: m["mill.process"].CID, Index: 1}
+	ffb := protocol.BatchID{Record: m["plantation.origin"].CID}
+	tne := func(t int64) protocol.Quantity { return protocol.Q(t, protocol.TNE) }
+	for _, tc := range []struct {
+		name  string
+		org   protocol.PublicKey
+		body  protocol.Body
+		check string // "" when backed
+		says  []string
+	}{
+		{"a sale of what is held", mill, &protocol.Transfer{Batch: pk, Qty: tne(5), To: refinery}, "", nil},
+		{"a sale of a batch with nothing left", mill, &protocol.Transfer{Batch: cpo, Qty: tne(1), To: refinery}, "double_claim",
+			[]string{"has 0 TNE left here", "21 TNE made", "21 TNE sent on", "cannot send 1 TNE"}},
+		{"more than is left", mill, &protocol.Transfer{Batch: pk, Qty: tne(6), To: refinery}, "double_claim",
+			[]string{"has 5 TNE left here", "cannot send 6 TNE"}},
+		{"a sale of a batch never held", plantation, &protocol.Transfer{Batch: cpo, Qty: tne(1), To: refinery}, "custody",
+			[]string{"Ladang Sungai Lebam", "never held batch", "CPO", "made by Kilang Sawit Bukit Lebam"}},
+		{"an unknown batch", mill, &protocol.Transfer{Batch: protocol.BatchID{Record: protocol.ComputeCID([]byte("x"))}, Qty: tne(1), To: refinery}, "integrity",
+			[]string{"does not hold the record that made batch", "incomplete"}},
+		{"a second receipt", refinery, &protocol.Receive{Transfer: m["mill.transfer"].CID, Qty: tne(21)}, "custody",
+			[]string{"already received on", m["refinery.receive"].CID.Short()}},
+		{"a receipt by a stranger", plantation, &protocol.Receive{Transfer: m["mill.transfer"].CID, Qty: tne(21)}, "custody",
+			[]string{"addressed to Pasir Gudang", "not to Ladang Sungai Lebam"}},
+		{"processing FFB already processed", mill, &protocol.Process{In: []protocol.Input{{Batch: ffb, Qty: tne(100)}},
+			Out: []protocol.Output{{Product: "CPO", Qty: tne(21)}}}, "double_claim", []string{"has 0 TNE left", "100 TNE received", "100 TNE consumed on", "cannot consume 100 TNE"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fs, err := bk.Prejudge(tc.org, tc.body, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.check == "" {
+				if len(fs) != 0 {
+					t.Fatalf("findings %+v, want none", fs)
+				}
+				return
+			}
+			var found *provenance.Finding
+			for i := range fs {
+				if fs[i].Check == tc.check {
+					found = &fs[i]
+				}
+			}
+			if found == nil {
+				t.Fatalf("findings %+v, want one of check %s", fs, tc.check)
+			}
+			for _, w := range tc.says {
+				if !strings.Contains(found.Text, w) {
+					t.Errorf("finding %q does not say %q", found.Text, w)
+				}
+			}
+		})
+	}
+}
+
+// TestPrejudgeYields: a process whose yield is implausible is found before
+// it is signed.
+func TestPrejudgeYields(t *testing.T) {
+	ctx := context.Background()
+	s := scenario.HonestPalm()
+	// The mill has not yet processed this harvest in a world without its
+	// process record.
+	var recs []protocol.Signed
+	for _, r := range s.Records {
+		if r.CID != s.Marks["mill.process"].CID {
+			recs = append(recs, r)
+		}
+	}
+	bk := provenance.NewBook(ctx, provenance.NewMemSource(recs...), provenance.Options{})
+	mill := scenario.Key("bukit-lebam-mill").Public()
+	ffb := protocol.BatchID{Record: s.Marks["plantation.origin"].CID}
+	fs, err := bk.Prejudge(mill, &protocol.Process{In: []protocol.Input{{Batch: ffb, Qty: protocol.Q(100, protocol.TNE)}},
+		Out: []protocol.Output{{Product: "CPO", Qty: protocol.Q(150, protocol.TNE)}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 1 || fs[0].Check != "mass_balance" || !strings.Contains(fs[0].Text, "150 TNE of CPO from 100 TNE of FFB") {
+		t.Fatalf("findings %+v, want the implausible yield", fs)
+	}
+}
