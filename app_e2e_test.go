@@ -36,14 +36,7 @@ func TestAppServesTheCommandLine(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	dir := t.TempDir()
-	app, node := filepath.Join(dir, "jejak"), filepath.Join(dir, "jejak-node")
-	for _, b := range []struct{ out, pkg, cgo string }{{app, ".", "1"}, {node, "./cmd/jejak-node", "0"}} {
-		build := exec.CommandContext(ctx, "go", "build", "-o", b.out, b.pkg)
-		build.Env = append(os.Environ(), "CGO_ENABLED="+b.cgo)
-		if out, err := build.CombinedOutput(); err != nil {
-			t.Fatalf("build %s: %v\n%s", b.pkg, err, out)
-		}
-	}
+	app, node := buildBoth(t, ctx, dir)
 	data := filepath.Join(dir, "data")
 	if err := os.MkdirAll(data, 0o700); err != nil {
 		t.Fatal(err)
@@ -89,20 +82,7 @@ func TestAppServesTheCommandLine(t *testing.T) {
 	// The app serves the local API once its node is up: wait for its
 	// socket, so that this test's own commands do not take the store
 	// first.
-	for deadline := time.Now().Add(2 * time.Minute); ; {
-		if _, err := os.Stat(filepath.Join(data, "jejak.sock")); err == nil {
-			break
-		}
-		select {
-		case err := <-exited:
-			t.Fatalf("the app exited: %v\n%s", err, stderr.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the app made no socket in two minutes\n%s", stderr.String())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	waitForSocket(t, data, exited, &stderr)
 	var st struct {
 		Agent    string `json:"agent"`
 		Network  string `json:"network"`
@@ -180,6 +160,119 @@ func TestAppServesTheCommandLine(t *testing.T) {
 	}
 	if out := mustCLI("check"); !strings.Contains(strings.ToLower(out), "sound") && strings.TrimSpace(out) != "" && !strings.Contains(out, "match") {
 		t.Logf("check after SIGKILL: %s", out)
+	}
+}
+
+// buildBoth builds the desktop app and jejak-node (without cgo, as
+// released) into dir.
+func buildBoth(t *testing.T, ctx context.Context, dir string) (app, node string) {
+	t.Helper()
+	app, node = filepath.Join(dir, "jejak"), filepath.Join(dir, "jejak-node")
+	for _, b := range []struct{ out, pkg, cgo string }{{app, ".", "1"}, {node, "./cmd/jejak-node", "0"}} {
+		build := exec.CommandContext(ctx, "go", "build", "-o", b.out, b.pkg)
+		build.Env = append(os.Environ(), "CGO_ENABLED="+b.cgo)
+		if out, err := build.CombinedOutput(); err != nil {
+			t.Fatalf("build %s: %v\n%s", b.pkg, err, out)
+		}
+	}
+	return app, node
+}
+
+// waitForSocket waits until the app serves its data folder's socket, or
+// fails when the app exits first.
+func waitForSocket(t *testing.T, data string, exited <-chan error, stderr fmt.Stringer) {
+	t.Helper()
+	for deadline := time.Now().Add(2 * time.Minute); ; {
+		if _, err := os.Stat(filepath.Join(data, "jejak.sock")); err == nil {
+			return
+		}
+		select {
+		case err := <-exited:
+			t.Fatalf("the app exited: %v\n%s", err, stderr)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the app made no socket in two minutes\n%s", stderr)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestAppStartsOffline runs the real app on a computer with no network but
+// loopback: in a network namespace of the test's own that holds only lo,
+// with the desktop's defaults (mDNS and the DHT on, listening on every
+// interface). It starts, serves the command line, records a harvest, and
+// says that finding peers is off, rather than refusing to start.
+func TestAppStartsOffline(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the desktop app")
+	}
+	xvfb, err := exec.LookPath("Xvfb")
+	if err != nil {
+		t.Skip("Xvfb is not installed (make deps installs it)")
+	}
+	if out, err := exec.Command("unshare", "-n", "ip", "link", "set", "lo", "up").CombinedOutput(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("cannot make a network namespace (unshare -n, iproute2): %v\n%s", err, out)
+		}
+		t.Skipf("cannot make a network namespace here (unshare -n needs root or user namespaces): %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	app, node := buildBoth(t, ctx, dir)
+	data := filepath.Join(dir, "data")
+	cli := func(args ...string) string {
+		t.Helper()
+		cmd := exec.CommandContext(ctx, node, append([]string{"--data", data}, args...)...)
+		cmd.Env = append(os.Environ(), "HOME="+dir)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("jejak-node %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	cli("init", "--name", "Kilang Sawit Pedalaman", "--role", "mill", "--country", "MY")
+
+	display := startXvfb(t, ctx, xvfb)
+	// Only loopback, brought up as a computer brings it up; the X display
+	// is reached through its socket file.
+	cmd := exec.CommandContext(ctx, "unshare", "-n", "sh", "-c", `ip link set lo up && exec "$0"`, app)
+	cmd.Env = append(os.Environ(), "DISPLAY="+display, "LANG=en_US.UTF-8", "JEJAK_DATA="+data, "HOME="+dir)
+	var stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stderr, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start the app: %v", err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	defer func() {
+		cmd.Process.Kill()
+		<-exited
+	}()
+	waitForSocket(t, data, exited, &stderr)
+
+	var st struct {
+		Agent string   `json:"agent"`
+		Notes []string `json:"notes"`
+		Peers []any    `json:"peers"`
+	}
+	if err := json.Unmarshal([]byte(cli("--json", "status")), &st); err != nil || st.Agent != "jejak-desktop" {
+		t.Fatalf("status through the offline app: %+v, %v", st, err)
+	}
+	if len(st.Peers) != 0 || !strings.Contains(strings.Join(st.Notes, "\n"), "local network is off") {
+		t.Errorf("the offline app says peers %v, notes %q; want none and a note that finding peers on the network is off", st.Peers, st.Notes)
+	}
+	out := cli("--json", "record", "place", "--name", "Blok Hulu", "--kind", "plot", "--country", "MY", "--point", "4.20,117.30", "--area", "20000")
+	var rec struct {
+		CID string `json:"cid"`
+	}
+	if err := json.Unmarshal([]byte(out), &rec); err != nil || rec.CID == "" {
+		t.Fatalf("record place offline: %q, %v", out, err)
+	}
+	cli("record", "origin", "--place", rec.CID, "--product", "FFB", "--qty", "7,5 TNE", "--lot", "HULU-1", "--from", "2026-11-30", "--until", "2026-12-01")
+	if out := cli("batches", "--search", "HULU-1"); !strings.Contains(out, "7.5 TNE") {
+		t.Fatalf("batches offline: %q", out)
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 // networkScreen shows the node's peers and how each is reached, relay
 // reachability, records stored, sync progress and forks found.
 type networkScreen struct {
+	notes  *widget.Label // why discovery is off; a clock that looks wrong
 	u      *UI
 	st     api.Status
 	peers  *widget.Label
@@ -69,7 +70,10 @@ func newNetworkScreen(u *UI) *networkScreen {
 	for i, w := range []float32{230, 150, 300, 60, 70, 130} {
 		s.table.SetColumnWidth(i, w)
 	}
-	top := container.NewVBox(heading("Network"), cards,
+	s.notes = wrapLabel("")
+	s.notes.Importance = widget.WarningImportance
+	s.notes.Hide()
+	top := container.NewVBox(heading("Network"), s.notes, cards,
 		widget.NewLabelWithStyle("Catching up", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.sync, s.syncLn,
 		widget.NewLabelWithStyle("Peers", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	bottom := container.NewVBox(
@@ -124,6 +128,16 @@ func ago(t time.Time) string {
 func (s *networkScreen) set(st api.Status) {
 	sort.SliceStable(st.Peers, func(i, j int) bool { return st.Peers[i].ID < st.Peers[j].ID })
 	s.st = st
+	notes := append([]string{}, st.Notes...)
+	if st.ClockWarning != "" {
+		notes = append([]string{st.ClockWarning}, notes...)
+	}
+	if len(notes) > 0 {
+		s.notes.SetText(strings.Join(notes, "\n"))
+		s.notes.Show()
+	} else {
+		s.notes.Hide()
+	}
 	s.peers.SetText(fmt.Sprint(len(st.Peers)))
 	s.recs.SetText(formatCount(st.Records))
 	switch st.Reachability {

@@ -17,6 +17,7 @@ import (
 
 // recordScreen holds the record forms, one tab each.
 type recordScreen struct {
+	clock                  *widget.Label // a clock that looks wrong, shown before anything is recorded
 	batchLoads, placeLoads latest
 	u                      *UI
 	tabs                   *container.AppTabs
@@ -45,6 +46,9 @@ func newRecordScreen(u *UI) *recordScreen {
 	r.receive = newReceiveForm(u, r)
 	r.place = newPlaceForm(u)
 	r.recvTab = container.NewTabItem(tabReceive, r.receive.content())
+	r.clock = wrapLabel("")
+	r.clock.Importance = widget.DangerImportance
+	r.clock.Hide()
 	r.tabs = container.NewAppTabs(
 		container.NewTabItem(tabHarvest, scrolled(r.origin.content())),
 		container.NewTabItem(tabProcess, scrolled(r.process.content())),
@@ -55,7 +59,20 @@ func newRecordScreen(u *UI) *recordScreen {
 	return r
 }
 
-func (r *recordScreen) content() fyne.CanvasObject { return r.tabs }
+func (r *recordScreen) content() fyne.CanvasObject {
+	return container.NewBorder(r.clock, nil, nil, nil, r.tabs)
+}
+
+// setClock shows, above the forms, a warning that this computer's clock
+// is plainly wrong ("" hides it): records are dated by it.
+func (r *recordScreen) setClock(warning string) {
+	if warning == "" {
+		r.clock.Hide()
+		return
+	}
+	r.clock.SetText(warning)
+	r.clock.Show()
+}
 
 // open shows the named record tab.
 func (r *recordScreen) open(tab string) {

@@ -304,6 +304,7 @@ func (u *UI) loadStatus() {
 	newest(u, &u.statusLoads, "read the node's status", u.svc.Status, func(st api.Status) {
 		u.statusLn.set(st)
 		u.network.set(st)
+		u.record.setClock(st.ClockWarning)
 	}, func(err error) { u.statusLn.fail(err) })
 }
 

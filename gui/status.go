@@ -65,7 +65,13 @@ func (s *statusLine) set(st api.Status) {
 	} else {
 		s.bar.Hide()
 	}
-	s.text.SetText(fmt.Sprintf("%s · %s records stored · %s", peers, formatCount(st.Records), sync))
+	line := fmt.Sprintf("%s · %s records stored · %s", peers, formatCount(st.Records), sync)
+	if st.ClockWarning != "" {
+		s.dot.FillColor = colFailed
+		s.dot.Refresh()
+		line = "Check this computer's clock (see Network) · " + line
+	}
+	s.text.SetText(line)
 }
 
 // fail says the status could not be read.

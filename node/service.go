@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/protocol"
@@ -44,6 +45,7 @@ func (n *Node) Status(ctx context.Context) (api.Status, error) {
 		ByType:       counts.ByType,
 		Authors:      counts.Authors,
 		Mesh:         ns.Mesh,
+		Notes:        ns.Notes,
 		Sync:         api.SyncProgress(ns.Sync),
 		Started:      ns.Started,
 	}
@@ -54,6 +56,17 @@ func (n *Node) Status(ctx context.Context) (api.Status, error) {
 	}
 	if _, dev, _ := n.id.keys(); !dev.IsZero() {
 		st.Author = dev.Public()
+		last, err := n.lastOfFeed(ctx, st.Author)
+		if err != nil {
+			return api.Status{}, storeError(op, err)
+		}
+		if now := n.now(); last.Record != nil && last.Time > now.Add(time.Minute).UnixMilli() {
+			st.ClockWarning = fmt.Sprintf("This computer's clock says %s, earlier than the newest record it signed (%s): its clock is wrong. Correct the date and time of this computer; until then new records are dated %s.",
+				now.UTC().Format("2006-01-02 15:04 UTC"), time.UnixMilli(last.Time).UTC().Format("2006-01-02 15:04 UTC"), time.UnixMilli(last.Time).UTC().Format("2006-01-02 15:04 UTC"))
+		}
+	}
+	if st.ClockWarning == "" {
+		st.ClockWarning = ns.Clock
 	}
 	for _, f := range forks {
 		st.Forks = append(st.Forks, apiFork(f))
@@ -62,7 +75,8 @@ func (n *Node) Status(ctx context.Context) (api.Status, error) {
 		st.Relays = append(st.Relays, api.RelayStatus(r))
 	}
 	for _, p := range ns.Peers {
-		st.Peers = append(st.Peers, api.Peer{ID: p.ID, Addr: p.Addr, Via: api.Via(p.Via), Relay: p.Relay, Jejak: p.Jejak, Mesh: p.Mesh, Score: p.Score, Synced: p.Synced})
+		st.Peers = append(st.Peers, api.Peer{ID: p.ID, Addr: p.Addr, Via: api.Via(p.Via), Relay: p.Relay, Jejak: p.Jejak, Mesh: p.Mesh,
+			Score: p.Score, Penalty: p.Penalty, Why: p.Why, Synced: p.Synced})
 	}
 	return st, nil
 }

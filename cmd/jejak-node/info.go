@@ -40,6 +40,12 @@ func cmdStatus(c *cli, args []string) error {
 		}
 		fmt.Fprintf(w, "peers      %d\n", len(st.Peers))
 		fmt.Fprintf(w, "reachable  %s\n", st.Reachability)
+		for _, note := range st.Notes {
+			fmt.Fprintf(w, "note       %s\n", note)
+		}
+		if st.ClockWarning != "" {
+			fmt.Fprintf(w, "WARNING    %s\n", st.ClockWarning)
+		}
 		if len(st.Forks) > 0 {
 			fmt.Fprintf(w, "forks      %d (a key signed two records at one seq)\n", len(st.Forks))
 		}
@@ -72,6 +78,12 @@ func cmdPeers(c *cli, args []string) error {
 				relay = " relay"
 			}
 			fmt.Fprintf(c.stdout, "%s  %s  %s%s  score %.1f\n", p.ID, p.Addr, p.Via, relay, p.Score)
+			if p.Penalty != 0 {
+				fmt.Fprintf(c.stdout, "    penalty %.0f (halves every 10 minutes) for:\n", p.Penalty)
+				for _, why := range p.Why {
+					fmt.Fprintf(c.stdout, "      %s\n", why)
+				}
+			}
 		}
 		return nil
 	})

@@ -103,6 +103,11 @@ func cmdRecord(c *cli, args []string) error {
 			}
 			rb.Qty = sent.Qty
 		}
+		// A clock that is plainly wrong dates the record wrongly: say so
+		// before it is signed.
+		if st, err := svc.Status(ctx); err == nil && st.ClockWarning != "" {
+			fmt.Fprintf(c.stderr, "jejak-node record: warning: %s\n", st.ClockWarning)
+		}
 		d := api.Draft{Body: body, ID: f.draftID}
 		if d.ID == "" {
 			d.ID = api.NewDraftID()

@@ -162,10 +162,11 @@ var (
 	descForks   = prometheus.NewDesc("jejak_forks", "Equivocations found (two records at one seq).", nil, nil)
 	descSync    = prometheus.NewDesc("jejak_sync_fetched_records", "Records fetched in the latest catch-up.", nil, nil)
 	descUp      = prometheus.NewDesc("jejak_up", "1 when the node answers Status.", nil, nil)
+	descPenalty = prometheus.NewDesc("jejak_peer_penalty", "What this node holds against a connected peer for invalid records and protocol violations in sync and fetch (decays; 0 is not exported). The latest reason is a label.", []string{"peer", "why"}, nil)
 )
 
 func (s *statusCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descRecords, descAuthors, descPeers, descForks, descSync, descUp} {
+	for _, d := range []*prometheus.Desc{descRecords, descAuthors, descPeers, descForks, descSync, descUp, descPenalty} {
 		ch <- d
 	}
 }
@@ -186,6 +187,13 @@ func (s *statusCollector) Collect(ch chan<- prometheus.Metric) {
 	via := map[api.Via]int{api.ViaDirect: 0, api.ViaLAN: 0, api.ViaRelayed: 0}
 	for _, p := range st.Peers {
 		via[p.Via]++
+		if p.Penalty != 0 {
+			why := ""
+			if len(p.Why) > 0 {
+				why = p.Why[len(p.Why)-1]
+			}
+			ch <- prometheus.MustNewConstMetric(descPenalty, prometheus.GaugeValue, p.Penalty, p.ID, why)
+		}
 	}
 	for v, n := range via {
 		ch <- prometheus.MustNewConstMetric(descPeers, prometheus.GaugeValue, float64(n), string(v))

@@ -169,8 +169,13 @@ type Status struct {
 	ByType       map[protocol.Type]int64 `json:"by_type,omitempty"`
 	Authors      int64                   `json:"authors"` // feeds stored
 	Forks        []Fork                  `json:"forks,omitempty"`
-	Sync         SyncProgress            `json:"sync"` // the latest catch-up
-	Started      time.Time               `json:"started"`
+	Sync         SyncProgress            `json:"sync"`            // the latest catch-up
+	Notes        []string                `json:"notes,omitempty"` // for people: why discovery is off
+	// ClockWarning, when set, says this computer's clock is plainly
+	// wrong (earlier than a record it signed, or far from its peers'):
+	// records are dated by it, so a screen shows it before recording.
+	ClockWarning string    `json:"clock_warning,omitempty"`
+	Started      time.Time `json:"started"`
 }
 
 // RelayStatus says whether a configured relay is connected and whether this
@@ -183,14 +188,19 @@ type RelayStatus struct {
 
 // Peer is one connected peer.
 type Peer struct {
-	ID     string    `json:"id"`
-	Addr   string    `json:"addr"` // the remote address of the best connection
-	Via    Via       `json:"via"`
-	Relay  bool      `json:"relay"`  // the peer is one of the configured relays
-	Jejak  bool      `json:"jejak"`  // it speaks this network's protocols: a Jejak node of the network
-	Mesh   bool      `json:"mesh"`   // in the gossip mesh: new records are pushed to it
-	Score  float64   `json:"score"`  // its gossip score as this node sees it (negative is bad)
-	Synced time.Time `json:"synced"` // when a sync with it last finished; zero if never
+	ID    string  `json:"id"`
+	Addr  string  `json:"addr"` // the remote address of the best connection
+	Via   Via     `json:"via"`
+	Relay bool    `json:"relay"` // the peer is one of the configured relays
+	Jejak bool    `json:"jejak"` // it speaks this network's protocols: a Jejak node of the network
+	Mesh  bool    `json:"mesh"`  // in the gossip mesh: new records are pushed to it
+	Score float64 `json:"score"` // its gossip score as this node sees it (negative is bad)
+	// Penalty is what this node holds against the peer for invalid records
+	// and protocol violations in sync and fetch (part of Score; it
+	// decays, halving every ten minutes), and Why the latest reasons.
+	Penalty float64   `json:"penalty"`
+	Why     []string  `json:"why,omitempty"`
+	Synced  time.Time `json:"synced"` // when a sync with it last finished; zero if never
 }
 
 // SyncProgress is the progress of catching up with one peer. Expected is an

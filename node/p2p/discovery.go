@@ -23,16 +23,79 @@ const (
 	dhtMaxNewPerRound = 8
 )
 
+// mdnsRetry is how often mDNS is tried again when it could not start (no
+// network interface but loopback: a laptop with wifi off).
+const mdnsRetry = 30 * time.Second
+
 // startDiscovery dials the configured and remembered peers and starts mDNS
-// and the DHT when enabled.
+// and the DHT when enabled. Discovery that cannot start is not a reason to
+// stop: the node works offline and says why discovery is off in Status;
+// mDNS is tried again until it starts.
 func (e *Engine) startDiscovery(ctx context.Context) error {
 	e.spawn(e.keepConnected)
 	if e.cfg.EnableMDNS {
-		e.mdns = mdns.NewMdnsService(e.host, e.protos.mdns, mdnsNotifee{e})
-		if err := e.mdns.Start(); err != nil {
-			return fmt.Errorf("mdns: %w", err)
+		if err := e.startMDNS(); err != nil {
+			e.note("mdns", "finding peers on the local network is off for now: "+err.Error()+"; Jejak tries again every half minute")
+			e.spawn(e.retryMDNS)
 		}
 	}
+	if err := e.startDHT(ctx); err != nil {
+		e.note("dht", "finding peers across the internet (DHT) is off: "+err.Error())
+	}
+	return nil
+}
+
+// startMDNS starts mDNS.
+func (e *Engine) startMDNS() error {
+	m := mdns.NewMdnsService(e.host, e.protos.mdns, mdnsNotifee{e})
+	if err := m.Start(); err != nil {
+		m.Close()
+		return err
+	}
+	e.discMu.Lock()
+	e.mdns = m
+	e.discMu.Unlock()
+	e.note("mdns", "")
+	return nil
+}
+
+// retryMDNS tries to start mDNS again until it starts or the engine closes.
+func (e *Engine) retryMDNS() {
+	t := time.NewTicker(mdnsRetry)
+	defer t.Stop()
+	for {
+		select {
+		case <-e.ctx.Done():
+			return
+		case <-t.C:
+			if err := e.startMDNS(); err == nil {
+				e.log.Info("mdns started")
+				return
+			}
+		}
+	}
+}
+
+// note records why a discovery service is off ("" when it runs again),
+// for Status.
+func (e *Engine) note(service, why string) {
+	e.discMu.Lock()
+	defer e.discMu.Unlock()
+	if e.off == nil {
+		e.off = map[string]string{}
+	}
+	if why == "" {
+		delete(e.off, service)
+		return
+	}
+	if e.off[service] != why {
+		e.log.Warn("discovery off", "service", service, "why", why)
+	}
+	e.off[service] = why
+}
+
+// startDHT joins the network's DHT when enabled.
+func (e *Engine) startDHT(ctx context.Context) error {
 	if e.cfg.EnableDHT {
 		mode := dht.ModeAuto
 		if e.cfg.Relay {
@@ -49,7 +112,7 @@ func (e *Engine) startDiscovery(ctx context.Context) error {
 			return fmt.Errorf("dht: %w", err)
 		}
 		if err := e.dht.Bootstrap(ctx); err != nil {
-			return fmt.Errorf("dht bootstrap: %w", err)
+			return fmt.Errorf("bootstrap: %w", err)
 		}
 		e.spawn(e.discoverDHT)
 	}

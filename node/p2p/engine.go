@@ -48,7 +48,10 @@ type Engine struct {
 	topic       *pubsub.Topic
 	relayCancel pubsub.RelayCancelFunc // leaves the topic's mesh
 	dht         *dht.IpfsDHT
-	mdns        mdns.Service
+
+	discMu sync.Mutex
+	mdns   mdns.Service      // nil while mDNS is off
+	off    map[string]string // why a discovery service is off, by name
 
 	bootstrap []peer.AddrInfo
 	relays    []peer.AddrInfo
@@ -58,6 +61,7 @@ type Engine struct {
 	remember *peerBook
 	scores   scoreBoard
 	mesh     meshTracer
+	clocks   clocks
 	metrics  *recordMetrics // what examine decided (metrics.go)
 
 	started time.Time
@@ -79,6 +83,7 @@ type protocols struct {
 	topic     string         // jejak/<network>/records/1
 	sync      libp2pproto.ID // /jejak/<network>/sync/1.0.0
 	fetch     libp2pproto.ID // /jejak/<network>/fetch/1.0.0
+	time      libp2pproto.ID // /jejak/<network>/time/1.0.0
 	dhtPrefix libp2pproto.ID // /jejak/<network> (the DHT adds /kad/1.0.0)
 	mdns      string         // jejak-<network>
 	ns        string         // jejak/<network>: the DHT rendezvous
@@ -89,6 +94,7 @@ func protocolsFor(network string) protocols {
 		topic:     "jejak/" + network + "/records/1",
 		sync:      libp2pproto.ID("/jejak/" + network + "/sync/1.0.0"),
 		fetch:     libp2pproto.ID("/jejak/" + network + "/fetch/1.0.0"),
+		time:      libp2pproto.ID("/jejak/" + network + "/time/1.0.0"),
 		dhtPrefix: libp2pproto.ID("/jejak/" + network),
 		mdns:      "jejak-" + network,
 		ns:        "jejak/" + network,
@@ -157,6 +163,7 @@ func (e *Engine) start(ctx context.Context) error {
 	e.syncer = newSyncer(e)
 	e.host.SetStreamHandler(e.protos.sync, e.serveSync)
 	e.host.SetStreamHandler(e.protos.fetch, e.serveFetch)
+	e.host.SetStreamHandler(e.protos.time, e.serveTime)
 	e.syncer.start()
 	return e.startDiscovery(ctx)
 }
@@ -199,9 +206,13 @@ func (e *Engine) close() error {
 	if e.host != nil {
 		e.host.RemoveStreamHandler(e.protos.sync)
 		e.host.RemoveStreamHandler(e.protos.fetch)
+		e.host.RemoveStreamHandler(e.protos.time)
 	}
-	if e.mdns != nil {
-		if err := e.mdns.Close(); err != nil {
+	e.discMu.Lock()
+	m := e.mdns
+	e.discMu.Unlock()
+	if m != nil {
+		if err := m.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("mdns: %w", err))
 		}
 	}
@@ -216,6 +227,12 @@ func (e *Engine) close() error {
 		}
 	}
 	e.wg.Wait()
+	e.discMu.Lock()
+	late := e.mdns
+	e.discMu.Unlock()
+	if late != nil && late != m {
+		_ = late.Close() // started by the retry while Close began
+	}
 	if e.remember != nil {
 		if err := e.remember.save(); err != nil {
 			errs = append(errs, fmt.Errorf("remembered peers: %w", err))

@@ -68,7 +68,7 @@ func (e *Engine) fetch(ctx context.Context, p peer.ID, cids []protocol.CID) ([]p
 		if !want[r.CID] {
 			// A valid record, but not one we asked for: keep the
 			// exchange honest.
-			e.penaliseProtocol(p, fmt.Errorf("unrequested record %s", r.CID))
+			e.penaliseProtocol(p, "fetch", violation(fmt.Errorf("unrequested record %s", r.CID)))
 			continue
 		}
 		got = append(got, r)

@@ -2,6 +2,7 @@ package p2p
 
 import (
 	"context"
+	"math"
 	"net"
 	"sync"
 	"time"
@@ -17,8 +18,9 @@ import (
 // invalidWeight × (invalid count)², so with graylistThreshold at -1000 the
 // fourth invalid record puts a peer on the graylist (-1600), after which
 // pubsub ignores everything it sends. The count decays to 1% over an hour.
-// Records that fail in sync or fetch add syncPenalty each to the peer's
-// application-specific score, which does not decay while the node runs.
+// Records that fail in sync or fetch, and violations of those protocols,
+// add syncPenalty each to the peer's application-specific score, which
+// decays (penaltyHalfLife); a disconnect, a reset or a timeout costs nothing.
 const (
 	invalidWeight      = -100.0
 	gossipThreshold    = -100.0
@@ -46,7 +48,10 @@ func msgID(m *pb.Message) string {
 // above pubsub's 32 so bursts (a mill recording a day's harvests) are not
 // dropped.
 func (e *Engine) startGossip() error {
-	params, thresholds := scoreParams(e.protos.topic, e.scores.appScore)
+	params, thresholds := scoreParams(e.protos.topic, func(p peer.ID) float64 {
+		v, _ := e.scores.penaltyOf(p, e.cfg.Now())
+		return v
+	})
 	opts := []pubsub.Option{
 		pubsub.WithMessageSignaturePolicy(pubsub.StrictNoSign),
 		pubsub.WithNoAuthor(),
@@ -183,11 +188,43 @@ func scoreParams(topic string, app func(peer.ID) float64) (*pubsub.PeerScorePara
 }
 
 // scoreBoard keeps the gossip scores pubsub last reported and the penalties
-// this node adds for misbehaviour in sync and fetch.
+// this engine adds for violations in sync and fetch, with why. Penalties
+// decay: each halves every penaltyHalfLife, so a peer that broke the
+// protocol once (or was wrongly thought to) is forgiven within the hour.
 type scoreBoard struct {
 	mu        sync.Mutex
 	scores    map[peer.ID]float64
-	penalties map[peer.ID]float64
+	penalties map[peer.ID]*penalty
+}
+
+// penalty is what a peer has been penalised, as of at, and the latest
+// reasons.
+type penalty struct {
+	value   float64 // negative
+	at      time.Time
+	reasons []string // the latest few, oldest first
+}
+
+// penaltyHalfLife is how long a penalty takes to halve.
+const penaltyHalfLife = 10 * time.Minute
+
+// maxReasons is how many reasons a peer's penalty keeps.
+const maxReasons = 5
+
+// decayed returns the penalty's value at now.
+func (p *penalty) decayed(now time.Time) float64 {
+	if p == nil {
+		return 0
+	}
+	el := now.Sub(p.at)
+	if el <= 0 {
+		return p.value
+	}
+	v := p.value * math.Pow(0.5, float64(el)/float64(penaltyHalfLife))
+	if v > -0.5 {
+		return 0
+	}
+	return v
 }
 
 // update is pubsub's score inspector.
@@ -206,19 +243,33 @@ func (s *scoreBoard) score(p peer.ID) (float64, bool) {
 }
 
 // penalise counts one invalid record or protocol violation by p outside
-// gossip.
-func (s *scoreBoard) penalise(p peer.ID) {
-	s.mu.Lock()
-	if s.penalties == nil {
-		s.penalties = map[peer.ID]float64{}
-	}
-	s.penalties[p] = max(s.penalties[p]-syncPenalty, -1e6)
-	s.mu.Unlock()
-}
-
-// appScore is pubsub's application-specific score: the penalties.
-func (s *scoreBoard) appScore(p peer.ID) float64 {
+// gossip, and why.
+func (s *scoreBoard) penalise(p peer.ID, why string, now time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.penalties[p]
+	if s.penalties == nil {
+		s.penalties = map[peer.ID]*penalty{}
+	}
+	old := s.penalties[p]
+	np := &penalty{value: max(old.decayed(now)-syncPenalty, -1e6), at: now}
+	if old != nil {
+		np.reasons = old.reasons
+	}
+	np.reasons = append(np.reasons, why)
+	if len(np.reasons) > maxReasons {
+		np.reasons = np.reasons[len(np.reasons)-maxReasons:]
+	}
+	s.penalties[p] = np
+}
+
+// penaltyOf returns a peer's penalty now, and its latest reasons.
+func (s *scoreBoard) penaltyOf(p peer.ID, now time.Time) (float64, []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	pe := s.penalties[p]
+	v := pe.decayed(now)
+	if v == 0 {
+		return 0, nil
+	}
+	return v, append([]string(nil), pe.reasons...)
 }

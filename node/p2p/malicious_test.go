@@ -5,8 +5,10 @@ import (
 	"bytes"
 	"context"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/libp2p/go-libp2p"
 	pubsub "github.com/libp2p/go-libp2p-pubsub"
@@ -90,8 +92,12 @@ func TestMaliciousPeer(t *testing.T) {
 	a.syncer.requestFull(evil.h.ID())
 	waitFor(t, "the honest node synced with the malicious peer", func() bool { return evil.syncs() > 0 })
 	waitFor(t, "the sync penalties alone graylist the peer", func() bool {
-		return a.scores.appScore(evil.h.ID()) < graylistThreshold
+		v, _ := a.scores.penaltyOf(evil.h.ID(), time.Now())
+		return v < graylistThreshold
 	})
+	if _, why := a.scores.penaltyOf(evil.h.ID(), time.Now()); len(why) == 0 || !strings.Contains(why[len(why)-1], "invalid record") {
+		t.Errorf("the penalty's reasons %q do not say an invalid record", why)
+	}
 
 	for _, n := range nodes {
 		for _, data := range bad {

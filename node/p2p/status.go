@@ -39,6 +39,8 @@ type Status struct {
 	Peers        []Peer // by ID
 	Mesh         int    // peers in the gossip mesh of the records topic
 	Sync         SyncProgress
+	Notes        []string // why discovery is off, if it is, for people
+	Clock        string   // when this computer's clock is far from its peers', says so
 	Started      time.Time
 }
 
@@ -52,14 +54,19 @@ type RelayStatus struct {
 
 // Peer is one connected peer.
 type Peer struct {
-	ID     string
-	Addr   string // the remote address of the best connection
-	Via    Via
-	Relay  bool      // one of the configured relays
-	Jejak  bool      // it speaks this network's sync protocol: a Jejak node of the network
-	Mesh   bool      // in the gossip mesh: records are pushed to it
-	Score  float64   // its gossip score as this engine sees it (negative is bad)
-	Synced time.Time // when a sync with it last finished; zero if never
+	ID    string
+	Addr  string // the remote address of the best connection
+	Via   Via
+	Relay bool    // one of the configured relays
+	Jejak bool    // it speaks this network's sync protocol: a Jejak node of the network
+	Mesh  bool    // in the gossip mesh: records are pushed to it
+	Score float64 // its gossip score as this engine sees it (negative is bad)
+	// Penalty is what this engine holds against it for violations in
+	// sync and fetch (part of Score; it decays), and Why the latest
+	// reasons.
+	Penalty float64
+	Why     []string
+	Synced  time.Time // when a sync with it last finished; zero if never
 }
 
 // SyncProgress is the progress of catching up with one peer. Expected is an
@@ -87,6 +94,14 @@ func (e *Engine) Status() Status {
 		Sync:         progress,
 		Started:      e.started,
 	}
+	e.discMu.Lock()
+	for _, s := range []string{"mdns", "dht"} {
+		if why := e.off[s]; why != "" {
+			st.Notes = append(st.Notes, why)
+		}
+	}
+	e.discMu.Unlock()
+	st.Clock = e.clockNote()
 	relays := map[peer.ID]bool{}
 	for _, r := range e.relays {
 		relays[r.ID] = true
@@ -107,6 +122,7 @@ func (e *Engine) Status() Status {
 			sp.Addr = conns[0].RemoteMultiaddr().String()
 		}
 		sp.Score, _ = e.scores.score(p)
+		sp.Penalty, sp.Why = e.scores.penaltyOf(p, e.cfg.Now())
 		st.Peers = append(st.Peers, sp)
 	}
 	slices.SortFunc(st.Peers, func(a, b Peer) int { return strings.Compare(a.ID, b.ID) })

@@ -293,6 +293,10 @@ func (e *Engine) onIdentified(ev event.EvtPeerIdentificationCompleted) {
 	if !e.cfg.noSyncOnConnect && slices.Contains(ev.Protocols, e.protos.sync) {
 		e.syncer.requestFull(ev.Peer)
 	}
+	if slices.Contains(ev.Protocols, e.protos.time) {
+		p := ev.Peer
+		e.spawn(func() { e.askTime(p) })
+	}
 }
 
 // syncStats measure one sync.
@@ -369,7 +373,7 @@ func (e *Engine) syncWith(ctx context.Context, p peer.ID, job *syncJob) (stats s
 		if page == 0 {
 			var sum syncSummary
 			if err := fr.nextCBOR(frameSummary, &sum); err != nil {
-				e.penaliseProtocol(p, err)
+				e.penaliseProtocol(p, "sync summary", err)
 				return stats, err
 			}
 			prog.Expected = max(sum.Expected, 0)
@@ -394,8 +398,9 @@ func (e *Engine) syncWith(ctx context.Context, p peer.ID, job *syncJob) (stats s
 		stats.added += added
 		var se syncEnd
 		if err := cborDec.Unmarshal(end.payload, &se); err != nil {
-			e.penaliseProtocol(p, err)
-			return stats, fmt.Errorf("decode sync end: %w", err)
+			err = violation(fmt.Errorf("decode sync end: %w", err))
+			e.penaliseProtocol(p, "sync end", err)
+			return stats, err
 		}
 		if !se.More {
 			prog.Done = true
@@ -429,17 +434,16 @@ func (e *Engine) readRecords(ctx context.Context, fr *frameReader, end byte, max
 	for {
 		kind, payload, err := fr.next(maxControlFrame)
 		if err != nil {
-			if errors.Is(err, errFrameTooLarge) {
-				e.penaliseProtocol(p, err)
-			}
+			e.penaliseProtocol(p, "record frames", err)
 			return recs, ef, rejects, err
 		}
 		switch kind {
 		case frameRecord:
 			ef.received++
 			if ef.received > max {
-				e.penaliseProtocol(p, fmt.Errorf("more than %d records in a page", max))
-				return recs, ef, rejects, fmt.Errorf("peer sent more than %d records in a page", max)
+				err := violation(fmt.Errorf("peer sent more than %d records in a page", max))
+				e.penaliseProtocol(p, "record frames", err)
+				return recs, ef, rejects, err
 			}
 			rec, v, err := e.examine(ctx, payload, protocol.CID{})
 			switch v {
@@ -447,7 +451,7 @@ func (e *Engine) readRecords(ctx context.Context, fr *frameReader, end byte, max
 				recs = append(recs, rec)
 			case reject:
 				rejects++
-				e.scores.penalise(p)
+				e.scores.penalise(p, "invalid record: "+rejectReason(err), e.cfg.Now())
 				e.log.Debug("sync: rejected record", "peer", p, "err", err)
 				if rejects > maxRejects {
 					return recs, ef, rejects, fmt.Errorf("peer sent %d invalid records", rejects)
@@ -459,16 +463,22 @@ func (e *Engine) readRecords(ctx context.Context, fr *frameReader, end byte, max
 		case frameError:
 			return recs, ef, rejects, fmt.Errorf("peer refused: %.200q", payload)
 		default:
-			e.penaliseProtocol(p, fmt.Errorf("frame kind %d", kind))
-			return recs, ef, rejects, fmt.Errorf("unexpected frame kind %d", kind)
+			err := violation(fmt.Errorf("unexpected frame kind %d", kind))
+			e.penaliseProtocol(p, "record frames", err)
+			return recs, ef, rejects, err
 		}
 	}
 }
 
-// penaliseProtocol counts a protocol violation by p.
-func (e *Engine) penaliseProtocol(p peer.ID, err error) {
-	e.log.Debug("protocol violation", "peer", p, "err", err)
-	e.scores.penalise(p)
+// penaliseProtocol counts err against p when it is a protocol violation
+// (what reading it found, where); a stream that ended, was reset or timed
+// out costs nothing: honest peers disconnect, restart and are slow.
+func (e *Engine) penaliseProtocol(p peer.ID, where string, err error) {
+	if !isViolation(err) {
+		return
+	}
+	e.log.Debug("protocol violation", "peer", p, "where", where, "err", err)
+	e.scores.penalise(p, "protocol violation in "+where+": "+err.Error(), e.cfg.Now())
 }
 
 // requestHeads returns the heads to send: every feed for a full sync, or the
@@ -546,8 +556,9 @@ func (e *Engine) fetchForks(ctx context.Context, p peer.ID, forks []wireFork) er
 		for _, b := range f.CIDs {
 			c, err := protocol.CIDFromBytes(b)
 			if err != nil {
-				e.penaliseProtocol(p, err)
-				return fmt.Errorf("fork list: %w", err)
+				err = violation(fmt.Errorf("fork list: %w", err))
+				e.penaliseProtocol(p, "fork list", err)
+				return err
 			}
 			has, err := e.store.Has(ctx, c)
 			if err != nil {

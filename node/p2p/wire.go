@@ -39,6 +39,24 @@ const (
 // errFrameTooLarge is returned for a frame above the reader's limit.
 var errFrameTooLarge = errors.New("frame too large")
 
+// violationError is a breach of the sync or fetch protocol by the peer: a
+// frame that is malformed, too large or of the wrong kind. Only these cost
+// the peer score; a stream that ends, is reset or times out does not (an
+// honest peer disconnects, restarts, or is slow).
+type violationError struct{ err error }
+
+func (v *violationError) Error() string { return v.err.Error() }
+func (v *violationError) Unwrap() error { return v.err }
+
+// violation marks err as a protocol violation.
+func violation(err error) error { return &violationError{err} }
+
+// isViolation reports whether err is a protocol violation by the peer.
+func isViolation(err error) bool {
+	var v *violationError
+	return errors.As(err, &v)
+}
+
 // The CBOR modes for control frames: sorted keys out, bounded arrays and
 // nesting in.
 var (
@@ -163,18 +181,15 @@ func newFrameReader(r io.Reader) *frameReader {
 // next reads one frame whose whole length (kind byte included) is at most
 // max.
 func (fr *frameReader) next(max int) (kind byte, payload []byte, err error) {
-	size, err := binary.ReadUvarint(fr.r)
+	size, err := fr.length()
 	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return 0, nil, io.EOF
-		}
-		return 0, nil, fmt.Errorf("read frame length: %w", err)
+		return 0, nil, err
 	}
 	if size == 0 {
-		return 0, nil, fmt.Errorf("empty frame")
+		return 0, nil, violation(fmt.Errorf("empty frame"))
 	}
 	if size > uint64(max) {
-		return 0, nil, fmt.Errorf("frame of %d bytes, limit %d: %w", size, max, errFrameTooLarge)
+		return 0, nil, violation(fmt.Errorf("frame of %d bytes, limit %d: %w", size, max, errFrameTooLarge))
 	}
 	if cap(fr.buf) < int(size) {
 		fr.buf = make([]byte, size)
@@ -198,12 +213,38 @@ func (fr *frameReader) nextCBOR(want byte, v any) error {
 		return fmt.Errorf("peer refused: %.200q", payload)
 	}
 	if kind != want {
-		return fmt.Errorf("frame kind %d, want %d", kind, want)
+		return violation(fmt.Errorf("frame kind %d, want %d", kind, want))
 	}
 	if err := cborDec.Unmarshal(payload, v); err != nil {
-		return fmt.Errorf("decode frame %d: %w", kind, err)
+		return violation(fmt.Errorf("decode frame %d: %w", kind, err))
 	}
 	return nil
+}
+
+// length reads a frame's uvarint length. The stream ending before the
+// first byte is io.EOF; ending within it, or any other failure to read,
+// is an I/O error; a length over 64 bits is a protocol violation.
+func (fr *frameReader) length() (uint64, error) {
+	var x uint64
+	for i := 0; ; i++ {
+		b, err := fr.r.ReadByte()
+		if err != nil {
+			if i == 0 && errors.Is(err, io.EOF) {
+				return 0, io.EOF
+			}
+			if errors.Is(err, io.EOF) {
+				err = io.ErrUnexpectedEOF
+			}
+			return 0, fmt.Errorf("read frame length: %w", err)
+		}
+		if i == binary.MaxVarintLen64-1 && b > 1 || i >= binary.MaxVarintLen64 {
+			return 0, violation(errors.New("read frame length: the length overflows 64 bits"))
+		}
+		if b < 0x80 {
+			return x | uint64(b)<<(7*i), nil
+		}
+		x |= uint64(b&0x7f) << (7 * i)
+	}
 }
 
 func uvarintLen(x uint64) int {
