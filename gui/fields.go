@@ -63,6 +63,7 @@ type form struct {
 	valid   bool
 	ready   string // the summary when nothing is wrong
 	action  string // what the button does, for the summary: "publish"
+	draftID string // the draft being published, until its answer is seen
 }
 
 func newForm(publish *widget.Button, ready string) *form {

@@ -232,13 +232,19 @@ func (f *firstRun) create() {
 func (f *firstRun) restore() {
 	f.u.files.open("Open your key backup", nil, func(path string) {
 		pass := widget.NewPasswordEntry()
-		item := widget.NewFormItem("Passphrase", pass)
-		dialog.ShowForm("Restore from "+filepath.Base(path), "Restore", "Cancel", []*widget.FormItem{item}, func(ok bool) {
+		second := widget.NewCheck("Another computer of the organisation is still in use: make a new key for this one", nil)
+		second.SetChecked(true)
+		items := []*widget.FormItem{
+			widget.NewFormItem("Passphrase", pass),
+			widget.NewFormItem("", second),
+			widget.NewFormItem("", wrapLabel("Two computers must never sign with one device key: its records would contradict each other, and verification would fail them all. Untick only when this computer replaces the one the backup came from.")),
+		}
+		dialog.ShowForm("Restore from "+filepath.Base(path), "Restore", "Cancel", items, func(ok bool) {
 			if !ok {
 				return
 			}
 			background(f.u, "restore from the backup", func(ctx context.Context) (api.Identity, error) {
-				return f.u.svc.RestoreIdentity(ctx, path, pass.Text)
+				return f.u.svc.RestoreIdentity(ctx, api.Restore{Path: path, Passphrase: pass.Text, NewDevice: second.Checked})
 			}, func(id api.Identity) {
 				f.u.ident = id
 				f.u.showMain()

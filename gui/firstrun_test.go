@@ -71,10 +71,10 @@ func TestFirstRunCreatesTheOrganisation(t *testing.T) {
 	// The backup is where the user chose, and opens with the passphrase
 	// on another computer.
 	other := startNode(t, nodeConfig{name: "restored"})
-	if _, err := other.RestoreIdentity(ctx, backup, "sawit merah 2024x"); !errors.Is(err, api.ErrInvalid) {
+	if _, err := other.RestoreIdentity(ctx, api.Restore{Path: backup, Passphrase: "sawit merah 2024x"}); !errors.Is(err, api.ErrInvalid) {
 		t.Errorf("the backup opened with a wrong passphrase: %v", err)
 	}
-	got, err := other.RestoreIdentity(ctx, backup, "sawit merah 2024")
+	got, err := other.RestoreIdentity(ctx, api.Restore{Path: backup, Passphrase: "sawit merah 2024"})
 	if err != nil {
 		t.Fatalf("the backup in %s does not restore: %v", backup, err)
 	}

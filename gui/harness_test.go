@@ -156,7 +156,7 @@ func (n *testNode) setUp(ctx context.Context, c nodeConfig) error {
 		if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
 			return err
 		}
-		if _, err := n.RestoreIdentity(ctx, path, pass); err != nil {
+		if _, err := n.RestoreIdentity(ctx, api.Restore{Path: path, Passphrase: pass}); err != nil {
 			return fmt.Errorf("restore the keys: %w", err)
 		}
 	}

@@ -2,6 +2,7 @@ package gui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -13,6 +14,7 @@ import (
 
 	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/protocol"
+	"github.com/jejak/jejak/protocol/provenance"
 )
 
 // recordScreen holds the record forms, one tab each.
@@ -142,19 +144,60 @@ func (u *UI) publish(fm *form, body protocol.Body, what string, done func(protoc
 		fm.end()
 		return
 	}
+	// The form keeps its draft's ID until it sees the answer: publishing
+	// again after an answer was lost returns the record it made.
+	if fm.draftID == "" {
+		fm.draftID = api.NewDraftID()
+	}
+	u.publishDraft(fm, api.Draft{Body: body, ID: fm.draftID}, what, done)
+}
+
+// publishDraft publishes d and says how it went. When the records on this
+// computer say verification will fail it, it asks first, saying what
+// verification will say, and records it only if the person confirms.
+func (u *UI) publishDraft(fm *form, d api.Draft, what string, done func(protocol.Signed)) {
 	fm.publish.Disable()
 	fm.summary.SetText("Saving…")
 	background(u, "save the "+what, func(ctx context.Context) (protocol.Signed, error) {
-		return u.svc.Publish(ctx, api.Draft{Body: body})
+		return u.svc.Publish(ctx, d)
 	}, func(s protocol.Signed) {
+		fm.draftID = ""
 		done(s)
 		u.savedDialog(what, s)
 		u.refreshAll()
 	}, func(err error) {
 		fm.publish.Enable()
 		fm.summary.SetText("Not saved.")
+		var ue *api.UnbackedError
+		if errors.Is(err, api.ErrUnbacked) && errors.As(err, &ue) {
+			u.confirmUnbacked(fm, d, what, ue, done)
+			return
+		}
+		if !errors.Is(err, api.ErrUnavailable) {
+			fm.draftID = "" // certainly not recorded: a new try is a new draft
+		}
 		u.showError("save the "+what, err)
 	})
+}
+
+// confirmUnbacked says what verification will say of a draft the records
+// here do not back, and records it anyway only when the person confirms
+// (offline capture: the goods are here, their records not yet).
+func (u *UI) confirmUnbacked(fm *form, d api.Draft, what string, ue *api.UnbackedError, done func(protocol.Signed)) {
+	box := container.NewVBox(wrapLabel("The records on this computer say verification will fail this " + what + ":"))
+	for _, f := range ue.Findings {
+		box.Add(container.NewBorder(nil, nil, container.NewVBox(levelIcon(provenance.LevelFail)), nil, wrapLabel(f.Text)))
+	}
+	box.Add(wrapLabel("Nothing has been recorded. If the goods are really here and their records have not reached this computer yet, you can record it anyway: until those records arrive, everyone who verifies it will see the problem above."))
+	dlg := dialog.NewCustomConfirm("Record this "+what+" anyway?", "Record anyway", "Do not record", box, func(ok bool) {
+		if !ok {
+			return
+		}
+		d.Unbacked = true
+		u.publishDraft(fm, d, what, done)
+	}, u.win)
+	dlg.Resize(fyne.NewSize(620, 0))
+	dlg.Show()
 }
 
 // savedDialog confirms a published record and offers its new batches.

@@ -252,3 +252,44 @@ func TestQuantitiesAsPeopleWriteThem(t *testing.T) {
 		})
 	}
 }
+
+// TestImplausibleYieldAsksFirst: 150 t of CPO from 90 t of FFB is not
+// signed without a word: the mill is told what verification will say,
+// nothing is recorded until it confirms, and then it is.
+func TestImplausibleYieldAsksFirst(t *testing.T) {
+	u, m := newMillUI(t)
+	mine := feed(t, m, millDevice.Public())
+	u.show(screenRecord)
+	u.record.open(tabProcess)
+	f := u.record.process
+	in := f.ins[0]
+	in.batch.SetSelected(optionFor(t, in.batch.Options, "LSL-FFB-2403-02"))
+	in.amount.SetText("")
+	test.Type(in.amount, "90")
+	out := f.outs.rows[0]
+	test.Type(out.product, "CPO")
+	test.Type(out.qty.amount, "150")
+	test.Type(out.lot, "KSBL-CPO-0402")
+	settle(t, u)
+	if f.fm.publish.Disabled() {
+		t.Fatalf("Publish disabled: %s", f.fm.summary.Text)
+	}
+	test.Tap(f.fm.publish)
+	settle(t, u)
+	d := topDialog(t, u)
+	if !shows(d, "Record this processing run anyway?") || !shows(d, "150 TNE of CPO from 90 TNE of FFB") || !shows(d, "17–25 %") {
+		t.Fatalf("the dialog says %q", texts(d))
+	}
+	if n := len(feed(t, m, millDevice.Public())); n != len(mine) {
+		t.Fatalf("%d records stored before the mill confirmed", n-len(mine))
+	}
+	test.Tap(buttonIn(t, d, "Record anyway"))
+	settle(t, u)
+	after := feed(t, m, millDevice.Public())
+	if len(after) != len(mine)+1 {
+		t.Fatalf("%d records stored after confirming, want 1", len(after)-len(mine))
+	}
+	if p, ok := after[len(after)-1].Body.(*protocol.Process); !ok || p.Out[0].Qty != protocol.Q(150, protocol.TNE) {
+		t.Fatalf("stored %+v", after[len(after)-1].Body)
+	}
+}

@@ -3,14 +3,17 @@ package gui
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/jejak/jejak/internal/atomicfile"
+	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/protocol"
 	"github.com/jejak/jejak/protocol/provenance"
 )
@@ -82,6 +85,11 @@ func (v *verifyScreen) submit(text string) {
 	if err != nil {
 		v.msg.SetText("That is not a batch ID: " + detail(err) + ". A batch ID looks like bafyrei…/0; scan the QR code on the label or copy the ID from the Batches screen.")
 		v.msg.Show()
+		// The report below was of another batch: it must not look like the
+		// answer to this one.
+		v.report = nil
+		v.result.Objects = nil
+		v.result.Refresh()
 		v.focus()
 		return
 	}
@@ -102,10 +110,27 @@ func (v *verifyScreen) run(id protocol.BatchID) {
 		v.show(r)
 		v.focus()
 	}, func(err error) {
-		v.result.Objects = []fyne.CanvasObject{container.NewPadded(wrapLabel(explain("verify the batch", err)))}
+		v.report = nil
+		if errors.Is(err, api.ErrNotFound) {
+			// Not a verdict: nothing could be judged. Amber, not red: its
+			// maker may be offline, or the ID mistyped.
+			v.result.Objects = []fyne.CanvasObject{notFoundPanel(detail(err))}
+		} else {
+			v.result.Objects = []fyne.CanvasObject{container.NewPadded(wrapLabel(explain("verify the batch", err)))}
+		}
 		v.result.Refresh()
 		v.focus()
 	})
+}
+
+// notFoundPanel says a batch was not found, and why that may be.
+func notFoundPanel(why string) fyne.CanvasObject {
+	bg := canvas.NewRectangle(tint(colUnendorsed))
+	bg.CornerRadius = 6
+	head := canvas.NewText("NOT FOUND", colUnendorsed)
+	head.TextSize = 28
+	head.TextStyle.Bold = true
+	return container.NewStack(bg, container.NewPadded(container.NewVBox(head, wrapLabel(why+"."))))
 }
 
 // show draws a report.

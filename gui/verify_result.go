@@ -33,6 +33,8 @@ func verdictStyle(v provenance.Verdict) (color.NRGBA, string) {
 		return colTrusted, "TRUSTED"
 	case provenance.Unendorsed:
 		return colUnendorsed, "AUTHENTIC BUT NOT ENDORSED"
+	case provenance.Incomplete:
+		return colUnendorsed, "INCOMPLETE — NOT JUDGED YET"
 	}
 	return colFailed, "FAILED"
 }
@@ -57,9 +59,33 @@ func banner(r *provenance.Report, actions fyne.CanvasObject) fyne.CanvasObject {
 	}
 	sum := wrapLabel(r.Summary)
 	sum.TextStyle.Bold = true
+	if r.Verdict == provenance.Incomplete && len(r.Missing) > 0 {
+		sum.SetText(r.Summary + " " + missingText(r.Missing))
+	}
 	stats := note(fmt.Sprintf("%s — %d records traced, %d read for context, checked %s", what, r.Stats.Records, r.Stats.Context, formatTime(r.CheckedAt)))
 	text := container.NewVBox(head, sum, stats)
 	return container.NewStack(bg, container.NewBorder(nil, nil, edge, container.NewPadded(actions), container.NewPadded(text)))
+}
+
+// missingText says which records are missing and whom to ask, in words.
+func missingText(ms []provenance.Missing) string {
+	m := ms[0]
+	s := fmt.Sprintf("Missing: the %s named by record %s", orDash(m.What), shortCID(m.ReferencedBy))
+	if m.ReferencedByOrg != "" {
+		s += " of " + m.ReferencedByOrg
+	}
+	switch len(m.Asked) {
+	case 0:
+		s += "; no peer was connected to ask."
+	case 1:
+		s += "; the one peer connected did not have it."
+	default:
+		s += fmt.Sprintf("; none of the %d peers connected had it.", len(m.Asked))
+	}
+	if len(ms) > 1 {
+		s += fmt.Sprintf(" %d more records are missing (see Integrity).", len(ms)-1)
+	}
+	return s
 }
 
 // statusIcon is a check's or reason's icon in its colour.

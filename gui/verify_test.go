@@ -101,3 +101,36 @@ func firstWords(s string) string {
 	f := strings.Fields(s)
 	return strings.Join(f[:min(2, len(f))], " ")
 }
+
+// TestNotFoundIsNotFailed: a batch ID that parses but that nobody has is
+// "not found", in amber, saying both what it may mean; never the red
+// FAILED banner, and the previous verdict is gone.
+func TestNotFoundIsNotFailed(t *testing.T) {
+	u, m := newMillUI(t)
+	u.show(screenVerify)
+	v := u.verify
+	v.run(m.Honest)
+	settle(t, u)
+	if v.report == nil {
+		t.Fatal("the honest batch did not verify")
+	}
+	unknown := protocol.BatchID{Record: protocol.ComputeCID([]byte("a batch nobody recorded"))}
+	v.submit(unknown.String())
+	settle(t, u)
+	if v.report != nil || shows(v.result, "FAILED") || shows(v.result, "TRUSTED") {
+		t.Fatalf("an unknown batch shows %q", texts(v.result))
+	}
+	for _, want := range []string{"NOT FOUND", "was not found", "offline", "mistyped"} {
+		if !shows(v.result, want) {
+			t.Errorf("the result %q does not say %q", texts(v.result), want)
+		}
+	}
+	// A bad ID clears the verdict of the batch before.
+	v.run(m.Honest)
+	settle(t, u)
+	v.submit("not an id")
+	settle(t, u)
+	if v.report != nil || shows(v.result, "TRUSTED") {
+		t.Errorf("after a bad ID the screen still shows %q", texts(v.result))
+	}
+}

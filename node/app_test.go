@@ -167,13 +167,13 @@ func TestAppChain(t *testing.T) {
 	// The plantation's backup restores on a new install, which gets a
 	// device key of its own, delegated by the organisation key.
 	other := appNode(t, "plantation-laptop")
-	if _, err := other.RestoreIdentity(ctx, backup, "wrong passphrase"); !errors.Is(err, api.ErrInvalid) || !errors.Is(err, protocol.ErrWrongPassphrase) {
+	if _, err := other.RestoreIdentity(ctx, api.Restore{Path: backup, Passphrase: "wrong passphrase"}); !errors.Is(err, api.ErrInvalid) || !errors.Is(err, protocol.ErrWrongPassphrase) {
 		t.Fatalf("restore with a wrong passphrase: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(other.cfg.DataDir, identityFile)); !os.IsNotExist(err) {
 		t.Fatalf("a failed restore wrote the identity file: %v", err)
 	}
-	rid, err := other.RestoreIdentity(ctx, backup, "correct horse battery")
+	rid, err := other.RestoreIdentity(ctx, api.Restore{Path: backup, Passphrase: "correct horse battery"})
 	if err != nil || rid.Org != pid.Org || !rid.HasOrgKey || rid.Device != pid.Device {
 		t.Fatalf("restored identity: %+v, %v (want org %s device %s)", rid, err, pid.Org.Short(), pid.Device.Short())
 	}

@@ -207,18 +207,25 @@ func (n *Node) CreateIdentity(ctx context.Context, s api.Setup) (api.Identity, e
 }
 
 // RestoreIdentity implements api.App.
-func (n *Node) RestoreIdentity(ctx context.Context, path, passphrase string) (api.Identity, error) {
+func (n *Node) RestoreIdentity(ctx context.Context, r api.Restore) (api.Identity, error) {
 	const op = "restore identity"
 	if n.closed() {
 		return api.Identity{}, api.E(op, api.ErrUnavailable, errNodeClosed)
 	}
-	keys, err := loadKeyFile(path, passphrase)
+	path := r.Path
+	keys, err := loadKeyFile(path, r.Passphrase)
 	if err != nil {
 		return api.Identity{}, api.E(op, api.ErrInvalid, err)
 	}
 	org, dev := keys["org"], keys["device"]
 	if org.IsZero() && dev.IsZero() {
 		return api.Identity{}, api.E(op, api.ErrInvalid, fmt.Errorf("%s holds neither an organisation nor a device key", path))
+	}
+	if r.NewDevice {
+		if org.IsZero() {
+			return api.Identity{}, api.E(op, api.ErrInvalid, fmt.Errorf("%s holds no organisation key to delegate a new device key; restore its device key as it is, and stop using it on the computer it came from", path))
+		}
+		dev = protocol.PrivateKey{}
 	}
 	curOrg, curDev, curPub := n.id.keys()
 	if !curDev.IsZero() {

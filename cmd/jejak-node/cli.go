@@ -183,14 +183,13 @@ func (c *cli) fail(name string, err error) int {
 	var inc *incomplete
 	switch {
 	case errors.As(err, &ue):
-		fmt.Fprintf(c.stderr, "%s%s\n", prefix, ue.msg)
+		// One line that says what was wrong, and where to look: not the
+		// whole usage, which buries the error.
+		where := `run "jejak-node help" for the commands`
 		if name != "" {
-			fs := c.flags(name)
-			fmt.Fprintln(c.stderr)
-			fs.Usage()
-		} else {
-			fmt.Fprintf(c.stderr, "\n%s", usage())
+			where = fmt.Sprintf(`run "jejak-node help %s" for its usage`, name)
 		}
+		fmt.Fprintf(c.stderr, "%s%s (%s)\n", prefix, ue.msg, where)
 		return exitUsage
 	case errors.As(err, &ve):
 		fmt.Fprintf(c.stderr, "%s%s\n", prefix, ve.msg)

@@ -83,6 +83,7 @@ func (c *cli) printIdentity(id api.Identity) error {
 
 func cmdKeys(c *cli, args []string) error {
 	fs := c.flags("keys")
+	newDevice := fs.Bool("new-device", false, "import: make a new device key for this computer, delegated by the backup's organisation key (for a second computer of the organisation)")
 	if err := c.parse(fs, args, 1, 2); err != nil {
 		return err
 	}
@@ -118,7 +119,10 @@ func cmdKeys(c *cli, args []string) error {
 			fmt.Fprintf(c.stdout, "keys written to %s\n", rest[0])
 			return nil
 		case "import":
-			id, err := svc.RestoreIdentity(ctx, rest[0], pass)
+			if !*newDevice {
+				fmt.Fprintf(c.stderr, "jejak-node keys import: taking the backup's device key. If the computer it came from still records, stop: two computers signing with one device key fork its feed and verification fails both. For a second computer, run with --new-device instead: a new key for this computer, delegated by the organisation key.\n")
+			}
+			id, err := svc.RestoreIdentity(ctx, api.Restore{Path: rest[0], Passphrase: pass, NewDevice: *newDevice})
 			if err != nil {
 				return err
 			}

@@ -144,7 +144,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env []string)
 	}
 	cmd := lookup(name)
 	if cmd == nil {
-		fmt.Fprintf(stderr, "jejak-node: unknown command %q\n\n%s", name, usage())
+		fmt.Fprintf(stderr, "jejak-node: unknown command %q (run \"jejak-node help\" for the commands)\n", name)
 		return exitUsage
 	}
 	c.cmd = cmd
@@ -181,11 +181,9 @@ func cmdHelp(c *cli, args []string) error {
 	if cmd == nil || len(args) > 1 {
 		return usageErrorf("unknown command %q", strings.Join(args, " "))
 	}
+	// Exactly what "CMD --help" shows.
 	c.cmd = cmd
-	fs := c.flags(cmd.name)
-	fs.SetOutput(c.stdout)
-	fs.Usage()
-	return nil
+	return cmd.run(c, []string{"--help"})
 }
 
 func envMap(env []string) map[string]string {

@@ -107,8 +107,15 @@ func TestRun(t *testing.T) {
 			}
 			checkOutput(t, "stdout", stdout, tt.wantStdout)
 			checkOutput(t, "stderr", stderr, tt.wantStderr)
-			if tt.wantCode == 2 && !strings.Contains(stderr, "Usage") && !strings.Contains(stderr, "JEJAK_PASSPHRASE") && !strings.Contains(stderr, "draft") && !strings.Contains(stderr, "config file") && !strings.Contains(stderr, " could be ") {
-				t.Errorf("stderr shows no usage:\n%s", stderr)
+			// An input error is one line that says what was wrong and
+			// where to look, not the whole usage.
+			if tt.wantCode == 2 && tt.name != "no command" {
+				if n := strings.Count(strings.TrimSpace(stderr), "\n"); n != 0 {
+					t.Errorf("stderr is %d lines, want one:\n%s", n+1, stderr)
+				}
+				if strings.Contains(stderr, "Usage:") {
+					t.Errorf("stderr shows the whole usage:\n%s", stderr)
+				}
 			}
 		})
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/jejak/jejak/node"
 	"github.com/jejak/jejak/node/api"
+	"github.com/jejak/jejak/node/p2p"
 )
 
 func cmdServe(c *cli, args []string) error {
@@ -56,6 +57,17 @@ func cmdServe(c *cli, args []string) error {
 	cfg.Net.EnableDHT = pick(set["dht"], *dht, file.DHT, true)
 	cfg.Net.UserAgent = "jejak-node/" + version
 	cfg.Net.SyncInterval = every
+	if err := p2p.CheckListenAddrs(cfg.Net.ListenAddrs); err != nil {
+		return usageErrorf("--listen: %v", err)
+	}
+	for _, peers := range []struct {
+		flag  string
+		addrs []string
+	}{{"--bootstrap", cfg.Net.Bootstrap}, {"--relays", cfg.Net.Relays}} {
+		if err := p2p.CheckPeerAddrs(peers.addrs); err != nil {
+			return usageErrorf("%s: %v", peers.flag, err)
+		}
+	}
 	level := slog.LevelWarn
 	if *verbose {
 		level = slog.LevelInfo

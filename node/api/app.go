@@ -39,15 +39,21 @@ type App interface {
 	CreateIdentity(ctx context.Context, s Setup) (Identity, error)
 
 	// RestoreIdentity reads a key backup and makes its keys this install's
-	// keys. A backup that holds an organisation key but no device key gets
-	// a new device key, delegated by a new device record.
+	// keys. A backup that holds an organisation key but no device key, or
+	// any backup with r.NewDevice, gets a new device key for this
+	// computer, delegated by a new device record: the way to set up a
+	// second computer of the organisation (two computers signing with one
+	// device key fork its feed, and verification then fails everything it
+	// signed).
 	//
 	// Four things might happen: the restored identity is returned; the
-	// passphrase is wrong or the file is damaged or missing: ErrInvalid
-	// (the message says which), nothing is written; this install already
-	// has a different identity: ErrConflict; or the data folder or store
-	// cannot be written: ErrUnavailable.
-	RestoreIdentity(ctx context.Context, path, passphrase string) (Identity, error)
+	// passphrase is wrong, the file is damaged or missing, or r.NewDevice
+	// asks for a new device key from a backup without the organisation key
+	// that must delegate it: ErrInvalid (the message says which), nothing
+	// is written; this install already has a different identity:
+	// ErrConflict; or the data folder or store cannot be written:
+	// ErrUnavailable.
+	RestoreIdentity(ctx context.Context, r Restore) (Identity, error)
 
 	// BackupKeys writes this install's keys to path, encrypted with
 	// passphrase. The file is written whole or not at all.
@@ -156,6 +162,15 @@ type Setup struct {
 	DeviceName string          `json:"device_name"` // optional; defaults to the host name
 	BackupPath string          `json:"backup_path"` // optional; where to write an encrypted key backup
 	Passphrase string          `json:"passphrase"`  // for the backup; at least protocol.MinPassphraseLength
+}
+
+// Restore is what RestoreIdentity needs.
+type Restore struct {
+	Path       string `json:"path"`
+	Passphrase string `json:"passphrase"`
+	// NewDevice makes a new device key for this computer instead of
+	// taking the backup's: for a second computer of the organisation.
+	NewDevice bool `json:"new_device,omitempty"`
 }
 
 // BatchFilter selects batches. The zero filter selects every batch this

@@ -204,9 +204,10 @@ func (c *Client) CreateIdentity(ctx context.Context, s api.Setup) (api.Identity,
 }
 
 // RestoreIdentity implements api.App.
-func (c *Client) RestoreIdentity(ctx context.Context, path, passphrase string) (api.Identity, error) {
+func (c *Client) RestoreIdentity(ctx context.Context, r api.Restore) (api.Identity, error) {
 	var id api.Identity
-	return id, c.do(ctx, "restore-identity", keyFileRequest{Path: abs(path), Passphrase: passphrase}, &id)
+	r.Path = abs(r.Path)
+	return id, c.do(ctx, "restore-identity", r, &id)
 }
 
 // BackupKeys implements api.App.

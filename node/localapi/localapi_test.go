@@ -190,10 +190,10 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, c2, _ := serve(t)
-	if _, err := c2.RestoreIdentity(ctx, second, "wrong passphrase"); !errors.Is(err, api.ErrInvalid) || !strings.Contains(err.Error(), "passphrase") {
+	if _, err := c2.RestoreIdentity(ctx, api.Restore{Path: second, Passphrase: "wrong passphrase"}); !errors.Is(err, api.ErrInvalid) || !strings.Contains(err.Error(), "passphrase") {
 		t.Fatalf("RestoreIdentity with a wrong passphrase: %v", err)
 	}
-	if rid, err := c2.RestoreIdentity(ctx, second, "another good passphrase"); err != nil || rid.Org != id.Org {
+	if rid, err := c2.RestoreIdentity(ctx, api.Restore{Path: second, Passphrase: "another good passphrase"}); err != nil || rid.Org != id.Org {
 		t.Fatalf("RestoreIdentity: %+v, %v", rid, err)
 	}
 	rot, err := c.RotateDevice(ctx)

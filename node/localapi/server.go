@@ -101,8 +101,8 @@ func Handler(svc api.Service) http.Handler {
 	})
 	call(mux, "identity", func(ctx context.Context, _ struct{}) (api.Identity, error) { return svc.Identity(ctx) })
 	call(mux, "create-identity", func(ctx context.Context, s api.Setup) (api.Identity, error) { return svc.CreateIdentity(ctx, s) })
-	call(mux, "restore-identity", func(ctx context.Context, r keyFileRequest) (api.Identity, error) {
-		return svc.RestoreIdentity(ctx, r.Path, r.Passphrase)
+	call(mux, "restore-identity", func(ctx context.Context, r api.Restore) (api.Identity, error) {
+		return svc.RestoreIdentity(ctx, r)
 	})
 	call(mux, "backup-keys", func(ctx context.Context, r keyFileRequest) (struct{}, error) {
 		return none, svc.BackupKeys(ctx, r.Path, r.Passphrase)

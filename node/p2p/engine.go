@@ -147,6 +147,12 @@ func (e *Engine) start(ctx context.Context) error {
 	if e.relays, err = parseAddrInfos(cfg.Relays); err != nil {
 		return fmt.Errorf("relays: %w", err)
 	}
+	if err := CheckListenAddrs(cfg.ListenAddrs); err != nil {
+		return err
+	}
+	if err := checkPortsFree(cfg.ListenAddrs); err != nil {
+		return err
+	}
 	e.remember = newPeerBook(cfg.DataDir, cfg.Now)
 	if err := e.remember.load(); err != nil {
 		e.log.Warn("remembered peers unreadable; starting without them", "err", err)
