@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -345,6 +346,36 @@ func (o *org) madeBatches() map[string]bool {
 	return m
 }
 
+// draftIDIn finds the draft ID a record command prints when its outcome
+// is uncertain.
+var draftIDIn = regexp.MustCompile(`may have been recorded: repeat with --draft-id (\S+);`)
+
+// peerStatus is one peer in "peers --json".
+type peerStatus struct {
+	ID      string   `json:"id"`
+	Score   float64  `json:"score"`
+	Penalty float64  `json:"penalty"`
+	Why     []string `json:"why"`
+}
+
+// peer returns what o's node says of other's node, or nil when it is not
+// connected.
+func (o *org) peer(other *org) *peerStatus {
+	o.e.t.Helper()
+	var ps []peerStatus
+	o.json(&ps, "peers")
+	id := peerIDOf(other.addr)
+	for i := range ps {
+		if ps[i].ID == id {
+			return &ps[i]
+		}
+	}
+	return nil
+}
+
+// peerIDOf returns the peer ID at the end of a multiaddr.
+func peerIDOf(addr string) string { return addr[strings.LastIndex(addr, "/")+1:] }
+
 // records returns how many records o's node stores.
 func (o *org) records() int64 {
 	o.e.t.Helper()
@@ -476,10 +507,35 @@ func TestEndToEnd(t *testing.T) {
 	olein := refined.batch(t, "RBD PALM OLEIN")
 
 	// Refinery → buyer: the olein, which verifies as trusted.
-	buyer.receives(refinery.ships(olein, "15.75 TNE", buyer))
+	toBuyer := refinery.ships(olein, "15.75 TNE", buyer)
+	buyer.receives(toBuyer)
 	e.converge("after the olein reached the buyer", 0)
 	mustContain(t, "buyer's verify of the olein", buyer.verifies(olein, 0), "TRUSTED")
 	t.Logf("olein trusted at the buyer after %v", time.Since(start).Round(time.Millisecond))
+
+	// What verification would fail is refused before it is signed, in
+	// the user's units, and nothing is recorded: a second receipt of one
+	// transfer, a receipt by an organisation it was not sent to, a sale
+	// of a batch never held, a country that is not one, a plot whose
+	// boundary crosses itself.
+	for _, tc := range []struct {
+		who  *org
+		args []string
+		says []string
+	}{
+		{buyer, []string{"record", "receive", "--transfer", toBuyer}, []string{"was already received on", "--unbacked"}},
+		{mill, []string{"record", "receive", "--transfer", toBuyer}, []string{"is addressed to Rotterdam Foods, not to Kilang Kota Tinggi"}},
+		{plant, []string{"record", "transfer", "--batch", cpo, "--qty", "1 TNE", "--to", buyer.key}, []string{"Ladang Sungai Tiram never held batch", "made by Kilang Kota Tinggi"}},
+		{plant, []string{"record", "place", "--name", "Blok X", "--kind", "plot", "--country", "XX", "--point", "1.70,103.90", "--area", "20000"}, []string{"body.country", `"XX" is not a country`}},
+		{plant, []string{"record", "place", "--name", "Blok Silang", "--kind", "plot", "--country", "MY", "--polygon", "1.700,103.900 1.708,103.916 1.700,103.916 1.704,103.900"}, []string{"crosses itself"}},
+	} {
+		before := tc.who.records()
+		out := tc.who.run(2, tc.args...)
+		mustContain(t, strings.Join(tc.args, " "), out, tc.says...)
+		if n := tc.who.records(); n != before {
+			t.Fatalf("%s: %s was refused but %d records were stored", tc.who.name, strings.Join(tc.args, " "), n-before)
+		}
+	}
 
 	// The mill ships the same 21 t of CPO again, to the buyer: a double
 	// claim that taints the olein. Its own node refuses to sign it, in
@@ -501,6 +557,10 @@ func TestEndToEnd(t *testing.T) {
 	// itself. Either way nothing acknowledged may be lost.
 	before := e.converge("before the mill's burst", 0)
 	type ack struct{ cid, cpo string }
+	var (
+		retryMu sync.Mutex
+		retries [][]string // commands whose answer was lost, with their draft IDs
+	)
 	const writers, each = 3, 3
 	acks := make(chan ack, writers*each)
 	stop := make(chan struct{})
@@ -517,11 +577,19 @@ func TestEndToEnd(t *testing.T) {
 				default:
 				}
 				lot := fmt.Sprintf("B%d-%d", w, i)
-				code, out, errs := mill.try("--json", "record", "process", "--in", ffb+"=5 TNE",
-					"--out", "CPO=1.05 TNE@CPO-"+lot, "--out", "PK=0.25 TNE@PK-"+lot)
+				args := []string{"--json", "record", "process", "--in", ffb + "=5 TNE",
+					"--out", "CPO=1.05 TNE@CPO-" + lot, "--out", "PK=0.25 TNE@PK-" + lot}
+				code, out, errs := mill.try(args...)
 				if code != 0 {
-					// Not acknowledged: the mill was going down.
+					// Not acknowledged: the mill was going down. When the
+					// answer was lost the command says so and how to
+					// repeat it safely.
 					fmt.Fprintf(&report, "%s: exit %d: %s\n", lot, code, oneLine(errs))
+					if m := draftIDIn.FindStringSubmatch(errs); m != nil {
+						retryMu.Lock()
+						retries = append(retries, append(args, "--draft-id", m[1]))
+						retryMu.Unlock()
+					}
 					continue
 				}
 				var r recorded
@@ -570,6 +638,22 @@ func TestEndToEnd(t *testing.T) {
 	if t.Failed() {
 		t.FailNow()
 	}
+	// A command whose answer was lost is repeated with its draft ID: it
+	// records once, whether or not it had been recorded.
+	for _, args := range retries {
+		var r recorded
+		mill.json(&r, args[1:]...)
+		acked = append(acked, ack{r.CID, r.Batches[0].ID})
+	}
+	lots := map[string]int{}
+	var bs []struct{ Lot string }
+	mill.json(&bs, "batches", "--made", "--limit", "10000")
+	for _, b := range bs {
+		if lots[b.Lot]++; lots[b.Lot] > 1 {
+			t.Errorf("lot %s was recorded twice\nburst:\n%s", b.Lot, burst)
+		}
+	}
+	t.Logf("%d commands of the burst repeated with their draft IDs", len(retries))
 	mill.run(0, "check")
 	after := e.converge("after the mill's restart", before+int64(len(acked)))
 	mill.run(0, "check")
@@ -580,6 +664,27 @@ func TestEndToEnd(t *testing.T) {
 
 	// The double claim is still seen, now from every record on the mill.
 	mustContain(t, "buyer's verify after the restart", buyer.verifies(olein, 1), "double_claim")
+
+	// Killed and restarted four times more: the relay holds nothing
+	// against the mill (a disconnect is not a violation), so the mill keeps
+	// its place in gossip, and its next record reaches the buyer.
+	for range 4 {
+		mill.isKilled()
+		mill.servesFrom(relay)
+	}
+	e.waitUntil("the relay sees the restarted mill", func() bool { return relay.peer(mill) != nil })
+	if p := relay.peer(mill); p.Penalty != 0 || p.Score < -100 {
+		t.Errorf("after five restarts the relay scores the mill %v with penalty %v (%q)", p.Score, p.Penalty, p.Why)
+	}
+	had := e.converge("before the restarted mill records", 0)
+	mill.registersPlot("Blok Baru")
+	e.waitUntil("the restarted mill's record reaches the buyer", func() bool { return buyer.records() > had })
+
+	// verify --forward and trace --forward tell one story.
+	v := buyer.run(1, "verify", "--forward", cpo)
+	tr := buyer.run(0, "trace", "--forward", cpo)
+	mustContain(t, "verify --forward", v, "FAILED", "double_claim")
+	mustContain(t, "trace --forward", tr, "(failed)", "FAILING")
 
 	// A second process cannot open a store a node holds without its socket.
 	os.Remove(filepath.Join(refinery.data, "jejak.sock"))

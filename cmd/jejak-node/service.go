@@ -11,6 +11,7 @@ import (
 	"github.com/jejak/jejak/node"
 	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/node/localapi"
+	"github.com/jejak/jejak/storage"
 )
 
 // service returns the api.Service of the data folder: a client of the node
@@ -21,10 +22,8 @@ func (c *cli) service() (api.Service, func(), error) {
 	if err := c.resolve(); err != nil {
 		return nil, nil, err
 	}
-	if _, err := os.Stat(localapi.SocketPath(c.g.data)); err == nil {
-		if cl, err := localapi.Dial(c.ctx, c.g.data); err == nil {
-			return cl, func() { cl.Close() }, nil
-		}
+	if cl, ok := c.dial(); ok {
+		return cl, func() { cl.Close() }, nil
 	}
 	cfg := c.nodeConfig()
 	cfg.Net.ListenAddrs = []string{"/ip4/127.0.0.1/tcp/0"}
@@ -34,6 +33,15 @@ func (c *cli) service() (api.Service, func(), error) {
 	cfg.Net.UserAgent = "jejak-node/" + version
 	cfg.Logger = c.logger(slog.LevelError)
 	n, err := node.New(c.ctx, cfg)
+	// Another process holds the store: it serves the socket, or is about
+	// to (another command run at the same moment). Ask it.
+	for deadline := time.Now().Add(inUseWait); errors.Is(err, storage.ErrInUse) && time.Now().Before(deadline); {
+		if cl, ok := c.dial(); ok {
+			return cl, func() { cl.Close() }, nil
+		}
+		time.Sleep(100 * time.Millisecond)
+		n, err = node.New(c.ctx, cfg)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -42,6 +50,20 @@ func (c *cli) service() (api.Service, func(), error) {
 			fmt.Fprintf(c.stderr, "jejak-node: %v\n", err)
 		}
 	}, nil
+}
+
+// inUseWait is how long a command waits for the process that holds the
+// data folder's store to answer on its socket.
+const inUseWait = 5 * time.Second
+
+// dial returns a client of the node serving the data folder, if one
+// answers.
+func (c *cli) dial() (*localapi.Client, bool) {
+	if _, err := os.Stat(localapi.SocketPath(c.g.data)); err != nil {
+		return nil, false
+	}
+	cl, err := localapi.Dial(c.ctx, c.g.data)
+	return cl, err == nil
 }
 
 // withService runs f with the data folder's service and a context that
