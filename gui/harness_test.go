@@ -75,6 +75,7 @@ type nodeConfig struct {
 	anchors []anchor            // trust anchors to add at start
 	dataDir string              // "" keeps nothing on disk
 	network string              // "" is testNetwork
+	now     func() time.Time    // nil is testClock
 }
 
 type anchor struct {
@@ -112,9 +113,13 @@ func openNode(ctx context.Context, c nodeConfig) (*testNode, error) {
 	if network == "" {
 		network = testNetwork
 	}
+	now := c.now
+	if now == nil {
+		now = testClock
+	}
 	n, err := node.New(ctx, node.Config{
 		DataDir: c.dataDir, Store: st,
-		Now: testClock, KeyWorkFactor: protocol.MinScryptWorkFactor, Logger: testLogger(c.name),
+		Now: now, KeyWorkFactor: protocol.MinScryptWorkFactor, Logger: testLogger(c.name),
 		Net: p2p.Config{Network: network, ListenAddrs: []string{"/ip4/127.0.0.1/tcp/0"}, SyncInterval: -1},
 	})
 	if err != nil {

@@ -2,7 +2,9 @@ package gui
 
 import (
 	"context"
+	"slices"
 	"testing"
+	"time"
 )
 
 func TestNetworkShowsTheNodeAndItsPeers(t *testing.T) {
@@ -38,4 +40,33 @@ func TestNetworkShowsTheNodeAndItsPeers(t *testing.T) {
 	eventually(t, u, "the status line to count the peer", func() bool {
 		return contains(u.statusLn.text.Text, "1 peer connected")
 	})
+}
+
+// TestWrongClockIsShownBeforeRecording: on a computer whose clock was set
+// back (a flat BIOS battery), the clerk is told before dating a record by
+// it: above the record forms, on the status line and on the Network
+// screen.
+func TestWrongClockIsShownBeforeRecording(t *testing.T) {
+	w := newMillWorld()
+	c := millConfig(w)
+	c.now = func() time.Time { return testClock().AddDate(-1, 0, 0) }
+	m := startNode(t, c)
+	u := newTestUI(t, m, Options{})
+	eventually(t, u, "the clock warning above the record forms", func() bool {
+		return u.record.clock.Visible() && contains(u.record.clock.Text, "earlier than the newest record it signed")
+	})
+	if !contains(u.statusLn.text.Text, "Check this computer's clock") {
+		t.Errorf("the status line says %q, without the clock", u.statusLn.text.Text)
+	}
+	u.show(screenNetwork)
+	if !slices.ContainsFunc(texts(u.network.content()), func(s string) bool { return contains(s, "clock") }) {
+		t.Errorf("the Network screen does not mention the clock: %q", texts(u.network.content()))
+	}
+
+	// A computer whose clock is right shows none of it.
+	right := newTestUI(t, startMill(t), Options{})
+	settle(t, right)
+	if right.record.clock.Visible() || contains(right.statusLn.text.Text, "clock") {
+		t.Errorf("a right clock warns: banner %v %q, status line %q", right.record.clock.Visible(), right.record.clock.Text, right.statusLn.text.Text)
+	}
 }
