@@ -45,6 +45,13 @@ type Config struct {
 	// guess.
 	KeyWorkFactor int
 
+	// RecordFormat is the record format version (protocol.Version1 to
+	// protocol.Version) this install signs in. Zero means protocol.Version.
+	// A network that still has nodes of the first release, which read only
+	// format 1, sets 1 until they are upgraded: records are still checked
+	// by today's rules before they are signed, and only their v says 1.
+	RecordFormat int
+
 	// Now is the clock for record times and events. Nil means time.Now.
 	Now func() time.Time
 
@@ -63,6 +70,12 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.KeyWorkFactor != 0 && (c.KeyWorkFactor < protocol.MinScryptWorkFactor || c.KeyWorkFactor > protocol.MaxScryptWorkFactor) {
 		return c, fmt.Errorf("config: key work factor %d: want %d to %d", c.KeyWorkFactor, protocol.MinScryptWorkFactor, protocol.MaxScryptWorkFactor)
+	}
+	switch {
+	case c.RecordFormat == 0:
+		c.RecordFormat = protocol.Version
+	case c.RecordFormat < protocol.MinVersion || c.RecordFormat > protocol.Version:
+		return c, fmt.Errorf("config: record format %d: this release signs formats %d to %d", c.RecordFormat, protocol.MinVersion, protocol.Version)
 	}
 	if c.Now == nil {
 		c.Now = time.Now

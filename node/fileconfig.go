@@ -9,6 +9,7 @@ import (
 
 	"github.com/jejak/jejak/internal/jsonerr"
 	"github.com/jejak/jejak/node/p2p"
+	"github.com/jejak/jejak/protocol"
 )
 
 // ConfigFile is the name of the config file in the data folder. The desktop
@@ -29,7 +30,8 @@ const ConfigFile = "config.json"
 //	  "dht": true,
 //	  "metrics": "127.0.0.1:9464",
 //	  "sync_interval": "1m",
-//	  "key_work_factor": 18
+//	  "key_work_factor": 18,
+//	  "record_format": 2
 //	}
 //
 // "data" only means something in a file named with --config; "metrics"
@@ -47,6 +49,7 @@ type FileConfig struct {
 	Metrics       string   `json:"metrics,omitempty"`
 	SyncInterval  string   `json:"sync_interval,omitempty"`
 	KeyWorkFactor int      `json:"key_work_factor,omitempty"`
+	RecordFormat  int      `json:"record_format,omitempty"`
 }
 
 // ReadFileConfig reads the config file at path. A file that does not exist
@@ -66,6 +69,12 @@ func ReadFileConfig(path string) (FileConfig, error) {
 	}
 	if _, err := f.syncInterval(); err != nil {
 		return FileConfig{}, fmt.Errorf("config file %s: %w", path, err)
+	}
+	if f.RecordFormat != 0 && (f.RecordFormat < protocol.MinVersion || f.RecordFormat > protocol.Version) {
+		return FileConfig{}, fmt.Errorf("config file %s: record_format %d: this release signs formats %d to %d", path, f.RecordFormat, protocol.MinVersion, protocol.Version)
+	}
+	if f.KeyWorkFactor != 0 && (f.KeyWorkFactor < protocol.MinScryptWorkFactor || f.KeyWorkFactor > protocol.MaxScryptWorkFactor) {
+		return FileConfig{}, fmt.Errorf("config file %s: key_work_factor %d: want %d to %d", path, f.KeyWorkFactor, protocol.MinScryptWorkFactor, protocol.MaxScryptWorkFactor)
 	}
 	if f.Network != "" {
 		if err := p2p.CheckNetworkName(f.Network); err != nil {
@@ -111,5 +120,8 @@ func (f FileConfig) ApplyTo(c *Config) {
 	}
 	if f.KeyWorkFactor != 0 {
 		c.KeyWorkFactor = f.KeyWorkFactor
+	}
+	if f.RecordFormat != 0 {
+		c.RecordFormat = f.RecordFormat
 	}
 }

@@ -189,7 +189,14 @@ func (n *Node) publish(ctx context.Context, op string, key protocol.PrivateKey, 
 		r.Prev = last.CID
 		r.Time = max(r.Time, last.Time)
 	}
-	rec, err := protocol.Seal(r, key)
+	if n.cfg.RecordFormat < protocol.Version {
+		// Signed in an older format for older peers, but held to
+		// today's rules all the same.
+		if err := protocol.CheckDraft(body); err != nil {
+			return protocol.Signed{}, api.E(op+" "+string(body.Type()), api.ErrInvalid, err)
+		}
+	}
+	rec, err := protocol.SealVersion(r, key, n.cfg.RecordFormat)
 	if err != nil {
 		return protocol.Signed{}, api.E(op+" "+string(body.Type()), api.ErrInvalid, err)
 	}

@@ -1,6 +1,7 @@
 package protocol_test
 
 import (
+	"bytes"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -41,6 +42,23 @@ func TestOldVectorsStillOpen(t *testing.T) {
 		}
 		if s.V != protocol.Version1 || s.CID.String() != fr.CID {
 			t.Errorf("%s: version %d CID %s, want version 1 and %s", fr.Name, s.V, s.CID, fr.CID)
+		}
+		// A node told to sign format 1 (record_format, while a network
+		// still has first-release nodes) writes exactly what the first
+		// release wrote, so those nodes read it.
+		seed, err := hex.DecodeString(fr.Seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		key, err := protocol.PrivateKeyFromSeed(seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := protocol.SealVersion(&protocol.Record{Seq: s.Seq, Prev: s.Prev, Time: s.Time, Body: s.Body}, key, protocol.Version1)
+		if err != nil {
+			t.Errorf("%s: sealed again in format 1: %v", fr.Name, err)
+		} else if !bytes.Equal(again.Bytes, b) {
+			t.Errorf("%s: sealed again in format 1, the bytes differ from the first release's:\n got %x\nwant %x", fr.Name, again.Bytes, b)
 		}
 	}
 }

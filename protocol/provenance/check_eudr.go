@@ -1,6 +1,7 @@
 package provenance
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -14,7 +15,33 @@ const (
 	CodeNoPolygon     = "polygon_required"
 	CodeBeforeCutoff  = "before_cutoff"
 	CodeUnknownOrigin = "unknown_origin"
+	CodeOutdatedPlace = "invalid_geolocation"
 )
+
+// outdatedPlaceRule returns the rule of today's record format that place
+// pl, signed in an older format, breaks (nil when it breaks none, or was
+// signed in today's). The protocol judges a record by the rules of its own
+// format, so an old self-crossing plot or a country "XX" stays readable (and
+// a dishonest peer may still sign one in format 1); verification holds every
+// plot to today's rules, since EUDR needs valid geolocation whenever it was
+// recorded.
+func outdatedPlaceRule(rec *protocol.Record, pl *protocol.Place) error {
+	if rec.V >= protocol.Version {
+		return nil
+	}
+	return protocol.CheckDraft(pl)
+}
+
+// outdatedPlaceText says what outdatedPlaceRule found.
+func outdatedPlaceText(who string, pc protocol.CID, rec *protocol.Record, pl *protocol.Place, err error) string {
+	rule := err.Error()
+	var fe *protocol.FieldError
+	if errors.As(err, &fe) {
+		rule = strings.TrimPrefix(fe.Field, "body.") + ": " + fe.Rule
+	}
+	return fmt.Sprintf("%splace %q (record %s, format %d) breaks a rule of record format %d: %v. Format %d allowed it, but EUDR needs valid geolocation: the place must be recorded again, correctly",
+		who, pl.Name, pc.Short(), rec.V, protocol.Version, rule, rec.V)
+}
 
 // checkEUDR: every origin of an EUDR commodity (by the table's product
 // list, or grown on a plot or estate) names places that exist and are
@@ -39,6 +66,7 @@ func (v *verifier) checkEUDR() Check {
 		}
 		var places []*protocol.Place
 		var placeCIDs []protocol.CID
+		var placeRecs []*protocol.Record
 		complete := true
 		for _, pc := range o.Places {
 			pe := v.entries[pc]
@@ -54,6 +82,7 @@ func (v *verifier) checkEUDR() Check {
 			}
 			places = append(places, pl)
 			placeCIDs = append(placeCIDs, pc)
+			placeRecs = append(placeRecs, pe.rec)
 			relevant = relevant || pl.Kind == protocol.PlacePlot || pl.Kind == protocol.PlaceEstate
 		}
 		if !complete {
@@ -67,6 +96,10 @@ func (v *verifier) checkEUDR() Check {
 		for i, pl := range places {
 			pc := placeCIDs[i]
 			land := pl.Kind == protocol.PlacePlot || pl.Kind == protocol.PlaceEstate
+			if err := outdatedPlaceRule(placeRecs[i], pl); err != nil {
+				b.fail(CodeOutdatedPlace, outdatedPlaceText(who+": ", pc, placeRecs[i], pl, err), e.cid, pc)
+				continue
+			}
 			switch {
 			case !land:
 				b.fail(CodeNotLand, fmt.Sprintf("%s takes %s from %q, a %s located by a %s, not from the plots of land where it was grown: EUDR needs the geolocation of every plot (a polygon for plots over 4 ha)",

@@ -22,7 +22,9 @@ type Finding struct {
 // the source holds: a transfer or process input of a batch org does not
 // hold, or of more than it has left; a receipt of a transfer addressed to
 // someone else, already received, or of more than was sent; a process whose
-// yields are outside the bounds table (nil means DefaultTable). A batch or
+// yields are outside the bounds table (nil means DefaultTable); an origin
+// on a place whose geolocation breaks today's rules (signed in an older
+// format). A batch or
 // transfer the source does not hold yet is a finding too: verification
 // will call the story incomplete until it arrives. No findings: the record
 // is backed. The error is only for an operational failure.
@@ -65,6 +67,26 @@ func (bk *Book) Prejudge(org protocol.PublicKey, body protocol.Body, table *Tabl
 			for _, r := range judgeYields(table, ins, inOrder, outs, outOrder, "this processing run") {
 				if r.Level == LevelFail {
 					fs = append(fs, Finding{Check: "mass_balance", Code: r.Code, Text: r.Text})
+				}
+			}
+		}
+	case *protocol.Origin:
+		for _, pc := range b.Places {
+			e := bk.v.load(pc, protocol.CID{}, "a place of the origin")
+			if e == nil {
+				break
+			}
+			if e.rec == nil {
+				text := fmt.Sprintf("this computer does not hold place record %s, so where this harvest grew cannot be shown; until it arrives, verification will call the story incomplete", pc.Short())
+				if e.code != CodeMissing {
+					text = fmt.Sprintf("place record %s %s", pc.Short(), e.problem)
+				}
+				fs = append(fs, Finding{Check: "integrity", Code: e.code, Text: text})
+				continue
+			}
+			if pl, ok := e.rec.Body.(*protocol.Place); ok {
+				if err := outdatedPlaceRule(e.rec, pl); err != nil {
+					fs = append(fs, Finding{Check: "eudr", Code: CodeOutdatedPlace, Text: outdatedPlaceText("", pc, e.rec, pl, err)})
 				}
 			}
 		}

@@ -102,3 +102,40 @@ func TestPrejudgeYields(t *testing.T) {
 		t.Fatalf("findings %+v, want the implausible yield", fs)
 	}
 }
+
+// TestPrejudgeOrigins: a new harvest from a plot whose record breaks
+// today's geolocation rules (it was signed in format 1), or from a place
+// this computer does not hold, is found before it is signed; one from
+// good plots is backed.
+func TestPrejudgeOrigins(t *testing.T) {
+	ctx := context.Background()
+	plantation := scenario.Key("sungai-lebam").Public()
+	harvest := func(places ...protocol.CID) *protocol.Origin {
+		return &protocol.Origin{Places: places, From: scenario.Start.UnixMilli(), Until: scenario.Start.AddDate(0, 0, 1).UnixMilli(),
+			Out: []protocol.Output{{Product: scenario.FFB, Qty: protocol.Q(10, protocol.TNE)}}}
+	}
+	honest := scenario.HonestPalm()
+	bk := provenance.NewBook(ctx, provenance.NewMemSource(honest.Records...), provenance.Options{})
+	if fs, err := bk.Prejudge(plantation, harvest(honest.Marks["plot.12a"].CID, honest.Marks["plot.12b"].CID), nil); err != nil || len(fs) != 0 {
+		t.Errorf("a harvest from good plots: findings %+v, %v; want none", fs, err)
+	}
+	fs, err := bk.Prejudge(plantation, harvest(protocol.ComputeCID([]byte("no such place"))), nil)
+	if err != nil || len(fs) != 1 || fs[0].Check != "integrity" || !strings.Contains(fs[0].Text, "does not hold place record") {
+		t.Errorf("a harvest from an unknown place: findings %+v, %v; want the missing place", fs, err)
+	}
+
+	old := scenario.OldFormatBowTie()
+	bk = provenance.NewBook(ctx, provenance.NewMemSource(old.Records...), provenance.Options{})
+	fs, err = bk.Prejudge(plantation, harvest(old.Marks["plot.12a"].CID, old.Marks["plot.12b"].CID), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 1 || fs[0].Check != "eudr" || fs[0].Code != provenance.CodeOutdatedPlace {
+		t.Fatalf("a harvest from an old bow-tie plot: findings %+v, want its geolocation", fs)
+	}
+	for _, w := range []string{`"Blok 12B"`, "format 1", "geo.rings[0]: the ring crosses itself", "recorded again"} {
+		if !strings.Contains(fs[0].Text, w) {
+			t.Errorf("finding %q does not say %q", fs[0].Text, w)
+		}
+	}
+}

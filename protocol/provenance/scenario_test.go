@@ -174,6 +174,13 @@ func TestScenarioReasons(t *testing.T) {
 			func(m map[string]protocol.Signed) []protocol.CID {
 				return []protocol.CID{m["refinery.transfer"].CID, m["refinery.process"].CID, m["refinery.receive"].CID}
 			}},
+		{scenario.OldFormatBowTie(), "eudr", provenance.CodeOutdatedPlace,
+			func(m map[string]protocol.Signed) []string {
+				return []string{"Blok 12B", m["plot.12b"].CID.Short(), "format 1", "format 2", "crosses itself", m["plantation.origin"].CID.Short()}
+			},
+			func(m map[string]protocol.Signed) []protocol.CID {
+				return []protocol.CID{m["plantation.origin"].CID, m["plot.12b"].CID}
+			}},
 		{scenario.OverConsumed(), "double_claim", provenance.CodeDoubleClaim,
 			func(m map[string]protocol.Signed) []string {
 				return []string{"Pasir Gudang", "received 21 TNE", "claims 30 TNE", m["refinery.process"].CID.Short()}

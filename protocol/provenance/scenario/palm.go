@@ -36,6 +36,7 @@ type palm struct {
 	strangerReceipt  bool      // another refinery signs a receipt of the CPO sent to this one
 	doubledStockSold bool      // the refinery receives the CPO twice and sells on what it thinks it holds
 	overConsume      bool      // the refinery refines more CPO than it received
+	oldBowTie        bool      // plot 12B is a self-crossing polygon, signed in record format 1
 }
 
 // chain holds the actors of a palm-oil chain.
@@ -84,7 +85,17 @@ func (p palm) build(name, desc string) *Scenario {
 	// Plantation: three plots near Kota Tinggi, Johor, and a harvest.
 	pl := c.plantation.dev
 	b12a := w.mark("plot.12a", pl.add(plot("Blok 12A", "MY", rect(103.9510, 1.8020, 0.0060, 0.0060))))
-	b12b := w.mark("plot.12b", pl.add(plot("Blok 12B", "MY", rect(103.9570, 1.8020, 0.0050, 0.0060))))
+	var b12b protocol.Signed
+	if p.oldBowTie {
+		// Format 1 took any closed ring that encloses some area; this one
+		// crosses itself, and its two lobes differ, so its area is not 0.
+		lon, lat := 103.9570, 1.8020
+		tie := []protocol.Position{protocol.Pos(lon, lat), protocol.Pos(lon+0.0050, lat+0.0060), protocol.Pos(lon+0.0050, lat),
+			protocol.Pos(lon, lat+0.0040), protocol.Pos(lon, lat)}
+		b12b = w.mark("plot.12b", pl.addVersion(plot("Blok 12B", "MY", tie), protocol.Version1))
+	} else {
+		b12b = w.mark("plot.12b", pl.add(plot("Blok 12B", "MY", rect(103.9570, 1.8020, 0.0050, 0.0060))))
+	}
 	small := pl.add(&protocol.Place{Name: "Kebun Pak Hamid (smallholder)", Kind: protocol.PlacePlot, Country: "MY",
 		Geo: protocol.PointGeometry(protocol.Pos(103.9655, 1.8110)), Area: 25_000})
 	places := []protocol.CID{b12a.CID, b12b.CID, small.CID}

@@ -65,6 +65,7 @@ var registry = []struct {
 	{"palm-stranger-receipt", StrangerReceipt},
 	{"palm-doubled-stock-sold", DoubledStockSold},
 	{"palm-over-consumed", OverConsumed},
+	{"palm-old-format-bow-tie", OldFormatBowTie},
 }
 
 // Names lists the scenarios' names, honest ones first.

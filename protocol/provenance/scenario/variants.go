@@ -123,3 +123,13 @@ func OverConsumed() *Scenario {
 	return palm{overConsume: true}.build("palm-over-consumed", "the refinery refines 30 t of CPO, having received 21 t").
 		expect("failed", "double_claim")
 }
+
+// OldFormatBowTie: plot Blok 12B was recorded in record format 1, which
+// took a polygon that crosses itself (a bow tie). Every peer still accepts
+// the record (it is judged by the rules of its format), but verification
+// holds plots to today's rules: EUDR fails, naming the plot, the crossing
+// edges and the format.
+func OldFormatBowTie() *Scenario {
+	return palm{oldBowTie: true}.build("palm-old-format-bow-tie", "a plot recorded in format 1 crosses itself").
+		expect("failed", "eudr")
+}

@@ -52,9 +52,12 @@ func (w *world) actor(name string) *actor { return &actor{w: w, name: name, key:
 func (a *actor) pub() protocol.PublicKey { return a.key.Public() }
 
 // add seals body as the next record of a's feed at the world's clock.
-func (a *actor) add(body protocol.Body) protocol.Signed {
+func (a *actor) add(body protocol.Body) protocol.Signed { return a.addVersion(body, protocol.Version) }
+
+// addVersion is add in record format v.
+func (a *actor) addVersion(body protocol.Body, v int) protocol.Signed {
 	r := &protocol.Record{Seq: a.seq + 1, Prev: a.last, Time: a.w.clock, Body: body}
-	s, err := protocol.Seal(r, a.key)
+	s, err := protocol.SealVersion(r, a.key, v)
 	if err != nil {
 		panic(fmt.Sprintf("scenario: %s: %v", a.name, err))
 	}
