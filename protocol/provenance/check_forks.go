@@ -48,6 +48,9 @@ func (v *verifier) checkForks() Check {
 			var short []string
 			for _, c := range f.CIDs {
 				short = append(short, c.Short())
+				// Read, so the evidence of the equivocation travels with
+				// the report's other records.
+				v.loadContext(c, protocol.CID{}, "a record of a fork")
 			}
 			sort.Strings(short)
 			who := v.keyName(k)

@@ -50,8 +50,33 @@ type reliedCert struct {
 // source could not be read. A forged, incomplete or dishonest chain is
 // not an error: it gives a report whose verdict is Failed, with reasons.
 func Verify(ctx context.Context, src Source, id protocol.BatchID, opts Options) (*Report, error) {
+	r, _, err := verify(ctx, src, id, opts)
+	return r, err
+}
+
+// VerifyWithEvidence is Verify that also returns every record the
+// verification read and could use (the trace and the keys, endorsements,
+// receipts and corrections around it), in the order it read them, each
+// with its bytes: the evidence an export or an offline copy carries so a
+// reader can check the verdict. A record that was missing, forged or
+// unreadable is not among them (the report says why).
+func VerifyWithEvidence(ctx context.Context, src Source, id protocol.BatchID, opts Options) (*Report, []protocol.Signed, error) {
+	r, v, err := verify(ctx, src, id, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	var recs []protocol.Signed
+	for _, e := range v.order {
+		if e.ok() && e.bytes != nil {
+			recs = append(recs, protocol.Signed{Record: e.rec, CID: e.cid, Bytes: e.bytes})
+		}
+	}
+	return r, recs, nil
+}
+
+func verify(ctx context.Context, src Source, id protocol.BatchID, opts Options) (*Report, *verifier, error) {
 	if id.IsZero() {
-		return nil, fmt.Errorf("provenance: verify: no batch")
+		return nil, nil, fmt.Errorf("provenance: verify: no batch")
 	}
 	opts = opts.withDefaults()
 	v := newVerifier(ctx, src, opts)
@@ -66,14 +91,14 @@ func Verify(ctx context.Context, src Source, id protocol.BatchID, opts Options) 
 		v.loadSigners()
 	}
 	if v.err != nil {
-		return nil, v.err
+		return nil, nil, v.err
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	v.verifyPending()
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 
 	r := &Report{
@@ -92,7 +117,7 @@ func Verify(ctx context.Context, src Source, id protocol.BatchID, opts Options) 
 	integrity := v.checkIntegrity()
 	r.Checks = []Check{integrity, trust, custody, mass, double, cert, eudr, forks, corrections}
 	if v.err != nil {
-		return nil, v.err
+		return nil, nil, v.err
 	}
 	r.Missing = []Missing{}
 	for _, e := range v.order {
@@ -116,7 +141,7 @@ func Verify(ctx context.Context, src Source, id protocol.BatchID, opts Options) 
 	r.Graph = v.graph(r.Checks)
 	r.Origins = v.origins()
 	r.Signers = v.signers()
-	return r, nil
+	return r, v, nil
 }
 
 // newVerifier returns a verifier over src with opts (defaults applied).
