@@ -73,6 +73,11 @@ func TestImportArrows(t *testing.T) {
 		"protocol/prototest":           {"protocol"},
 		"protocol/provenance":          {"protocol"},
 		"protocol/provenance/scenario": {"protocol", "protocol/provenance"},
+		"protocol/interop/car":         {"protocol"},
+		"protocol/interop/epcis":       {"protocol", "protocol/provenance"},
+		"protocol/interop/eudr":        {"protocol", "protocol/provenance"},
+		"protocol/interop/places":      {"protocol"},
+		"protocol/interop/cmrt":        {"protocol", "protocol/provenance"},
 		"storage":                      {"protocol"},
 		"storage/storetest":            {"protocol", "protocol/prototest", "protocol/provenance/scenario", "storage"},
 		"internal/atomicfile":          {},
@@ -147,12 +152,17 @@ func TestWhatEachLayerLinks(t *testing.T) {
 	}
 }
 
-// TestPureDoesNoFileIO keeps protocol and protocol/provenance pure: they
+// TestPureDoesNoFileIO keeps protocol, protocol/provenance and the interop
+// formats under protocol/interop pure: they
 // take readers, writers and values, and read or write no files (the node
 // does, through internal/atomicfile).
 func TestPureDoesNoFileIO(t *testing.T) {
 	pkgs := listAll(t, false)
-	for _, path := range []string{"protocol", "protocol/provenance"} {
+	for _, path := range []string{"protocol", "protocol/provenance", "protocol/interop/car", "protocol/interop/epcis",
+		"protocol/interop/eudr", "protocol/interop/places", "protocol/interop/cmrt"} {
+		if _, ok := pkgs[path]; !ok {
+			continue // not written yet
+		}
 		for _, imp := range pkgs[path].Imports {
 			if imp == "os" || imp == "io/ioutil" || imp == "path/filepath" || imp == "net" {
 				t.Errorf("%s imports %s: it must do no file or network I/O", path, imp)
