@@ -105,7 +105,7 @@ func (v *verifyScreen) run(id protocol.BatchID) {
 	v.result.Objects = []fyne.CanvasObject{starting("Tracing " + shortBatch(id) + " and checking every record…")}
 	v.result.Refresh()
 	newest(v.u, &v.runs, "verify batch "+shortBatch(id), func(ctx context.Context) (*provenance.Report, error) {
-		return v.u.svc.Verify(ctx, id, forward)
+		return v.u.svc.Verify(ctx, api.VerifyRequest{Batch: id, Forward: forward})
 	}, func(r *provenance.Report) {
 		v.show(r)
 		v.focus()

@@ -142,7 +142,7 @@ func TestAppChain(t *testing.T) {
 		t.Fatalf("places: %+v, %v", places, err)
 	}
 
-	rep, err := mill.Verify(ctx, cpo, false)
+	rep, err := mill.Verify(ctx, api.VerifyRequest{Batch: cpo, Forward: false})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +155,7 @@ func TestAppChain(t *testing.T) {
 	if err := mill.RemoveAnchor(ctx, cid.Org); !errors.Is(err, api.ErrNotFound) {
 		t.Fatalf("RemoveAnchor twice: %v, want ErrNotFound", err)
 	}
-	if rep, err = mill.Verify(ctx, cpo, false); err != nil || rep.Verdict != provenance.Unendorsed {
+	if rep, err = mill.Verify(ctx, api.VerifyRequest{Batch: cpo, Forward: false}); err != nil || rep.Verdict != provenance.Unendorsed {
 		t.Fatalf("verdict without anchors: %v, %v, want unendorsed", rep.Verdict, err)
 	}
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/protocol/provenance"
 	"github.com/jejak/jejak/storage/storetest"
 )
@@ -26,7 +27,7 @@ func TestFirstReleaseStoreVerifies(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		r, err := n.Verify(ctx, b.Batch, false)
+		r, err := n.Verify(ctx, api.VerifyRequest{Batch: b.Batch, Forward: false})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -119,41 +119,68 @@ func (n *Node) bounds() (*provenance.Table, error) {
 
 // Verify implements api.App. The conversion-bounds table is the one shipped
 // with Jejak unless the data folder holds a bounds.json, which replaces it.
-func (n *Node) Verify(ctx context.Context, batch protocol.BatchID, forward bool) (*provenance.Report, error) {
+func (n *Node) Verify(ctx context.Context, r api.VerifyRequest) (*provenance.Report, error) {
+	rep, _, err := n.verify(ctx, r, false)
+	return rep, err
+}
+
+// Evidence implements api.App.
+func (n *Node) Evidence(ctx context.Context, r api.VerifyRequest) (*api.Evidence, error) {
+	rep, recs, err := n.verify(ctx, r, true)
+	if err != nil {
+		return nil, err
+	}
+	return &api.Evidence{Report: rep, Records: recs}, nil
+}
+
+// verify verifies r.Batch as Verify does and, with evidence, returns the
+// records behind the verdict.
+func (n *Node) verify(ctx context.Context, r api.VerifyRequest, evidence bool) (*provenance.Report, []protocol.Signed, error) {
+	batch := r.Batch
 	op := "verify " + batch.String()
 	if n.closed() {
-		return nil, api.E(op, api.ErrUnavailable, errNodeClosed)
+		return nil, nil, api.E(op, api.ErrUnavailable, errNodeClosed)
 	}
 	if batch.IsZero() {
-		return nil, api.E("verify", api.ErrInvalid, errors.New("no batch ID"))
+		return nil, nil, api.E("verify", api.ErrInvalid, errors.New("no batch ID"))
 	}
 	a, err := n.anchors()
 	if err != nil {
-		return nil, api.E(op, api.ErrUnavailable, err)
+		return nil, nil, api.E(op, api.ErrUnavailable, err)
 	}
 	opts := provenance.Options{
 		Anchors:        a.Keys(),
-		Forward:        forward,
+		Forward:        r.Forward,
 		Now:            n.cfg.Now,
+		AsOf:           r.AsOf,
 		Fetch:          n.net.Fetch,
 		SkipSignatures: true, // the store keeps only records protocol.Open accepted
 	}
 	if opts.Bounds, err = n.bounds(); err != nil {
-		return nil, api.E(op, api.ErrInvalid, err)
+		return nil, nil, api.E(op, api.ErrInvalid, err)
 	}
-	rep, err := provenance.Verify(ctx, storeSource{n.store}, batch, opts)
+	var rep *provenance.Report
+	var recs []protocol.Signed
+	if evidence {
+		rep, recs, err = provenance.VerifyWithEvidence(ctx, storeSource{n.store}, batch, opts)
+	} else {
+		rep, err = provenance.Verify(ctx, storeSource{n.store}, batch, opts)
+	}
+	if errors.Is(err, provenance.ErrAfterAsOf) {
+		return nil, nil, api.E(op, api.ErrNotFound, err)
+	}
 	if err != nil {
-		return nil, storeError(op, err)
+		return nil, nil, storeError(op, err)
 	}
 	for _, m := range rep.Missing {
 		if m.Record == batch.Record {
 			// Not a verdict: there is nothing to judge. A batch ID carries
 			// no checksum, so a typo looks like a record whose maker is
 			// offline; say both.
-			return nil, api.E(op, api.ErrNotFound, notFound(batch, m.Asked))
+			return nil, nil, api.E(op, api.ErrNotFound, notFound(batch, m.Asked))
 		}
 	}
-	return rep, nil
+	return rep, recs, nil
 }
 
 // Reindex implements api.App.

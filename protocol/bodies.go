@@ -161,6 +161,56 @@ type Place struct {
 	Country string   `cbor:"country" json:"country"`
 	Geo     Geometry `cbor:"geo" json:"geo"`
 	Area    int64    `cbor:"area,omitempty" json:"area_m2,omitempty"` // square metres
+	// IDs are the place's identifiers in other registries (format 2).
+	IDs []PlaceID `cbor:"ids,omitempty" json:"ids,omitempty"`
+	// Evidence is what shows the land was not deforested after the EUDR
+	// cut-off and is used legally (format 2). None means "not assessed".
+	Evidence []Evidence `cbor:"evidence,omitempty" json:"evidence,omitempty"`
+}
+
+// Identifier schemes of places with a checked shape; any other scheme of
+// lower-case letters, digits and hyphens is accepted as it is.
+const (
+	// IDRMI is the Responsible Minerals Initiative's smelter identification
+	// number, as in the Conflict Minerals Reporting Template: "CID"
+	// and six digits.
+	IDRMI = "rmi"
+	// IDGLN is a GS1 Global Location Number: 13 digits.
+	IDGLN = "gln"
+	// IDUML is a palm oil mill's ID in the Universal Mill List: "PO" and
+	// ten digits.
+	IDUML = "uml"
+)
+
+// PlaceID is a place's identifier in another registry.
+type PlaceID struct {
+	Scheme string `cbor:"scheme" json:"scheme"`
+	ID     string `cbor:"id" json:"id"`
+}
+
+// Kinds of evidence about a place.
+const (
+	// EvidenceDeforestationFree shows the land was not deforested after
+	// the EUDR cut-off (2020-12-31): a satellite assessment, a field
+	// survey. Its Date is when the assessment was made.
+	EvidenceDeforestationFree = "deforestation-free"
+	// EvidenceLegality shows the land is used under the laws of its
+	// country: a land title, a concession or plantation permit (HGU, IUP,
+	// MPOB licence).
+	EvidenceLegality = "legality"
+)
+
+// Evidence is one piece of due-diligence evidence about a place: what it
+// shows (Kind), its reference (a report number, a title deed number), how
+// it was established (Method: "satellite imagery (Global Forest Watch)",
+// "field survey", "land title"), when (Date, Unix milliseconds) and
+// optionally the sha2-256 of the document.
+type Evidence struct {
+	Kind   string `cbor:"kind" json:"kind"`
+	Ref    string `cbor:"ref" json:"ref"`
+	Method string `cbor:"method" json:"method"`
+	Date   int64  `cbor:"date" json:"date"`
+	Hash   []byte `cbor:"hash,omitempty" json:"hash,omitempty"`
 }
 
 // Claim is a certification claim on a batch: a scheme (RSPO, ISCC,
@@ -211,7 +261,17 @@ type Document struct {
 	Kind string `cbor:"kind" json:"kind"`
 	Ref  string `cbor:"ref,omitempty" json:"ref,omitempty"`
 	Hash []byte `cbor:"hash,omitempty" json:"hash,omitempty"` // sha2-256 of the document
+	// Verification is a due diligence statement's verification number
+	// (kind DocDDS only; format 2).
+	Verification string `cbor:"verification,omitempty" json:"verification,omitempty"`
 }
+
+// DocDDS is the kind of document that is an EUDR due diligence statement
+// filed in the EU Information System (TRACES) for the goods: Ref is its
+// reference number ("24ITYGBJFOS258": two digits of the year, the
+// country, ten letters or digits), Verification its verification number
+// (eight letters or digits), which need not be passed on.
+const DocDDS = "eudr-dds"
 
 // Transfer records the holder sending a quantity of a batch to another
 // organisation (named by its organisation key).

@@ -145,7 +145,7 @@ var vectorDefs = []vectorDef{
 	},
 	{
 		name:        "place-point",
-		description: "The mill registers its own site as a place with a GeoJSON Point ([longitude, latitude] in ten-millionths of a degree).",
+		description: "The mill registers its own site as a place with a GeoJSON Point ([longitude, latitude] in ten-millionths of a degree) and its ID in the Universal Mill List.",
 		signer:      "mill-device", seq: 1,
 		time: utc(2024, time.February, 5, 2, 0),
 		body: func(map[string]protocol.PrivateKey, map[string]protocol.Signed) protocol.Body {
@@ -154,12 +154,13 @@ var vectorDefs = []vectorDef{
 				Kind:    protocol.PlaceMill,
 				Country: "MY",
 				Geo:     protocol.PointGeometry(protocol.Pos(117.9035, 5.5521)),
+				IDs:     []protocol.PlaceID{{Scheme: protocol.IDUML, ID: "PO1000004321"}},
 			}
 		},
 	},
 	{
 		name:        "place-polygon",
-		description: "The mill registers a plot of its estate with a GeoJSON Polygon (one closed outer ring) and its area in square metres: plots over 4 ha need a polygon under the EUDR.",
+		description: "The mill registers a plot of its estate with a GeoJSON Polygon (one closed outer ring) and its area in square metres (plots over 4 ha need a polygon under the EUDR), with the evidence that its land was not deforested after 2020 and is held legally.",
 		signer:      "mill-device", seq: 2, prev: "place-point",
 		time: utc(2024, time.February, 5, 2, 10),
 		body: func(map[string]protocol.PrivateKey, map[string]protocol.Signed) protocol.Body {
@@ -169,6 +170,10 @@ var vectorDefs = []vectorDef{
 				Country: "MY",
 				Geo:     plotC7,
 				Area:    135_900,
+				Evidence: []protocol.Evidence{
+					{Kind: protocol.EvidenceDeforestationFree, Ref: "GFW-ASSESS-2024-0113", Method: "satellite imagery (Global Forest Watch tree cover loss, 2021-2023)", Date: utc(2024, time.January, 15, 0, 0)},
+					{Kind: protocol.EvidenceLegality, Ref: "Geran 12345 Lot 678", Method: "land title", Date: utc(2019, time.March, 4, 0, 0)},
+				},
 			}
 		},
 	},
@@ -221,7 +226,7 @@ var vectorDefs = []vectorDef{
 				Docs: []protocol.Document{
 					{Kind: "invoice", Ref: "INV/BM/2024/0612", Hash: invoice[:]},
 					{Kind: "bill-of-lading", Ref: "SDK-DUM-240612-03"},
-					{Kind: "eudr-dds", Ref: "24MY7QK2D9XW3P1T"},
+					{Kind: protocol.DocDDS, Ref: "24MYQK2D9XW3P1", Verification: "K7R8LA90"},
 				},
 			}
 		},

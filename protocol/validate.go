@@ -14,6 +14,8 @@ const (
 	MaxTextLength = 200 // names, lot codes, reasons, references, in characters
 	MaxDocuments  = 32  // documents on one transfer
 	MaxPlaces     = 256 // places of one origin
+	MaxPlaceIDs   = 8   // identifiers of one place
+	MaxEvidence   = 16  // pieces of evidence about one place
 )
 
 // Validate checks the envelope and body of r against the rules of the
@@ -250,6 +252,71 @@ func (b *Place) validate(v int) error {
 			return invalid("body.area", "declared %s ha but the polygon encloses %s ha", FormatMilli(b.Area/10), FormatMilli(int64(enclosed)/10))
 		}
 	}
+	if v < Version2 && (len(b.IDs) > 0 || len(b.Evidence) > 0) {
+		return invalid("body", "identifiers and evidence of a place need record format 2 (this record is format %d)", v)
+	}
+	if len(b.IDs) > MaxPlaceIDs {
+		return invalid("body.ids", "at most %d identifiers, has %d", MaxPlaceIDs, len(b.IDs))
+	}
+	seen := map[string]bool{}
+	for i, id := range b.IDs {
+		f := fmt.Sprintf("body.ids[%d]", i)
+		if err := placeID(f, id); err != nil {
+			return err
+		}
+		if seen[id.Scheme] {
+			return invalid(f+".scheme", "a second %q identifier: a place has one per registry", id.Scheme)
+		}
+		seen[id.Scheme] = true
+	}
+	if len(b.Evidence) > MaxEvidence {
+		return invalid("body.evidence", "at most %d pieces of evidence, has %d", MaxEvidence, len(b.Evidence))
+	}
+	for i, e := range b.Evidence {
+		f := fmt.Sprintf("body.evidence[%d]", i)
+		if e.Kind != EvidenceDeforestationFree && e.Kind != EvidenceLegality {
+			return invalid(f+".kind", "unknown kind of evidence %q (want %q or %q)", e.Kind, EvidenceDeforestationFree, EvidenceLegality)
+		}
+		if err := text(f+".ref", e.Ref, true); err != nil {
+			return err
+		}
+		if err := text(f+".method", e.Method, true); err != nil {
+			return err
+		}
+		if err := timeField(f+".date", e.Date); err != nil {
+			return err
+		}
+		if e.Hash != nil && len(e.Hash) != 32 {
+			return invalid(f+".hash", "is %d bytes, want a 32-byte sha2-256 digest", len(e.Hash))
+		}
+	}
+	return nil
+}
+
+// placeID checks a place's identifier: a scheme of lower-case letters,
+// digits and hyphens, and for the schemes Jejak knows, the shape of the
+// identifier.
+func placeID(field string, id PlaceID) error {
+	if id.Scheme == "" || len(id.Scheme) > 16 || strings.Trim(id.Scheme, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
+		return invalid(field+".scheme", "%q is not a registry name (lower-case letters, digits and hyphens, such as %q, %q or %q)", id.Scheme, IDRMI, IDGLN, IDUML)
+	}
+	if err := text(field+".id", id.ID, true); err != nil {
+		return err
+	}
+	switch id.Scheme {
+	case IDRMI:
+		if len(id.ID) != 9 || !strings.HasPrefix(id.ID, "CID") || !isDigits(id.ID[3:], 6) {
+			return invalid(field+".id", "%q is not an RMI smelter identification number (\"CID\" and six digits, such as \"CID001070\")", id.ID)
+		}
+	case IDGLN:
+		if !isDigits(id.ID, 13) {
+			return invalid(field+".id", "%q is not a 13-digit GS1 Global Location Number", id.ID)
+		}
+	case IDUML:
+		if len(id.ID) != 12 || !strings.HasPrefix(id.ID, "PO") || !isDigits(id.ID[2:], 10) {
+			return invalid(field+".id", "%q is not a Universal Mill List ID (\"PO\" and ten digits, such as \"PO1000001234\")", id.ID)
+		}
+	}
 	return nil
 }
 
@@ -386,8 +453,42 @@ func (b *Transfer) validate(v int) error {
 		if d.Ref == "" && d.Hash == nil {
 			return invalid(f, "a document needs a reference or a hash")
 		}
+		if err := ddsDocument(f, d, v); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// ddsDocument checks a due diligence statement's numbers, and that only a
+// statement carries a verification number.
+func ddsDocument(field string, d Document, v int) error {
+	if d.Kind != DocDDS {
+		if d.Verification != "" {
+			return invalid(field+".verification", "only a due diligence statement (kind %q) has a verification number", DocDDS)
+		}
+		return nil
+	}
+	if v < Version2 {
+		// Format 1 took any reference under any kind.
+		if d.Verification != "" {
+			return invalid(field+".verification", "needs record format 2 (this record is format %d)", v)
+		}
+		return nil
+	}
+	r := d.Ref
+	if len(r) != 14 || !isDigits(r[:2], 2) || strings.Trim(r[2:4], "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" || !upperAlnum(r[4:]) {
+		return invalid(field+".ref", "%q is not a due diligence statement reference number (14 characters: two digits of the year, two letters of the country, ten letters or digits, such as \"24ITYGBJFOS258\")", r)
+	}
+	if d.Verification != "" && (len(d.Verification) != 8 || !upperAlnum(d.Verification)) {
+		return invalid(field+".verification", "%q is not a verification number (eight letters or digits, such as \"K7R8LA90\")", d.Verification)
+	}
+	return nil
+}
+
+// upperAlnum reports whether s is only upper-case letters and digits.
+func upperAlnum(s string) bool {
+	return strings.Trim(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == ""
 }
 
 func (b *Receive) validate(v int) error {

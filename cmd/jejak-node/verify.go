@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	qrcode "github.com/skip2/go-qrcode"
 
@@ -53,6 +54,7 @@ func parseBatchArg(s string) (protocol.BatchID, error) {
 func (c *cli) report(args []string, name string) (*provenance.Report, error) {
 	fs := c.flags(name)
 	forward := fs.Bool("forward", false, "also trace forward to every product made from the batch")
+	asOf := fs.String("as-of", "", "show the batch as it stood on `DATE` (2026-01-31: the end of that day, UTC; or an RFC 3339 time), e.g. when its due diligence statement was filed")
 	if err := c.parse(fs, args, 1, 1); err != nil {
 		return nil, err
 	}
@@ -60,10 +62,16 @@ func (c *cli) report(args []string, name string) (*provenance.Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	req := api.VerifyRequest{Batch: id, Forward: *forward}
+	if *asOf != "" {
+		if req.AsOf, err = parseAsOf(*asOf); err != nil {
+			return nil, usageErrorf("--as-of: %v", err)
+		}
+	}
 	var rep *provenance.Report
 	err = c.withService(func(ctx context.Context, svc api.Service) error {
 		var err error
-		rep, err = svc.Verify(ctx, id, *forward)
+		rep, err = svc.Verify(ctx, req)
 		return err
 	})
 	var ae *api.Error
@@ -74,6 +82,19 @@ func (c *cli) report(args []string, name string) (*provenance.Report, error) {
 		return nil, err
 	}
 	return rep, nil
+}
+
+// parseAsOf reads a moment to verify as of: a date means the end of that
+// day (UTC), so everything recorded that day counts.
+func parseAsOf(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q: want a date like 2026-01-31 or an RFC 3339 time", s)
+	}
+	return d.Add(24*time.Hour - time.Millisecond), nil
 }
 
 func cmdVerify(c *cli, args []string) error {

@@ -82,14 +82,21 @@ type App interface {
 	RemoveAnchor(ctx context.Context, key protocol.PublicKey) error
 
 	// Verify traces a batch (back to every origin, and forward to every
-	// product made from it when forward is set), asking peers for records
-	// the store lacks, and judges it against this install's trust anchors.
-	// A dishonest or incomplete history is a failed verdict in the report,
-	// not an error.
+	// product made from it when r.Forward is set), asking peers for
+	// records the store lacks, and judges it against this install's trust
+	// anchors, now or as it stood at r.AsOf. A dishonest history is a
+	// failed verdict in the report, not an error.
 	//
-	// Two things might happen: the report is returned, or the node is
-	// closed or its store fails (ErrUnavailable).
-	Verify(ctx context.Context, batch protocol.BatchID, forward bool) (*provenance.Report, error)
+	// Three things might happen: the report is returned; the batch's own
+	// record is found nowhere, or it was made after r.AsOf (ErrNotFound);
+	// or the node is closed or its store fails (ErrUnavailable).
+	Verify(ctx context.Context, r VerifyRequest) (*provenance.Report, error)
+
+	// Evidence is Verify that also returns the bytes of every record
+	// behind the verdict (the trace and the keys, endorsements, receipts
+	// and corrections around it): what an export or an offline copy
+	// carries so its reader can check the verdict.
+	Evidence(ctx context.Context, r VerifyRequest) (*Evidence, error)
 
 	// Batches lists batches this organisation made or received, newest
 	// first, that match f.
@@ -237,4 +244,22 @@ type Place struct {
 	Record protocol.CID `json:"record"`
 	protocol.Place
 	Time time.Time `json:"time"`
+}
+
+// VerifyRequest says what to verify: a batch, back to its origins and,
+// with Forward, on to every product made from it; now, or as it stood at
+// AsOf (when a due diligence statement was filed, say).
+type VerifyRequest struct {
+	Batch   protocol.BatchID `json:"batch"`
+	Forward bool             `json:"forward,omitempty"`
+	AsOf    time.Time        `json:"as_of,omitzero"`
+}
+
+// Evidence is a verification with the records behind it.
+type Evidence struct {
+	Report *provenance.Report `json:"report"`
+	// Records are the records the verification read and could use, in
+	// the order it read them, each opened (decoded, its signature and CID
+	// checked) again by whoever receives it.
+	Records []protocol.Signed `json:"-"`
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/jejak/jejak/node"
+	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/node/p2p"
 	"github.com/jejak/jejak/protocol/provenance"
 )
@@ -36,8 +37,8 @@ func TestDemo(t *testing.T) {
 
 	// Start returns once the chain is there: verifying right away judges
 	// the whole story.
-	good, err1 := user.Verify(ctx, d.Trusted, false)
-	bad, err2 := user.Verify(ctx, d.Failed, false)
+	good, err1 := user.Verify(ctx, api.VerifyRequest{Batch: d.Trusted, Forward: false})
+	bad, err2 := user.Verify(ctx, api.VerifyRequest{Batch: d.Failed, Forward: false})
 	if err1 != nil || err2 != nil {
 		t.Fatal(err1, err2)
 	}

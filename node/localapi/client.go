@@ -238,12 +238,30 @@ func (c *Client) RemoveAnchor(ctx context.Context, key protocol.PublicKey) error
 }
 
 // Verify implements api.App.
-func (c *Client) Verify(ctx context.Context, batch protocol.BatchID, forward bool) (*provenance.Report, error) {
+func (c *Client) Verify(ctx context.Context, req api.VerifyRequest) (*provenance.Report, error) {
 	var r provenance.Report
-	if err := c.do(ctx, "verify", verifyRequest{Batch: batch, Forward: forward}, &r); err != nil {
+	if err := c.do(ctx, "verify", req, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
+}
+
+// Evidence implements api.App. Each record is opened again here (decoded,
+// its signature and CID checked), as if it came from a peer.
+func (c *Client) Evidence(ctx context.Context, req api.VerifyRequest) (*api.Evidence, error) {
+	var w evidenceWire
+	if err := c.do(ctx, "evidence", req, &w); err != nil {
+		return nil, err
+	}
+	e := &api.Evidence{Report: w.Report, Records: make([]protocol.Signed, len(w.Records))}
+	for i, b := range w.Records {
+		s, err := protocol.Open(b)
+		if err != nil {
+			return nil, api.E("evidence", api.ErrUnavailable, fmt.Errorf("record %d of the answer: %w", i, err))
+		}
+		e.Records[i] = s
+	}
+	return e, nil
 }
 
 // Batches implements api.App.

@@ -149,11 +149,11 @@ func TestRoundTrip(t *testing.T) {
 	}
 
 	ffb := protocol.BatchID{Record: harvest.CID}
-	rep, err := c.Verify(ctx, ffb, true)
+	rep, err := c.Verify(ctx, api.VerifyRequest{Batch: ffb, Forward: true})
 	if err != nil || rep.Batch != ffb || rep.Verdict != provenance.Unendorsed {
 		t.Fatalf("Verify: %+v, %v", rep, err)
 	}
-	if direct, _ := n.Verify(ctx, ffb, true); direct.Text() != rep.Text() {
+	if direct, _ := n.Verify(ctx, api.VerifyRequest{Batch: ffb, Forward: true}); direct.Text() != rep.Text() {
 		t.Fatalf("report through the socket:\n%s\nwant\n%s", rep.Text(), direct.Text())
 	}
 	if b, err := c.Batches(ctx, api.BatchFilter{Text: "h-1"}); err != nil || len(b) != 1 || b[0].ID != ffb || b[0].Left != protocol.Q(100, protocol.TNE) {

@@ -116,7 +116,18 @@ func Handler(svc api.Service) http.Handler {
 		return none, svc.RemoveAnchor(ctx, r.Key)
 	})
 	call(mux, "verify", func(ctx context.Context, r verifyRequest) (*provenance.Report, error) {
-		return svc.Verify(ctx, r.Batch, r.Forward)
+		return svc.Verify(ctx, r)
+	})
+	call(mux, "evidence", func(ctx context.Context, r verifyRequest) (evidenceWire, error) {
+		e, err := svc.Evidence(ctx, r)
+		if err != nil {
+			return evidenceWire{}, err
+		}
+		w := evidenceWire{Report: e.Report, Records: make([][]byte, len(e.Records))}
+		for i, rec := range e.Records {
+			w.Records[i] = rec.Bytes
+		}
+		return w, nil
 	})
 	call(mux, "batches", func(ctx context.Context, f api.BatchFilter) ([]api.Batch, error) { return svc.Batches(ctx, f) })
 	call(mux, "batch", func(ctx context.Context, r struct{ ID protocol.BatchID }) (api.Batch, error) {
@@ -175,9 +186,13 @@ type anchorRequest struct {
 	Name string             `json:"name,omitempty"`
 }
 
-type verifyRequest struct {
-	Batch   protocol.BatchID `json:"batch"`
-	Forward bool             `json:"forward"`
+type verifyRequest = api.VerifyRequest
+
+// evidenceWire is api.Evidence on the wire: each record as its bytes,
+// which the client opens again.
+type evidenceWire struct {
+	Report  *provenance.Report `json:"report"`
+	Records [][]byte           `json:"records"`
 }
 
 // frame is one line of a streamed answer (Watch, Reindex).

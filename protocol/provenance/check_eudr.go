@@ -13,7 +13,9 @@ const (
 	CodeNotAPlace     = "not_a_place"
 	CodeNotLand       = "not_production_land"
 	CodeNoPolygon     = "polygon_required"
-	CodeBeforeCutoff  = "before_cutoff"
+	CodeNotAssessed   = "not_assessed"
+	CodeOldAssessment = "assessed_before_cutoff"
+	CodeNoLegality    = "no_legality_evidence"
 	CodeUnknownOrigin = "unknown_origin"
 	CodeOutdatedPlace = "invalid_geolocation"
 )
@@ -43,14 +45,67 @@ func outdatedPlaceText(who string, pc protocol.CID, rec *protocol.Record, pl *pr
 		who, pl.Name, pc.Short(), rec.V, protocol.Version, rule, rec.V)
 }
 
+// The EUDR status of a plot: what its records show of its land.
+const (
+	// PlotAssessed: evidence dated after the cut-off shows the land was
+	// not deforested after 2020-12-31.
+	PlotAssessed = "assessed"
+	// PlotAssessedBeforeCutoff: the only assessment is dated on or
+	// before the cut-off, so it cannot speak for the land after it.
+	PlotAssessedBeforeCutoff = "assessed_before_cutoff"
+	// PlotNotAssessed: no evidence about deforestation was recorded.
+	PlotNotAssessed = "not_assessed"
+)
+
+// PlotEvidence is what a plot's record shows for the EUDR: its status,
+// the deforestation-free assessment it rests on (the latest), and the
+// latest legality evidence (nil: none).
+type PlotEvidence struct {
+	Status        string             `json:"status"`
+	Deforestation *protocol.Evidence `json:"deforestation,omitempty"`
+	Legality      *protocol.Evidence `json:"legality,omitempty"`
+}
+
+// plotEvidence judges a place's evidence: the one rule the EUDR check,
+// the report's origins and every export use.
+func plotEvidence(pl *protocol.Place) PlotEvidence {
+	var pe PlotEvidence
+	for i := range pl.Evidence {
+		e := &pl.Evidence[i]
+		switch e.Kind {
+		case protocol.EvidenceDeforestationFree:
+			if pe.Deforestation == nil || e.Date > pe.Deforestation.Date {
+				pe.Deforestation = e
+			}
+		case protocol.EvidenceLegality:
+			if pe.Legality == nil || e.Date > pe.Legality.Date {
+				pe.Legality = e
+			}
+		}
+	}
+	switch {
+	case pe.Deforestation == nil:
+		pe.Status = PlotNotAssessed
+	case pe.Deforestation.Date < EUDRCutoff().UnixMilli():
+		pe.Status = PlotAssessedBeforeCutoff
+	default:
+		pe.Status = PlotAssessed
+	}
+	return pe
+}
+
 // checkEUDR: every origin of an EUDR commodity (by the table's product
 // list, or grown on a plot or estate) names places that exist and are
-// production land (plots or estates) with geolocation, a polygon for
-// plots over 4 ha; its production period starts after the 2020-12-31
-// cut-off; and every input path ends at an origin.
+// production land (plots or estates) with valid geolocation, a polygon
+// for plots over 4 ha; every input path ends at an origin. The cut-off
+// (2020-12-31) is about the land, not the harvest date: each plot's
+// record should carry an assessment, dated after the cut-off, that its
+// land was not deforested since, and evidence that it is used legally. A
+// plot without them is a warning (not assessed), not a failure: the
+// records do not show the land was deforested, only that nobody has shown
+// it was not.
 func (v *verifier) checkEUDR() Check {
 	b := newCheck("eudr", "EUDR")
-	cutoff := EUDRCutoff.UnixMilli()
 	var other []string
 	for _, e := range v.tracedRecords() {
 		o, ok := e.rec.Body.(*protocol.Origin)
@@ -100,6 +155,9 @@ func (v *verifier) checkEUDR() Check {
 				b.fail(CodeOutdatedPlace, outdatedPlaceText(who+": ", pc, placeRecs[i], pl, err), e.cid, pc)
 				continue
 			}
+			if land {
+				v.judgePlotEvidence(b, who, e.cid, pc, pl)
+			}
 			switch {
 			case !land:
 				b.fail(CodeNotLand, fmt.Sprintf("%s takes %s from %q, a %s located by a %s, not from the plots of land where it was grown: EUDR needs the geolocation of every plot (a polygon for plots over 4 ha)",
@@ -108,11 +166,6 @@ func (v *verifier) checkEUDR() Check {
 				b.fail(CodeNoPolygon, fmt.Sprintf("%s: plot %q covers %s ha but is located only by a point: EUDR needs a polygon for plots over 4 ha",
 					who, pl.Name, protocol.FormatMilli(pl.Area/10)), e.cid, pc)
 			}
-		}
-		if o.From < cutoff {
-			b.add(LevelFail, CodeBeforeCutoff, fmt.Sprintf("%s: %s harvested from %s to %s, before the EUDR cut-off of 2020-12-31",
-				who, strings.Join(products, ", "), day(o.From), day(o.Until)), []protocol.CID{e.cid},
-				map[string]string{"from": day(o.From), "until": day(o.Until), "cutoff": "2020-12-31"})
 		}
 	}
 	if b.unknown || v.incomplete() {
@@ -128,7 +181,7 @@ func (v *verifier) checkEUDR() Check {
 	if b.unknown || v.incomplete() {
 		skip = "cannot be established: the trace is incomplete (see integrity)"
 	}
-	return b.done(fmt.Sprintf("%s of EUDR commodities: production land with geolocation, after the 2020-12-31 cut-off", plural(b.judged, "origin", "origins")), skip)
+	return b.done(fmt.Sprintf("%s of EUDR commodities: production land with valid geolocation, each plot assessed deforestation-free after 2020-12-31 and held legally", plural(b.judged, "origin", "origins")), skip)
 }
 
 func (b *checkBuilder) failures() int {
@@ -151,4 +204,24 @@ func uniq(ss []string) []string {
 		}
 	}
 	return out
+}
+
+// judgePlotEvidence warns of a plot whose record does not show its land
+// deforestation-free after the cut-off, or held legally.
+func (v *verifier) judgePlotEvidence(b *checkBuilder, who string, origin, pc protocol.CID, pl *protocol.Place) {
+	pe := plotEvidence(pl)
+	switch pe.Status {
+	case PlotNotAssessed:
+		b.add(LevelWarn, CodeNotAssessed, fmt.Sprintf("%s: plot %q (%s) is not assessed: its record carries no evidence that its land was not deforested after 2020-12-31",
+			who, pl.Name, pc.Short()), []protocol.CID{origin, pc}, map[string]string{"place": pc.String()})
+	case PlotAssessedBeforeCutoff:
+		d := pe.Deforestation
+		b.add(LevelWarn, CodeOldAssessment, fmt.Sprintf("%s: plot %q (%s) was assessed on %s (%s, %s), before the cut-off: that cannot show its land was not deforested after 2020-12-31",
+			who, pl.Name, pc.Short(), day(d.Date), d.Method, d.Ref), []protocol.CID{origin, pc},
+			map[string]string{"place": pc.String(), "assessed": day(d.Date), "cutoff": "2020-12-31"})
+	}
+	if pe.Legality == nil {
+		b.add(LevelWarn, CodeNoLegality, fmt.Sprintf("%s: plot %q (%s) has no evidence that its land is used legally (a land title, a concession or plantation permit)",
+			who, pl.Name, pc.Short()), []protocol.CID{origin, pc}, map[string]string{"place": pc.String()})
+	}
 }

@@ -11,9 +11,10 @@ import (
 // Options.MaxRecords is zero.
 const DefaultMaxRecords = 250_000
 
-// EUDRCutoff is the EUDR cut-off date: production must come after
-// 2020-12-31 (Regulation (EU) 2023/1115, Article 2).
-var EUDRCutoff = time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC)
+// EUDRCutoff returns the start of the day after the EUDR cut-off date,
+// 2020-12-31 (Regulation (EU) 2023/1115, Article 2(13)): the land a
+// commodity was produced on must not have been deforested after it.
+func EUDRCutoff() time.Time { return time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC) }
 
 // Options says whom to trust and how far to look. The zero value checks
 // with no trust anchors (so at best "unendorsed"), the default table, the
@@ -29,6 +30,13 @@ type Options struct {
 	Forward bool
 	// Now returns the time of the check; nil means time.Now.
 	Now func() time.Time
+	// AsOf, when set, verifies the batch as it stood then (when its due
+	// diligence statement was filed, say): records of uses, receipts,
+	// corrections, revocations, delegations, endorsements and profiles
+	// dated after it are left out, and certificates are judged at that
+	// moment (it replaces Now). A batch recorded after AsOf is an error
+	// wrapping ErrAfterAsOf.
+	AsOf time.Time
 	// MaxRecords bounds the records in the trace; past it the walk stops
 	// and the integrity check fails. Zero means DefaultMaxRecords.
 	MaxRecords int

@@ -51,18 +51,21 @@ const (
 // Report is everything a verification found about one batch. Its JSON
 // field names are stable and documented in REPORT.md.
 type Report struct {
-	Batch     protocol.BatchID     `json:"batch"`
-	Verdict   Verdict              `json:"verdict"`
-	Summary   string               `json:"summary"`
-	CheckedAt time.Time            `json:"checked_at"`
-	Forward   bool                 `json:"forward"`
-	Anchors   []protocol.PublicKey `json:"anchors"`
-	Stats     Stats                `json:"stats"`
-	Missing   []Missing            `json:"missing"`
-	Checks    []Check              `json:"checks"`
-	Graph     Graph                `json:"graph"`
-	Origins   []Origin             `json:"origins"`
-	Signers   []Signer             `json:"signers"`
+	Batch     protocol.BatchID `json:"batch"`
+	Verdict   Verdict          `json:"verdict"`
+	Summary   string           `json:"summary"`
+	CheckedAt time.Time        `json:"checked_at"`
+	// AsOf is set when the batch was verified as it stood at CheckedAt
+	// (Options.AsOf), leaving out what was recorded later.
+	AsOf    bool                 `json:"as_of,omitempty"`
+	Forward bool                 `json:"forward"`
+	Anchors []protocol.PublicKey `json:"anchors"`
+	Stats   Stats                `json:"stats"`
+	Missing []Missing            `json:"missing"`
+	Checks  []Check              `json:"checks"`
+	Graph   Graph                `json:"graph"`
+	Origins []Origin             `json:"origins"`
+	Signers []Signer             `json:"signers"`
 }
 
 // Stats counts what the walk read.
@@ -188,6 +191,12 @@ type Origin struct {
 	From     time.Time           `json:"from"`
 	Until    time.Time           `json:"until"`
 	Records  []protocol.CID      `json:"records"`
+	// EUDR is what the plot's record shows for the EUDR (production land
+	// only): assessed deforestation-free after the cut-off or not, and
+	// the evidence.
+	EUDR *PlotEvidence `json:"eudr,omitempty"`
+	// IDs are the place's identifiers in other registries.
+	IDs []protocol.PlaceID `json:"ids,omitempty"`
 }
 
 // Signer is an organisation that signed records in the trace.

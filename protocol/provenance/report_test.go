@@ -44,7 +44,7 @@ func TestReportJSON(t *testing.T) {
 		"stats":    {"context", "fetched", "missing", "records", "truncated"},
 		"check":    {"name", "reasons", "status", "summary", "title"},
 		"reason":   {"code", "level", "numbers", "records", "text"},
-		"origin":   {"area_ha", "country", "from", "geometry", "kind", "lat", "lon", "name", "org", "org_key", "place", "polygon", "products", "records", "until"},
+		"origin":   {"area_ha", "country", "eudr", "from", "geometry", "kind", "lat", "lon", "name", "org", "org_key", "place", "polygon", "products", "records", "until"},
 		"signer":   {"country", "devices", "endorsements", "key", "name", "records", "roles", "trusted", "why"},
 		"device":   {"delegation", "key", "name", "records"},
 		"endorse":  {"by", "by_name", "certificate", "record", "role", "trusted"},

@@ -43,6 +43,8 @@ func TestScenarios(t *testing.T) {
 					want := []provenance.Status{provenance.Pass, provenance.Skip}
 					if slices.Contains(strings.Split(s.Fails, ","), c.Name) {
 						want = []provenance.Status{provenance.Fail}
+					} else if slices.Contains(strings.Split(s.Warns, ","), c.Name) {
+						want = []provenance.Status{provenance.Warn}
 					}
 					if c.Status != want[0] && (len(want) == 1 || c.Status != want[1]) {
 						t.Errorf("forward=%v: check %s is %s, want %v\n%s", forward, c.Name, c.Status, want, r.Text())
@@ -138,11 +140,27 @@ func TestScenarioReasons(t *testing.T) {
 			func(m map[string]protocol.Signed) []protocol.CID {
 				return []protocol.CID{m["plantation.origin"].CID, m["place.ramp"].CID}
 			}},
-		{scenario.BeforeCutoff(), "eudr", provenance.CodeBeforeCutoff,
+		{scenario.PlotNotAssessed(), "eudr", provenance.CodeNotAssessed,
 			func(m map[string]protocol.Signed) []string {
-				return []string{m["plantation.origin"].CID.Short(), "2020-12-20", "2020-12-31"}
+				return []string{m["plantation.origin"].CID.Short(), `"Blok 12B"`, m["plot.12b"].CID.Short(), "not assessed", "after 2020-12-31"}
 			},
-			func(m map[string]protocol.Signed) []protocol.CID { return []protocol.CID{m["plantation.origin"].CID} }},
+			func(m map[string]protocol.Signed) []protocol.CID {
+				return []protocol.CID{m["plantation.origin"].CID, m["plot.12b"].CID}
+			}},
+		{scenario.PlotNotAssessed(), "eudr", provenance.CodeNoLegality,
+			func(m map[string]protocol.Signed) []string {
+				return []string{`"Blok 12B"`, "used legally"}
+			},
+			func(m map[string]protocol.Signed) []protocol.CID {
+				return []protocol.CID{m["plantation.origin"].CID, m["plot.12b"].CID}
+			}},
+		{scenario.AssessedBeforeCutoff(), "eudr", provenance.CodeOldAssessment,
+			func(m map[string]protocol.Signed) []string {
+				return []string{`"Blok 12A"`, "2020-06-30", "before the cut-off", "GFW-2024-Blok 12A"}
+			},
+			func(m map[string]protocol.Signed) []protocol.CID {
+				return []protocol.CID{m["plantation.origin"].CID, m["plot.12a"].CID}
+			}},
 		{scenario.UnendorsedMill(), "trust", provenance.CodeUnendorsed,
 			func(m map[string]protocol.Signed) []string {
 				return []string{"Kilang Sawit Bukit Lebam", "Sawit Lestari Certification", "3 records"}
@@ -193,8 +211,12 @@ func TestScenarioReasons(t *testing.T) {
 		t.Run(tc.s.Name, func(t *testing.T) {
 			r := verifyScenario(t, tc.s, false)
 			x := reason(t, r, tc.check, tc.code)
-			if x.Level != provenance.LevelFail {
-				t.Errorf("reason level %s, want fail", x.Level)
+			want := provenance.LevelFail
+			if slices.Contains(strings.Split(tc.s.Warns, ","), tc.check) {
+				want = provenance.LevelWarn
+			}
+			if x.Level != want {
+				t.Errorf("reason level %s, want %s", x.Level, want)
 			}
 			mentions(t, x, tc.texts(tc.s.Marks), tc.cids(tc.s.Marks)...)
 		})

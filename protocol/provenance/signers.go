@@ -43,7 +43,12 @@ func (v *verifier) origins() []Origin {
 					Polygon: pl.Geo.Type == protocol.GeoPolygon, Geometry: pl.Geo.GeoJSON(),
 					Org: v.orgName(maker), OrgKey: keyPtr(maker),
 					From: time.UnixMilli(o.From).UTC(), Until: time.UnixMilli(o.Until).UTC(),
+					IDs: pl.IDs,
 				})
+				if pl.Kind == protocol.PlacePlot || pl.Kind == protocol.PlaceEstate {
+					pe := plotEvidence(pl)
+					out[i].EUDR = &pe
+				}
 			}
 			g := &out[i]
 			if f := time.UnixMilli(o.From).UTC(); f.Before(g.From) {

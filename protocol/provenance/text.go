@@ -40,8 +40,12 @@ func (r *Report) Text() string {
 	if r.Forward {
 		dir = "back to its origins and forward to every product that used it"
 	}
+	when := r.CheckedAt.Format("2006-01-02 15:04 UTC")
+	if r.AsOf {
+		when = "as it stood at " + r.CheckedAt.Format("2006-01-02 15:04:05 UTC") + " (records made later left out)"
+	}
 	fmt.Fprintf(&w, "Checked:  %s, %s; %d records in the trace, %d supporting; %d trust %s\n\n",
-		r.CheckedAt.Format("2006-01-02 15:04 UTC"), dir, r.Stats.Records, r.Stats.Context, len(r.Anchors), pluralWord(len(r.Anchors), "anchor", "anchors"))
+		when, dir, r.Stats.Records, r.Stats.Context, len(r.Anchors), pluralWord(len(r.Anchors), "anchor", "anchors"))
 
 	fmt.Fprintf(&w, "Checks\n------\n")
 	for _, c := range r.Checks {

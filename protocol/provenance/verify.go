@@ -78,6 +78,10 @@ func verify(ctx context.Context, src Source, id protocol.BatchID, opts Options) 
 	if id.IsZero() {
 		return nil, nil, fmt.Errorf("provenance: verify: no batch")
 	}
+	src, opts, err := asOf(ctx, src, id, opts)
+	if err != nil {
+		return nil, nil, err
+	}
 	opts = opts.withDefaults()
 	v := newVerifier(ctx, src, opts)
 	start := v.batchOf(id, protocol.CID{}, "the batch being verified")
@@ -102,7 +106,7 @@ func verify(ctx context.Context, src Source, id protocol.BatchID, opts Options) 
 	}
 
 	r := &Report{
-		Batch: id, CheckedAt: v.now, Forward: opts.Forward,
+		Batch: id, CheckedAt: v.now, Forward: opts.Forward, AsOf: !opts.AsOf.IsZero(),
 		Anchors: append([]protocol.PublicKey{}, opts.Anchors...),
 	}
 	custody := v.checkCustody()

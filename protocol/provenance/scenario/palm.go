@@ -37,6 +37,8 @@ type palm struct {
 	doubledStockSold bool      // the refinery receives the CPO twice and sells on what it thinks it holds
 	overConsume      bool      // the refinery refines more CPO than it received
 	oldBowTie        bool      // plot 12B is a self-crossing polygon, signed in record format 1
+	plotNotAssessed  bool      // plot 12B carries no evidence
+	assessedBefore   time.Time // plot 12A's assessment date; zero means 2024-01-15
 }
 
 // chain holds the actors of a palm-oil chain.
@@ -84,7 +86,11 @@ func (p palm) build(name, desc string) *Scenario {
 
 	// Plantation: three plots near Kota Tinggi, Johor, and a harvest.
 	pl := c.plantation.dev
-	b12a := w.mark("plot.12a", pl.add(plot("Blok 12A", "MY", rect(103.9510, 1.8020, 0.0060, 0.0060))))
+	p12a := plot("Blok 12A", "MY", rect(103.9510, 1.8020, 0.0060, 0.0060))
+	if !p.assessedBefore.IsZero() {
+		p12a.Evidence[0].Date = p.assessedBefore.UnixMilli()
+	}
+	b12a := w.mark("plot.12a", pl.add(p12a))
 	var b12b protocol.Signed
 	if p.oldBowTie {
 		// Format 1 took any closed ring that encloses some area; this one
@@ -92,12 +98,18 @@ func (p palm) build(name, desc string) *Scenario {
 		lon, lat := 103.9570, 1.8020
 		tie := []protocol.Position{protocol.Pos(lon, lat), protocol.Pos(lon+0.0050, lat+0.0060), protocol.Pos(lon+0.0050, lat),
 			protocol.Pos(lon, lat+0.0040), protocol.Pos(lon, lat)}
-		b12b = w.mark("plot.12b", pl.addVersion(plot("Blok 12B", "MY", tie), protocol.Version1))
+		old := plot("Blok 12B", "MY", tie)
+		old.Evidence = nil // format 1 had none
+		b12b = w.mark("plot.12b", pl.addVersion(old, protocol.Version1))
 	} else {
-		b12b = w.mark("plot.12b", pl.add(plot("Blok 12B", "MY", rect(103.9570, 1.8020, 0.0050, 0.0060))))
+		p12b := plot("Blok 12B", "MY", rect(103.9570, 1.8020, 0.0050, 0.0060))
+		if p.plotNotAssessed {
+			p12b.Evidence = nil
+		}
+		b12b = w.mark("plot.12b", pl.add(p12b))
 	}
 	small := pl.add(&protocol.Place{Name: "Kebun Pak Hamid (smallholder)", Kind: protocol.PlacePlot, Country: "MY",
-		Geo: protocol.PointGeometry(protocol.Pos(103.9655, 1.8110)), Area: 25_000})
+		Geo: protocol.PointGeometry(protocol.Pos(103.9655, 1.8110)), Area: 25_000, Evidence: landEvidence("KPH")})
 	places := []protocol.CID{b12a.CID, b12b.CID, small.CID}
 	if p.collectionCentre {
 		ramp := w.mark("place.ramp", pl.add(site("Ramp Sungai Lebam (FFB collection centre)", protocol.PlaceWarehouse, "MY", 103.9702, 1.7951)))
@@ -154,11 +166,6 @@ func (p palm) build(name, desc string) *Scenario {
 	if p.strangerReceipt {
 		w.mark("stranger.receive", c.other.dev.add(&protocol.Receive{Transfer: t2.CID, Qty: tne(21_000)}))
 	}
-	if p.doubleClaim {
-		t3 := w.mark("mill.transfer2", md.add(&protocol.Transfer{Batch: cpoBatch, Qty: tne(15_000), To: c.other.key.pub(),
-			Docs: []protocol.Document{{Kind: "invoice", Ref: "INV-KSBL-24-0312"}}}))
-		c.other.dev.add(&protocol.Receive{Transfer: t3.CID, Qty: tne(15_000)})
-	}
 	if p.correctMill {
 		fixed := w.mark("mill.process2", md.add(millOut(21_000)))
 		w.mark("mill.correct", md.add(&protocol.Correct{Record: millProc.CID, Reason: "CPO weight re-read from weighbridge ticket", By: &fixed.CID}))
@@ -195,6 +202,14 @@ func (p palm) build(name, desc string) *Scenario {
 	factory := fd.add(site("Pabrik Cikarang", protocol.PlaceFactory, "ID", 107.1530, -6.3020))
 	final := w.mark("manufacturer.process", fd.add(&protocol.Process{In: []protocol.Input{{Batch: batch(refProc, 0), Qty: tne(15_000)}}, Place: &factory.CID,
 		Out: []protocol.Output{{Product: CookingOil, Qty: tne(14_850), Lot: "SPN-MG-240320", Claim: &protocol.Claim{Scheme: RSPO, Model: protocol.ModelMB}}}}))
+
+	if p.doubleClaim {
+		// Later, the mill sells the same CPO again: a buyer who checked
+		// the cooking oil before this saw an honest chain.
+		t3 := w.mark("mill.transfer2", md.add(&protocol.Transfer{Batch: cpoBatch, Qty: tne(15_000), To: c.other.key.pub(),
+			Docs: []protocol.Document{{Kind: "invoice", Ref: "INV-KSBL-24-0312"}}}))
+		c.other.dev.add(&protocol.Receive{Transfer: t3.CID, Qty: tne(15_000)})
+	}
 
 	s := w.scenario(name, desc, batch(final, 0), c.rspo.key.pub())
 	if p.dropMillProcess {

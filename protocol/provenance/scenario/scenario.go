@@ -34,6 +34,9 @@ type Scenario struct {
 	// Fails names the checks that should fail, comma-separated (one, as a
 	// rule: a scenario breaks one rule), or "" when none should.
 	Fails string
+	// Warns names the checks that should warn (and not fail),
+	// comma-separated, or "" when none should.
+	Warns string
 	// Marks names notable records ("mill.process", "fork.b", …).
 	Marks map[string]protocol.Signed
 	// Orgs are the key names of the organisations: Key(id) is an
@@ -58,7 +61,9 @@ var registry = []struct {
 	{"palm-fork", Fork},
 	{"palm-missing-ancestor", MissingAncestor},
 	{"palm-plot-without-geometry", PlotWithoutGeometry},
-	{"palm-before-cutoff", BeforeCutoff},
+	{"palm-harvest-before-cutoff", HarvestBeforeCutoff},
+	{"palm-plot-not-assessed", PlotNotAssessed},
+	{"palm-assessed-before-cutoff", AssessedBeforeCutoff},
 	{"palm-unendorsed-mill", UnendorsedMill},
 	{"electronics-count-inflation", AssemblyExceedsComponents},
 	{"palm-double-receipt", DoubleReceipt},
@@ -103,5 +108,10 @@ func (w *world) scenario(name, desc string, end protocol.BatchID, anchors ...pro
 
 func (s *Scenario) expect(verdict, fails string) *Scenario {
 	s.Verdict, s.Fails = verdict, fails
+	return s
+}
+
+func (s *Scenario) expectWarning(checks string) *Scenario {
+	s.Warns = checks
 	return s
 }

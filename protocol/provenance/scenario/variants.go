@@ -79,12 +79,27 @@ func PlotWithoutGeometry() *Scenario {
 		expect("failed", "eudr")
 }
 
-// BeforeCutoff: the FFB was harvested in late 2020, before the EUDR
-// cut-off.
-func BeforeCutoff() *Scenario {
+// HarvestBeforeCutoff: the FFB was harvested in late 2020, before the
+// EUDR cut-off, from plots assessed deforestation-free since. The cut-off
+// is about the land, not the harvest date: trusted.
+func HarvestBeforeCutoff() *Scenario {
 	return palm{harvestFrom: time.Date(2020, 12, 20, 0, 0, 0, 0, time.UTC)}.
-		build("palm-before-cutoff", "FFB harvested from 2020-12-20, before the EUDR cut-off").
-		expect("failed", "eudr")
+		build("palm-harvest-before-cutoff", "FFB harvested from 2020-12-20, before the EUDR cut-off, on plots assessed since")
+}
+
+// PlotNotAssessed: plot Blok 12B's record carries no evidence about
+// deforestation or legality. EUDR warns, naming the plot; nothing fails.
+func PlotNotAssessed() *Scenario {
+	return palm{plotNotAssessed: true}.build("palm-plot-not-assessed", "plot Blok 12B carries no deforestation or legality evidence").
+		expectWarning("eudr")
+}
+
+// AssessedBeforeCutoff: plot Blok 12A's only deforestation assessment is
+// from June 2020, before the cut-off. EUDR warns with the date.
+func AssessedBeforeCutoff() *Scenario {
+	return palm{assessedBefore: time.Date(2020, 6, 30, 0, 0, 0, 0, time.UTC)}.
+		build("palm-assessed-before-cutoff", "plot Blok 12A was assessed only in June 2020, before the cut-off").
+		expectWarning("eudr")
 }
 
 // UnendorsedMill: the mill's only endorsement (and certificate) comes from
