@@ -81,3 +81,17 @@ func TestNewPlaceFieldsNeedFormat2(t *testing.T) {
 		t.Fatalf("a format 1 place with identifiers: %v, want refused", err)
 	}
 }
+
+func TestParseDDS(t *testing.T) {
+	for in, want := range map[string][2]string{
+		"24ITYGBJFOS258":             {"24ITYGBJFOS258", ""},
+		"24ITYGBJFOS258/K7R8LA90":    {"24ITYGBJFOS258", "K7R8LA90"},
+		" 24itygbjfos258 : k7r8la90": {"24ITYGBJFOS258", "K7R8LA90"},
+		"24ITY-GBJ-FOS258 K7R8LA90":  {"24ITYGBJFOS258", "K7R8LA90"},
+	} {
+		d := protocol.ParseDDS(in)
+		if d.Kind != protocol.DocDDS || d.Ref != want[0] || d.Verification != want[1] {
+			t.Errorf("ParseDDS(%q) = %+v, want %v", in, d, want)
+		}
+	}
+}

@@ -25,7 +25,9 @@ type recordFlags struct {
 	file                                        string
 	name, kind, country, point, polygon         string
 	area                                        int64
-	places, ins, outs, docs                     multi
+	places, ins, outs, docs, ids                multi
+	assessment, assessMethod, assessDate        string
+	legality, legalMethod, legalDate, dds       string
 	product, qty, lot, from, until, claim       string
 	place, batch, to, transfer, org, role       string
 	scheme, model, number, certFrom, certUntil  string
@@ -44,6 +46,13 @@ func cmdRecord(c *cli, args []string) error {
 	fs.StringVar(&f.point, "point", "", "place: its position as `LAT,LON` in degrees")
 	fs.StringVar(&f.polygon, "polygon", "", "place: its boundary as `\"LAT,LON LAT,LON …\"` (closed automatically)")
 	fs.Int64Var(&f.area, "area", 0, "place: its area in `m2` (default: computed from --polygon)")
+	fs.Var(&f.ids, "id", "place: its identifier in a registry, `SCHEME=ID`: rmi=CID001070 (RMI smelter ID), uml=PO1000001234 (Universal Mill List), gln=… (repeatable)")
+	fs.StringVar(&f.assessment, "assessment", "", "place: the `REF` of an assessment that its land was not deforested after 2020-12-31 (EUDR)")
+	fs.StringVar(&f.assessMethod, "assessment-method", "", "place: how it was assessed, e.g. \"satellite imagery (Global Forest Watch)\" or \"field survey\"")
+	fs.StringVar(&f.assessDate, "assessment-date", "", "place: when it was assessed, `DATE`")
+	fs.StringVar(&f.legality, "legality", "", "place: the `REF` of the evidence that its land is used legally (a land title, a concession or permit number)")
+	fs.StringVar(&f.legalMethod, "legality-method", "land title", "place: what that evidence is")
+	fs.StringVar(&f.legalDate, "legality-date", "", "place: the `DATE` of that evidence")
 	fs.Var(&f.places, "place", "origin: a place record `CID` (repeatable); process: where it ran")
 	fs.StringVar(&f.product, "product", "", "origin: the `product`, e.g. FFB")
 	fs.StringVar(&f.qty, "qty", "", "origin, transfer, receive: the `quantity`, e.g. \"100 TNE\" (receive: default all that was sent)")
@@ -56,6 +65,7 @@ func cmdRecord(c *cli, args []string) error {
 	fs.StringVar(&f.batch, "batch", "", "transfer: the `BATCH` sent")
 	fs.StringVar(&f.to, "to", "", "transfer: the receiving organisation's `KEY`")
 	fs.Var(&f.docs, "doc", "transfer: a document `KIND=REF`, e.g. invoice=INV-42 (repeatable)")
+	fs.StringVar(&f.dds, "dds", "", "transfer: the EUDR due diligence statement filed for the goods, `REF[/VERIFICATION]`, e.g. 24ITYGBJFOS258/K7R8LA90")
 	fs.StringVar(&f.transfer, "transfer", "", "receive: the transfer record's `CID`")
 	fs.StringVar(&f.org, "org", "", "endorse: the organisation's `KEY`")
 	fs.StringVar(&f.role, "role", "", "endorse: the `role` vouched for")
@@ -239,6 +249,28 @@ func buildDraft(t protocol.Type, f *recordFlags) (protocol.Body, error) {
 		default:
 			must("point", "")
 		}
+		for _, id := range f.ids {
+			scheme, v, ok := strings.Cut(id, "=")
+			if !ok {
+				check("id", fmt.Errorf("%q: want SCHEME=ID, e.g. rmi=CID001070", id))
+			}
+			p.IDs = append(p.IDs, protocol.PlaceID{Scheme: strings.ToLower(strings.TrimSpace(scheme)), ID: strings.TrimSpace(v)})
+		}
+		if f.assessment != "" {
+			must("assessment-method", f.assessMethod)
+			must("assessment-date", f.assessDate)
+			p.Evidence = append(p.Evidence, protocol.Evidence{Kind: protocol.EvidenceDeforestationFree, Ref: f.assessment,
+				Method: f.assessMethod, Date: parseDate("assessment-date", f.assessDate, check)})
+		} else if f.assessMethod != "" || f.assessDate != "" {
+			must("assessment", "")
+		}
+		if f.legality != "" {
+			must("legality-date", f.legalDate)
+			p.Evidence = append(p.Evidence, protocol.Evidence{Kind: protocol.EvidenceLegality, Ref: f.legality,
+				Method: f.legalMethod, Date: parseDate("legality-date", f.legalDate, check)})
+		} else if f.legalDate != "" {
+			must("legality", "")
+		}
 		return p, err
 	case protocol.TypeOrigin:
 		if len(f.places) == 0 {
@@ -320,6 +352,9 @@ func buildDraft(t protocol.Type, f *recordFlags) (protocol.Body, error) {
 		for _, d := range f.docs {
 			kind, ref, _ := strings.Cut(d, "=")
 			tr.Docs = append(tr.Docs, protocol.Document{Kind: kind, Ref: ref})
+		}
+		if f.dds != "" {
+			tr.Docs = append(tr.Docs, protocol.ParseDDS(f.dds))
 		}
 		return tr, err
 	case protocol.TypeReceive:
