@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -42,7 +43,20 @@ type placeForm struct {
 	mine     *widget.Label
 	fGeo     *field
 	obj      fyne.CanvasObject
+
+	// EUDR evidence about the land (plots and estates).
+	evidence                           *fyne.Container
+	dfRef, dfDate, legalRef, legalDate *widget.Entry
+	dfMethod, legalKind                *widget.SelectEntry
+	fDF, fLegal                        *field
 }
+
+// Common ways of showing a plot deforestation-free, and of showing it is
+// used legally; the person may type another.
+var (
+	assessmentMethods = []string{"satellite imagery (Global Forest Watch)", "satellite imagery (other provider)", "field survey", "certification audit"}
+	legalityKinds     = []string{"land title", "plantation permit (HGU)", "concession licence", "MPOB licence", "STDB (smallholder registration)"}
+)
 
 func newPlaceForm(u *UI) *placeForm {
 	f := &placeForm{u: u}
@@ -84,10 +98,34 @@ func newPlaceForm(u *UI) *placeForm {
 	f.lat.OnChanged = touchOnChange(f.fGeo, f.validate)
 	f.lon.OnChanged = touchOnChange(f.fGeo, f.validate)
 	f.mine = note("")
+	f.dfRef, f.dfDate, f.legalRef, f.legalDate = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	f.dfRef.SetPlaceHolder("assessment reference, e.g. GFW-2026-0042")
+	f.dfDate.SetPlaceHolder("assessed on, YYYY-MM-DD")
+	f.legalRef.SetPlaceHolder("title, permit or licence number")
+	f.legalDate.SetPlaceHolder("dated, YYYY-MM-DD")
+	f.dfMethod, f.legalKind = widget.NewSelectEntry(assessmentMethods), widget.NewSelectEntry(legalityKinds)
+	f.dfMethod.SetPlaceHolder("how it was assessed")
+	f.legalKind.SetPlaceHolder("what it is")
+	f.fDF = newField("Deforestation-free", container.NewGridWithColumns(3, f.dfRef, f.dfMethod, f.dfDate))
+	f.fLegal = newField("Legality", container.NewGridWithColumns(3, f.legalRef, f.legalKind, f.legalDate))
+	for _, e := range []*widget.Entry{f.dfRef, f.dfDate} {
+		e.OnChanged = touchOnChange(f.fDF, f.validate)
+	}
+	f.dfMethod.OnChanged = touchOnChange(f.fDF, f.validate)
+	for _, e := range []*widget.Entry{f.legalRef, f.legalDate} {
+		e.OnChanged = touchOnChange(f.fLegal, f.validate)
+	}
+	f.legalKind.OnChanged = touchOnChange(f.fLegal, f.validate)
+	f.evidence = container.NewVBox(
+		widget.NewLabelWithStyle("EUDR evidence about the land", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		note("An assessment made after 2020-12-31 that this land was not deforested since, and what shows it is used legally. Without them, batches from this plot verify with the warning \"not assessed\"."),
+		grid(f.fDF, f.fLegal),
+	)
 	f.obj = container.NewVBox(
 		heading("Register a place"),
 		note("Plots and estates need their area; EUDR asks for a boundary (polygon) for plots over 4 ha. Export boundaries from your GIS or mapping app as GeoJSON."),
 		grid(fName, fKind, fCountry, fArea, f.fGeo),
+		f.evidence,
 		widget.NewSeparator(),
 		f.fm.footer(),
 		widget.NewSeparator(),
@@ -196,6 +234,7 @@ func (f *placeForm) body() *protocol.Place {
 	if b.Kind == "" {
 		f.fm.fail("body.kind", "Choose what kind of place this is.")
 	}
+	f.addEvidence(b)
 	if s := clean(f.area.Text); s != "" {
 		m, msg := parseAmount(s)
 		if msg != "" {
@@ -257,6 +296,11 @@ func (f *placeForm) reset() {
 	f.area.SetText("")
 	f.lat.SetText("")
 	f.lon.SetText("")
+	for _, e := range []*widget.Entry{f.dfRef, f.dfDate, f.legalRef, f.legalDate} {
+		e.SetText("")
+	}
+	f.dfMethod.SetText("")
+	f.legalKind.SetText("")
 	f.geos = nil
 	f.feature.Hide()
 	f.fileLbl.SetText("No file chosen.")
@@ -264,6 +308,59 @@ func (f *placeForm) reset() {
 	f.showHow()
 	f.fm.touchAll(false)
 	f.validate()
+}
+
+// What each kind of evidence's fields ask for, in the person's words.
+var (
+	what = map[string]string{protocol.EvidenceDeforestationFree: "the assessment's report number", protocol.EvidenceLegality: "the title, permit or licence number"}
+	how  = map[string]string{protocol.EvidenceDeforestationFree: "how the land was assessed", protocol.EvidenceLegality: "what the evidence is"}
+)
+
+// land reports whether the chosen kind is production land, whose record
+// carries EUDR evidence.
+func (f *placeForm) land() bool {
+	return f.kind.Selected == protocol.PlacePlot || f.kind.Selected == protocol.PlaceEstate
+}
+
+// addEvidence adds what the evidence fields hold to b, and registers each
+// field under the index its evidence takes, so a rule broken is shown
+// beside it.
+func (f *placeForm) addEvidence(b *protocol.Place) {
+	f.fm.removePrefix("body.evidence")
+	if !f.land() {
+		f.evidence.Hide()
+		return
+	}
+	f.evidence.Show()
+	add := func(fl *field, kind string, ref, method, date string) {
+		if ref == "" && method == "" && date == "" {
+			return
+		}
+		path := fmt.Sprintf("body.evidence[%d]", len(b.Evidence))
+		f.fm.add(path, fl)
+		e := protocol.Evidence{Kind: kind, Ref: ref, Method: method}
+		switch {
+		case ref == "":
+			f.fm.fail(path, "Enter its reference: "+what[kind]+".")
+		case method == "":
+			f.fm.fail(path, "Choose or type "+how[kind]+".")
+		case date == "":
+			f.fm.fail(path, "Enter its date as YYYY-MM-DD.")
+		default:
+			d, msg := parseDay(date)
+			if msg != "" {
+				f.fm.fail(path, msg)
+			}
+			e.Date = d.UnixMilli()
+		}
+		b.Evidence = append(b.Evidence, e)
+	}
+	add(f.fDF, protocol.EvidenceDeforestationFree, clean(f.dfRef.Text), clean(f.dfMethod.Text), clean(f.dfDate.Text))
+	add(f.fLegal, protocol.EvidenceLegality, clean(f.legalRef.Text), clean(f.legalKind.Text), clean(f.legalDate.Text))
+	if len(b.Evidence) > 0 && b.Evidence[0].Kind == protocol.EvidenceDeforestationFree && b.Evidence[0].Date != 0 &&
+		b.Evidence[0].Date < time.Date(2021, 1, 1, 0, 0, 0, 0, time.Local).UnixMilli() {
+		f.fm.note("body.evidence[0]", "Assessed before 2021: that cannot show the land was not deforested after 2020-12-31; batches will verify with a warning.")
+	}
 }
 
 // buildBody is body as the shared form helpers take it.

@@ -293,3 +293,57 @@ func TestImplausibleYieldAsksFirst(t *testing.T) {
 		t.Fatalf("stored %+v", after[len(after)-1].Body)
 	}
 }
+
+// TestPlotEvidenceRecorded: the clerk registers a plot with its
+// deforestation-free assessment and land title; a half-filled assessment
+// says what is missing beside it, and the stored place carries both.
+func TestPlotEvidenceRecorded(t *testing.T) {
+	u, m := newMillUI(t)
+	mine := feed(t, m, millDevice.Public())
+	f := u.record.place
+	f.kind.SetSelected(protocol.PlaceMill)
+	if f.evidence.Visible() {
+		t.Error("a mill is offered EUDR land evidence")
+	}
+	test.Type(f.name, "Blok 15")
+	f.kind.SetSelected(protocol.PlacePlot)
+	if !f.evidence.Visible() {
+		t.Fatal("a plot is not offered EUDR land evidence")
+	}
+	test.Type(f.area, "3.2")
+	test.Type(f.lat, "1.80412")
+	test.Type(f.lon, "103.95821")
+	test.Type(f.dfRef, "GFW-2026-0042")
+	if !visibleLabel(f.fDF.msg, "how the land was assessed") || !f.fm.publish.Disabled() {
+		t.Fatalf("an assessment without its method: message %q, publish disabled %v", f.fDF.msg.Text, f.fm.publish.Disabled())
+	}
+	f.dfMethod.SetText(assessmentMethods[0])
+	test.Type(f.dfDate, "2020-06-30")
+	if !visibleLabel(f.fDF.msg, "before 2021") {
+		t.Errorf("an assessment from 2020: message %q, want a warning of the cut-off", f.fDF.msg.Text)
+	}
+	f.dfDate.SetText("")
+	test.Type(f.dfDate, "2026-01-15")
+	test.Type(f.legalRef, "Geran 12345 Lot 678")
+	f.legalKind.SetText("land title")
+	test.Type(f.legalDate, "15/06/2015")
+	if !visibleLabel(f.fLegal.msg, "YYYY-MM-DD") {
+		t.Errorf("a date typed as 15/06/2015: message %q", f.fLegal.msg.Text)
+	}
+	f.legalDate.SetText("")
+	test.Type(f.legalDate, "2015-06-01")
+	if f.fm.publish.Disabled() {
+		t.Fatalf("a complete plot cannot be published: %s", f.fm.summary.Text)
+	}
+	test.Tap(f.fm.publish)
+	settle(t, u)
+	now := feed(t, m, millDevice.Public())
+	if len(now) != len(mine)+1 {
+		t.Fatalf("the node stored %d records of the mill's desk, want the plot", len(now)-len(mine))
+	}
+	p, ok := now[len(now)-1].Body.(*protocol.Place)
+	if !ok || len(p.Evidence) != 2 || p.Evidence[0].Kind != protocol.EvidenceDeforestationFree || p.Evidence[0].Ref != "GFW-2026-0042" ||
+		p.Evidence[1].Kind != protocol.EvidenceLegality || p.Evidence[1].Method != "land title" {
+		t.Fatalf("stored %+v, want the plot with its assessment and land title", now[len(now)-1].Body)
+	}
+}
