@@ -200,7 +200,10 @@ func ringArea(ring []Position) float64 {
 	n := len(ring) - 1
 	for i := 0; i < n; i++ {
 		p1, p2, p3 := ring[i], ring[(i+1)%n], ring[(i+2)%n]
-		sum += (rad(p3.Lon()) - rad(p1.Lon())) * math.Sin(rad(p2.Lat()))
+		// The explicit conversion rounds the product before the sum, so
+		// no platform fuses them into one multiply-add: every node must
+		// compute the same area to judge a record alike.
+		sum += float64((rad(p3.Lon()) - rad(p1.Lon())) * math.Sin(rad(p2.Lat())))
 	}
 	return math.Abs(sum * earthRadius * earthRadius / 2)
 }
