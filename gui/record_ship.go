@@ -104,7 +104,17 @@ func (f *shipForm) addDoc() {
 	d.ref.SetPlaceHolder("document number, e.g. INV-2024-0311")
 	d.f = newField("Kind", d.kind)
 	d.fRef = newField("Reference", d.ref)
-	d.kind.OnChanged = touchOnChange(d.f, f.validate)
+	d.kind.OnChanged = func(k string) {
+		// A due diligence statement has two numbers, pasted from TRACES
+		// together.
+		if clean(k) == protocol.DocDDS {
+			d.ref.SetPlaceHolder("reference and verification number, e.g. 24ITYGBJFOS258 K7R8LA90")
+		} else {
+			d.ref.SetPlaceHolder("document number, e.g. INV-2024-0311")
+		}
+		d.f.touched = true
+		f.validate()
+	}
 	d.ref.OnChanged = touchOnChange(d.fRef, f.validate)
 	d.attch = widget.NewButtonWithIcon("Attach file…", theme.FileIcon(), func() {
 		f.u.files.open("Attach a document", nil, func(path string) {
@@ -243,6 +253,10 @@ func (f *shipForm) body() *protocol.Transfer {
 	}
 	for i, d := range f.docs {
 		doc := protocol.Document{Kind: clean(d.kind.Text), Ref: clean(d.ref.Text), Hash: d.hash}
+		if doc.Kind == protocol.DocDDS && doc.Ref != "" {
+			doc = protocol.ParseDDS(doc.Ref)
+			doc.Hash = d.hash
+		}
 		if doc.Ref == "" && doc.Hash == nil {
 			continue // a row left empty: no document
 		}

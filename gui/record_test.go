@@ -347,3 +347,36 @@ func TestPlotEvidenceRecorded(t *testing.T) {
 		t.Fatalf("stored %+v, want the plot with its assessment and land title", now[len(now)-1].Body)
 	}
 }
+
+// TestShipWithDueDiligenceStatement: the clerk pastes the statement's two
+// numbers from TRACES into one document row; a mistyped reference is named
+// beside it, and the stored transfer carries both numbers.
+func TestShipWithDueDiligenceStatement(t *testing.T) {
+	u, m := newMillUI(t)
+	f := u.record.ship
+	f.batch.SetSelected(optionFor(t, f.batch.Options, "LSL-FFB-2403-02"))
+	f.to.SetSelected(optionFor(t, f.to.Options, "Pasir Gudang"))
+	test.Type(f.amount, "30")
+	d := f.docs[0]
+	d.kind.SetText(protocol.DocDDS)
+	test.Type(d.ref, "24ITYGBJFOS25 K7R8LA90")
+	if !visibleLabel(d.fRef.msg, "not a due diligence statement reference number") || !f.fm.publish.Disabled() {
+		t.Fatalf("a reference one character short: message %q, publish disabled %v", d.fRef.msg.Text, f.fm.publish.Disabled())
+	}
+	d.ref.SetText("")
+	test.Type(d.ref, "24itygbjfos258 k7r8la90")
+	if f.fm.publish.Disabled() {
+		t.Fatalf("a good statement cannot be published: %s (%s)", f.fm.summary.Text, d.fRef.msg.Text)
+	}
+	mine := feed(t, m, millDevice.Public())
+	test.Tap(f.fm.publish)
+	settle(t, u)
+	now := feed(t, m, millDevice.Public())
+	if len(now) != len(mine)+1 {
+		t.Fatalf("the node stored %d records, want the shipment", len(now)-len(mine))
+	}
+	tr := now[len(now)-1].Body.(*protocol.Transfer)
+	if len(tr.Docs) != 1 || tr.Docs[0].Kind != protocol.DocDDS || tr.Docs[0].Ref != "24ITYGBJFOS258" || tr.Docs[0].Verification != "K7R8LA90" {
+		t.Fatalf("stored documents %+v, want the statement with both numbers", tr.Docs)
+	}
+}
