@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/jejak/jejak/node/api"
+	"github.com/jejak/jejak/node/p2p"
 	"github.com/jejak/jejak/protocol"
 	"github.com/jejak/jejak/protocol/provenance"
 	"github.com/jejak/jejak/storage"
@@ -131,6 +132,23 @@ func (n *Node) Evidence(ctx context.Context, r api.VerifyRequest) (*api.Evidence
 		return nil, err
 	}
 	return &api.Evidence{Report: rep, Records: recs}, nil
+}
+
+// ImportRecords implements api.App.
+func (n *Node) ImportRecords(ctx context.Context, records [][]byte) (api.ImportResult, error) {
+	op := fmt.Sprintf("import %d records", len(records))
+	if n.closed() {
+		return api.ImportResult{}, api.E(op, api.ErrUnavailable, errNodeClosed)
+	}
+	res, err := n.net.Take(ctx, records)
+	var te *p2p.TakeError
+	if errors.As(err, &te) {
+		return api.ImportResult{}, api.E(op, api.ErrInvalid, fmt.Errorf("%w; nothing was imported", te))
+	}
+	if err != nil {
+		return api.ImportResult{}, storeError(op, err)
+	}
+	return api.ImportResult(res), nil
 }
 
 // verify verifies r.Batch as Verify does and, with evidence, returns the

@@ -98,6 +98,14 @@ type App interface {
 	// carries so its reader can check the verdict.
 	Evidence(ctx context.Context, r VerifyRequest) (*Evidence, error)
 
+	// ImportRecords takes records from elsewhere than a peer (a CAR file,
+	// an offline copy), each given as its bytes, as if a peer had sent
+	// them: each is checked as gossip and sync check records, records of a
+	// newer format are kept unjudged, and what is new is announced. It is
+	// all or nothing: a record that fails a check is ErrInvalid naming it
+	// (its position and CID) and nothing is stored.
+	ImportRecords(ctx context.Context, records [][]byte) (ImportResult, error)
+
 	// Batches lists batches this organisation made or received, newest
 	// first, that match f.
 	Batches(ctx context.Context, f BatchFilter) ([]Batch, error)
@@ -262,4 +270,12 @@ type Evidence struct {
 	// the order it read them, each opened (decoded, its signature and CID
 	// checked) again by whoever receives it.
 	Records []protocol.Signed `json:"-"`
+}
+
+// ImportResult says what an import stored.
+type ImportResult struct {
+	Added   int `json:"added"`   // new records stored
+	Known   int `json:"known"`   // records this install already held
+	Pending int `json:"pending"` // authentic records of a newer format, kept for a later release
+	Forks   int `json:"forks"`   // records that equivocate with one already held, kept as evidence
 }

@@ -246,6 +246,15 @@ func (c *Client) Verify(ctx context.Context, req api.VerifyRequest) (*provenance
 	return &r, nil
 }
 
+// ImportRecords implements api.App.
+func (c *Client) ImportRecords(ctx context.Context, records [][]byte) (api.ImportResult, error) {
+	var r api.ImportResult
+	err := c.do(ctx, "import-records", struct {
+		Records [][]byte `json:"records"`
+	}{records}, &r)
+	return r, err
+}
+
 // Evidence implements api.App. Each record is opened again here (decoded,
 // its signature and CID checked), as if it came from a peer.
 func (c *Client) Evidence(ctx context.Context, req api.VerifyRequest) (*api.Evidence, error) {

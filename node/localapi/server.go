@@ -118,6 +118,11 @@ func Handler(svc api.Service) http.Handler {
 	call(mux, "verify", func(ctx context.Context, r verifyRequest) (*provenance.Report, error) {
 		return svc.Verify(ctx, r)
 	})
+	call(mux, "import-records", func(ctx context.Context, r struct {
+		Records [][]byte `json:"records"`
+	}) (api.ImportResult, error) {
+		return svc.ImportRecords(ctx, r.Records)
+	})
 	call(mux, "evidence", func(ctx context.Context, r verifyRequest) (evidenceWire, error) {
 		e, err := svc.Evidence(ctx, r)
 		if err != nil {

@@ -1,0 +1,109 @@
+package p2p
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jejak/jejak/protocol"
+)
+
+// TakeResult says what Take did with records from elsewhere.
+type TakeResult struct {
+	Added   int // new records stored
+	Known   int // records the store already held
+	Pending int // authentic records of a newer format, kept unjudged
+	Forks   int // records that are the second at a seq of their feed (kept as evidence)
+}
+
+// TakeError names the record of a file that Take refused, and why.
+type TakeError struct {
+	Index int          // its position in what was given
+	CID   protocol.CID // its CID, computed from its bytes
+	Err   error
+}
+
+func (e *TakeError) Error() string {
+	return fmt.Sprintf("record %d (%s): %v", e.Index, e.CID.Short(), e.Err)
+}
+
+func (e *TakeError) Unwrap() error { return e.Err }
+
+// Take stores records that came from elsewhere than a peer (a CAR file, an
+// offline copy) as if a peer had sent them: each goes through the same
+// checks as gossip and sync (size, strict decoding, field rules,
+// signature), records of a newer format are kept unjudged, and new
+// records are announced to the node's watchers. It is all or nothing: a
+// record that fails a check refuses the whole lot, with a *TakeError
+// naming it, and nothing is stored. Records recent enough are passed on
+// to peers, as records learnt by sync are.
+func (e *Engine) Take(ctx context.Context, data [][]byte) (TakeResult, error) {
+	var res TakeResult
+	var recs []protocol.Signed
+	type newer struct {
+		c    protocol.CID
+		data []byte
+	}
+	var later []newer
+	seen := map[protocol.CID]bool{}
+	for i, b := range data {
+		c := protocol.ComputeCID(b)
+		if seen[c] {
+			continue
+		}
+		seen[c] = true
+		if len(b) > protocol.MaxRecordSize {
+			return TakeResult{}, &TakeError{i, c, fmt.Errorf("record of %d bytes: %w", len(b), protocol.ErrTooLarge)}
+		}
+		has, err := e.store.Has(ctx, c)
+		if err != nil {
+			return TakeResult{}, fmt.Errorf("check store for %s: %w", c, err)
+		}
+		if has {
+			res.Known++
+			continue
+		}
+		rec, err := protocol.Open(b)
+		if errors.Is(err, protocol.ErrNewerVersion) {
+			later = append(later, newer{c, b})
+			continue
+		}
+		if err != nil {
+			return TakeResult{}, &TakeError{i, c, err}
+		}
+		recs = append(recs, rec)
+	}
+	for _, n := range later {
+		added, err := e.store.PutPending(ctx, n.c, n.data)
+		if err != nil {
+			return TakeResult{}, fmt.Errorf("keep a record of a newer format: %w", err)
+		}
+		if added {
+			res.Pending++
+		}
+	}
+	if len(recs) == 0 {
+		return res, nil
+	}
+	results, err := e.store.PutBatch(ctx, recs)
+	if err != nil {
+		return res, fmt.Errorf("store %d records: %w", len(recs), err)
+	}
+	var fresh []protocol.Signed
+	since := e.cfg.Now().Add(-passOnWithin).UnixMilli()
+	for i, r := range results {
+		if r.Fork != nil {
+			res.Forks++
+		}
+		if e.afterStore(ctx, recs[i], r, "", false) {
+			res.Added++
+			if recs[i].Time >= since {
+				fresh = append(fresh, recs[i])
+			}
+		} else if r.Fork == nil {
+			res.Known++
+		}
+	}
+	e.passOn(fresh)
+	return res, nil
+}
