@@ -81,6 +81,8 @@ func init() {
 		{"verify", "[--forward] BATCH", "verify a batch's provenance", cmdVerify},
 		{"trace", "[--forward] BATCH", "show a batch's provenance graph", cmdTrace},
 		{"label", "-o FILE.png BATCH", "write a QR code label for a batch", cmdLabel},
+		{"export", "FORMAT [-o PATH] [--forward] [--as-of DATE] BATCH", "export a batch's provenance (CAR, EPCIS, …)", cmdExport},
+		{"import", "FORMAT FILE", "import records or drafts from a file (CAR, EPCIS, …)", cmdImport},
 		{"keys", "export FILE | import FILE | rotate", "back up, restore or rotate keys", cmdKeys},
 		{"trust", "add KEY [NAME] | remove KEY | list", "manage trust anchors", cmdTrust},
 		{"peers", "", "list connected peers", cmdPeers},

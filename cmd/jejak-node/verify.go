@@ -32,6 +32,8 @@ and revoke can also be given with flags, for example:
 	"verify": `Exits 0 when the batch is trusted, 1 when it is failed or unendorsed
 (authentic records, but a signer nobody this install trusts vouches for).
 `,
+	"export": exportHelp(),
+	"import": importHelp(),
 	"check": `Exits 0 when the indexes match a rebuild, 1 when they differ (then run
 "jejak-node reindex").
 `,

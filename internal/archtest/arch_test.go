@@ -78,6 +78,7 @@ func TestImportArrows(t *testing.T) {
 		"protocol/interop/eudr":        {"protocol", "protocol/provenance"},
 		"protocol/interop/places":      {"protocol"},
 		"protocol/interop/cmrt":        {"protocol", "protocol/provenance"},
+		"protocol/interop/export":      {"protocol", "protocol/provenance", "protocol/interop/car", "protocol/interop/epcis", "protocol/interop/eudr", "protocol/interop/cmrt"},
 		"storage":                      {"protocol"},
 		"storage/storetest":            {"protocol", "protocol/prototest", "protocol/provenance/scenario", "storage"},
 		"internal/atomicfile":          {},
@@ -88,8 +89,8 @@ func TestImportArrows(t *testing.T) {
 		"node/localapi":                {"node/api", "protocol", "protocol/provenance"},
 		"node":                         {"internal/atomicfile", "internal/jsonerr", "node/api", "node/localapi", "node/p2p", "protocol", "protocol/provenance", "storage"},
 		"node/demo":                    {"node/api", "node/p2p", "protocol", "protocol/provenance/scenario", "storage"},
-		"gui":                          {"internal/atomicfile", "node/api", "protocol", "protocol/provenance"},
-		"cmd/jejak-node":               {"internal/atomicfile", "internal/jsonerr", "node", "node/api", "node/localapi", "node/p2p", "protocol", "protocol/provenance", "storage"},
+		"gui":                          {"internal/atomicfile", "node/api", "protocol", "protocol/provenance", "protocol/interop/export", "protocol/interop/places", "protocol/interop/car", "protocol/interop/epcis"},
+		"cmd/jejak-node":               {"internal/atomicfile", "internal/jsonerr", "node", "node/api", "node/localapi", "node/p2p", "protocol", "protocol/provenance", "protocol/interop/export", "protocol/interop/places", "protocol/interop/car", "protocol/interop/epcis", "storage"},
 	}
 	for path, p := range listAll(t, true) {
 		allow, known := allowed[path]
@@ -159,7 +160,7 @@ func TestWhatEachLayerLinks(t *testing.T) {
 func TestPureDoesNoFileIO(t *testing.T) {
 	pkgs := listAll(t, false)
 	for _, path := range []string{"protocol", "protocol/provenance", "protocol/interop/car", "protocol/interop/epcis",
-		"protocol/interop/eudr", "protocol/interop/places", "protocol/interop/cmrt"} {
+		"protocol/interop/eudr", "protocol/interop/places", "protocol/interop/cmrt", "protocol/interop/export"} {
 		if _, ok := pkgs[path]; !ok {
 			continue // not written yet
 		}

@@ -1,0 +1,117 @@
+// Package export turns the evidence behind a verdict (the report and the
+// records VerifyWithEvidence returns) into the files other tools read: a
+// CAR for IPFS tools and other installs, EPCIS 2.0 for GS1 systems, and
+// the others its Formats list. The app and jejak-node both export through
+// it, so a file made from one is the file made from the other.
+//
+// Pure: files come back as bytes, for the caller to write.
+package export
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/jejak/jejak/protocol"
+	"github.com/jejak/jejak/protocol/interop/car"
+	"github.com/jejak/jejak/protocol/interop/epcis"
+	"github.com/jejak/jejak/protocol/provenance"
+)
+
+// Format is one kind of export.
+type Format struct {
+	Name  string // as jejak-node export takes it: "car", "epcis", …
+	Title string // for people: "CAR (IPFS)", …
+	About string // one line of what it is for
+	write func(in Input) ([]File, error)
+}
+
+// Input is what an export is made from.
+type Input struct {
+	Report  *provenance.Report
+	Records []protocol.Signed
+}
+
+// File is one file of an export.
+type File struct {
+	Name string // a file name (no folder), from the batch and the format
+	Data []byte
+}
+
+// Formats lists the exports, in the order a menu shows them.
+func Formats() []Format {
+	return []Format{
+		{Name: "car", Title: "CAR (IPFS)", About: "the signed records behind the verdict, for ipfs dag import and other Jejak installs", write: writeCAR},
+		{Name: "epcis", Title: "EPCIS 2.0", About: "GS1 EPCIS 2.0 JSON-LD events and master data, each carrying its signed record", write: writeEPCIS},
+	}
+}
+
+// Lookup returns the format named name.
+func Lookup(name string) (Format, error) {
+	var names []string
+	for _, f := range Formats() {
+		if f.Name == name {
+			return f, nil
+		}
+		names = append(names, f.Name)
+	}
+	return Format{}, fmt.Errorf("unknown export %q (want %s)", name, strings.Join(names, ", "))
+}
+
+// Write makes the format's files from in.
+func (f Format) Write(in Input) ([]File, error) {
+	if in.Report == nil {
+		return nil, fmt.Errorf("export %s: no report", f.Name)
+	}
+	files, err := f.write(in)
+	if err != nil {
+		return nil, fmt.Errorf("export %s: %w", f.Name, err)
+	}
+	return files, nil
+}
+
+// BaseName is the name an export's files start with: the batch's lot code
+// when it has one, then the start of its record's CID, so that two exports
+// of different batches never share a name ("KSBL-CPO-0307-bafyreic23y-0").
+func BaseName(r *provenance.Report) string {
+	id := r.Batch.Record.String()
+	if len(id) > 16 {
+		id = id[:16]
+	}
+	name := fmt.Sprintf("%s-%d", id, r.Batch.Index)
+	for _, n := range r.Graph.Nodes {
+		if n.Role == "start" && n.Lot != "" {
+			name = n.Lot + "-" + name
+			break
+		}
+	}
+	return safeName(name)
+}
+
+// safeName keeps letters, digits, '.', '-' and '_', so the name is a file
+// name on every system.
+func safeName(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-', r == '_':
+			return r
+		}
+		return '_'
+	}, s)
+}
+
+func writeCAR(in Input) ([]File, error) {
+	var b bytes.Buffer
+	if err := car.Write(&b, []protocol.CID{in.Report.Batch.Record}, in.Records); err != nil {
+		return nil, err
+	}
+	return []File{{Name: BaseName(in.Report) + ".car", Data: b.Bytes()}}, nil
+}
+
+func writeEPCIS(in Input) ([]File, error) {
+	var b bytes.Buffer
+	if err := epcis.Export(&b, in.Report, in.Records, epcis.ExportOptions{}); err != nil {
+		return nil, err
+	}
+	return []File{{Name: BaseName(in.Report) + ".epcis.jsonld", Data: b.Bytes()}}, nil
+}
