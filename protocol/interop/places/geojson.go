@@ -1,0 +1,437 @@
+package places
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/jejak/jejak/protocol"
+)
+
+// ParseGeoJSON reads places from a GeoJSON file (RFC 7946) as GIS tools
+// and field apps export it (QGIS, KoboToolbox) and as the EU Information
+// System (TRACES) takes it for EUDR: a FeatureCollection (or one Feature)
+// of Point, Polygon and MultiPolygon features, coordinates in WGS 84
+// [longitude, latitude]. The properties it reads, and what it does with a
+// MultiPolygon, altitude, swapped coordinates and Point plots, are in the
+// package documentation and docs/IMPORT.md.
+//
+// Three things might happen:
+//   - Every feature makes a place that protocol.CheckDraft accepts: the
+//     places are returned, in the order of the file, and a nil error.
+//   - Some feature or the file is at fault: no places are returned, and
+//     an *Error lists every problem found, each with the feature's number,
+//     line and property.
+//   - Reading r fails: no places, and that error, wrapped.
+func ParseGeoJSON(r io.Reader, opt Options) ([]protocol.Place, error) {
+	data, err := readAll(r, sizeOf(r, opt))
+	if err != nil {
+		return nil, err
+	}
+	g := &geoReader{
+		data: bytes.TrimPrefix(data, utf8BOM), // Windows tools may write one
+		opt:  opt,
+	}
+	g.prog = newProgress(opt.Progress, int64(len(g.data)))
+	places, err := g.read()
+	g.prog.done(int64(len(g.data)))
+	if err != nil {
+		return nil, err
+	}
+	return places, nil
+}
+
+var utf8BOM = []byte("\xef\xbb\xbf")
+
+// geoReader reads one GeoJSON file.
+type geoReader struct {
+	data   []byte
+	opt    Options
+	dec    *json.Decoder
+	prog   *progress
+	ps     problems
+	places []protocol.Place
+	// lineOff and line are the last offset looked up and its line, so
+	// that lines are counted once through the file.
+	lineOff int64
+	line    int
+}
+
+// member is a top-level member kept for a file that is a single Feature.
+type topLevel struct {
+	typ            any
+	geometry, prop json.RawMessage
+	id             any
+	sawFeatures    bool
+}
+
+func (g *geoReader) read() ([]protocol.Place, error) {
+	g.dec = json.NewDecoder(bytes.NewReader(g.data))
+	g.dec.UseNumber()
+	g.line = 1
+	if len(bytes.TrimSpace(g.data)) == 0 {
+		return nil, fileProblem("the file is empty")
+	}
+	tok, err := g.dec.Token()
+	if err != nil {
+		return nil, g.syntax(err)
+	}
+	if tok != json.Delim('{') {
+		return nil, fileProblem("this is not GeoJSON: a GeoJSON file is an object, {\"type\": \"FeatureCollection\", ...}")
+	}
+	var top topLevel
+	for g.dec.More() {
+		kt, err := g.dec.Token()
+		if err != nil {
+			return nil, g.syntax(err)
+		}
+		key, _ := kt.(string)
+		switch key {
+		case "features":
+			if top.sawFeatures {
+				return nil, fileProblem("the file has two \"features\" members")
+			}
+			top.sawFeatures = true
+			if !g.features() {
+				return nil, g.ps.err()
+			}
+			continue
+		case "crs":
+			var crs json.RawMessage
+			if err := g.dec.Decode(&crs); err != nil {
+				return nil, g.syntax(err)
+			}
+			if msg := crsProblem(crs); msg != "" {
+				return nil, fileProblem("%s", msg)
+			}
+			continue
+		}
+		var v json.RawMessage
+		if err := g.dec.Decode(&v); err != nil {
+			return nil, g.syntax(err)
+		}
+		switch key {
+		case "type":
+			top.typ = decodeAny(v)
+		case "geometry":
+			top.geometry = v
+		case "properties":
+			top.prop = v
+		case "id":
+			top.id = decodeAny(v)
+		}
+	}
+	if _, err := g.dec.Token(); err != nil {
+		return nil, g.syntax(err)
+	}
+	if _, err := g.dec.Token(); err != io.EOF {
+		line, col := g.lineCol(g.dec.InputOffset())
+		return nil, &Error{Problems: []Problem{{Line: line, Column: col, Msg: "there is more after the end of the GeoJSON object"}}}
+	}
+	typ, _ := top.typ.(string)
+	switch {
+	case typ == "Feature" && !top.sawFeatures:
+		g.feature(1, 0, top.typ, top.id, top.geometry, top.prop)
+	case typ == "FeatureCollection" || (typ == "" && top.sawFeatures):
+		if !top.sawFeatures {
+			return nil, fileProblem("the FeatureCollection has no \"features\" member")
+		}
+	case isGeometryType(typ):
+		return nil, fileProblem("the file is a bare %s, with no name or other properties: save it as a FeatureCollection whose features have a property \"name\"", typ)
+	case top.typ == nil:
+		return nil, fileProblem("this is not GeoJSON: the object has no \"type\" (want \"FeatureCollection\")")
+	default:
+		return nil, fileProblem("type %s is not a GeoJSON FeatureCollection", describe(top.typ))
+	}
+	if err := g.ps.err(); err != nil {
+		return nil, err
+	}
+	if len(g.places) == 0 {
+		return nil, fileProblem("the file has no features")
+	}
+	return g.places, nil
+}
+
+// features reads the features array, one feature at a time, and reports
+// whether reading may go on.
+func (g *geoReader) features() bool {
+	tok, err := g.dec.Token()
+	if err != nil {
+		g.ps.add(g.syntaxProblem(err))
+		return false
+	}
+	if tok == nil {
+		return true // "features": null, reported as no features
+	}
+	if tok != json.Delim('[') {
+		g.ps.add(Problem{Field: "features", Msg: fmt.Sprintf("is %s, not a list of features", describe(tok))})
+		return false
+	}
+	for n := 1; g.dec.More(); n++ {
+		start := g.skipSpace(g.dec.InputOffset())
+		var raw json.RawMessage
+		if err := g.dec.Decode(&raw); err != nil {
+			g.ps.add(g.syntaxProblem(err))
+			return false
+		}
+		if len(raw) > MaxFeatureSize {
+			line, _ := g.lineCol(start)
+			g.ps.add(Problem{Feature: n, Line: line, Msg: fmt.Sprintf("the feature is %s of JSON; a place holds at most %d KiB: simplify the boundary", mib(int64(len(raw))), protocol.MaxRecordSize>>10)})
+		} else {
+			var f struct {
+				Type       any             `json:"type"`
+				ID         any             `json:"id"`
+				Geometry   json.RawMessage `json:"geometry"`
+				Properties json.RawMessage `json:"properties"`
+			}
+			dec := json.NewDecoder(bytes.NewReader(raw))
+			dec.UseNumber()
+			if err := dec.Decode(&f); err != nil {
+				line, _ := g.lineCol(start)
+				g.ps.add(Problem{Feature: n, Line: line, Msg: "is not a GeoJSON Feature: " + jsonMsg(err)})
+			} else {
+				g.feature(n, start, f.Type, f.ID, f.Geometry, f.Properties)
+			}
+		}
+		g.prog.at(g.dec.InputOffset())
+		if g.ps.full {
+			return false
+		}
+		if len(g.places) > MaxRecords {
+			g.ps.add(Problem{Feature: n, Msg: fmt.Sprintf("the file has more than %d places, the most one import makes: split it", MaxRecords)})
+			return false
+		}
+	}
+	if _, err := g.dec.Token(); err != nil {
+		g.ps.add(g.syntaxProblem(err))
+		return false
+	}
+	return true
+}
+
+// feature reads feature n, which starts at byte start.
+func (g *geoReader) feature(n int, start int64, typ, id any, geometry, properties json.RawMessage) {
+	line, _ := g.lineCol(start)
+	loc := &locator{feature: n, line: line, fields: map[string]at{colGeometry: {field: "geometry"}}}
+	if t, _ := typ.(string); t != "Feature" {
+		msg := fmt.Sprintf("type is %s, not \"Feature\"", describe(typ))
+		if isGeometryType(t) {
+			msg = fmt.Sprintf("is a bare %s: each item of \"features\" is a Feature, {\"type\": \"Feature\", \"geometry\": ..., \"properties\": ...}", t)
+		}
+		g.ps.add(Problem{Feature: n, Line: line, Msg: msg})
+		return
+	}
+	var props map[string]any
+	if t := bytes.TrimSpace(properties); len(t) > 0 && string(t) != "null" {
+		dec := json.NewDecoder(bytes.NewReader(t))
+		dec.UseNumber()
+		if err := dec.Decode(&props); err != nil {
+			g.ps.add(Problem{Feature: n, Line: line, Field: "properties", Msg: "is not an object of properties"})
+			return
+		}
+	}
+	d := g.draft(props, id, loc)
+	d.shape, d.shapeErr = readGeometry(geometry)
+	if d.shapeErr != nil {
+		d.shape.notation = inGeoJSON
+	}
+	g.places = append(g.places, d.places(loc, &g.ps)...)
+}
+
+// draft reads a feature's properties: name, kind, country and area, by
+// the names placeRoles lists.
+func (g *geoReader) draft(props map[string]any, id any, loc *locator) draft {
+	keys := make([]string, 0, len(props))
+	for k := range props {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	chosen, twins := match(keys, placeRoles, g.opt.Columns)
+	// value returns the value of role and the key that gave it; of keys
+	// that mean the same ("Name", "name"), the one with a value.
+	value := func(role string) (any, bool) {
+		i, ok := chosen[role]
+		if !ok {
+			return nil, false
+		}
+		cands := twins[role]
+		if cands == nil {
+			cands = []int{i}
+		}
+		for _, c := range cands {
+			if v := props[keys[c]]; !empty(v) {
+				loc.fields[role] = at{field: keys[c]}
+				return v, true
+			}
+		}
+		loc.fields[role] = at{field: keys[i]}
+		return nil, false
+	}
+	var d draft
+	bad := func(role, msg string) {
+		g.ps.add(loc.problem(role, msg))
+		d.failed = true
+	}
+	text := func(role string) (string, bool) {
+		v, ok := value(role)
+		if !ok {
+			return "", true
+		}
+		switch v := v.(type) {
+		case string:
+			return cleanText(v), true
+		case json.Number:
+			return string(v), true
+		}
+		bad(role, "is "+describe(v)+", not text")
+		return "", false
+	}
+
+	name, ok := text(colName)
+	if ok && name == "" {
+		switch id := id.(type) {
+		case string:
+			name = cleanText(id)
+		case json.Number:
+			name = string(id)
+		}
+	}
+	d.name = name
+	loc.name = name
+	if !ok {
+		d.name = alone.Name // reported; the rest is still checked
+	}
+	d.kind = g.opt.kind()
+	if k, ok := text(colKind); ok && k != "" {
+		d.kind = strings.ToLower(k)
+	}
+	d.country = g.opt.Country
+	if c, ok := text(colCountry); ok && c != "" {
+		d.country = countryCode(c)
+	}
+	for _, u := range []areaUnit{hectare, sqMetre, acre} {
+		v, ok := value(u.role)
+		if !ok {
+			continue
+		}
+		m2, msg := areaOf(v, u)
+		if msg != "" {
+			bad(u.role, msg)
+			break
+		}
+		d.area, d.areaSet, d.areaUnit = m2, true, u
+		break
+	}
+	return d
+}
+
+// decodeAny decodes a JSON value, numbers as json.Number; nil if it
+// cannot.
+func decodeAny(raw []byte) any {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		return nil
+	}
+	return v
+}
+
+// empty reports whether a property value says nothing: null, or blank text.
+func empty(v any) bool {
+	switch v := v.(type) {
+	case nil:
+		return true
+	case string:
+		return strings.TrimSpace(v) == ""
+	}
+	return false
+}
+
+func isGeometryType(t string) bool {
+	switch t {
+	case "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection":
+		return true
+	}
+	return false
+}
+
+// crsProblem checks the "crs" member that GeoJSON before RFC 7946 had and
+// QGIS and GDAL still write: coordinates in anything but WGS 84 longitude
+// and latitude are refused, with what to do.
+func crsProblem(raw json.RawMessage) string {
+	var crs struct {
+		Type       string `json:"type"`
+		Properties struct {
+			Name string `json:"name"`
+			Code any    `json:"code"`
+		} `json:"properties"`
+	}
+	if json.Unmarshal(raw, &crs) != nil {
+		return ""
+	}
+	var name string
+	switch strings.ToLower(crs.Type) {
+	case "name":
+		name = crs.Properties.Name
+	case "epsg":
+		name = fmt.Sprintf("EPSG:%v", crs.Properties.Code)
+	default:
+		return "" // a link, or nothing: nothing to go by
+	}
+	u := strings.ToUpper(strings.TrimSpace(name))
+	if u == "" || strings.HasSuffix(u, "CRS84") || strings.HasSuffix(u, ":4326") || u == "WGS84" {
+		return ""
+	}
+	return fmt.Sprintf("the file's coordinates are in %s, not WGS 84 longitude and latitude: export it again in EPSG:4326 (WGS 84), as RFC 7946 and the EU Information System require", name)
+}
+
+// skipSpace returns the offset of the first byte at or after off that is
+// not JSON white space or a comma.
+func (g *geoReader) skipSpace(off int64) int64 {
+	for off < int64(len(g.data)) {
+		switch g.data[off] {
+		case ' ', '\t', '\r', '\n', ',':
+			off++
+			continue
+		}
+		break
+	}
+	return off
+}
+
+// lineCol returns the line and column (from 1) of byte off of the file.
+func (g *geoReader) lineCol(off int64) (int, int) {
+	off = min(max(off, 0), int64(len(g.data)))
+	if off < g.lineOff {
+		g.lineOff, g.line = 0, 1
+	}
+	g.line += bytes.Count(g.data[g.lineOff:off], []byte("\n"))
+	g.lineOff = off
+	col := int(off) - bytes.LastIndexByte(g.data[:off], '\n')
+	return g.line, col
+}
+
+// syntax returns the *Error of a JSON syntax error, with the problems
+// found before it.
+func (g *geoReader) syntax(err error) error {
+	g.ps.add(g.syntaxProblem(err))
+	return g.ps.err()
+}
+
+func (g *geoReader) syntaxProblem(err error) Problem {
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &se):
+		line, col := g.lineCol(se.Offset)
+		return Problem{Line: line, Column: col, Msg: "the JSON is broken here: " + se.Error()}
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		line, col := g.lineCol(int64(len(g.data)))
+		return Problem{Line: line, Column: col, Msg: "the file ends in the middle of the JSON: was it cut short?"}
+	}
+	return Problem{Msg: "the JSON cannot be read: " + jsonMsg(err)}
+}
