@@ -101,8 +101,8 @@ func (g *geoReader) read() ([]protocol.Place, error) {
 			}
 			continue
 		case "crs":
-			var crs json.RawMessage
-			if err := g.dec.Decode(&crs); err != nil {
+			crs, err := g.value()
+			if err != nil {
 				return nil, g.syntax(err)
 			}
 			if msg := crsProblem(crs); msg != "" {
@@ -110,8 +110,8 @@ func (g *geoReader) read() ([]protocol.Place, error) {
 			}
 			continue
 		}
-		var v json.RawMessage
-		if err := g.dec.Decode(&v); err != nil {
+		v, err := g.value()
+		if err != nil {
 			return nil, g.syntax(err)
 		}
 		switch key {
@@ -128,8 +128,8 @@ func (g *geoReader) read() ([]protocol.Place, error) {
 	if _, err := g.dec.Token(); err != nil {
 		return nil, g.syntax(err)
 	}
-	if _, err := g.dec.Token(); err != io.EOF {
-		line, col := g.lineCol(g.dec.InputOffset())
+	if end := g.skipSpace(g.dec.InputOffset()); end < int64(len(g.data)) {
+		line, col := g.lineCol(end)
 		return nil, &Error{Problems: []Problem{{Line: line, Column: col, Msg: "there is more after the end of the GeoJSON object"}}}
 	}
 	typ, _ := top.typ.(string)
@@ -173,8 +173,8 @@ func (g *geoReader) features() bool {
 	}
 	for n := 1; g.dec.More(); n++ {
 		start := g.skipSpace(g.dec.InputOffset())
-		var raw json.RawMessage
-		if err := g.dec.Decode(&raw); err != nil {
+		raw, err := g.value()
+		if err != nil {
 			g.ps.add(g.syntaxProblem(err))
 			return false
 		}
@@ -404,6 +404,35 @@ func (g *geoReader) skipSpace(off int64) int64 {
 	return off
 }
 
+// value decodes the next JSON value whole. A syntax error in it is
+// returned with its Offset at the broken byte of the file: the decoder
+// counts a value's offsets from where it began reading it, a token's from
+// the start of the file.
+func (g *geoReader) value() (json.RawMessage, error) {
+	start := g.skipSpace(g.dec.InputOffset())
+	var raw json.RawMessage
+	err := g.dec.Decode(&raw)
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		// Read it again from its first byte, where offsets are
+		// known to count from; SyntaxError.Offset is the number of
+		// bytes read when the error was found.
+		again := json.NewDecoder(bytes.NewReader(g.data[start:]))
+		if err2 := again.Decode(&raw); errors.As(err2, &se) {
+			return nil, &brokenJSON{off: start + se.Offset - 1, msg: se.Error()}
+		}
+	}
+	return raw, err
+}
+
+// brokenJSON is a JSON syntax error at byte off of the file.
+type brokenJSON struct {
+	off int64
+	msg string
+}
+
+func (e *brokenJSON) Error() string { return e.msg }
+
 // lineCol returns the line and column (from 1) of byte off of the file.
 func (g *geoReader) lineCol(off int64) (int, int) {
 	off = min(max(off, 0), int64(len(g.data)))
@@ -425,10 +454,14 @@ func (g *geoReader) syntax(err error) error {
 
 func (g *geoReader) syntaxProblem(err error) Problem {
 	var se *json.SyntaxError
+	var bj *brokenJSON
 	switch {
+	case errors.As(err, &bj):
+		line, col := g.lineCol(bj.off)
+		return Problem{Line: line, Column: col, Msg: "the JSON is broken here: " + strings.TrimPrefix(bj.msg, "json: ")}
 	case errors.As(err, &se):
 		line, col := g.lineCol(se.Offset)
-		return Problem{Line: line, Column: col, Msg: "the JSON is broken here: " + se.Error()}
+		return Problem{Line: line, Column: col, Msg: "the JSON is broken here: " + strings.TrimPrefix(se.Error(), "json: ")}
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		line, col := g.lineCol(int64(len(g.data)))
 		return Problem{Line: line, Column: col, Msg: "the file ends in the middle of the JSON: was it cut short?"}

@@ -185,6 +185,11 @@ func describe(v any) string {
 		return "the text " + strconv.Quote(v)
 	case []any:
 		return "a list"
+	case json.Delim:
+		if v == '{' {
+			return "an object"
+		}
+		return "a list"
 	case map[string]any:
 		return "an object"
 	}

@@ -139,8 +139,11 @@ type progress struct {
 	last  int64
 }
 
+// newProgress reports to fn every two hundredth of total, or, when the
+// total is not known, every 64 KiB and then every fiftieth of what has
+// been read (about two hundred calls for MaxFileSize).
 func newProgress(fn func(read, total int64), total int64) *progress {
-	p := &progress{fn: fn, total: total, step: 256 << 10, last: -1}
+	p := &progress{fn: fn, total: total, step: 64 << 10, last: -1}
 	if total > 0 {
 		p.step = max(total/200, 4<<10)
 	}
@@ -151,6 +154,9 @@ func newProgress(fn func(read, total int64), total int64) *progress {
 func (p *progress) at(read int64) {
 	if p.fn == nil || read-p.last < p.step {
 		return
+	}
+	if p.total < 0 {
+		p.step = max(p.step, read/50)
 	}
 	if p.total >= 0 && read > p.total {
 		read = p.total

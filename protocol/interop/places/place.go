@@ -81,38 +81,62 @@ var alone = protocol.Place{Name: "x", Kind: protocol.PlaceMill, Country: "MY",
 // and returns its places, or records its problems in ps and returns nil.
 // A MultiPolygon gives one place per polygon, "NAME (part 2 of 3)", each
 // with the area its polygon encloses.
+//
+// CheckDraft names the first broken rule only; when a place fails it, the
+// name, kind and country are checked again each on its own, so that a
+// line with a bad country and a bad area reports both.
 func (d draft) places(loc *locator, ps *problems) []protocol.Place {
-	bad := d.failed
-	report := func(p Problem) { ps.add(p); bad = true }
-	if d.name == "" {
-		report(loc.problem(colName, loc.missing(colName)))
-	} else if fe := checkAlone(func(p *protocol.Place) { p.Name = d.name }); fe != nil {
-		report(loc.problem(colName, fe.Rule))
-	}
-	if fe := checkAlone(func(p *protocol.Place) { p.Kind = d.kind }); fe != nil {
-		report(loc.problem(colKind, fe.Rule))
-	}
-	if d.country == "" {
-		report(loc.problem(colCountry, loc.missing(colCountry)))
-	} else if fe := checkAlone(func(p *protocol.Place) { p.Country = d.country }); fe != nil {
-		report(loc.problem(colCountry, fe.Rule))
-	}
 	var parts []part
+	var gp *geoProblem
 	if d.shapeErr != nil {
-		report(loc.geo(d.shape, *d.shapeErr))
-	} else if got, gp := d.shape.parts(); gp != nil {
-		report(loc.geo(d.shape, *gp))
+		gp = d.shapeErr
 	} else {
-		parts = got
+		parts, gp = d.shape.parts()
 	}
-	if bad {
+	if d.failed || gp != nil || d.name == "" || d.country == "" {
+		d.fieldProblems(loc, ps)
+		if gp != nil {
+			ps.add(loc.geo(d.shape, *gp))
+		}
 		return nil
 	}
 	areaRole := colAreaHa
 	if d.areaSet {
 		areaRole = d.areaUnit.role
 	}
-	needsArea := d.kind == protocol.PlacePlot || d.kind == protocol.PlaceEstate
+	out, p := d.build(parts, areaRole, loc)
+	if p != nil {
+		d.fieldProblems(loc, ps)
+		ps.add(*p)
+		return nil
+	}
+	for i := range out {
+		err := protocol.CheckDraft(&out[i])
+		if err == nil {
+			continue
+		}
+		n := d.fieldProblems(loc, ps)
+		var fe *protocol.FieldError
+		switch {
+		case !errors.As(err, &fe):
+			ps.add(loc.problem("", err.Error()))
+		case n > 0 && (fe.Field == "body.name" || fe.Field == "body.kind" || fe.Field == "body.country"):
+			// Reported by fieldProblems.
+		default:
+			part := -1
+			if len(parts) > 1 {
+				part = i
+			}
+			ps.add(d.translate(fe, parts[i], part, areaRole, loc))
+		}
+		return nil
+	}
+	return out
+}
+
+// build makes the places of d from its parts, or returns the problem with
+// its area.
+func (d draft) build(parts []part, areaRole string, loc *locator) ([]protocol.Place, *Problem) {
 	out := make([]protocol.Place, 0, len(parts))
 	if len(parts) > 1 {
 		var sum float64
@@ -121,47 +145,54 @@ func (d draft) places(loc *locator, ps *problems) []protocol.Place {
 		}
 		if d.areaSet && !withinTolerance(float64(d.area), sum) {
 			msg := fmt.Sprintf("declared %s but its %d polygons enclose %s in all", hectares(float64(d.area)), len(parts), hectares(sum))
-			ps.add(loc.problem(areaRole, msg+d.squareMetresHint(sum, loc)))
-			return nil
+			p := loc.problem(areaRole, msg+d.squareMetresHint(sum, loc))
+			return nil, &p
 		}
 		for i, pt := range parts {
 			name := fmt.Sprintf("%s (part %d of %d)", d.name, i+1, len(parts))
 			out = append(out, protocol.Place{Name: name, Kind: d.kind, Country: d.country, Geo: pt.geo, Area: int64(math.Round(pt.geo.Area()))})
 		}
-	} else {
-		pt := parts[0]
-		p := protocol.Place{Name: d.name, Kind: d.kind, Country: d.country, Geo: pt.geo, Area: d.area}
-		if !d.areaSet && pt.geo.Type == protocol.GeoPolygon {
-			p.Area = int64(math.Round(pt.geo.Area()))
-		}
-		if p.Area == 0 && needsArea && pt.geo.Type == protocol.GeoPoint {
-			msg := loc.missingArea(d.kind)
-			if d.areaSet {
-				msg = "is zero: " + msg
-			}
-			ps.add(loc.problem(areaRole, msg))
-			return nil
-		}
-		out = append(out, p)
+		return out, nil
 	}
-	for i := range out {
-		err := protocol.CheckDraft(&out[i])
-		if err == nil {
-			continue
-		}
-		var fe *protocol.FieldError
-		if !errors.As(err, &fe) {
-			ps.add(loc.problem("", err.Error()))
-			return nil
-		}
-		part := -1
-		if len(parts) > 1 {
-			part = i
-		}
-		ps.add(d.translate(fe, parts[i], part, areaRole, loc))
-		return nil
+	pt := parts[0]
+	p := protocol.Place{Name: d.name, Kind: d.kind, Country: d.country, Geo: pt.geo, Area: d.area}
+	if !d.areaSet && pt.geo.Type == protocol.GeoPolygon {
+		p.Area = int64(math.Round(pt.geo.Area()))
 	}
-	return out
+	needsArea := d.kind == protocol.PlacePlot || d.kind == protocol.PlaceEstate
+	if p.Area == 0 && needsArea && pt.geo.Type == protocol.GeoPoint {
+		msg := loc.missingArea(d.kind)
+		if d.areaSet {
+			msg = "is zero: " + msg
+		}
+		pr := loc.problem(areaRole, msg)
+		return nil, &pr
+	}
+	return append(out, p), nil
+}
+
+// fieldProblems reports what is wrong with d's name, kind and country,
+// each checked on its own, and returns how many problems it found.
+func (d draft) fieldProblems(loc *locator, ps *problems) int {
+	n := 0
+	report := func(role, msg string) {
+		ps.add(loc.problem(role, msg))
+		n++
+	}
+	if d.name == "" {
+		report(colName, loc.missing(colName))
+	} else if fe := checkAlone(func(p *protocol.Place) { p.Name = d.name }); fe != nil {
+		report(colName, fe.Rule)
+	}
+	if fe := checkAlone(func(p *protocol.Place) { p.Kind = d.kind }); fe != nil {
+		report(colKind, fe.Rule)
+	}
+	if d.country == "" {
+		report(colCountry, loc.missing(colCountry))
+	} else if fe := checkAlone(func(p *protocol.Place) { p.Country = d.country }); fe != nil {
+		report(colCountry, fe.Rule)
+	}
+	return n
 }
 
 // checkAlone checks alone with one field of a draft set, and returns the
