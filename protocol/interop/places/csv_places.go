@@ -23,6 +23,9 @@ import (
 //     column name.
 //   - Reading r fails: no places, and that error, wrapped.
 func ParsePlacesCSV(r io.Reader, opt Options) ([]protocol.Place, error) {
+	if err := opt.check(); err != nil {
+		return nil, err
+	}
 	var ps problems
 	f, err := openCSV(r, opt, placeRoles, &ps)
 	if err != nil {

@@ -71,7 +71,7 @@ func (p Problem) String() string {
 // found, in the order of the file, up to MaxProblems. An import with any
 // problem imports nothing.
 //
-// Errors.Is(err, protocol.ErrInvalid) holds for an *Error: the file would
+// errors.Is(err, protocol.ErrInvalid) holds for an *Error: the file would
 // make records that break the format's rules.
 type Error struct {
 	Problems  []Problem `json:"problems"`

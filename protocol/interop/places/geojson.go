@@ -28,6 +28,9 @@ import (
 //     line and property.
 //   - Reading r fails: no places, and that error, wrapped.
 func ParseGeoJSON(r io.Reader, opt Options) ([]protocol.Place, error) {
+	if err := opt.check(); err != nil {
+		return nil, err
+	}
 	data, err := readAll(r, sizeOf(r, opt))
 	if err != nil {
 		return nil, err

@@ -270,6 +270,17 @@ func TestParseGeoJSONKinds(t *testing.T) {
 	}
 }
 
+// TestBadDefaults checks that defaults no place could use are refused once
+// for the file, not once a feature.
+func TestBadDefaults(t *testing.T) {
+	in := `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"P"},"geometry":{"type":"Point","coordinates":[101.45,0.51]}}]}`
+	_, err := places.ParseGeoJSON(strings.NewReader(in), places.Options{Country: "Indonesia", Kind: "kebun"})
+	sameLines(t, problems(t, err), []string{
+		`the country chosen for the import: "Indonesia" is not an ISO 3166-1 alpha-2 code such as "MY" or "ID"`,
+		`the kind of place chosen for the import: unknown kind of place "kebun" (want one of plot, estate, mill, refinery, smelter, mine, factory, warehouse)`,
+	})
+}
+
 // TestTooManyProblems checks that a file with many bad features stops at
 // MaxProblems and says so.
 func TestTooManyProblems(t *testing.T) {

@@ -16,12 +16,16 @@ import (
 // still named as the file names them. Resolve makes it a protocol.Origin
 // once the places are known.
 type Harvest struct {
-	Line   int               `json:"line"`   // the line of the file, for problems found later
+	Line   int               `json:"line"`   // the line of the file
 	Places []PlaceRef        `json:"places"` // where it was harvested, in the order of the file
 	From   int64             `json:"from"`   // start of the harvest, Unix ms (midnight UTC)
 	Until  int64             `json:"until"`  // end, Unix ms (the last millisecond of its day, UTC)
 	Out    []protocol.Output `json:"out"`    // what was harvested: one output a line
-	cell   at                // the places cell, for Resolve's problems
+	// Column and Field are the places cell's column (from 1) and the
+	// column's name, so that Resolve tells a place it cannot find where
+	// the file names it.
+	Column int    `json:"column"`
+	Field  string `json:"field"`
 }
 
 // PlaceRef names a place as a harvests file does: by its CID (a place
@@ -56,6 +60,9 @@ const placeSeparator = "|"
 // error, or no harvests and an *Error listing every problem with its line
 // and column, or no harvests and the reader's error, wrapped.
 func ParseHarvestsCSV(r io.Reader, opt Options) ([]Harvest, error) {
+	if err := opt.check(); err != nil {
+		return nil, err
+	}
 	var ps problems
 	f, err := openCSV(r, opt, harvestRoles, &ps)
 	if err != nil {
@@ -108,7 +115,8 @@ func (f *csvFile) harvest(opt Options) (Harvest, bool) {
 		f.ps.add(loc.problem(role, msg))
 		ok = false
 	}
-	h := Harvest{Line: f.line, cell: loc.fields[colPlaces]}
+	cellAt := loc.fields[colPlaces]
+	h := Harvest{Line: cellAt.line, Column: cellAt.column, Field: cellAt.field}
 
 	// Places.
 	seen := map[PlaceRef]bool{}
@@ -371,7 +379,7 @@ func Resolve(hs []Harvest, lookup func(PlaceRef) []protocol.CID) ([]protocol.Ori
 		if ps.full {
 			break
 		}
-		loc := &locator{csv: true, line: h.Line, fields: map[string]at{colPlaces: h.cell}}
+		loc := &locator{csv: true, line: h.Line, fields: map[string]at{colPlaces: {field: h.Field, column: h.Column}}}
 		o := protocol.Origin{From: h.From, Until: h.Until, Out: h.Out}
 		by := map[protocol.CID]PlaceRef{}
 		ok := true

@@ -61,7 +61,8 @@ type Options struct {
 	// bytes of the file have been read and checked, total the file's size
 	// or -1 when it is not known. It is called at most about two hundred
 	// times, and last when the import ends, with or without problems,
-	// with read == total.
+	// with read == total. A GeoJSON file is read whole before it is
+	// checked (its total is then known); progress counts the checking.
 	Progress func(read, total int64)
 }
 
@@ -71,6 +72,24 @@ func (o Options) kind() string {
 		return protocol.PlacePlot
 	}
 	return o.Kind
+}
+
+// check refuses defaults that no place or harvest could use, once for the
+// file rather than once a line.
+func (o Options) check() error {
+	var ps problems
+	if o.Country != "" {
+		if fe := checkAlone(func(p *protocol.Place) { p.Country = o.Country }); fe != nil {
+			ps.add(Problem{Msg: "the country chosen for the import: " + fe.Rule})
+		}
+	}
+	if fe := checkAlone(func(p *protocol.Place) { p.Kind = o.kind() }); fe != nil {
+		ps.add(Problem{Msg: "the kind of place chosen for the import: " + fe.Rule})
+	}
+	if _, ok := unitOf(o.Unit); o.Unit != "" && !ok {
+		ps.add(Problem{Msg: "the unit chosen for the import: " + unknownUnit(o.Unit)})
+	}
+	return ps.err()
 }
 
 // sizeOf returns the size of r in bytes, or -1 when it is not known.
