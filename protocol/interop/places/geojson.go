@@ -57,13 +57,15 @@ type geoReader struct {
 	prog   *progress
 	ps     problems
 	places []protocol.Place
-	// lineOff and line are the last offset looked up and its line, so
-	// that lines are counted once through the file.
-	lineOff int64
-	line    int
+	// lineOff is the last offset looked up, line its line and lineStart
+	// the offset where that line starts, so that lines are counted once
+	// through the file.
+	lineOff, lineStart int64
+	line               int
 }
 
-// member is a top-level member kept for a file that is a single Feature.
+// topLevel is what the top-level object says besides its features: its
+// type, and the members of a file that is a single Feature.
 type topLevel struct {
 	typ            any
 	geometry, prop json.RawMessage
@@ -296,15 +298,20 @@ type brokenJSON struct {
 func (e *brokenJSON) Error() string { return e.msg }
 
 // lineCol returns the line and column (from 1) of byte off of the file.
+// Offsets mostly grow as the file is read, so each byte is looked at about
+// once, even in a file that is all one line.
 func (g *geoReader) lineCol(off int64) (int, int) {
 	off = min(max(off, 0), int64(len(g.data)))
 	if off < g.lineOff {
-		g.lineOff, g.line = 0, 1
+		g.lineOff, g.line, g.lineStart = 0, 1, 0
 	}
-	g.line += bytes.Count(g.data[g.lineOff:off], []byte("\n"))
+	seg := g.data[g.lineOff:off]
+	if n := bytes.Count(seg, []byte("\n")); n > 0 {
+		g.line += n
+		g.lineStart = g.lineOff + int64(bytes.LastIndexByte(seg, '\n')) + 1
+	}
 	g.lineOff = off
-	col := int(off) - bytes.LastIndexByte(g.data[:off], '\n')
-	return g.line, col
+	return g.line, int(off-g.lineStart) + 1
 }
 
 // syntax returns the *Error of a JSON syntax error, with the problems

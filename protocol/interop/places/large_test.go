@@ -95,6 +95,19 @@ func TestLargeImport(t *testing.T) {
 		}
 		log.check(t, int64(len(g)), true)
 	})
+	t.Run("GeoJSON on one line", func(t *testing.T) {
+		// As many tools write it: lines and columns are counted once
+		// through the file, not once a feature.
+		one := bytes.ReplaceAll(g, []byte("\n"), nil)
+		one = bytes.Replace(one, []byte(`"Blok 09998","ProducerCountry":"ID"`), []byte(`"Blok 09998","ProducerCountry":"XX"`), 1)
+		at := bytes.LastIndex(one, []byte(`]]}}`))
+		one = append(one[:at:at], append([]byte("@"), one[at:]...)...)
+		_, err := places.ParseGeoJSON(bytes.NewReader(one), places.Options{})
+		sameLines(t, problems(t, err), []string{
+			`feature 9999 ("Blok 09998"), line 1, ProducerCountry: "XX" is not a country in ISO 3166-1 (codes such as "MY", "ID", "GB")`,
+			fmt.Sprintf(`line 1, column %d: the JSON is broken here: invalid character '@' after array element`, at+1),
+		})
+	})
 	t.Run("CSV of known size", func(t *testing.T) {
 		var log progressLog
 		ps, err := places.ParsePlacesCSV(bytes.NewReader(c), places.Options{Progress: log.record})
