@@ -21,7 +21,6 @@ type csvFile struct {
 	header []string       // the columns as the file names them
 	cols   map[string]int // role → column index
 	skip   int64          // bytes before the csv.Reader's first (a BOM)
-	read   *limitReader
 	prog   *progress
 	ps     *problems
 
@@ -64,7 +63,7 @@ func openCSV(r io.Reader, opt Options, roles []role, ps *problems) (*csvFile, er
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
 		return nil, readError(err)
 	}
-	f := &csvFile{read: lr, ps: ps}
+	f := &csvFile{ps: ps}
 	switch {
 	case len(bytes.TrimSpace(head)) == 0:
 		return nil, fileProblem("the file is empty")

@@ -120,14 +120,14 @@ func (f *csvFile) place(opt Options) []protocol.Place {
 			role, what = colLat, "latitude"
 		}
 		bad(role, "the "+what+" is empty")
-		d.shape, d.shape.point = shape{kind: protocol.GeoPoint}, alonePoint
+		d.shape = shape{kind: protocol.GeoPoint, point: alonePoint}
 	default:
 		role := colGeometry
 		if !f.has(colGeometry) {
 			role = colLat
 		}
 		bad(role, "the place has no position: fill in lat and lon, or geometry")
-		d.shape, d.shape.point = shape{kind: protocol.GeoPoint}, alonePoint
+		d.shape = shape{kind: protocol.GeoPoint, point: alonePoint}
 	}
 	return d.places(loc, f.ps)
 }
