@@ -52,7 +52,8 @@ type File struct {
 // known), a batch with no plot or estate among its origins (ErrNoPlots),
 // and geolocation the Information System would refuse (ErrGeolocation,
 // naming every such place: a plot over 4 ha located by a point, a polygon
-// that crosses itself, an origin of an EUDR commodity that is not land).
+// that crosses itself, an origin of an EUDR commodity that is not land or
+// names a record that is not a place).
 func GeoJSON(rep *provenance.Report, recs []protocol.Signed, s Subject, opts Options) ([]File, error) {
 	if err := checkReport(rep); err != nil {
 		return nil, err
@@ -91,6 +92,15 @@ func GeoJSON(rep *provenance.Report, recs []protocol.Signed, s Subject, opts Opt
 		}
 		feats = append(feats, b)
 		places = append(places, o.Place)
+	}
+	// An origin that names no place is not among rep.Origins at all: the
+	// EUDR check says which.
+	if c := rep.Check("eudr"); c != nil {
+		for _, r := range c.Reasons {
+			if r.Code == provenance.CodeNotAPlace {
+				problems = append(problems, errors.New(r.Text))
+			}
+		}
 	}
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("eudr: geolocation of batch %s: %w:\n%w", rep.Batch, ErrGeolocation, errors.Join(problems...))

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"regexp"
 	"slices"
@@ -317,6 +318,17 @@ func TestGeoJSONRefuses(t *testing.T) {
 			}
 		})
 	}
+	t.Run("an origin that names no place", func(t *testing.T) {
+		s := scenario.HonestPalm()
+		notPlace := s.Marks["mill.transfer"].CID
+		o := appendTo(t, s, "sungai-lebam/device-1", &protocol.Origin{Places: []protocol.CID{s.Marks["plot.12a"].CID, notPlace},
+			From: scenario.Start.UnixMilli(), Until: scenario.Start.UnixMilli(), Out: []protocol.Output{{Product: "FFB", Qty: protocol.Q(1, protocol.TNE)}}})
+		rep, recs := verified(t, s.Records, s.Anchors, protocol.BatchID{Record: o.CID})
+		_, err := eudr.GeoJSON(rep, recs, eudr.Subject{}, eudr.Options{})
+		if !errors.Is(err, eudr.ErrGeolocation) || !strings.Contains(err.Error(), notPlace.Short()) || !strings.Contains(err.Error(), "not a place") {
+			t.Errorf("error %v", err)
+		}
+	})
 	t.Run("records without the places", func(t *testing.T) {
 		rep, recs := verifiedScenario(t, scenario.HonestPalm())
 		var some []protocol.Signed
@@ -375,3 +387,29 @@ func TestCoordinates(t *testing.T) {
 }
 
 func tail(c protocol.CID) string { s := c.String(); return s[len(s)-8:] }
+
+// BenchmarkGeoJSON writes the geolocation of the 1,000-plot batch.
+func BenchmarkGeoJSON(b *testing.B) {
+	w := bigWorld()
+	rep, recs := verified(b, w.Records, w.Anchors, w.Batch)
+	for b.Loop() {
+		if _, err := eudr.GeoJSON(rep, recs, eudr.Subject{}, eudr.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSummary builds and renders the 1,000-plot batch's summary.
+func BenchmarkSummary(b *testing.B) {
+	w := bigWorld()
+	rep, recs := verified(b, w.Records, w.Anchors, w.Batch)
+	for b.Loop() {
+		sum, err := eudr.Summarize(rep, recs, eudr.Subject{}, eudr.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := eudr.WriteHTML(io.Discard, sum); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

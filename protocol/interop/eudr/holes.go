@@ -24,6 +24,7 @@ import (
 func withoutHoles(rings [][]protocol.Position) ([][]protocol.Position, error) {
 	work := [][][]protocol.Position{oriented(rings)}
 	var done [][]protocol.Position
+	var slack float64 // the most the rounding of crossings can change the area, in squared units
 	for len(work) > 0 {
 		p := work[len(work)-1]
 		work = work[:len(work)-1]
@@ -31,11 +32,12 @@ func withoutHoles(rings [][]protocol.Position) ([][]protocol.Position, error) {
 			done = append(done, p[0])
 			continue
 		}
-		pieces, err := cutThrough(p, p[1])
+		pieces, s, err := cutThrough(p, p[1])
 		if err != nil {
 			return nil, err
 		}
 		work = append(work, pieces...)
+		slack += s
 	}
 	slices.Reverse(done)
 	want := protocol.PolygonGeometry(rings...).Area()
@@ -43,11 +45,16 @@ func withoutHoles(rings [][]protocol.Position) ([][]protocol.Position, error) {
 	for _, r := range done {
 		got += protocol.PolygonGeometry(r).Area()
 	}
-	if math.Abs(got-want) > 1e-6*want+1 {
+	if math.Abs(got-want) > slack*unitArea+1e-9*want+1e-3 {
 		return nil, fmt.Errorf("the pieces of its polygon without holes cover %.1f m², not the plot's %.1f m²", got, want)
 	}
 	return done, nil
 }
+
+// unitArea bounds the area of one squared coordinate unit (a
+// ten-millionth of a degree each way) in square metres: about 1.11 cm by
+// 1.11 cm at the equator, less elsewhere.
+const unitArea = 1.24e-4
 
 // oriented returns the rings with the outer one counterclockwise and the
 // holes clockwise, as RFC 7946 asks, so that the land is always on the
@@ -77,8 +84,9 @@ func signedArea(r []protocol.Position) float64 {
 }
 
 // cutThrough cuts polygon p (oriented) along a north–south line through
-// hole h, trying a few lines until one gives valid pieces.
-func cutThrough(p [][]protocol.Position, h []protocol.Position) ([][][]protocol.Position, error) {
+// hole h, trying a few lines until one gives valid pieces, and returns
+// them with the slack of cut.
+func cutThrough(p [][]protocol.Position, h []protocol.Position) ([][][]protocol.Position, float64, error) {
 	lo, hi := h[0][0], h[0][0]
 	for _, q := range h {
 		lo, hi = min(lo, q[0]), max(hi, q[0])
@@ -98,16 +106,16 @@ func cutThrough(p [][]protocol.Position, h []protocol.Position) ([][][]protocol.
 		if c <= lo || c >= hi || xs[c] {
 			continue
 		}
-		pieces, err := cut(p, c)
+		pieces, slack, err := cut(p, c)
 		if err == nil {
-			return pieces, nil
+			return pieces, slack, nil
 		}
 		last = err
 	}
 	if last == nil {
 		last = errors.New("the hole is too narrow to cut through")
 	}
-	return nil, fmt.Errorf("its polygon has a hole that cannot be cut into pieces without holes: %w", last)
+	return nil, 0, fmt.Errorf("its polygon has a hole that cannot be cut into pieces without holes: %w", last)
 }
 
 // crossing is where an edge of a ring crosses the cut line.
@@ -119,8 +127,11 @@ type crossing struct {
 
 // cut splits oriented polygon p along the line x = c, which passes
 // through no corner, into polygons west and east of it, each with the
-// holes that lie in it.
-func cut(p [][]protocol.Position, c int64) ([][][]protocol.Position, error) {
+// holes that lie in it. Each crossing is rounded to the grid, half a unit
+// at most, which moves the pieces' shared corner off the edge it was on:
+// the land changes by a sliver of at most a quarter of a unit times the
+// edge's east–west length, and cut returns the sum of those bounds (slack).
+func cut(p [][]protocol.Position, c int64) (_ [][][]protocol.Position, slack float64, _ error) {
 	var xs []crossing
 	at := map[[2]int]int{}
 	var whole []int // rings the line does not cross
@@ -131,12 +142,13 @@ func cut(p [][]protocol.Position, c int64) ([][][]protocol.Position, error) {
 			if (a[0] < c) != (b[0] < c) {
 				at[[2]int{ri, i}] = len(xs)
 				xs = append(xs, crossing{ring: ri, edge: i, y: crossAt(a, b, c), east: a[0] < c})
+				slack += math.Abs(float64(b[0]-a[0])) / 4
 				n++
 			}
 		}
 		if n == 0 {
 			if ri == 0 {
-				return nil, errors.New("the cut misses the outer ring")
+				return nil, 0, errors.New("the cut misses the outer ring")
 			}
 			whole = append(whole, ri)
 		}
@@ -150,7 +162,7 @@ func cut(p [][]protocol.Position, c int64) ([][][]protocol.Position, error) {
 	for k, i := range order {
 		rank[i] = k
 		if k > 0 && xs[order[k-1]].y == xs[i].y {
-			return nil, errors.New("two edges cross the cut at one point")
+			return nil, 0, errors.New("two edges cross the cut at one point")
 		}
 	}
 	// With the land on the left of the way round, the crossings along the
@@ -158,7 +170,7 @@ func cut(p [][]protocol.Position, c int64) ([][][]protocol.Position, error) {
 	// between the two of each pair.
 	for k := 0; k < len(order); k += 2 {
 		if k+1 >= len(order) || !xs[order[k]].east || xs[order[k+1]].east {
-			return nil, errors.New("the rings' crossings of the cut do not pair up")
+			return nil, 0, errors.New("the rings' crossings of the cut do not pair up")
 		}
 	}
 	var out [][][]protocol.Position
@@ -219,7 +231,7 @@ func cut(p [][]protocol.Position, c int64) ([][][]protocol.Position, error) {
 			}
 			k := slices.IndexFunc(pieces, func(pc [][]protocol.Position) bool { return inRing(h[0], pc[0]) })
 			if k < 0 {
-				return nil, errors.New("a hole lies in none of the pieces")
+				return nil, 0, errors.New("a hole lies inside another hole: record the land inside as a plot of its own")
 			}
 			pieces[k] = append(pieces[k], h)
 		}
@@ -227,10 +239,10 @@ func cut(p [][]protocol.Position, c int64) ([][][]protocol.Position, error) {
 	}
 	for _, pc := range out {
 		if err := protocol.PolygonGeometry(pc...).Validate("piece"); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
-	return out, nil
+	return out, slack, nil
 }
 
 // crossAt returns the latitude, rounded to the grid, at which edge ab
