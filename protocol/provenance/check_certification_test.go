@@ -56,4 +56,32 @@ func TestCertification(t *testing.T) {
 		// The IP harvest's claim is still judged.
 		status(t, r, "certification", provenance.Pass)
 	})
+	t.Run("MSPO is checked like RSPO", func(t *testing.T) {
+		r := verify(t, scenario.MSPOPalm(), protocol.BatchID{}, provenance.Options{})
+		status(t, r, "certification", provenance.Pass)
+		if c := r.Check("certification"); c.Summary != "7 claims are backed by valid certificates, models only downgrade, and certified output never exceeds certified input" {
+			t.Errorf("summary %q", c.Summary)
+		}
+		if r.Verdict != provenance.Trusted {
+			t.Errorf("verdict %s\n%s", r.Verdict, r.Text())
+		}
+		for _, s := range r.Signers {
+			for _, en := range s.Endorsements {
+				if en.Certificate != nil && (en.Certificate.Scheme != "MSPO" || !en.Trusted) {
+					t.Errorf("%s: certificate %+v (trusted %v)", s.Name, en.Certificate, en.Trusted)
+				}
+			}
+		}
+	})
+	t.Run("ISPO certificates carry no model, and models still only go down", func(t *testing.T) {
+		s := scenario.ISPOPalm()
+		r := verify(t, s, protocol.BatchID{}, provenance.Options{})
+		status(t, r, "certification", provenance.Pass)
+		// The mill re-labels its SG CPO as IP: no certificate model to
+		// break, but the input's model.
+		up := appendTo(t, s, "pks-siak/device-1", &protocol.Process{In: []protocol.Input{{Batch: s.Batch, Qty: tne(1_000)}},
+			Out: []protocol.Output{{Product: "CPO", Qty: tne(1_000), Claim: &protocol.Claim{Scheme: "ISPO", Model: "IP"}}}})
+		r = verify(t, s, bid(up, 0), provenance.Options{})
+		mentions(t, reason(t, r, "certification", provenance.CodeModelUpgrade), []string{"ISPO IP", "only ISPO SG"}, up.CID, s.Batch.Record)
+	})
 }

@@ -18,6 +18,11 @@ const (
 	CodeNoLegality    = "no_legality_evidence"
 	CodeUnknownOrigin = "unknown_origin"
 	CodeOutdatedPlace = "invalid_geolocation"
+	// CodeStatement: origins covered by a due diligence statement on a
+	// transfer upstream (information).
+	CodeStatement = "statement_upstream"
+	// CodeNoStatement: origins no statement upstream covers (information).
+	CodeNoStatement = "no_statement_upstream"
 )
 
 // outdatedPlaceRule returns the rule of today's record format that place
@@ -103,10 +108,12 @@ func plotEvidence(pl *protocol.Place) PlotEvidence {
 // land was not deforested since, and evidence that it is used legally. A
 // plot without them is a warning (not assessed), not a failure: the
 // records do not show the land was deforested, only that nobody has shown
-// it was not.
+// it was not. As information, it says which origins the due diligence
+// statements on transfers upstream cover, and which none covers.
 func (v *verifier) checkEUDR() Check {
 	b := newCheck("eudr", "EUDR")
 	var other []string
+	var judged []protocol.CID // origin records of EUDR commodities
 	for _, e := range v.tracedRecords() {
 		o, ok := e.rec.Body.(*protocol.Origin)
 		if !ok || v.corrected(e.cid) {
@@ -148,6 +155,7 @@ func (v *verifier) checkEUDR() Check {
 			continue
 		}
 		b.judged++
+		judged = append(judged, e.cid)
 		for i, pl := range places {
 			pc := placeCIDs[i]
 			land := pl.Kind == protocol.PlacePlot || pl.Kind == protocol.PlaceEstate
@@ -168,6 +176,8 @@ func (v *verifier) checkEUDR() Check {
 			}
 		}
 	}
+	v.statements = v.statementsUpstream()
+	v.judgeStatements(b, judged, !b.unknown && !v.incomplete())
 	if b.unknown || v.incomplete() {
 		if b.failures() == 0 {
 			b.judged = 0 // cannot be established either way

@@ -26,7 +26,9 @@
 //     certificates are valid at the claim's time, and the certified
 //     share of an output never exceeds that of the inputs;
 //   - eudr: origins of EUDR commodities are geolocated production land
-//     (polygons over 4 ha), produced after 2020-12-31;
+//     (polygons over 4 ha), each plot shown not deforested after
+//     2020-12-31 and held legally; and which origins the due diligence
+//     statements on transfers upstream cover (Report.Statements);
 //   - forks: no key behind the trace signed two records at one seq;
 //   - corrections: superseded records are shown as corrected and their
 //     replacements used; withdrawn batches are not used.

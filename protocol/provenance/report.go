@@ -65,7 +65,10 @@ type Report struct {
 	Checks  []Check              `json:"checks"`
 	Graph   Graph                `json:"graph"`
 	Origins []Origin             `json:"origins"`
-	Signers []Signer             `json:"signers"`
+	// Statements are the EUDR due diligence statements on transfers
+	// upstream, each with the origins it covers.
+	Statements []Statement `json:"statements"`
+	Signers    []Signer    `json:"signers"`
 }
 
 // Stats counts what the walk read.

@@ -40,7 +40,7 @@ func TestReportJSON(t *testing.T) {
 	}
 	first := func(k string) any { return top[k].([]any)[0] }
 	want := map[string][]string{
-		"report":   {"anchors", "batch", "checked_at", "checks", "forward", "graph", "missing", "origins", "signers", "stats", "summary", "verdict"},
+		"report":   {"anchors", "batch", "checked_at", "checks", "forward", "graph", "missing", "origins", "signers", "statements", "stats", "summary", "verdict"},
 		"stats":    {"context", "fetched", "missing", "records", "truncated"},
 		"check":    {"name", "reasons", "status", "summary", "title"},
 		"reason":   {"code", "level", "numbers", "records", "text"},

@@ -199,6 +199,11 @@ func TestScenarioReasons(t *testing.T) {
 			func(m map[string]protocol.Signed) []protocol.CID {
 				return []protocol.CID{m["plantation.origin"].CID, m["plot.12b"].CID}
 			}},
+		{scenario.MSPOWithoutCertificate(), "certification", provenance.CodeNoCertificate,
+			func(m map[string]protocol.Signed) []string {
+				return []string{"Kilang Sawit Bukit Lebam", "claims MSPO SG", m["mill.process"].CID.Short(), "holds no MSPO certificate"}
+			},
+			func(m map[string]protocol.Signed) []protocol.CID { return []protocol.CID{m["mill.process"].CID} }},
 		{scenario.OverConsumed(), "double_claim", provenance.CodeDoubleClaim,
 			func(m map[string]protocol.Signed) []string {
 				return []string{"Pasir Gudang", "received 21 TNE", "claims 30 TNE", m["refinery.process"].CID.Short()}

@@ -36,6 +36,10 @@ type verifier struct {
 	// check relied on, with the time of the claim: the trust check asks
 	// whether their issuers are trusted.
 	relied []reliedCert
+
+	// statements are the due diligence statements upstream, found by the
+	// EUDR check.
+	statements []Statement
 }
 
 type reliedCert struct {
@@ -144,6 +148,7 @@ func verify(ctx context.Context, src Source, id protocol.BatchID, opts Options) 
 	r.Verdict, r.Summary = verdict(r.Checks)
 	r.Graph = v.graph(r.Checks)
 	r.Origins = v.origins()
+	r.Statements = v.statements
 	r.Signers = v.signers()
 	return r, v, nil
 }

@@ -16,6 +16,15 @@ const (
 	PFAD       = "PFAD"
 	CookingOil = "COOKING OIL"
 	RSPO       = "RSPO"
+	MSPO       = "MSPO" // Malaysian Sustainable Palm Oil, mandatory in Malaysia
+	ISPO       = "ISPO" // Indonesian Sustainable Palm Oil, mandatory in Indonesia
+)
+
+// DDSRef and DDSVerification are the numbers of the due diligence
+// statement the mill's CPO transfer carries in StatementUpstream.
+const (
+	DDSRef          = "24MYKSBL240311"
+	DDSVerification = "K7R8LA90"
 )
 
 // palm says how to build a palm-oil chain; the zero value is honest.
@@ -39,12 +48,15 @@ type palm struct {
 	oldBowTie        bool      // plot 12B is a self-crossing polygon, signed in record format 1
 	plotNotAssessed  bool      // plot 12B carries no evidence
 	assessedBefore   time.Time // plot 12A's assessment date; zero means 2024-01-15
+	scheme           string    // the scheme of every certificate and claim; "" means RSPO
+	millOtherScheme  bool      // the mill holds an RSPO certificate only, yet claims the chain's scheme
+	dds              bool      // the mill's CPO transfer carries a due diligence statement
 }
 
 // chain holds the actors of a palm-oil chain.
 type chain struct {
 	w                                        *world
-	rspo, cb                                 *org
+	owner, cb                                *org // the scheme's owner (the anchor) and a certification body
 	plantation, mill, refinery, manufacturer *org
 	other                                    *org
 }
@@ -52,9 +64,18 @@ type chain struct {
 func (p palm) build(name, desc string) *Scenario {
 	w := newWorld()
 	c := &chain{w: w}
-	c.rspo = w.newOrg("rspo", "Roundtable on Sustainable Palm Oil (demo)", "MY", protocol.RoleCertifier)
+	scheme := p.scheme
+	switch scheme {
+	case "", RSPO:
+		scheme = RSPO
+		c.owner = w.newOrg("rspo", "Roundtable on Sustainable Palm Oil (demo)", "MY", protocol.RoleCertifier)
+	case MSPO:
+		c.owner = w.newOrg("mpocc", "Malaysian Palm Oil Certification Council (demo)", "MY", protocol.RoleCertifier)
+	default:
+		panic("scenario: no owner for scheme " + scheme)
+	}
 	c.cb = w.newOrg("borneo-assurance", "Borneo Assurance Services Sdn Bhd", "MY", protocol.RoleCertifier)
-	w.endorse(c.rspo, c.cb, protocol.RoleCertifier, nil)
+	w.endorse(c.owner, c.cb, protocol.RoleCertifier, nil)
 	c.plantation = w.newOrg("sungai-lebam", "Ladang Sungai Lebam Sdn Bhd", "MY", protocol.RolePlantation)
 	c.mill = w.newOrg("bukit-lebam-mill", "Kilang Sawit Bukit Lebam Sdn Bhd", "MY", protocol.RoleMill)
 	c.refinery = w.newOrg("pasir-gudang", "Pasir Gudang Edible Oils Sdn Bhd", "MY", protocol.RoleRefinery)
@@ -73,16 +94,18 @@ func (p palm) build(name, desc string) *Scenario {
 	} else {
 		refUntil = until
 	}
-	w.endorse(c.cb, c.plantation, protocol.RolePlantation, cert(RSPO, protocol.ModelIP, "RSPO-PC-2023-0412", valid, until))
+	w.endorse(c.cb, c.plantation, protocol.RolePlantation, cert(scheme, protocol.ModelIP, scheme+"-PC-2023-0412", valid, until))
 	if p.unendorsedMill {
 		rogue := w.newOrg("sawit-lestari-cert", "Sawit Lestari Certification", "MY", protocol.RoleCertifier)
-		w.endorse(rogue, c.mill, protocol.RoleMill, cert(RSPO, millModel, "SLC-2023-0091", valid, until))
-	} else {
+		w.endorse(rogue, c.mill, protocol.RoleMill, cert(scheme, millModel, "SLC-2023-0091", valid, until))
+	} else if p.millOtherScheme {
 		w.endorse(c.cb, c.mill, protocol.RoleMill, cert(RSPO, millModel, "RSPO-SCC-2023-0877", valid, until))
+	} else {
+		w.endorse(c.cb, c.mill, protocol.RoleMill, cert(scheme, millModel, scheme+"-SCC-2023-0877", valid, until))
 	}
-	w.endorse(c.cb, c.refinery, protocol.RoleRefinery, cert(RSPO, protocol.ModelSG, "RSPO-SCC-2022-1520", refFrom, refUntil))
-	w.endorse(c.cb, c.manufacturer, protocol.RoleManufacturer, cert(RSPO, protocol.ModelMB, "RSPO-SCC-2023-2231", valid, until))
-	w.endorse(c.cb, c.other, protocol.RoleRefinery, cert(RSPO, protocol.ModelSG, "RSPO-SCC-2021-0310", valid, until))
+	w.endorse(c.cb, c.refinery, protocol.RoleRefinery, cert(scheme, protocol.ModelSG, scheme+"-SCC-2022-1520", refFrom, refUntil))
+	w.endorse(c.cb, c.manufacturer, protocol.RoleManufacturer, cert(scheme, protocol.ModelMB, scheme+"-SCC-2023-2231", valid, until))
+	w.endorse(c.cb, c.other, protocol.RoleRefinery, cert(scheme, protocol.ModelSG, scheme+"-SCC-2021-0310", valid, until))
 
 	// Plantation: three plots near Kota Tinggi, Johor, and a harvest.
 	pl := c.plantation.dev
@@ -121,7 +144,7 @@ func (p palm) build(name, desc string) *Scenario {
 	}
 	until2 := from.Add(6 * 24 * time.Hour)
 	harvest := w.mark("plantation.origin", pl.add(&protocol.Origin{Places: places, From: from.UnixMilli(), Until: until2.UnixMilli(),
-		Out: []protocol.Output{{Product: FFB, Qty: tne(100_000), Lot: "LSL-FFB-2403-01", Claim: &protocol.Claim{Scheme: RSPO, Model: protocol.ModelIP}}}}))
+		Out: []protocol.Output{{Product: FFB, Qty: tne(100_000), Lot: "LSL-FFB-2403-01", Claim: &protocol.Claim{Scheme: scheme, Model: protocol.ModelIP}}}}))
 	ffb := batch(harvest, 0)
 	t1 := pl.add(&protocol.Transfer{Batch: ffb, Qty: tne(100_000), To: c.mill.key.pub(),
 		Docs: []protocol.Document{{Kind: "weighbridge-ticket", Ref: "WB-0307-118"}}})
@@ -138,7 +161,7 @@ func (p palm) build(name, desc string) *Scenario {
 	if cpo == 0 {
 		cpo = 21_000
 	}
-	millClaim := &protocol.Claim{Scheme: RSPO, Model: millModel}
+	millClaim := &protocol.Claim{Scheme: scheme, Model: millModel}
 	millOut := func(cpo int64) *protocol.Process {
 		return &protocol.Process{In: []protocol.Input{{Batch: ffb, Qty: tne(100_000)}}, Place: &millPlace.CID,
 			Out: []protocol.Output{{Product: CPO, Qty: tne(cpo), Lot: "KSBL-CPO-0307", Claim: millClaim},
@@ -157,8 +180,11 @@ func (p palm) build(name, desc string) *Scenario {
 	if p.noCustody {
 		to = c.other
 	}
-	t2 := w.mark("mill.transfer", md.add(&protocol.Transfer{Batch: cpoBatch, Qty: tne(21_000), To: to.key.pub(),
-		Docs: []protocol.Document{{Kind: "invoice", Ref: "INV-KSBL-24-0311"}}}))
+	millDocs := []protocol.Document{{Kind: "invoice", Ref: "INV-KSBL-24-0311"}}
+	if p.dds {
+		millDocs = append(millDocs, protocol.Document{Kind: protocol.DocDDS, Ref: DDSRef, Verification: DDSVerification})
+	}
+	t2 := w.mark("mill.transfer", md.add(&protocol.Transfer{Batch: cpoBatch, Qty: tne(21_000), To: to.key.pub(), Docs: millDocs}))
 	w.mark("refinery.receive", to.dev.add(&protocol.Receive{Transfer: t2.CID, Qty: tne(21_000)}))
 	if p.doubleReceipt || p.doubledStockSold {
 		w.mark("refinery.receive2", to.dev.add(&protocol.Receive{Transfer: t2.CID, Qty: tne(21_000)}))
@@ -174,7 +200,7 @@ func (p palm) build(name, desc string) *Scenario {
 	// Refinery: CPO → olein + stearin + PFAD.
 	rd := c.refinery.dev
 	refPlace := rd.add(site("Pasir Gudang refinery", protocol.PlaceRefinery, "MY", 103.9050, 1.4700))
-	refClaim := &protocol.Claim{Scheme: RSPO, Model: protocol.ModelSG}
+	refClaim := &protocol.Claim{Scheme: scheme, Model: protocol.ModelSG}
 	// 21 t of CPO refined, or 30 t when the refinery refines more than it
 	// received; the yields stay those of a real refinery.
 	refIn := int64(21_000)
@@ -201,7 +227,7 @@ func (p palm) build(name, desc string) *Scenario {
 	fd.add(&protocol.Receive{Transfer: t4.CID, Qty: tne(15_000)})
 	factory := fd.add(site("Pabrik Cikarang", protocol.PlaceFactory, "ID", 107.1530, -6.3020))
 	final := w.mark("manufacturer.process", fd.add(&protocol.Process{In: []protocol.Input{{Batch: batch(refProc, 0), Qty: tne(15_000)}}, Place: &factory.CID,
-		Out: []protocol.Output{{Product: CookingOil, Qty: tne(14_850), Lot: "SPN-MG-240320", Claim: &protocol.Claim{Scheme: RSPO, Model: protocol.ModelMB}}}}))
+		Out: []protocol.Output{{Product: CookingOil, Qty: tne(14_850), Lot: "SPN-MG-240320", Claim: &protocol.Claim{Scheme: scheme, Model: protocol.ModelMB}}}}))
 
 	if p.doubleClaim {
 		// Later, the mill sells the same CPO again: a buyer who checked
@@ -211,7 +237,7 @@ func (p palm) build(name, desc string) *Scenario {
 		c.other.dev.add(&protocol.Receive{Transfer: t3.CID, Qty: tne(15_000)})
 	}
 
-	s := w.scenario(name, desc, batch(final, 0), c.rspo.key.pub())
+	s := w.scenario(name, desc, batch(final, 0), c.owner.key.pub())
 	if p.dropMillProcess {
 		var kept []protocol.Signed
 		for _, r := range s.Records {

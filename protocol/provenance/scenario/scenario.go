@@ -52,6 +52,9 @@ var registry = []struct {
 	{"palm-honest", HonestPalm},
 	{"palm-corrected", HonestPalmCorrected},
 	{"electronics-honest", HonestElectronics},
+	{"palm-dds-upstream", StatementUpstream},
+	{"palm-mspo", MSPOPalm},
+	{"palm-ispo", ISPOPalm},
 	{"palm-double-claim", DoubleClaim},
 	{"palm-no-custody", NoCustody},
 	{"palm-implausible-yield", ImplausibleYield},
@@ -71,6 +74,7 @@ var registry = []struct {
 	{"palm-doubled-stock-sold", DoubledStockSold},
 	{"palm-over-consumed", OverConsumed},
 	{"palm-old-format-bow-tie", OldFormatBowTie},
+	{"palm-mspo-no-certificate", MSPOWithoutCertificate},
 }
 
 // Names lists the scenarios' names, honest ones first.

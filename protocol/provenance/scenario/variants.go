@@ -148,3 +148,25 @@ func OldFormatBowTie() *Scenario {
 	return palm{oldBowTie: true}.build("palm-old-format-bow-tie", "a plot recorded in format 1 crosses itself").
 		expect("failed", "eudr")
 }
+
+// StatementUpstream is HonestPalm in which the mill's CPO transfer to
+// the refinery carries an EUDR due diligence statement (DDSRef, with its
+// verification number): it covers every plot the CPO came from.
+func StatementUpstream() *Scenario {
+	return palm{dds: true}.build("palm-dds-upstream", "the mill's CPO transfer carries due diligence statement "+DDSRef)
+}
+
+// MSPOPalm is HonestPalm certified under MSPO (Malaysian Sustainable Palm
+// Oil, mandatory in Malaysia) instead of RSPO: every certificate and
+// claim is MSPO, the certification body endorsed by MPOCC, the scheme's
+// owner, which is the anchor. MSPO claims are checked like RSPO's.
+func MSPOPalm() *Scenario {
+	return palm{scheme: MSPO}.build("palm-mspo", "plantation → mill → refinery → manufacturer, MSPO IP → SG → MB")
+}
+
+// MSPOWithoutCertificate is MSPOPalm in which the mill holds an RSPO
+// certificate only, yet claims MSPO SG for its CPO and kernels.
+func MSPOWithoutCertificate() *Scenario {
+	return palm{scheme: MSPO, millOtherScheme: true}.build("palm-mspo-no-certificate", "the mill claims MSPO SG holding only an RSPO certificate").
+		expect("failed", "certification")
+}
