@@ -9,7 +9,9 @@ import (
 )
 
 // Column widths of the sheet, in characters of the default font: as wide
-// as the longest cell, between these bounds (longer cells wrap).
+// as the longest cell, between these bounds. The rows' cells do not wrap, so
+// each row is one line; a longer cell runs on over the empty cells to its
+// right (the comment, in the last column) or is cut at the column's edge.
 const (
 	minWidth    = 10
 	maxWidth    = 60
@@ -19,7 +21,7 @@ const (
 
 // WriteXLSX writes rows as a workbook of one sheet named as the template's
 // tab, "Smelter List": the template's header row (Header) in row 1, bold,
-// wrapped and frozen, with a filter, then one row per Row (Row.Cells) from
+// wrapped and frozen, with a filter, then one line per Row (Row.Cells) from
 // row 2, each cell a text cell (never a formula, whatever it holds), and
 // the columns sized to their contents. The template itself puts its header
 // in row 4 under its instructions; a sheet of the header and the rows alone
@@ -68,12 +70,6 @@ func writeSheet(f *excelize.File, rows []Row) error {
 			}
 		}
 	}
-	body, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
-	if err != nil {
-		return err
-	}
-	// Columns first: their style overwrites the styles of the cells
-	// already in them.
 	for i, w := range widths {
 		col, err := excelize.ColumnNumberToName(i + 1)
 		if err != nil {
@@ -82,16 +78,17 @@ func writeSheet(f *excelize.File, rows []Row) error {
 		if err := f.SetColWidth(sheet, col, col, float64(min(max(w, minWidth), maxWidth)+2)); err != nil {
 			return err
 		}
-		if err := f.SetColStyle(sheet, col, body); err != nil {
-			return err
-		}
 	}
 	last, err := excelize.CoordinatesToCellName(len(header), 1)
 	if err != nil {
 		return err
 	}
+	font, err := f.GetDefaultFont()
+	if err != nil {
+		return err
+	}
 	bold, err := f.NewStyle(&excelize.Style{
-		Font:      &excelize.Font{Bold: true},
+		Font:      &excelize.Font{Bold: true, Family: font, Size: 11},
 		Alignment: &excelize.Alignment{Vertical: "top", WrapText: true},
 		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"D9D9D9"}},
 	})
