@@ -13,6 +13,23 @@ const (
 	RMAP        = "RMI-RMAP"
 )
 
+// The smelters' identification numbers in the Responsible Minerals
+// Initiative's list (protocol.IDRMI). They are made up, like the smelters,
+// and lie far above the numbers the RMI has assigned (its list in CMRT 6.5
+// ends near CID005300), so they name no real smelter.
+const (
+	DemoRMITin      = "CID900142"
+	DemoRMITantalum = "CID900057"
+)
+
+// smelter returns a smelter place located by a point, with its RMI
+// smelter identification number.
+func smelter(name, country string, lon, lat float64, rmi string) *protocol.Place {
+	p := site(name, protocol.PlaceSmelter, country, lon, lat)
+	p.IDs = []protocol.PlaceID{{Scheme: protocol.IDRMI, ID: rmi}}
+	return p
+}
+
 func kgm(n int64) protocol.Quantity { return protocol.Q(n, protocol.KGM) }
 func pcs(n int64) protocol.Quantity { return protocol.Q(n, protocol.H87) }
 
@@ -36,13 +53,14 @@ func (p electronics) build(name, desc string) *Scenario {
 	w.endorse(rmi, asm, protocol.RoleManufacturer, nil)
 	claim := &protocol.Claim{Scheme: RMAP, Model: protocol.ModelSG}
 
-	// Smelters: tin ingots at Muntok, tantalum powder at Rayong.
-	muntok := tin.dev.add(site("Muntok smelter", protocol.PlaceSmelter, "ID", 105.1610, -2.0610))
+	// Smelters: tin ingots at Muntok, tantalum powder at Rayong, each with
+	// its smelter identification number in the RMI's list.
+	muntok := tin.dev.add(smelter("Muntok smelter", "ID", 105.1610, -2.0610, DemoRMITin))
 	from, to := w.clock-5*24*3_600_000, w.clock-3_600_000
 	ingots := w.mark("tin.origin", tin.dev.add(&protocol.Origin{Places: []protocol.CID{muntok.CID}, From: from, Until: to,
 		Out: []protocol.Output{{Product: Tin, Qty: kgm(25_000), Lot: "BTL-SN-2403-11", Claim: claim}}}))
 	t1 := tin.dev.add(&protocol.Transfer{Batch: batch(ingots, 0), Qty: kgm(2_000), To: comp.key.pub()})
-	rayong := ta.dev.add(site("Rayong tantalum plant", protocol.PlaceSmelter, "TH", 101.2820, 12.7050))
+	rayong := ta.dev.add(smelter("Rayong tantalum plant", "TH", 101.2820, 12.7050, DemoRMITantalum))
 	powder := w.mark("ta.origin", ta.dev.add(&protocol.Origin{Places: []protocol.CID{rayong.CID}, From: from, Until: to,
 		Out: []protocol.Output{{Product: TaPowder, Qty: kgm(500), Lot: "RTI-TA-2403-02", Claim: claim}}}))
 	t2 := ta.dev.add(&protocol.Transfer{Batch: batch(powder, 0), Qty: kgm(100), To: comp.key.pub()})
