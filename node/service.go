@@ -144,7 +144,7 @@ func (n *Node) Publish(ctx context.Context, d api.Draft) (protocol.Signed, error
 // The error is for a store that cannot be read.
 func (n *Node) prejudge(ctx context.Context, body protocol.Body) ([]provenance.Finding, error) {
 	switch body.(type) {
-	case *protocol.Transfer, *protocol.Process, *protocol.Receive:
+	case *protocol.Transfer, *protocol.Process, *protocol.Receive, *protocol.Origin:
 	default:
 		return nil, nil
 	}

@@ -209,7 +209,18 @@ func (c *cli) fail(name string, err error) int {
 	return exitUnavailable
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// oneLine tidies an error for the terminal: white space within a line
+// collapsed, and an error that lists problems one a line (an import's)
+// kept so, indented under its first line.
+func oneLine(s string) string {
+	var lines []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.Join(strings.Fields(l), " "); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines, "\n  ")
+}
 
 func upperFirst(s string) string {
 	if s == "" {

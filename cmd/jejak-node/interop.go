@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"github.com/jejak/jejak/protocol/interop/car"
 	"github.com/jejak/jejak/protocol/interop/epcis"
 	"github.com/jejak/jejak/protocol/interop/export"
+	"github.com/jejak/jejak/protocol/interop/places"
 )
 
 func exportHelp() string {
@@ -25,7 +27,7 @@ func exportHelp() string {
 	for _, f := range export.Formats() {
 		fmt.Fprintf(&b, "  %-9s %s: %s\n", f.Name, f.Title, f.About)
 	}
-	b.WriteString("\nThe files are named after the batch (its lot code and CID) in the folder\n-o names (default: the current folder); -o FILE.ext names a single file.\n")
+	b.WriteString("\nThe files are named after the batch (its lot code and CID) in the folder\n-o names (default: the current folder); -o FILE.ext names a single file.\nFor eudr, a TRANSFER's CID in place of BATCH declares what that transfer sends.\nA format that does not apply (smelters of palm oil, plots of a circuit board)\nsays so and writes nothing.\n")
 	return b.String()
 }
 
@@ -41,9 +43,33 @@ func cmdExport(c *cli, args []string) error {
 	if err != nil {
 		return usageErrorf("FORMAT: %v", err)
 	}
+	// A batch, or (for the EUDR export) a transfer: everything it sends.
+	var transfer *protocol.Signed
+	var transferCID protocol.CID
 	id, err := parseBatchArg(fs.Arg(1))
 	if err != nil {
-		return err
+		c2, cerr := protocol.ParseCID(strings.TrimSpace(fs.Arg(1)))
+		if cerr != nil || format.Name != "eudr" {
+			return err
+		}
+		transferCID = c2
+	}
+	if !transferCID.IsZero() {
+		err := c.withService(func(ctx context.Context, svc api.Service) error {
+			rec, err := svc.Get(ctx, transferCID)
+			if err != nil {
+				return err
+			}
+			t, ok := rec.Body.(*protocol.Transfer)
+			if !ok {
+				return inputErrorf("%s is a %s record, not a transfer: give a BATCH or a TRANSFER", transferCID.Short(), rec.Type())
+			}
+			id, transfer = t.Batch, &rec
+			return nil
+		})
+		if err != nil {
+			return err
+		}
 	}
 	req := api.VerifyRequest{Batch: id, Forward: *forward}
 	if *asOf != "" {
@@ -64,7 +90,7 @@ func cmdExport(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	files, err := format.Write(export.Input{Report: ev.Report, Records: ev.Records})
+	files, err := format.Write(export.Input{Report: ev.Report, Records: ev.Records, Transfer: transfer})
 	if err != nil {
 		return inputErrorf("%v", err)
 	}
@@ -125,6 +151,15 @@ func importHelp() string {
          imported as with car; every other event becomes a draft, written as
          a JSON file to review and sign with "jejak-node record TYPE --file",
          with what did not map listed
+  places    plots and other places from GeoJSON (QGIS, KoboToolbox, an EUDR
+            geolocation file) or CSV (docs/templates/places.csv)
+  harvests  harvests from CSV (docs/templates/harvests.csv), naming their
+            places by name or CID
+
+places and harvests are all or nothing: a file with one bad line records
+nothing, and every problem is listed with its line (or feature) and column.
+Importing the same file again records nothing twice. The columns, the names
+recognised and examples are in docs/IMPORT.md.
 
 `
 }
@@ -132,17 +167,110 @@ func importHelp() string {
 func cmdImport(c *cli, args []string) error {
 	fs := c.flags("import")
 	drafts := fs.String("drafts", "", "epcis: write drafts to `FOLDER` (default: FILE's name with .drafts)")
+	country := fs.String("country", "", "places: the country `code` of places that name none (default: this organisation's)")
+	kind := fs.String("kind", "", "places: the kind of places that name none (default: plot)")
+	product := fs.String("product", "", "harvests: the `product` of harvests that name none, e.g. FFB")
+	unit := fs.String("unit", "", "harvests: the `unit` of quantities that give none, e.g. TNE or kg")
+	var columns multi
+	fs.Var(&columns, "column", "places, harvests: read the file's column `NAME=OURS`, e.g. Nama_Kebun=name (repeatable; see docs/IMPORT.md)")
 	if err := c.parse(fs, args, 2, 2); err != nil {
 		return err
 	}
 	path := fs.Arg(1)
+	opt := places.Options{Country: strings.ToUpper(*country), Kind: *kind, Product: *product, Unit: *unit}
+	for _, m := range columns {
+		from, to, ok := strings.Cut(m, "=")
+		if !ok {
+			return usageErrorf("--column %q: want NAME=OURS, e.g. Nama_Kebun=name", m)
+		}
+		if opt.Columns == nil {
+			opt.Columns = map[string]string{}
+		}
+		opt.Columns[strings.TrimSpace(from)] = strings.TrimSpace(to)
+	}
 	switch fs.Arg(0) {
 	case "car":
 		return c.importCAR(path)
 	case "epcis":
 		return c.importEPCIS(path, *drafts)
+	case "places", "harvests":
+		return c.importPlaces(fs.Arg(0), path, opt)
 	}
-	return usageErrorf("FORMAT: unknown import %q (want car or epcis)", fs.Arg(0))
+	return usageErrorf("FORMAT: unknown import %q (want car, epcis, places or harvests)", fs.Arg(0))
+}
+
+// importPlaces reads a file of places (GeoJSON or CSV) or harvests (CSV)
+// and records them, all or nothing.
+func (c *cli) importPlaces(what, path string, opt places.Options) error {
+	r, err := c.openInput(path)
+	if err != nil {
+		return err
+	}
+	data, err := io.ReadAll(io.LimitReader(r, places.MaxFileSize+1))
+	r.Close()
+	if err != nil {
+		return inputErrorf("import %s: %v", path, err)
+	}
+	f, tty := c.stderr.(*os.File)
+	tty = tty && isTerminal(f)
+	if tty {
+		opt.Progress = func(read, total int64) {
+			if total > 0 {
+				fmt.Fprintf(c.stderr, "\rchecking %s: %d%%", filepath.Base(path), read*100/total)
+			}
+		}
+	}
+	imp := api.PlaceImport{Source: fmt.Sprintf("%x", sha256.Sum256(data))}
+	return c.withService(func(ctx context.Context, svc api.Service) error {
+		if opt.Country == "" {
+			if id, err := svc.Identity(ctx); err == nil {
+				opt.Country = id.Country
+			}
+		}
+		geo := strings.HasSuffix(strings.ToLower(path), ".geojson") || strings.HasSuffix(strings.ToLower(path), ".json") ||
+			bytes.HasPrefix(bytes.TrimSpace(data), []byte("{"))
+		var err error
+		switch {
+		case what == "places" && geo:
+			imp.Places, err = places.ParseGeoJSON(bytes.NewReader(data), opt)
+		case what == "places":
+			imp.Places, err = places.ParsePlacesCSV(bytes.NewReader(data), opt)
+		case geo:
+			return inputErrorf("import harvests %s: harvests come as CSV (see docs/IMPORT.md); a GeoJSON file holds places: import places", path)
+		default:
+			imp.Harvests, err = places.ParseHarvestsCSV(bytes.NewReader(data), opt)
+		}
+		if tty {
+			fmt.Fprintln(c.stderr)
+		}
+		if err != nil {
+			return inputErrorf("import %s %s: %v", what, path, err)
+		}
+		res, err := svc.ImportPlaces(ctx, imp, func(done, total int64) {
+			if tty {
+				fmt.Fprintf(c.stderr, "\rrecording: %d of %d", done, total)
+			}
+		})
+		if tty {
+			fmt.Fprintln(c.stderr)
+		}
+		if err != nil {
+			return err
+		}
+		if c.g.json {
+			return c.printJSON(map[string]any{"file": path, "places": res.Places, "origins": res.Origins})
+		}
+		switch what {
+		case "places":
+			fmt.Fprintf(c.stdout, "%s: recorded %s\n", path, count(len(res.Places), "place", "places"))
+		default:
+			fmt.Fprintf(c.stdout, "%s: recorded %s\n", path, count(len(res.Origins), "harvest", "harvests"))
+			for _, o := range res.Origins {
+				fmt.Fprintf(c.stdout, "  batch %s/0\n", o)
+			}
+		}
+		return nil
+	})
 }
 
 // openInput opens the file to import ("-" is standard input).

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/jejak/jejak/protocol"
+	"github.com/jejak/jejak/protocol/interop/places"
 	"github.com/jejak/jejak/protocol/provenance"
 )
 
@@ -105,6 +106,17 @@ type App interface {
 	// all or nothing: a record that fails a check is ErrInvalid naming it
 	// (its position and CID) and nothing is stored.
 	ImportRecords(ctx context.Context, records [][]byte) (ImportResult, error)
+
+	// ImportPlaces records places and harvests read from a file
+	// (protocol/interop/places): the places first, then each harvest, its
+	// places found by name or CID among this organisation's places and
+	// those the same import creates. Nothing is signed until every harvest's
+	// places are found once and every harvest is backed (ErrInvalid or
+	// ErrUnbacked naming the lines otherwise). Each record is published
+	// under a draft ID made from imp.Source and its position, so repeating
+	// an import that was cut short records each row once. progress, when
+	// not nil, hears how many of the records are done.
+	ImportPlaces(ctx context.Context, imp PlaceImport, progress func(done, total int64)) (PlaceImportResult, error)
 
 	// Batches lists batches this organisation made or received, newest
 	// first, that match f.
@@ -278,4 +290,20 @@ type ImportResult struct {
 	Known   int `json:"known"`   // records this install already held
 	Pending int `json:"pending"` // authentic records of a newer format, kept for a later release
 	Forks   int `json:"forks"`   // records that equivocate with one already held, kept as evidence
+}
+
+// PlaceImport is what a file of places and harvests holds.
+type PlaceImport struct {
+	// Source names the file's content (its SHA-256, say): the same
+	// content imported again records nothing twice.
+	Source   string           `json:"source"`
+	Places   []protocol.Place `json:"places"`
+	Harvests []places.Harvest `json:"harvests"`
+}
+
+// PlaceImportResult lists the records an import made, in the file's
+// order.
+type PlaceImportResult struct {
+	Places  []protocol.CID `json:"places"`
+	Origins []protocol.CID `json:"origins"`
 }

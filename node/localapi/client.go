@@ -255,6 +255,44 @@ func (c *Client) ImportRecords(ctx context.Context, records [][]byte) (api.Impor
 	return r, err
 }
 
+// ImportPlaces implements api.App.
+func (c *Client) ImportPlaces(ctx context.Context, imp api.PlaceImport, progress func(done, total int64)) (api.PlaceImportResult, error) {
+	const op = "import places"
+	resp, err := c.post(ctx, "import-places", imp)
+	if err != nil {
+		return api.PlaceImportResult{}, err
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 64<<10), 64<<20)
+	for sc.Scan() {
+		var f frame
+		if err := decodeJSON(sc.Bytes(), &f); err != nil {
+			return api.PlaceImportResult{}, api.E(op, api.ErrUnavailable, fmt.Errorf("local API answer: %w", err))
+		}
+		if !f.End {
+			if progress != nil {
+				progress(f.Done, f.Total)
+			}
+			continue
+		}
+		var res api.PlaceImportResult
+		if len(f.Result) > 0 {
+			if err := decodeJSON(f.Result, &res); err != nil {
+				return res, api.E(op, api.ErrUnavailable, fmt.Errorf("local API answer: %w", err))
+			}
+		}
+		if f.Error != nil {
+			return res, f.Error.err()
+		}
+		return res, nil
+	}
+	if ctx.Err() != nil {
+		return api.PlaceImportResult{}, api.E(op, nil, ctx.Err())
+	}
+	return api.PlaceImportResult{}, api.E(op, api.ErrUnavailable, errors.New("local API: the node stopped answering"))
+}
+
 // Evidence implements api.App. Each record is opened again here (decoded,
 // its signature and CID checked), as if it came from a peer.
 func (c *Client) Evidence(ctx context.Context, req api.VerifyRequest) (*api.Evidence, error) {

@@ -118,7 +118,7 @@ func Handler(svc api.Service) http.Handler {
 	call(mux, "verify", func(ctx context.Context, r verifyRequest) (*provenance.Report, error) {
 		return svc.Verify(ctx, r)
 	})
-	call(mux, "import-records", func(ctx context.Context, r struct {
+	callLimit(mux, "import-records", maxImportRequest, func(ctx context.Context, r struct {
 		Records [][]byte `json:"records"`
 	}) (api.ImportResult, error) {
 		return svc.ImportRecords(ctx, r.Records)
@@ -154,6 +154,26 @@ func Handler(svc api.Service) http.Handler {
 				return
 			}
 		}
+	})
+	mux.HandleFunc("POST /v1/import-places", func(w http.ResponseWriter, r *http.Request) {
+		var imp api.PlaceImport
+		if err := readRequest(r, "import-places", maxImportRequest, &imp); err != nil {
+			writeError(w, err)
+			return
+		}
+		s := startStream(w)
+		res, err := svc.ImportPlaces(r.Context(), imp, func(done, total int64) {
+			s.send(frame{Done: done, Total: total})
+		})
+		end := frame{End: true}
+		if b, merr := json.Marshal(res); merr == nil {
+			end.Result = b
+		}
+		if err != nil {
+			we := encodeError(err)
+			end.Error = &we
+		}
+		s.send(end)
 	})
 	mux.HandleFunc("POST /v1/reindex", func(w http.ResponseWriter, r *http.Request) {
 		s := startStream(w)
@@ -207,19 +227,44 @@ type frame struct {
 	Total int64      `json:"total,omitempty"`
 	End   bool       `json:"end,omitempty"`
 	Error *wireError `json:"error,omitempty"`
+	// Result is the answer of a streamed call that has one, with End.
+	Result json.RawMessage `json:"result,omitempty"`
 }
 
 // call registers POST /v1/<name>, which decodes a Req, calls f and writes
 // its answer or its error.
 func call[Req, Resp any](mux *http.ServeMux, name string, f func(context.Context, Req) (Resp, error)) {
+	callLimit(mux, name, maxRequest, f)
+}
+
+// The largest request: most calls carry a draft or a path; imports carry
+// files (a CAR of up to 32 MiB is some 43 MiB as JSON).
+const (
+	maxRequest       = 8 << 20
+	maxImportRequest = 160 << 20
+)
+
+// readRequest decodes the request body into req, reading at most limit
+// bytes: a longer body is an error, not a truncated request.
+func readRequest(r *http.Request, name string, limit int64, req any) error {
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if err == nil && int64(len(body)) > limit {
+		err = fmt.Errorf("more than %d MiB", limit>>20)
+	}
+	if err == nil && len(body) > 0 {
+		err = decodeJSON(body, req)
+	}
+	if err != nil {
+		return api.E(name, api.ErrInvalid, fmt.Errorf("localapi: request: %w", err))
+	}
+	return nil
+}
+
+func callLimit[Req, Resp any](mux *http.ServeMux, name string, limit int64, f func(context.Context, Req) (Resp, error)) {
 	mux.HandleFunc("POST /v1/"+name, func(w http.ResponseWriter, r *http.Request) {
 		var req Req
-		body, err := io.ReadAll(io.LimitReader(r.Body, 8<<20))
-		if err == nil && len(body) > 0 {
-			err = decodeJSON(body, &req)
-		}
-		if err != nil {
-			writeError(w, api.E(name, api.ErrInvalid, fmt.Errorf("localapi: request: %w", err)))
+		if err := readRequest(r, name, limit, &req); err != nil {
+			writeError(w, err)
 			return
 		}
 		resp, err := f(r.Context(), req)

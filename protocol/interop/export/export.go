@@ -9,12 +9,15 @@ package export
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"strings"
 
 	"github.com/jejak/jejak/protocol"
 	"github.com/jejak/jejak/protocol/interop/car"
+	"github.com/jejak/jejak/protocol/interop/cmrt"
 	"github.com/jejak/jejak/protocol/interop/epcis"
+	"github.com/jejak/jejak/protocol/interop/eudr"
 	"github.com/jejak/jejak/protocol/provenance"
 )
 
@@ -30,6 +33,10 @@ type Format struct {
 type Input struct {
 	Report  *provenance.Report
 	Records []protocol.Signed
+	// Transfer, when set, is a transfer of the report's batch: the EUDR
+	// export then declares what it sends (its quantity, to its
+	// addressee) instead of the whole batch.
+	Transfer *protocol.Signed
 }
 
 // File is one file of an export.
@@ -43,6 +50,8 @@ func Formats() []Format {
 	return []Format{
 		{Name: "car", Title: "CAR (IPFS)", About: "the signed records behind the verdict, for ipfs dag import and other Jejak installs", write: writeCAR},
 		{Name: "epcis", Title: "EPCIS 2.0", About: "GS1 EPCIS 2.0 JSON-LD events and master data, each carrying its signed record", write: writeEPCIS},
+		{Name: "eudr", Title: "EUDR due diligence", About: "the geolocation file the EU Information System (TRACES) takes, and the due diligence summary beside it (JSON and a page to print)", write: writeEUDR},
+		{Name: "smelters", Title: "CMRT smelter list", About: "the smelters behind an electronics batch in the columns of the RMI Conflict Minerals Reporting Template (XLSX and CSV)", write: writeSmelters},
 	}
 }
 
@@ -114,4 +123,50 @@ func writeEPCIS(in Input) ([]File, error) {
 		return nil, err
 	}
 	return []File{{Name: BaseName(in.Report) + ".epcis.jsonld", Data: b.Bytes()}}, nil
+}
+
+func writeEUDR(in Input) ([]File, error) {
+	subject := eudr.Subject{Transfer: in.Transfer}
+	base := BaseName(in.Report)
+	if in.Transfer != nil {
+		base = safeName("transfer-" + in.Transfer.CID.String()[:16])
+	}
+	geo, err := eudr.GeoJSON(in.Report, in.Records, subject, eudr.Options{Name: base + ".eudr"})
+	if err != nil {
+		return nil, err
+	}
+	sum, err := eudr.Summarize(in.Report, in.Records, subject, eudr.Options{Name: base + ".eudr"})
+	if err != nil {
+		return nil, err
+	}
+	var files []File
+	for _, g := range geo {
+		files = append(files, File{Name: g.Name, Data: g.Data})
+	}
+	js, err := json.MarshalIndent(sum, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, File{Name: base + ".eudr-summary.json", Data: append(js, '\n')})
+	var page bytes.Buffer
+	if err := eudr.WriteHTML(&page, sum); err != nil {
+		return nil, err
+	}
+	return append(files, File{Name: base + ".eudr-summary.html", Data: page.Bytes()}), nil
+}
+
+func writeSmelters(in Input) ([]File, error) {
+	rows, err := cmrt.Smelters(in.Report, in.Records)
+	if err != nil {
+		return nil, err
+	}
+	var x, c bytes.Buffer
+	if err := cmrt.WriteXLSX(&x, rows); err != nil {
+		return nil, err
+	}
+	if err := cmrt.WriteCSV(&c, rows); err != nil {
+		return nil, err
+	}
+	base := BaseName(in.Report)
+	return []File{{Name: base + ".smelters.xlsx", Data: x.Bytes()}, {Name: base + ".smelters.csv", Data: c.Bytes()}}, nil
 }
