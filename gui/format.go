@@ -134,3 +134,11 @@ func truncate(s string, n int) string {
 	}
 	return string(r[:n-1]) + "…"
 }
+
+// countOf says how many: "1 place", "1,204 places".
+func countOf(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return formatCount(int64(n)) + " " + many
+}

@@ -50,6 +50,7 @@ func newOriginForm(u *UI) *originForm {
 	f.obj = container.NewVBox(
 		heading("Record a harvest or other origin"),
 		note("Raw material entering the supply chain at your places: fresh fruit bunches from plots, ore from a mine. Each output becomes a batch with its own QR label."),
+		container.NewHBox(u.importButton("harvests")),
 		grid(f.fPlaces, f.fFrom, f.fUntil),
 		widget.NewSeparator(),
 		f.outs.object(),

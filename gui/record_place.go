@@ -124,6 +124,7 @@ func newPlaceForm(u *UI) *placeForm {
 	f.obj = container.NewVBox(
 		heading("Register a place"),
 		note("Plots and estates need their area; EUDR asks for a boundary (polygon) for plots over 4 ha. Export boundaries from your GIS or mapping app as GeoJSON."),
+		container.NewHBox(u.importButton("places")),
 		grid(fName, fKind, fCountry, fArea, f.fGeo),
 		f.evidence,
 		widget.NewSeparator(),

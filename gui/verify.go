@@ -5,6 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -15,6 +19,9 @@ import (
 	"github.com/jejak/jejak/internal/atomicfile"
 	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/protocol"
+	"github.com/jejak/jejak/protocol/interop/car"
+	"github.com/jejak/jejak/protocol/interop/epcis"
+	exportpkg "github.com/jejak/jejak/protocol/interop/export"
 	"github.com/jejak/jejak/protocol/provenance"
 )
 
@@ -51,7 +58,8 @@ func newVerifyScreen(u *UI) *verifyScreen {
 	go1 := widget.NewButtonWithIcon("Verify", theme.SearchIcon(), func() { v.submit(v.scan.Text) })
 	go1.Importance = widget.HighImportance
 	open := widget.NewButtonWithIcon("Open QR image…", theme.FileImageIcon(), v.openImage)
-	bar := container.NewBorder(nil, nil, nil, container.NewHBox(go1, open), v.scan)
+	openExport := widget.NewButtonWithIcon("Open an export…", theme.FolderOpenIcon(), v.openExport)
+	bar := container.NewBorder(nil, nil, nil, container.NewHBox(go1, open, openExport), v.scan)
 	top := container.NewVBox(heading("Verify a batch"), bar, v.msg, container.NewBorder(nil, nil, v.forward, v.demo))
 	v.result.Objects = []fyne.CanvasObject{container.NewPadded(note("Scan a QR label with a barcode scanner, paste a batch ID, or open a photo of a label.\nJejak traces the batch back to its origins and checks every record on the way."))}
 	v.obj = container.NewBorder(top, nil, nil, nil, v.result)
@@ -136,7 +144,16 @@ func notFoundPanel(why string) fyne.CanvasObject {
 // show draws a report.
 func (v *verifyScreen) show(r *provenance.Report) {
 	v.report = r
-	export := widget.NewButtonWithIcon("Export report as JSON…", theme.DocumentSaveIcon(), v.export)
+	var export *widget.Button
+	export = widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), func() {
+		items := []*fyne.MenuItem{fyne.NewMenuItem("Report (JSON)", v.export)}
+		for _, f := range exportpkg.Formats() {
+			items = append(items, fyne.NewMenuItem(f.Title, func() { v.exportAs(f) }))
+		}
+		c := v.u.win.Canvas()
+		widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), c,
+			fyne.CurrentApp().Driver().AbsolutePositionForObject(export).Add(fyne.NewPos(0, export.Size().Height)))
+	})
 	tabs := container.NewAppTabs(
 		container.NewTabItem("Checks", container.NewVScroll(checksView(r))),
 		container.NewTabItem("Graph", newGraphView(r.Graph)),
@@ -178,4 +195,123 @@ func (v *verifyScreen) export() {
 		}
 		v.u.info("Report exported", "The report is saved as "+path+".")
 	})
+}
+
+// exportAs makes the export f of the batch shown (the node gives the
+// records behind the verdict) and asks where to save it. An export of
+// several files (the EUDR geolocation file and its summary) is saved
+// together, in the folder of the first.
+func (v *verifyScreen) exportAs(f exportpkg.Format) {
+	r := v.report
+	if r == nil {
+		return
+	}
+	req := api.VerifyRequest{Batch: r.Batch, Forward: r.Forward}
+	background(v.u, "export "+f.Title, func(ctx context.Context) ([]exportpkg.File, error) {
+		ev, err := v.u.svc.Evidence(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		return f.Write(exportpkg.Input{Report: ev.Report, Records: ev.Records})
+	}, func(files []exportpkg.File) {
+		v.u.files.save("Export "+f.Title, files[0].Name, func(path string) {
+			dir, saved := filepath.Dir(path), []string{path}
+			err := atomicfile.Write(path, files[0].Data, 0o644)
+			for _, file := range files[1:] {
+				if err != nil {
+					break
+				}
+				p := filepath.Join(dir, file.Name)
+				err = atomicfile.Write(p, file.Data, 0o644)
+				saved = append(saved, p)
+			}
+			if err != nil {
+				v.u.showError("export "+f.Title, err)
+				return
+			}
+			v.u.info("Exported", fmt.Sprintf("%s of %s is saved:\n%s", f.Title, shortBatch(r.Batch), strings.Join(saved, "\n")))
+		})
+	}, func(err error) { v.u.showError("export "+f.Title, err) })
+}
+
+// openExport takes the records of an export another install made (a CAR,
+// or an EPCIS document carrying signed records), checks each as if a peer
+// sent it, and verifies the batch it was made for: an auditor's copy of a
+// supplier's evidence, judged on this computer.
+func (v *verifyScreen) openExport() {
+	v.u.files.open("Open a CAR or EPCIS file", []string{".car", ".jsonld", ".json"}, func(path string) {
+		background(v.u, "open "+filepath.Base(path), func(ctx context.Context) (protocol.BatchID, error) {
+			data, root, err := readExport(path)
+			if err != nil {
+				return protocol.BatchID{}, err
+			}
+			if _, err := v.u.svc.ImportRecords(ctx, data); err != nil {
+				return protocol.BatchID{}, err
+			}
+			return root, nil
+		}, func(id protocol.BatchID) {
+			if id.IsZero() {
+				v.u.info("Records imported", "The file's records are on this computer now; it names no batch to verify. Scan or paste the batch ID.")
+				return
+			}
+			v.run(id)
+		}, nil)
+	})
+}
+
+// readExport reads the records of a CAR or EPCIS file and the batch it
+// was exported for (zero when it names none).
+func readExport(path string) ([][]byte, protocol.BatchID, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, protocol.BatchID{}, err
+	}
+	defer f.Close()
+	var data [][]byte
+	if strings.HasSuffix(strings.ToLower(path), ".car") {
+		file, err := car.Read(f, car.DefaultLimits())
+		if err != nil {
+			return nil, protocol.BatchID{}, err
+		}
+		for _, r := range file.Records {
+			data = append(data, r.Bytes)
+		}
+		for _, b := range file.Newer {
+			data = append(data, b.Bytes)
+		}
+		var root protocol.BatchID
+		if len(file.Roots) > 0 {
+			// A CAR names the batch's record; which of its outputs was
+			// exported is in the file's name ("…-bafyrei…-1.car").
+			root = protocol.BatchID{Record: file.Roots[0], Index: outputInName(path)}
+		}
+		return data, root, nil
+	}
+	res, err := epcis.Import(f, epcis.ImportOptions{})
+	if err != nil {
+		return nil, protocol.BatchID{}, err
+	}
+	if len(res.Records) == 0 {
+		return nil, protocol.BatchID{}, errors.New("the document carries no signed Jejak records: import its events as drafts with jejak-node import epcis")
+	}
+	for _, r := range res.Records {
+		data = append(data, r.Bytes)
+	}
+	return data, res.Batch, nil
+}
+
+// outputInName reads the output number an export's file name ends with,
+// before its extension ("KSBL-PK-0307-bafyreic23yv3gm5-1.car" is output 1);
+// 0 when it has none.
+func outputInName(path string) uint32 {
+	name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	i := strings.LastIndex(name, "-")
+	if i < 0 {
+		return 0
+	}
+	n, err := strconv.ParseUint(name[i+1:], 10, 32)
+	if err != nil || n >= protocol.MaxOutputs {
+		return 0
+	}
+	return uint32(n)
 }

@@ -1,14 +1,22 @@
 package gui
 
 import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/protocol"
+	"github.com/jejak/jejak/protocol/interop/car"
+	exportpkg "github.com/jejak/jejak/protocol/interop/export"
 	"github.com/jejak/jejak/protocol/provenance"
+	"github.com/jejak/jejak/protocol/provenance/scenario"
 )
 
 // scan types text into the scan field as a keyboard-wedge scanner does,
@@ -133,4 +141,106 @@ func TestNotFoundIsNotFailed(t *testing.T) {
 	if v.report != nil || shows(v.result, "TRUSTED") {
 		t.Errorf("after a bad ID the screen still shows %q", texts(v.result))
 	}
+}
+
+// TestExportFromVerify: the buyer who verified the honest chain exports
+// its CAR and its EUDR files from the Verify screen; the CAR reads back
+// with every record behind the verdict, and the EUDR export's files land
+// together in the chosen folder.
+func TestExportFromVerify(t *testing.T) {
+	m := startMill(t)
+	u := newTestUI(t, m, Options{})
+	u.show(screenVerify)
+	scan(t, u, m.Honest.String())
+	if u.verify.report == nil || u.verify.report.Verdict != provenance.Trusted {
+		t.Fatal("the honest chain did not verify")
+	}
+	dir := t.TempDir()
+	formats := map[string]exportpkg.Format{}
+	for _, f := range exportpkg.Formats() {
+		formats[f.Name] = f
+	}
+
+	path := filepath.Join(dir, "honest.car")
+	u.files.(*stubPicker).savePath = path
+	u.verify.exportAs(formats["car"])
+	settle(t, u)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("no CAR saved: %v (dialog %q)", err, texts(topDialog(t, u)))
+	}
+	file, err := car.Read(bytes.NewReader(data), car.DefaultLimits())
+	if err != nil || len(file.Roots) != 1 || file.Roots[0] != m.Honest.Record || len(file.Records) < 10 {
+		t.Fatalf("the saved CAR: %v, %+v", err, file)
+	}
+
+	path = filepath.Join(dir, "honest.eudr.geojson")
+	u.files.(*stubPicker).savePath = path
+	u.verify.exportAs(formats["eudr"])
+	settle(t, u)
+	for _, suffix := range []string{".eudr.geojson", ".eudr-summary.json", ".eudr-summary.html"} {
+		if m, _ := filepath.Glob(filepath.Join(dir, "*"+suffix)); len(m) != 1 {
+			t.Errorf("no *%s saved beside the geolocation file: %q", suffix, texts(topDialog(t, u)))
+		}
+	}
+	if d := topDialog(t, u); !shows(d, "Exported") {
+		t.Errorf("no word that the export is saved: %q", texts(d))
+	}
+
+	// A palm chain has no smelters: said, nothing saved.
+	u.files.(*stubPicker).savePath = filepath.Join(dir, "smelters.xlsx")
+	u.verify.exportAs(formats["smelters"])
+	settle(t, u)
+	if d := topDialog(t, u); !shows(d, "tin, tantalum, tungsten or gold") {
+		t.Errorf("exporting the smelters of palm oil says %q", texts(d))
+	}
+	if _, err := os.Stat(filepath.Join(dir, "smelters.xlsx")); err == nil {
+		t.Error("a smelter list of palm oil was saved")
+	}
+}
+
+// TestOpenAnExport: an auditor opens the CAR a mill exported of its palm
+// kernels on a computer that holds nothing: the records are checked, kept,
+// and the kernels (output 1, as the file's name says) verify.
+func TestOpenAnExport(t *testing.T) {
+	m := startMill(t)
+	mill := newTestUI(t, m, Options{})
+	mill.show(screenVerify)
+	scan(t, mill, m.PK.String())
+	dir := t.TempDir()
+	var carFormat exportpkg.Format
+	for _, f := range exportpkg.Formats() {
+		if f.Name == "car" {
+			carFormat = f
+		}
+	}
+	files, err := carFormat.Write(exportpkg.Input{Report: mill.verify.report, Records: evidenceOf(t, m.testNode, m.PK)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, files[0].Name)
+	if err := os.WriteFile(path, files[0].Data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	auditor := startNode(t, nodeConfig{name: "auditor", org: scenario.Key("auditor"), device: scenario.Key("auditor/device-1"),
+		anchors: []anchor{{m.Anchor, anchorName}}})
+	u := newTestUI(t, auditor, Options{})
+	u.show(screenVerify)
+	u.files.(*stubPicker).openPath = path
+	u.verify.openExport()
+	settle(t, u)
+	r := u.verify.report
+	if r == nil || r.Batch != m.PK || r.Verdict != provenance.Trusted {
+		t.Fatalf("after opening the export the screen shows %+v, want the palm kernels trusted (%q)", r, texts(u.verify.obj))
+	}
+}
+
+func evidenceOf(t *testing.T, n *testNode, id protocol.BatchID) []protocol.Signed {
+	t.Helper()
+	ev, err := n.Evidence(context.Background(), api.VerifyRequest{Batch: id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ev.Records
 }

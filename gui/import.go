@@ -1,0 +1,139 @@
+package gui
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/jejak/jejak/node/api"
+	"github.com/jejak/jejak/protocol/interop/places"
+)
+
+// importButton opens a file of places (GeoJSON or CSV) or harvests (CSV)
+// and records what it holds, all or nothing, with a progress bar: what
+// the command line's "import places" and "import harvests" do.
+func (u *UI) importButton(what string) *widget.Button {
+	label := "Import places from a file…"
+	if what == "harvests" {
+		label = "Import harvests from a CSV file…"
+	}
+	return widget.NewButton(label, func() { u.importFile(what) })
+}
+
+// importing is the progress dialog of an import.
+type importing struct {
+	d     dialog.Dialog
+	phase *widget.Label
+	bar   *widget.ProgressBar
+	shown float64 // the fraction last drawn, so a large file does not redraw ten thousand times
+}
+
+func (u *UI) importFile(what string) {
+	exts := []string{".csv"}
+	if what == "places" {
+		exts = []string{".geojson", ".json", ".csv"}
+	}
+	u.files.open("Import "+what, exts, func(path string) {
+		p := &importing{phase: widget.NewLabel("Checking " + filepath.Base(path) + "…"), bar: widget.NewProgressBar()}
+		p.d = dialog.NewCustomWithoutButtons("Importing "+what, container.NewVBox(p.phase, p.bar), u.win)
+		p.d.Resize(fyne.NewSize(460, 0))
+		p.d.Show()
+		// progress may be called from the import's goroutine: draw on the
+		// window's.
+		progress := func(phase string, done, total int64) {
+			if total <= 0 {
+				return
+			}
+			f := float64(done) / float64(total)
+			if f < 1 && f-p.shown < 0.01 {
+				return
+			}
+			p.shown = f
+			u.run(func() {
+				p.phase.SetText(phase)
+				p.bar.SetValue(f)
+			})
+		}
+		country := u.ident.Country
+		background(u, "import "+what, func(ctx context.Context) (api.PlaceImportResult, error) {
+			return importPlaces(ctx, u.svc, what, path, country, progress)
+		}, func(res api.PlaceImportResult) {
+			p.d.Hide()
+			msg := fmt.Sprintf("%s recorded from %s.", countOf(len(res.Places), "place", "places"), filepath.Base(path))
+			if what == "harvests" {
+				msg = fmt.Sprintf("%s recorded from %s: each is a batch, listed under Batches.", countOf(len(res.Origins), "harvest", "harvests"), filepath.Base(path))
+			}
+			u.info("Imported", msg)
+		}, func(err error) {
+			p.d.Hide()
+			u.showImportError(what, path, err)
+		})
+	})
+}
+
+// importPlaces reads the file and hands it to the node.
+func importPlaces(ctx context.Context, svc api.Service, what, path, country string, progress func(phase string, done, total int64)) (api.PlaceImportResult, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return api.PlaceImportResult{}, err
+	}
+	data, err := io.ReadAll(io.LimitReader(f, places.MaxFileSize+1))
+	f.Close()
+	if err != nil {
+		return api.PlaceImportResult{}, err
+	}
+	name := filepath.Base(path)
+	opt := places.Options{Country: country, Progress: func(read, total int64) { progress("Checking "+name+"…", read, total) }}
+	imp := api.PlaceImport{Source: fmt.Sprintf("%x", sha256.Sum256(data))}
+	geo := strings.HasSuffix(strings.ToLower(path), "json") || bytes.HasPrefix(bytes.TrimSpace(data), []byte("{"))
+	switch {
+	case what == "places" && geo:
+		imp.Places, err = places.ParseGeoJSON(bytes.NewReader(data), opt)
+	case what == "places":
+		imp.Places, err = places.ParsePlacesCSV(bytes.NewReader(data), opt)
+	case geo:
+		err = errors.New("harvests come as a CSV file (see docs/IMPORT.md); a GeoJSON file holds places: use Import places on the Place tab")
+	default:
+		imp.Harvests, err = places.ParseHarvestsCSV(bytes.NewReader(data), opt)
+	}
+	if err != nil {
+		return api.PlaceImportResult{}, err
+	}
+	return svc.ImportPlaces(ctx, imp, func(done, total int64) { progress(fmt.Sprintf("Recording: %d of %d", done, total), done, total) })
+}
+
+// showImportError lists what is wrong with a file, one problem a line,
+// scrollable, and says that nothing was recorded.
+func (u *UI) showImportError(what, path string, err error) {
+	text := detail(err)
+	var pe *places.Error
+	if errors.As(err, &pe) {
+		var lines []string
+		for _, p := range pe.Problems {
+			lines = append(lines, p.String())
+		}
+		if pe.Truncated {
+			lines = append(lines, fmt.Sprintf("… and more: the first %d are shown", len(pe.Problems)))
+		}
+		text = strings.Join(lines, "\n")
+	}
+	head := wrapLabel(fmt.Sprintf("Nothing was recorded from %s. Correct the file and import it again; rows recorded by an earlier try are not recorded twice.", filepath.Base(path)))
+	list := widget.NewLabel(text)
+	list.Wrapping = fyne.TextWrapWord
+	scroll := container.NewVScroll(list)
+	scroll.SetMinSize(fyne.NewSize(560, 240))
+	d := dialog.NewCustom("Could not import "+what, "OK", container.NewBorder(head, nil, nil, nil, scroll), u.win)
+	d.Resize(fyne.NewSize(620, 420))
+	d.Show()
+}
