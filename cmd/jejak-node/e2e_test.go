@@ -513,6 +513,29 @@ func TestEndToEnd(t *testing.T) {
 	mustContain(t, "buyer's verify of the olein", buyer.verifies(olein, 0), "TRUSTED")
 	t.Logf("olein trusted at the buyer after %v", time.Since(start).Round(time.Millisecond))
 
+	// The buyer exports the olein's evidence through its running node; an
+	// auditor on a computer that holds nothing and talks to nobody
+	// imports the CAR and gets the same verdict. The EUDR files name the
+	// plantation's plot, however many hops back.
+	exports := t.TempDir() + "/"
+	buyer.run(0, "export", "car", "-o", exports, olein)
+	buyer.run(0, "export", "eudr", "-o", exports, olein)
+	auditor := &org{e: e, name: "auditor", data: cheapDataDir(t), log: &tail{}}
+	cars, _ := filepath.Glob(filepath.Join(exports, "OL-1-*.car"))
+	if len(cars) != 1 {
+		t.Fatalf("export car wrote %v", cars)
+	}
+	mustContain(t, "auditor's import", auditor.run(0, "import", "car", cars[0]), "new records")
+	auditor.trusts(cert)
+	mustContain(t, "auditor's verify from the CAR", auditor.verifies(olein, 0), "TRUSTED")
+	geo, _ := filepath.Glob(filepath.Join(exports, "*.eudr.geojson"))
+	if len(geo) != 1 {
+		t.Fatalf("export eudr wrote %v", geo)
+	}
+	if data, err := os.ReadFile(geo[0]); err != nil || !strings.Contains(string(data), "Blok A") || !strings.Contains(string(data), "Ladang Sungai Tiram") {
+		t.Errorf("the EUDR geolocation file does not name the plantation's plot: %v %s", err, data)
+	}
+
 	// What verification would fail is refused before it is signed, in
 	// the user's units, and nothing is recorded: a second receipt of one
 	// transfer, a receipt by an organisation it was not sent to, a sale
