@@ -90,6 +90,7 @@ func (f *csvFile) place(opt Options) []protocol.Place {
 		d.area, d.areaSet, d.areaUnit = m2, true, u
 		break
 	}
+	d.evidence = readEvidence(f.cell, bad)
 	geo, lat, lon := f.cell(colGeometry), f.cell(colLat), f.cell(colLon)
 	switch {
 	case geo != "":

@@ -79,6 +79,7 @@ func (g *geoReader) draft(props map[string]any, id any, loc *locator) draft {
 	if c, ok := text(colCountry); ok && c != "" {
 		d.country = countryCode(c)
 	}
+	d.evidence = readEvidence(func(role string) string { v, _ := text(role); return v }, bad)
 	for _, u := range []areaUnit{hectare, sqMetre, acre} {
 		v, ok := value(u.role)
 		if !ok {

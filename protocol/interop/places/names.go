@@ -19,6 +19,13 @@ const (
 	colLon       = "lon"
 	colGeometry  = "geometry"
 
+	colAssessment   = "assessment"
+	colAssessMethod = "assessment_method"
+	colAssessDate   = "assessment_date"
+	colLegality     = "legality"
+	colLegalMethod  = "legality_method"
+	colLegalDate    = "legality_date"
+
 	colDate     = "date"
 	colFrom     = "from"
 	colUntil    = "until"
@@ -57,6 +64,13 @@ var placeRoles = []role{
 	{name: colAreaAcres, aliases: []string{"areaacres", "acres", "acre", "areaac", "ekar", "keluasanekar"}},
 	{name: colGeometry, aliases: []string{"geometry", "geom", "thegeom", "wkt", "geojson", "geoshape",
 		"shape", "polygon", "boundary", "plotboundary", "batas"}},
+	{name: colAssessment, aliases: []string{"assessment", "assessmentref", "deforestationfree", "deforestationassessment",
+		"deforestationfreeref", "dfassessment"}},
+	{name: colAssessMethod, aliases: []string{"assessmentmethod", "deforestationmethod", "dfmethod"}},
+	{name: colAssessDate, aliases: []string{"assessmentdate", "assessedon", "deforestationdate", "dfdate"}},
+	{name: colLegality, aliases: []string{"legality", "legalityref", "landtitle", "hgu", "legalitas"}},
+	{name: colLegalMethod, aliases: []string{"legalitymethod", "legalitykind", "titlekind"}},
+	{name: colLegalDate, aliases: []string{"legalitydate", "titledate", "permitdate"}},
 	{name: colLat, aliases: []string{"lat", "latitude", "y", "lintang"}, suffix: "latitude"},
 	{name: colLon, aliases: []string{"lon", "lng", "long", "longitude", "x", "bujur"}, suffix: "longitude"},
 }

@@ -70,6 +70,49 @@ type draft struct {
 	shape               shape
 	shapeErr            *geoProblem // the geometry could not be read
 	failed              bool        // a value could not be read; its problem is reported
+	evidence            []protocol.Evidence
+}
+
+// readEvidence reads a place's EUDR evidence from its columns or
+// properties: an assessment that its land was not deforested after the
+// cut-off (reference, method, date) and its legality evidence (reference,
+// what it is, date). A piece of evidence is all there or not at all.
+func readEvidence(get func(role string) string, bad func(role, msg string)) []protocol.Evidence {
+	var out []protocol.Evidence
+	for _, k := range []struct {
+		kind, ref, method, date, defaultMethod, what string
+	}{
+		{protocol.EvidenceDeforestationFree, colAssessment, colAssessMethod, colAssessDate, "", "the assessment"},
+		{protocol.EvidenceLegality, colLegality, colLegalMethod, colLegalDate, "land title", "the legality evidence"},
+	} {
+		ref, method, date := get(k.ref), get(k.method), get(k.date)
+		if ref == "" && method == "" && date == "" {
+			continue
+		}
+		if method == "" {
+			method = k.defaultMethod
+		}
+		e := protocol.Evidence{Kind: k.kind, Ref: ref, Method: method}
+		switch {
+		case ref == "":
+			bad(k.ref, "is empty, but "+k.what+"'s other columns are filled in: give its reference")
+			continue
+		case method == "":
+			bad(k.method, "is empty: say how "+k.what+" was made, such as \"satellite imagery (Global Forest Watch)\"")
+			continue
+		case date == "":
+			bad(k.date, "is empty: give the date of "+k.what+" as YYYY-MM-DD")
+			continue
+		}
+		t, msg := day(date)
+		if msg != "" {
+			bad(k.date, msg)
+			continue
+		}
+		e.Date = t.UnixMilli()
+		out = append(out, e)
+	}
+	return out
 }
 
 // alone is a place every rule accepts; checking a draft's name, kind or
@@ -150,12 +193,13 @@ func (d draft) build(parts []part, areaRole string, loc *locator) ([]protocol.Pl
 		}
 		for i, pt := range parts {
 			name := fmt.Sprintf("%s (part %d of %d)", d.name, i+1, len(parts))
-			out = append(out, protocol.Place{Name: name, Kind: d.kind, Country: d.country, Geo: pt.geo, Area: int64(math.Round(pt.geo.Area()))})
+			out = append(out, protocol.Place{Name: name, Kind: d.kind, Country: d.country, Geo: pt.geo, Area: int64(math.Round(pt.geo.Area())),
+				Evidence: d.evidence})
 		}
 		return out, nil
 	}
 	pt := parts[0]
-	p := protocol.Place{Name: d.name, Kind: d.kind, Country: d.country, Geo: pt.geo, Area: d.area}
+	p := protocol.Place{Name: d.name, Kind: d.kind, Country: d.country, Geo: pt.geo, Area: d.area, Evidence: d.evidence}
 	if !d.areaSet && pt.geo.Type == protocol.GeoPolygon {
 		p.Area = int64(math.Round(pt.geo.Area()))
 	}
