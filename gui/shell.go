@@ -59,6 +59,8 @@ type UI struct {
 	svc  api.Service
 	opts Options
 
+	draftCards []*draftCard // the drafts of the last imported document under review
+
 	ctx      context.Context // ends when the window closes
 	cancel   context.CancelFunc
 	svcCtx   context.Context // ends when the window closes or moves to another service

@@ -240,38 +240,50 @@ func (v *verifyScreen) exportAs(f exportpkg.Format) {
 // supplier's evidence, judged on this computer.
 func (v *verifyScreen) openExport() {
 	v.u.files.open("Open a CAR or EPCIS file", []string{".car", ".jsonld", ".json"}, func(path string) {
-		background(v.u, "open "+filepath.Base(path), func(ctx context.Context) (protocol.BatchID, error) {
-			data, root, err := readExport(path)
+		type opened struct {
+			root protocol.BatchID
+			doc  *epcis.Result
+			n    int
+		}
+		background(v.u, "open "+filepath.Base(path), func(ctx context.Context) (opened, error) {
+			data, root, doc, err := readExport(path)
 			if err != nil {
-				return protocol.BatchID{}, err
+				return opened{}, err
 			}
-			if _, err := v.u.svc.ImportRecords(ctx, data); err != nil {
-				return protocol.BatchID{}, err
+			if len(data) > 0 {
+				if _, err := v.u.svc.ImportRecords(ctx, data); err != nil {
+					return opened{}, err
+				}
 			}
-			return root, nil
-		}, func(id protocol.BatchID) {
-			if id.IsZero() {
+			return opened{root, doc, len(data)}, nil
+		}, func(o opened) {
+			if o.doc != nil && len(unsignedDrafts(o.doc)) > 0 {
+				v.u.reviewDrafts(filepath.Base(path), o.doc)
+			}
+			switch {
+			case !o.root.IsZero():
+				v.run(o.root)
+			case o.n > 0:
 				v.u.info("Records imported", "The file's records are on this computer now; it names no batch to verify. Scan or paste the batch ID.")
-				return
 			}
-			v.run(id)
 		}, nil)
 	})
 }
 
-// readExport reads the records of a CAR or EPCIS file and the batch it
-// was exported for (zero when it names none).
-func readExport(path string) ([][]byte, protocol.BatchID, error) {
+// readExport reads the records of a CAR or EPCIS file, the batch it was
+// exported for (zero when it names none) and, for EPCIS, the document as
+// drafts.
+func readExport(path string) ([][]byte, protocol.BatchID, *epcis.Result, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, protocol.BatchID{}, err
+		return nil, protocol.BatchID{}, nil, err
 	}
 	defer f.Close()
 	var data [][]byte
 	if strings.HasSuffix(strings.ToLower(path), ".car") {
 		file, err := car.Read(f, car.DefaultLimits())
 		if err != nil {
-			return nil, protocol.BatchID{}, err
+			return nil, protocol.BatchID{}, nil, err
 		}
 		for _, r := range file.Records {
 			data = append(data, r.Bytes)
@@ -285,19 +297,19 @@ func readExport(path string) ([][]byte, protocol.BatchID, error) {
 			// exported is in the file's name ("…-bafyrei…-1.car").
 			root = protocol.BatchID{Record: file.Roots[0], Index: outputInName(path)}
 		}
-		return data, root, nil
+		return data, root, nil, nil
 	}
 	res, err := epcis.Import(f, epcis.ImportOptions{})
 	if err != nil {
-		return nil, protocol.BatchID{}, err
+		return nil, protocol.BatchID{}, nil, err
 	}
-	if len(res.Records) == 0 {
-		return nil, protocol.BatchID{}, errors.New("the document carries no signed Jejak records: import its events as drafts with jejak-node import epcis")
+	if len(res.Records) == 0 && len(res.Drafts) == 0 {
+		return nil, protocol.BatchID{}, nil, errors.New("the document holds no events Jejak can record")
 	}
 	for _, r := range res.Records {
 		data = append(data, r.Bytes)
 	}
-	return data, res.Batch, nil
+	return data, res.Batch, res, nil
 }
 
 // outputInName reads the output number an export's file name ends with,

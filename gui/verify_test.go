@@ -3,6 +3,7 @@ package gui
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -243,4 +244,92 @@ func evidenceOf(t *testing.T, n *testNode, id protocol.BatchID) []protocol.Signe
 		t.Fatal(err)
 	}
 	return ev.Records
+}
+
+// TestReviewEPCISDrafts: an EPCIS document from another system (here an
+// export with its signed records taken out) opens as drafts to review;
+// signing one makes it this organisation's record, and one that breaks a
+// rule says why and records nothing.
+func TestReviewEPCISDrafts(t *testing.T) {
+	m := startMill(t)
+	var epcisFormat exportpkg.Format
+	for _, f := range exportpkg.Formats() {
+		if f.Name == "epcis" {
+			epcisFormat = f
+		}
+	}
+	ev, err := m.Evidence(context.Background(), api.VerifyRequest{Batch: m.Honest})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := epcisFormat.Write(exportpkg.Input{Report: ev.Report, Records: ev.Records})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc any
+	if err := json.Unmarshal(files[0].Data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	stripSigned(doc)
+	data, _ := json.Marshal(doc)
+	path := filepath.Join(t.TempDir(), "from-another-system.jsonld")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	auditor := startNode(t, nodeConfig{name: "auditor", org: scenario.Key("auditor"), device: scenario.Key("auditor/device-1")})
+	u := newTestUI(t, auditor, Options{})
+	u.show(screenVerify)
+	u.files.(*stubPicker).openPath = path
+	u.verify.openExport()
+	settle(t, u)
+	if d := topDialog(t, u); !shows(d, "Review") || len(u.draftCards) == 0 {
+		t.Fatalf("no drafts to review: %q", texts(d))
+	}
+	before := len(feed(t, auditor, scenario.Key("auditor/device-1").Public()))
+	var signed, refused int
+	for _, c := range u.draftCards {
+		test.Tap(c.sign)
+		settle(t, u)
+		switch {
+		case strings.HasPrefix(c.status.Text, "Recorded as"):
+			signed++
+		case strings.HasPrefix(c.status.Text, "Not signed:"):
+			refused++
+		default:
+			t.Errorf("after Sign the draft says %q", c.status.Text)
+		}
+	}
+	after := len(feed(t, auditor, scenario.Key("auditor/device-1").Public()))
+	if signed == 0 || refused == 0 || after-before != signed {
+		t.Errorf("%d drafts signed, %d refused, %d records stored; want some of each, and one record a signature", signed, refused, after-before)
+	}
+}
+
+// stripSigned removes the signed records an EPCIS export carries, as a
+// document from another system would not have them.
+func stripSigned(v any) {
+	switch v := v.(type) {
+	case map[string]any:
+		for _, k := range []string{"jejak:record", "jejak:signature", "jejak:cid", "jejak:evidence"} {
+			delete(v, k)
+		}
+		if attrs, ok := v["attributes"].([]any); ok {
+			var keep []any
+			for _, a := range attrs {
+				if id, _ := a.(map[string]any)["id"].(string); id == "jejak:record" || id == "jejak:signature" || id == "jejak:cid" {
+					continue
+				}
+				keep = append(keep, a)
+			}
+			v["attributes"] = keep
+		}
+		for _, x := range v {
+			stripSigned(x)
+		}
+	case []any:
+		for _, x := range v {
+			stripSigned(x)
+		}
+	}
 }
