@@ -133,7 +133,7 @@ func cmdRecord(c *cli, args []string) error {
 			rec, err = svc.Publish(ctx, d)
 		}
 		if errors.Is(err, localapi.ErrNoAnswer) {
-			return fmt.Errorf("%w\nThe %s may have been recorded: repeat with --draft-id %s; it will not record twice", err, t, d.ID)
+			return fmt.Errorf("%w. The %s may have been recorded: repeat with --draft-id %s; it will not record twice", err, t, d.ID)
 		}
 		if err != nil {
 			return err

@@ -90,9 +90,10 @@ func compileECMA(s string) (jsonschema.Regexp, error) {
 // its formats asserted).
 func validate(t testing.TB, doc []byte) {
 	t.Helper()
+	dir := dataDir(t) // fails the test here, not inside the Once
 	schemaOnce.Do(func() {
 		const loc = "https://gs1.github.io/EPCIS/EPCIS-JSON-Schema.json"
-		f, err := os.Open(filepath.Join(dataDir(t), "EPCIS-JSON-Schema.json"))
+		f, err := os.Open(filepath.Join(dir, "EPCIS-JSON-Schema.json"))
 		if err != nil {
 			schemaErr = err
 			return
