@@ -61,7 +61,7 @@ func (d *demoNet) start(ctx context.Context) (gui.Demo, error) {
 				return gui.Demo{}, fmt.Errorf("set up the demo buyer: %w", err)
 			}
 		}
-		net, err := demo.Start(ctx, demoNetwork, dn)
+		net, err := demo.Start(ctx, demoNetwork, dn, nil)
 		if err != nil {
 			dn.Close()
 			return gui.Demo{}, err

@@ -632,7 +632,7 @@ func (d *demoStarter) start(ctx context.Context) (Demo, error) {
 	if _, err := dn.CreateIdentity(ctx, api.Setup{Name: "You (demo buyer)", Roles: []protocol.Role{protocol.RoleBuyer}, Country: "MY", DeviceName: "demo"}); err != nil {
 		return Demo{}, err
 	}
-	if d.net, err = demo.Start(ctx, "gui-demo", dn); err != nil {
+	if d.net, err = demo.Start(ctx, "gui-demo", dn, testClock); err != nil {
 		return Demo{}, err
 	}
 	return Demo{Service: dn.Node, Batches: []DemoBatch{

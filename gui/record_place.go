@@ -348,18 +348,20 @@ func (f *placeForm) addEvidence(b *protocol.Place) {
 		case date == "":
 			f.fm.fail(path, "Enter its date as YYYY-MM-DD.")
 		default:
+			// A date, not a moment: midnight UTC, as the command line and
+			// the file imports record it, so it reads the same everywhere.
 			d, msg := parseDay(date)
 			if msg != "" {
 				f.fm.fail(path, msg)
 			}
-			e.Date = d.UnixMilli()
+			e.Date = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC).UnixMilli()
 		}
 		b.Evidence = append(b.Evidence, e)
 	}
 	add(f.fDF, protocol.EvidenceDeforestationFree, clean(f.dfRef.Text), clean(f.dfMethod.Text), clean(f.dfDate.Text))
 	add(f.fLegal, protocol.EvidenceLegality, clean(f.legalRef.Text), clean(f.legalKind.Text), clean(f.legalDate.Text))
 	if len(b.Evidence) > 0 && b.Evidence[0].Kind == protocol.EvidenceDeforestationFree && b.Evidence[0].Date != 0 &&
-		b.Evidence[0].Date < time.Date(2021, 1, 1, 0, 0, 0, 0, time.Local).UnixMilli() {
+		b.Evidence[0].Date < time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli() {
 		f.fm.note("body.evidence[0]", "Assessed before 2021: that cannot show the land was not deforested after 2020-12-31; batches will verify with a warning.")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"slices"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -151,7 +152,7 @@ func checksView(r *provenance.Report) fyne.CanvasObject {
 }
 
 // originColumns are the headings of the origins table.
-var originColumns = []string{"Place", "Kind", "Country", "Latitude", "Longitude", "Area (ha)", "Shape", "Produced", "Products", "Recorded by"}
+var originColumns = []string{"Place", "Kind", "Country", "Latitude", "Longitude", "Area (ha)", "Shape", "EUDR land", "Produced", "Products", "Recorded by"}
 
 // originsView is a table of the places where the material entered the
 // chain, with coordinates and areas, as an EUDR due-diligence statement
@@ -177,7 +178,7 @@ func originsView(r *provenance.Report) fyne.CanvasObject {
 			o.(*widget.Label).SetText(originColumns[id.Col])
 		}
 	}
-	for i, w := range []float32{230, 60, 75, 95, 105, 85, 80, 190, 80, 260} {
+	for i, w := range []float32{230, 60, 75, 95, 105, 85, 80, 230, 190, 80, 260} {
 		t.SetColumnWidth(i, w)
 	}
 	return t
@@ -203,11 +204,34 @@ func originCell(o provenance.Origin, col int) string {
 		}
 		return "point"
 	case 7:
-		return formatDay(o.From) + " – " + formatDay(o.Until)
+		return landCell(o.EUDR)
 	case 8:
+		return formatDay(o.From) + " – " + formatDay(o.Until)
+	case 9:
 		return strings.Join(o.Products, ", ")
 	}
 	return o.Org
+}
+
+// landCell says what a plot's record shows for the EUDR: its
+// deforestation-free assessment and whether its legal use is shown.
+func landCell(e *provenance.PlotEvidence) string {
+	if e == nil {
+		return ""
+	}
+	var s string
+	switch e.Status {
+	case provenance.PlotAssessed:
+		s = "assessed " + time.UnixMilli(e.Deforestation.Date).UTC().Format(dayLayout) // a date, recorded as midnight UTC
+	case provenance.PlotAssessedBeforeCutoff:
+		s = "assessed before the cut-off"
+	default:
+		s = "not assessed"
+	}
+	if e.Legality == nil {
+		return s + " · no legality evidence"
+	}
+	return s + " · " + e.Legality.Method
 }
 
 // signersView lists the organisations that signed records in the trace,

@@ -333,3 +333,25 @@ func stripSigned(v any) {
 		}
 	}
 }
+
+// TestOriginsShowTheLand: the Origins tab says, per plot, what its record
+// shows for the EUDR.
+func TestOriginsShowTheLand(t *testing.T) {
+	m := startMill(t)
+	u := newTestUI(t, m, Options{})
+	u.show(screenVerify)
+	scan(t, u, m.Honest.String())
+	r := u.verify.report
+	if r == nil || len(r.Origins) == 0 {
+		t.Fatal("no origins")
+	}
+	for _, o := range r.Origins {
+		got := originCell(o, 7)
+		if o.Kind == protocol.PlacePlot && !strings.HasPrefix(got, "assessed 2024-01-15 · land title") {
+			t.Errorf("plot %q shows %q for the EUDR", o.Name, got)
+		}
+	}
+	if got := landCell(&provenance.PlotEvidence{Status: provenance.PlotNotAssessed}); got != "not assessed · no legality evidence" {
+		t.Errorf("a bare plot shows %q", got)
+	}
+}

@@ -65,7 +65,9 @@ const syncWait = 60 * time.Second
 // certification body. It returns once the user's node holds every record
 // of the demo chain (it syncs them from the demo nodes), so that a batch
 // verified right away is judged on the whole story, double claim included.
-func Start(ctx context.Context, network string, user Peer) (*Network, error) {
+// now is the demo nodes' clock (nil: time.Now): the user's node's, so that
+// their clocks agree.
+func Start(ctx context.Context, network string, user Peer, now func() time.Time) (*Network, error) {
 	s := scenario.DoubleClaim()
 	d := &Network{Failed: s.Batch, Anchor: scenario.Key("rspo").Public(), AnchorName: "Roundtable on Sustainable Palm Oil (demo)"}
 	mill, ok := s.Marks["mill.process"]
@@ -94,6 +96,7 @@ func Start(ctx context.Context, network string, user Peer) (*Network, error) {
 			SyncInterval: 30 * time.Second,
 			Logger:       slog.New(slog.DiscardHandler),
 			UserAgent:    "jejak-demo/" + r.node,
+			Now:          now,
 		})
 		if err != nil {
 			d.Close()

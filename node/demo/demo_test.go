@@ -29,7 +29,7 @@ func TestDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer user.Close()
-	d, err := Start(ctx, "demo-test", user)
+	d, err := Start(ctx, "demo-test", user, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
