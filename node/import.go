@@ -10,6 +10,7 @@ import (
 	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/protocol"
 	"github.com/jejak/jejak/protocol/interop/places"
+	"github.com/jejak/jejak/storage"
 )
 
 // ImportPlaces implements api.App.
@@ -56,14 +57,24 @@ func (n *Node) ImportPlaces(ctx context.Context, imp api.PlaceImport, progress f
 	if err != nil {
 		return api.PlaceImportResult{}, api.E(op, api.ErrInvalid, fmt.Errorf("%w; nothing was imported", err))
 	}
+	_, dev, _ := n.id.keys()
+	if dev.IsZero() {
+		return api.PlaceImportResult{}, api.E(op, api.ErrUnavailable, errors.New("this node has no device key to sign with"))
+	}
 	// A harvest from places already here is judged now, before anything
-	// is signed; one from new places only is backed by them.
+	// is signed; one from new places only is backed by them. Origins are
+	// judged by their places alone, which the import does not change, so
+	// none is judged again when it is signed.
+	judge, err := n.judgeMany(ctx)
+	if err != nil {
+		return api.PlaceImportResult{}, storeError(op, err)
+	}
 	var findings []string
 	for i := range origins {
 		if slices.ContainsFunc(origins[i].Places, func(c protocol.CID) bool { _, ok := standIn[c]; return ok }) {
 			continue
 		}
-		fs, err := n.prejudge(ctx, &origins[i])
+		fs, err := judge(ctx, &origins[i])
 		if err != nil {
 			return api.PlaceImportResult{}, storeError(op, err)
 		}
@@ -84,29 +95,23 @@ func (n *Node) ImportPlaces(ctx context.Context, imp api.PlaceImport, progress f
 		}
 	}
 	var res api.PlaceImportResult
-	real := map[protocol.CID]protocol.CID{}
 	for i := range imp.Places {
-		rec, err := n.Publish(ctx, api.Draft{Body: &imp.Places[i], ID: draftOf(imp.Source, "place", i)})
+		rec, err := n.publish(ctx, op, dev, &imp.Places[i], draftOf(imp.Source, "place", i), nil)
 		if err != nil {
 			return res, importCut(op, err, len(res.Places), len(res.Origins))
-		}
-		for c, j := range standIn {
-			if j == i {
-				real[c] = rec.CID
-			}
 		}
 		res.Places = append(res.Places, rec.CID)
 		tick()
 	}
 	for i := range origins {
 		o := origins[i]
-		o.Places = append([]protocol.CID(nil), o.Places...)
-		for j, c := range o.Places {
-			if r, ok := real[c]; ok {
-				o.Places[j] = r
+		o.Places = slices.Clone(o.Places)
+		for k, c := range o.Places {
+			if j, ok := standIn[c]; ok {
+				o.Places[k] = res.Places[j]
 			}
 		}
-		rec, err := n.Publish(ctx, api.Draft{Body: &o, ID: draftOf(imp.Source, "harvest", i)})
+		rec, err := n.publish(ctx, op, dev, &o, draftOf(imp.Source, "harvest", i), nil)
 		if err != nil {
 			return res, importCut(op, err, len(res.Places), len(res.Origins))
 		}
@@ -119,7 +124,7 @@ func (n *Node) ImportPlaces(ctx context.Context, imp api.PlaceImport, progress f
 // draftOf names the draft of one row of an import.
 func draftOf(source, what string, i int) string {
 	id := fmt.Sprintf("import %s %s %d", source, what, i)
-	if len(id) > 200 {
+	if len(id) > storage.MaxDraftID {
 		id = protocol.ComputeCID([]byte(id)).String()
 	}
 	return id

@@ -100,3 +100,37 @@ func TestPublishDraftOnce(t *testing.T) {
 		t.Fatalf("a second draft: %v, %v", rec.CID, err)
 	}
 }
+
+// TestPublishAtOnceCannotOversell: eight clerks ship a tonne each of the
+// 5 t of palm kernels the mill holds, all at the same moment: five are
+// signed and three refused, never more sent than held.
+func TestPublishAtOnceCannotOversell(t *testing.T) {
+	ctx := context.Background()
+	n, s := millNode(t)
+	pk := protocol.BatchID{Record: s.Marks["mill.process"].CID, Index: 1}
+	refinery := scenario.Key("pasir-gudang").Public()
+	var wg sync.WaitGroup
+	errs := make([]error, 8)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = n.Publish(ctx, api.Draft{Body: &protocol.Transfer{Batch: pk, Qty: protocol.Q(1, protocol.TNE), To: refinery}})
+		}()
+	}
+	wg.Wait()
+	var signed, refused int
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			signed++
+		case errors.Is(err, api.ErrUnbacked):
+			refused++
+		default:
+			t.Errorf("a shipment: %v", err)
+		}
+	}
+	if signed != 5 || refused != 3 {
+		t.Fatalf("%d shipments of 1 t signed and %d refused from 5 t held; want 5 and 3", signed, refused)
+	}
+}

@@ -93,34 +93,8 @@ func (n *Node) Publish(ctx context.Context, d api.Draft) (protocol.Signed, error
 	if d.Body == nil {
 		return protocol.Signed{}, api.E(op, api.ErrInvalid, errors.New("draft has no body"))
 	}
-	if d.ID != "" {
-		// A draft that was published already: the answer was lost, and
-		// this is the retry. Give back what it made.
-		c, err := n.store.DraftRecord(ctx, d.ID)
-		switch {
-		case err == nil:
-			rec, err := n.store.Get(ctx, c)
-			if err != nil {
-				return protocol.Signed{}, storeError(op, err)
-			}
-			return rec, nil
-		case errors.Is(err, storage.ErrInvalid):
-			return protocol.Signed{}, api.E(op, api.ErrInvalid, err)
-		case !errors.Is(err, storage.ErrNotFound):
-			return protocol.Signed{}, storeError(op, err)
-		}
-	}
 	if err := protocol.CheckDraft(d.Body); err != nil {
 		return protocol.Signed{}, api.E(op+" "+string(d.Body.Type()), api.ErrInvalid, err)
-	}
-	if !d.Unbacked {
-		findings, err := n.prejudge(ctx, d.Body)
-		if err != nil {
-			return protocol.Signed{}, storeError(op, err)
-		}
-		if len(findings) > 0 {
-			return protocol.Signed{}, api.E(op+" "+string(d.Body.Type()), api.ErrUnbacked, &api.UnbackedError{Findings: findings})
-		}
 	}
 	org, dev, _ := n.id.keys()
 	key, who := dev, "device"
@@ -136,46 +110,96 @@ func (n *Node) Publish(ctx context.Context, d api.Draft) (protocol.Signed, error
 	if key.IsZero() {
 		return protocol.Signed{}, api.E(op+" "+string(d.Body.Type()), api.ErrUnavailable, fmt.Errorf("this node has no %s key to sign with", who))
 	}
-	return n.publish(ctx, op, key, d.Body, d.ID)
+	var judge judgement
+	if !d.Unbacked {
+		judge = n.judge
+	}
+	return n.publish(ctx, op, key, d.Body, d.ID, judge)
 }
 
-// prejudge says what verification will find wrong with body if this
-// organisation signs it, from the records here: nothing when it is backed.
-// The error is for a store that cannot be read.
-func (n *Node) prejudge(ctx context.Context, body protocol.Body) ([]provenance.Finding, error) {
-	switch body.(type) {
-	case *protocol.Transfer, *protocol.Process, *protocol.Receive, *protocol.Origin:
-	default:
-		return nil, nil
-	}
-	bk := n.book(ctx)
-	m, err := n.whoAmI(ctx, bk)
-	if err != nil || m.org.IsZero() {
-		return nil, err
-	}
-	table, err := n.bounds()
+// judgement says what verification will find wrong with a body about to
+// be signed; nil signs without asking.
+type judgement func(ctx context.Context, body protocol.Body) ([]provenance.Finding, error)
+
+// judge is the judgement of a draft: what verification will find wrong
+// with body if this organisation signs it, from the records here; nothing
+// when it is backed. The error is for a store that cannot be read.
+func (n *Node) judge(ctx context.Context, body protocol.Body) ([]provenance.Finding, error) {
+	j, err := n.judgeMany(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return bk.Prejudge(m.org, body, table)
+	return j(ctx, body)
+}
+
+// judgeMany returns a judgement for many drafts in a row (an import): the
+// book, who this install is and the bounds table are read once.
+func (n *Node) judgeMany(ctx context.Context) (judgement, error) {
+	bk := n.book(ctx)
+	m, err := n.whoAmI(ctx, bk)
+	if err != nil {
+		return nil, err
+	}
+	var table *provenance.Table
+	return func(ctx context.Context, body protocol.Body) ([]provenance.Finding, error) {
+		switch body.(type) {
+		case *protocol.Transfer, *protocol.Receive, *protocol.Origin:
+		case *protocol.Process:
+			if table == nil {
+				t, err := n.bounds()
+				if err != nil {
+					return nil, err
+				}
+				table = t
+			}
+		default:
+			return nil, nil
+		}
+		if m.org.IsZero() {
+			return nil, nil
+		}
+		return bk.Prejudge(m.org, body, table)
+	}, nil
 }
 
 // publishAs signs body as the next record of key's feed, stores it synced
 // and gossips it.
 func (n *Node) publishAs(ctx context.Context, op string, key protocol.PrivateKey, body protocol.Body) (protocol.Signed, error) {
-	return n.publish(ctx, op, key, body, "")
+	return n.publish(ctx, op, key, body, "", nil)
 }
 
 // publish is publishAs for a draft named draftID ("" for none), which is
-// stored with the record in one transaction.
-func (n *Node) publish(ctx context.Context, op string, key protocol.PrivateKey, body protocol.Body, draftID string) (protocol.Signed, error) {
-	// One record at a time, so two publishes never take the same seq.
+// stored with the record in one transaction, judged first by judge (nil:
+// not judged). The draft lookup, the judgement and the signing happen
+// under one lock, so two publishes never take the same seq, and two
+// shipments of the last of a batch cannot both be judged backed.
+func (n *Node) publish(ctx context.Context, op string, key protocol.PrivateKey, body protocol.Body, draftID string, judge judgement) (protocol.Signed, error) {
 	n.publishMu.Lock()
 	defer n.publishMu.Unlock()
 	if draftID != "" {
-		// Two tries of one draft at once: the second finds the first's.
-		if c, err := n.store.DraftRecord(ctx, draftID); err == nil {
-			return n.store.Get(ctx, c)
+		// A draft that was published already: the answer was lost, and
+		// this is the retry. Give back what it made.
+		c, err := n.store.DraftRecord(ctx, draftID)
+		switch {
+		case err == nil:
+			rec, err := n.store.Get(ctx, c)
+			if err != nil {
+				return protocol.Signed{}, storeError(op, err)
+			}
+			return rec, nil
+		case errors.Is(err, storage.ErrInvalid):
+			return protocol.Signed{}, api.E(op, api.ErrInvalid, err)
+		case !errors.Is(err, storage.ErrNotFound):
+			return protocol.Signed{}, storeError(op, err)
+		}
+	}
+	if judge != nil {
+		findings, err := judge(ctx, body)
+		if err != nil {
+			return protocol.Signed{}, storeError(op, err)
+		}
+		if len(findings) > 0 {
+			return protocol.Signed{}, api.E(op+" "+string(body.Type()), api.ErrUnbacked, &api.UnbackedError{Findings: findings})
 		}
 	}
 	author := key.Public()
