@@ -55,15 +55,16 @@ func (f *field) show() {
 // ("body.out[0].qty.n") to them, and keeps the form's Publish button
 // disabled while anything is wrong, saying what beside it.
 type form struct {
-	paths   map[string]*field
-	fields  []*field
-	summary *widget.Label
-	publish *widget.Button
-	first   string // the first problem, for the summary
-	valid   bool
-	ready   string // the summary when nothing is wrong
-	action  string // what the button does, for the summary: "publish"
-	draftID string // the draft being published, until its answer is seen
+	paths     map[string]*field
+	fields    []*field
+	summary   *widget.Label
+	publish   *widget.Button
+	first     string // the first problem, for the summary
+	valid     bool
+	ready     string // the summary when nothing is wrong
+	action    string // what the button does, for the summary: "publish"
+	draftID   string // the draft being published, until its answer is seen
+	draftBody []byte // what that draft said (its JSON): an edited form is a new draft
 }
 
 func newForm(publish *widget.Button, ready string) *form {

@@ -1,7 +1,9 @@
 package gui
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -145,9 +147,11 @@ func (u *UI) publish(fm *form, body protocol.Body, what string, done func(protoc
 		return
 	}
 	// The form keeps its draft's ID until it sees the answer: publishing
-	// again after an answer was lost returns the record it made.
-	if fm.draftID == "" {
-		fm.draftID = api.NewDraftID()
+	// the same draft again after an answer was lost returns the record it
+	// made. A draft edited since is another draft, with an ID of its own.
+	said, _ := json.Marshal(body)
+	if fm.draftID == "" || !bytes.Equal(said, fm.draftBody) {
+		fm.draftID, fm.draftBody = api.NewDraftID(), said
 	}
 	u.publishDraft(fm, api.Draft{Body: body, ID: fm.draftID}, what, done)
 }

@@ -1,6 +1,8 @@
 package gui
 
 import (
+	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -378,5 +380,63 @@ func TestShipWithDueDiligenceStatement(t *testing.T) {
 	tr := now[len(now)-1].Body.(*protocol.Transfer)
 	if len(tr.Docs) != 1 || tr.Docs[0].Kind != protocol.DocDDS || tr.Docs[0].Ref != "24ITYGBJFOS258" || tr.Docs[0].Verification != "K7R8LA90" {
 		t.Fatalf("stored documents %+v, want the statement with both numbers", tr.Docs)
+	}
+}
+
+// lostAnswer is the node behind a connection that drops the answer to the
+// first publish: the record is made, the form hears only "unavailable".
+type lostAnswer struct {
+	*mill
+	lost bool
+}
+
+func (l *lostAnswer) Publish(ctx context.Context, d api.Draft) (protocol.Signed, error) {
+	rec, err := l.mill.Publish(ctx, d)
+	if err == nil && !l.lost {
+		l.lost = true
+		return protocol.Signed{}, api.E("publish", api.ErrUnavailable, errors.New("no answer from the node"))
+	}
+	return rec, err
+}
+
+// TestEditedDraftIsANewDraft: the answer to a shipment of 30 t is lost;
+// the clerk changes it to 3 t and publishes: that is recorded as 3 t, not
+// answered with the 30 t record. Publishing the unchanged form again after
+// a lost answer records nothing twice.
+func TestEditedDraftIsANewDraft(t *testing.T) {
+	m := startMill(t)
+	svc := &lostAnswer{mill: m}
+	u := newTestUI(t, svc, Options{})
+	f := u.record.ship
+	f.batch.SetSelected(optionFor(t, f.batch.Options, "LSL-FFB-2403-02"))
+	f.to.SetSelected(optionFor(t, f.to.Options, "Pasir Gudang"))
+	test.Type(f.amount, "30")
+	mine := feed(t, m, millDevice.Public())
+	test.Tap(f.fm.publish)
+	settle(t, u)
+	f.amount.SetText("")
+	test.Type(f.amount, "3")
+	test.Tap(f.fm.publish)
+	settle(t, u)
+	now := feed(t, m, millDevice.Public())
+	if len(now) != len(mine)+2 {
+		t.Fatalf("the node stored %d records, want the 30 t (answer lost) and the 3 t shipments", len(now)-len(mine))
+	}
+	if tr := now[len(now)-1].Body.(*protocol.Transfer); tr.Qty != protocol.Q(3, protocol.TNE) {
+		t.Fatalf("the edited shipment was stored as %s, want 3 t", formatQty(tr.Qty))
+	}
+
+	// Unchanged after a lost answer: the same record, nothing twice.
+	svc.lost = false
+	f.batch.SetSelected(optionFor(t, f.batch.Options, "LSL-FFB-2403-02"))
+	f.to.SetSelected(optionFor(t, f.to.Options, "Pasir Gudang"))
+	f.amount.SetText("")
+	test.Type(f.amount, "2")
+	test.Tap(f.fm.publish)
+	settle(t, u)
+	test.Tap(f.fm.publish)
+	settle(t, u)
+	if n := len(feed(t, m, millDevice.Public())); n != len(now)+1 {
+		t.Fatalf("publishing an unchanged draft again after a lost answer stored %d records, want 1", n-len(now))
 	}
 }
