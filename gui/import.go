@@ -33,10 +33,34 @@ func (u *UI) importButton(what string) *widget.Button {
 
 // importing is the progress dialog of an import.
 type importing struct {
+	u     *UI
 	d     dialog.Dialog
 	phase *widget.Label
 	bar   *widget.ProgressBar
-	shown float64 // the fraction last drawn, so a large file does not redraw ten thousand times
+}
+
+// step returns the progress callback of one step of the import (checking
+// the file, recording its rows), which may be called from the import's
+// goroutine: it draws on the window's, and only when the bar moves by a
+// percent, so that a large file does not redraw ten thousand times. Each
+// step has its own: the bar starts again at the next step.
+func (p *importing) step(label func(done, total int64) string) func(done, total int64) {
+	shown := -1.0
+	return func(done, total int64) {
+		if total <= 0 {
+			return
+		}
+		f := float64(done) / float64(total)
+		if f < 1 && f-shown < 0.01 {
+			return
+		}
+		shown = f
+		text := label(done, total)
+		p.u.run(func() {
+			p.phase.SetText(text)
+			p.bar.SetValue(f)
+		})
+	}
 }
 
 func (u *UI) importFile(what string) {
@@ -45,29 +69,16 @@ func (u *UI) importFile(what string) {
 		exts = []string{".geojson", ".json", ".csv"}
 	}
 	u.files.open("Import "+what, exts, func(path string) {
-		p := &importing{phase: widget.NewLabel("Checking " + filepath.Base(path) + "…"), bar: widget.NewProgressBar()}
+		name := filepath.Base(path)
+		p := &importing{u: u, phase: widget.NewLabel("Checking " + name + "…"), bar: widget.NewProgressBar()}
 		p.d = dialog.NewCustomWithoutButtons("Importing "+what, container.NewVBox(p.phase, p.bar), u.win)
 		p.d.Resize(fyne.NewSize(460, 0))
 		p.d.Show()
-		// progress may be called from the import's goroutine: draw on the
-		// window's.
-		progress := func(phase string, done, total int64) {
-			if total <= 0 {
-				return
-			}
-			f := float64(done) / float64(total)
-			if f < 1 && f-p.shown < 0.01 {
-				return
-			}
-			p.shown = f
-			u.run(func() {
-				p.phase.SetText(phase)
-				p.bar.SetValue(f)
-			})
-		}
+		checking := p.step(func(int64, int64) string { return "Checking " + name + "…" })
+		recording := p.step(func(done, total int64) string { return fmt.Sprintf("Recording: %d of %d", done, total) })
 		country := u.ident.Country
 		background(u, "import "+what, func(ctx context.Context) (api.PlaceImportResult, error) {
-			return importPlaces(ctx, u.svc, what, path, country, progress)
+			return importPlaces(ctx, u.svc, what, path, country, checking, recording)
 		}, func(res api.PlaceImportResult) {
 			p.d.Hide()
 			msg := fmt.Sprintf("%s recorded from %s.", countOf(len(res.Places), "place", "places"), filepath.Base(path))
@@ -83,7 +94,7 @@ func (u *UI) importFile(what string) {
 }
 
 // importPlaces reads the file and hands it to the node.
-func importPlaces(ctx context.Context, svc api.Service, what, path, country string, progress func(phase string, done, total int64)) (api.PlaceImportResult, error) {
+func importPlaces(ctx context.Context, svc api.Service, what, path, country string, checking, recording func(done, total int64)) (api.PlaceImportResult, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return api.PlaceImportResult{}, err
@@ -93,8 +104,7 @@ func importPlaces(ctx context.Context, svc api.Service, what, path, country stri
 	if err != nil {
 		return api.PlaceImportResult{}, err
 	}
-	name := filepath.Base(path)
-	opt := places.Options{Country: country, Progress: func(read, total int64) { progress("Checking "+name+"…", read, total) }}
+	opt := places.Options{Country: country, Progress: checking}
 	imp := api.PlaceImport{Source: fmt.Sprintf("%x", sha256.Sum256(data))}
 	geo := strings.HasSuffix(strings.ToLower(path), "json") || bytes.HasPrefix(bytes.TrimSpace(data), []byte("{"))
 	switch {
@@ -110,7 +120,7 @@ func importPlaces(ctx context.Context, svc api.Service, what, path, country stri
 	if err != nil {
 		return api.PlaceImportResult{}, err
 	}
-	return svc.ImportPlaces(ctx, imp, func(done, total int64) { progress(fmt.Sprintf("Recording: %d of %d", done, total), done, total) })
+	return svc.ImportPlaces(ctx, imp, recording)
 }
 
 // showImportError lists what is wrong with a file, one problem a line,

@@ -1,9 +1,12 @@
 package gui
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/jejak/jejak/protocol"
 )
@@ -48,5 +51,24 @@ func TestImportPlacesAndHarvests(t *testing.T) {
 	}
 	if n := len(feed(t, m, millDevice.Public())); n != len(now) {
 		t.Errorf("a refused import stored %d records", n-len(now))
+	}
+}
+
+// TestImportProgressEachStep: the bar fills while the file is checked,
+// then starts again while its rows are recorded, the slow part.
+func TestImportProgressEachStep(t *testing.T) {
+	u, _ := newMillUI(t)
+	p := &importing{u: u, phase: widget.NewLabel(""), bar: widget.NewProgressBar()}
+	checking := p.step(func(int64, int64) string { return "Checking" })
+	recording := p.step(func(done, total int64) string { return fmt.Sprintf("Recording: %d of %d", done, total) })
+	checking(100, 100)
+	settle(t, u)
+	if p.bar.Value != 1 || p.phase.Text != "Checking" {
+		t.Fatalf("after checking the bar is at %v (%q)", p.bar.Value, p.phase.Text)
+	}
+	recording(5, 100)
+	settle(t, u)
+	if p.bar.Value != 0.05 || p.phase.Text != "Recording: 5 of 100" {
+		t.Fatalf("while recording the bar is at %v (%q), want 0.05 and the count", p.bar.Value, p.phase.Text)
 	}
 }
