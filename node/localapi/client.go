@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/jejak/jejak/node/api"
@@ -255,42 +256,11 @@ func (c *Client) ImportRecords(ctx context.Context, records [][]byte) (api.Impor
 	return r, err
 }
 
-// ImportPlaces implements api.App.
+// ImportPlaces implements api.App; progress is called as the node reports it.
 func (c *Client) ImportPlaces(ctx context.Context, imp api.PlaceImport, progress func(done, total int64)) (api.PlaceImportResult, error) {
-	const op = "import places"
-	resp, err := c.post(ctx, "import-places", imp)
-	if err != nil {
-		return api.PlaceImportResult{}, err
-	}
-	defer resp.Body.Close()
-	sc := bufio.NewScanner(resp.Body)
-	sc.Buffer(make([]byte, 64<<10), 64<<20)
-	for sc.Scan() {
-		var f frame
-		if err := decodeJSON(sc.Bytes(), &f); err != nil {
-			return api.PlaceImportResult{}, api.E(op, api.ErrUnavailable, fmt.Errorf("local API answer: %w", err))
-		}
-		if !f.End {
-			if progress != nil {
-				progress(f.Done, f.Total)
-			}
-			continue
-		}
-		var res api.PlaceImportResult
-		if len(f.Result) > 0 {
-			if err := decodeJSON(f.Result, &res); err != nil {
-				return res, api.E(op, api.ErrUnavailable, fmt.Errorf("local API answer: %w", err))
-			}
-		}
-		if f.Error != nil {
-			return res, f.Error.err()
-		}
-		return res, nil
-	}
-	if ctx.Err() != nil {
-		return api.PlaceImportResult{}, api.E(op, nil, ctx.Err())
-	}
-	return api.PlaceImportResult{}, api.E(op, api.ErrUnavailable, errors.New("local API: the node stopped answering"))
+	var res api.PlaceImportResult
+	err := c.stream(ctx, "import-places", imp, progress, &res)
+	return res, err
 }
 
 // Evidence implements api.App. Each record is opened again here (decoded,
@@ -300,15 +270,11 @@ func (c *Client) Evidence(ctx context.Context, req api.VerifyRequest) (*api.Evid
 	if err := c.do(ctx, "evidence", req, &w); err != nil {
 		return nil, err
 	}
-	e := &api.Evidence{Report: w.Report, Records: make([]protocol.Signed, len(w.Records))}
-	for i, b := range w.Records {
-		s, err := protocol.Open(b)
-		if err != nil {
-			return nil, api.E("evidence", api.ErrUnavailable, fmt.Errorf("record %d of the answer: %w", i, err))
-		}
-		e.Records[i] = s
+	recs, err := openAll(w.Records)
+	if err != nil {
+		return nil, api.E("evidence", api.ErrUnavailable, fmt.Errorf("local API answer: %w", err))
 	}
-	return e, nil
+	return &api.Evidence{Report: w.Report, Records: recs}, nil
 }
 
 // Batches implements api.App.
@@ -343,31 +309,46 @@ func (c *Client) Places(ctx context.Context) ([]api.Place, error) {
 
 // Reindex implements api.App; progress is called as the node reports it.
 func (c *Client) Reindex(ctx context.Context, progress func(done, total int64)) error {
-	resp, err := c.post(ctx, "reindex", struct{}{})
+	return c.stream(ctx, "reindex", struct{}{}, progress, nil)
+}
+
+// stream makes a call that reports progress (streamCall on the server):
+// progress hears each report, and the end frame's answer is decoded into
+// resp (nil: none wanted) or its error returned.
+func (c *Client) stream(ctx context.Context, name string, req any, progress func(done, total int64), resp any) error {
+	op := strings.ReplaceAll(name, "-", " ")
+	r, err := c.post(ctx, name, req)
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
-	sc := bufio.NewScanner(resp.Body)
+	defer r.Body.Close()
+	sc := bufio.NewScanner(r.Body)
+	sc.Buffer(make([]byte, 64<<10), 64<<20) // an end frame carries the answer
 	for sc.Scan() {
 		var f frame
 		if err := decodeJSON(sc.Bytes(), &f); err != nil {
-			return api.E("reindex", api.ErrUnavailable, fmt.Errorf("local API answer: %w", err))
+			return api.E(op, api.ErrUnavailable, fmt.Errorf("local API answer: %w", err))
 		}
-		if f.End {
-			if f.Error != nil {
-				return f.Error.err()
+		if !f.End {
+			if progress != nil {
+				progress(f.Done, f.Total)
 			}
-			return nil
+			continue
 		}
-		if progress != nil {
-			progress(f.Done, f.Total)
+		if resp != nil && len(f.Result) > 0 {
+			if err := decodeJSON(f.Result, resp); err != nil {
+				return api.E(op, api.ErrUnavailable, fmt.Errorf("local API answer: %w", err))
+			}
 		}
+		if f.Error != nil {
+			return f.Error.err()
+		}
+		return nil
 	}
 	if ctx.Err() != nil {
-		return api.E("reindex", nil, ctx.Err())
+		return api.E(op, nil, ctx.Err())
 	}
-	return api.E("reindex", api.ErrUnavailable, fmt.Errorf("local API: the node stopped answering"))
+	return api.E(op, api.ErrUnavailable, errors.New("local API: the node stopped answering"))
 }
 
 // Check implements api.App.

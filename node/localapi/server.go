@@ -93,11 +93,7 @@ func Handler(svc api.Service) http.Handler {
 		if err != nil {
 			return wirePage{}, err
 		}
-		w := wirePage{Next: p.Next, Records: make([][]byte, len(p.Records))}
-		for i, r := range p.Records {
-			w.Records[i] = r.Bytes
-		}
-		return w, nil
+		return wirePage{Next: p.Next, Records: bytesOf(p.Records)}, nil
 	})
 	call(mux, "identity", func(ctx context.Context, _ struct{}) (api.Identity, error) { return svc.Identity(ctx) })
 	call(mux, "create-identity", func(ctx context.Context, s api.Setup) (api.Identity, error) { return svc.CreateIdentity(ctx, s) })
@@ -115,7 +111,7 @@ func Handler(svc api.Service) http.Handler {
 	call(mux, "remove-anchor", func(ctx context.Context, r anchorRequest) (struct{}, error) {
 		return none, svc.RemoveAnchor(ctx, r.Key)
 	})
-	call(mux, "verify", func(ctx context.Context, r verifyRequest) (*provenance.Report, error) {
+	call(mux, "verify", func(ctx context.Context, r api.VerifyRequest) (*provenance.Report, error) {
 		return svc.Verify(ctx, r)
 	})
 	callLimit(mux, "import-records", maxImportRequest, func(ctx context.Context, r struct {
@@ -123,16 +119,12 @@ func Handler(svc api.Service) http.Handler {
 	}) (api.ImportResult, error) {
 		return svc.ImportRecords(ctx, r.Records)
 	})
-	call(mux, "evidence", func(ctx context.Context, r verifyRequest) (evidenceWire, error) {
+	call(mux, "evidence", func(ctx context.Context, r api.VerifyRequest) (evidenceWire, error) {
 		e, err := svc.Evidence(ctx, r)
 		if err != nil {
 			return evidenceWire{}, err
 		}
-		w := evidenceWire{Report: e.Report, Records: make([][]byte, len(e.Records))}
-		for i, rec := range e.Records {
-			w.Records[i] = rec.Bytes
-		}
-		return w, nil
+		return evidenceWire{Report: e.Report, Records: bytesOf(e.Records)}, nil
 	})
 	call(mux, "batches", func(ctx context.Context, f api.BatchFilter) ([]api.Batch, error) { return svc.Batches(ctx, f) })
 	call(mux, "batch", func(ctx context.Context, r struct{ ID protocol.BatchID }) (api.Batch, error) {
@@ -155,14 +147,27 @@ func Handler(svc api.Service) http.Handler {
 			}
 		}
 	})
-	mux.HandleFunc("POST /v1/import-places", func(w http.ResponseWriter, r *http.Request) {
-		var imp api.PlaceImport
-		if err := readRequest(r, "import-places", maxImportRequest, &imp); err != nil {
+	streamCall(mux, "import-places", maxImportRequest, func(ctx context.Context, imp api.PlaceImport, progress func(done, total int64)) (api.PlaceImportResult, error) {
+		return svc.ImportPlaces(ctx, imp, progress)
+	})
+	streamCall(mux, "reindex", maxRequest, func(ctx context.Context, _ struct{}, progress func(done, total int64)) (struct{}, error) {
+		return none, svc.Reindex(ctx, progress)
+	})
+	return mux
+}
+
+// streamCall registers POST /v1/<name> for a call that reports progress:
+// one frame per progress report, then an end frame with the answer or the
+// error.
+func streamCall[Req, Resp any](mux *http.ServeMux, name string, limit int64, f func(context.Context, Req, func(done, total int64)) (Resp, error)) {
+	mux.HandleFunc("POST /v1/"+name, func(w http.ResponseWriter, r *http.Request) {
+		var req Req
+		if err := readRequest(r, name, limit, &req); err != nil {
 			writeError(w, err)
 			return
 		}
 		s := startStream(w)
-		res, err := svc.ImportPlaces(r.Context(), imp, func(done, total int64) {
+		res, err := f(r.Context(), req, func(done, total int64) {
 			s.send(frame{Done: done, Total: total})
 		})
 		end := frame{End: true}
@@ -175,19 +180,6 @@ func Handler(svc api.Service) http.Handler {
 		}
 		s.send(end)
 	})
-	mux.HandleFunc("POST /v1/reindex", func(w http.ResponseWriter, r *http.Request) {
-		s := startStream(w)
-		err := svc.Reindex(r.Context(), func(done, total int64) {
-			s.send(frame{Done: done, Total: total})
-		})
-		end := frame{End: true}
-		if err != nil {
-			we := encodeError(err)
-			end.Error = &we
-		}
-		s.send(end)
-	})
-	return mux
 }
 
 type recordReply struct {
@@ -210,8 +202,6 @@ type anchorRequest struct {
 	Key  protocol.PublicKey `json:"key"`
 	Name string             `json:"name,omitempty"`
 }
-
-type verifyRequest = api.VerifyRequest
 
 // evidenceWire is api.Evidence on the wire: each record as its bytes,
 // which the client opens again.

@@ -83,16 +83,27 @@ type wirePage struct {
 	Next    string   `json:"next"`
 }
 
+// openAll opens records that came over the wire as their bytes, each
+// checked (decoded, its signature and CID) as if a peer sent it.
 func openAll(data [][]byte) ([]protocol.Signed, error) {
 	out := make([]protocol.Signed, 0, len(data))
-	for _, b := range data {
+	for i, b := range data {
 		rec, err := protocol.Open(b)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("record %d: %w", i, err)
 		}
 		out = append(out, rec)
 	}
 	return out, nil
+}
+
+// bytesOf is records as they go over the wire: their bytes.
+func bytesOf(recs []protocol.Signed) [][]byte {
+	out := make([][]byte, len(recs))
+	for i, r := range recs {
+		out[i] = r.Bytes
+	}
+	return out
 }
 
 // wireError is an error on the wire.
