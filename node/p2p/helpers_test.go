@@ -131,7 +131,6 @@ type testStatus struct {
 	Status
 	Records int64
 	Forks   []storage.Fork
-	Author  protocol.PublicKey
 }
 
 func (n *testNode) Status(ctx context.Context) (testStatus, error) {
@@ -143,11 +142,7 @@ func (n *testNode) Status(ctx context.Context) (testStatus, error) {
 	if err != nil {
 		return testStatus{}, err
 	}
-	st := testStatus{Status: n.Engine.Status(), Records: c.Records, Forks: forks}
-	if !n.key.IsZero() {
-		st.Author = n.key.Public()
-	}
-	return st, nil
+	return testStatus{Status: n.Engine.Status(), Records: c.Records, Forks: forks}, nil
 }
 
 // testLogger logs at debug level to stderr when JEJAK_TEST_LOG is set, and
@@ -329,5 +324,3 @@ func waitForMesh(t *testing.T, nodes []*testNode) {
 		return true
 	})
 }
-
-func protocolZeroKey() protocol.PrivateKey { return protocol.PrivateKey{} }
