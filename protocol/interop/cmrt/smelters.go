@@ -138,6 +138,7 @@ func (t *tracer) batch(n *provenance.Node) error {
 		return fmt.Errorf("cmrt: smelter list of batch %s: record %s of the report's graph is not among the records given (pass the records VerifyWithEvidence returned with the report)", t.rep.Batch, n.Record)
 	}
 	metal := MetalOf(n.Product)
+	var conf *Conformance // n's, read at its first smelter
 	for _, pc := range placesOf(rec.Body) {
 		pl := t.place(pc)
 		if pl == nil || !(pl.Kind == protocol.PlaceSmelter || pl.Kind == protocol.PlaceRefinery && metal == Gold) {
@@ -156,10 +157,14 @@ func (t *tracer) batch(n *provenance.Node) error {
 			t.rows[k] = r
 			t.order = append(t.order, k)
 		}
-		if c := t.conformance(n); len(r.Records) == 0 || rank(c.Status) < rank(r.RMAP.Status) {
+		if conf == nil {
+			c := t.conformance(n)
+			conf = &c
+		}
+		if len(r.Records) == 0 || rank(conf.Status) < rank(r.RMAP.Status) {
 			// A row is only as conformant as the least conformant of
 			// its records.
-			r.RMAP = c
+			r.RMAP = *conf
 		}
 		r.Products = appendNew(r.Products, n.Product)
 		r.Records = appendCID(r.Records, n.Record)
