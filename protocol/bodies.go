@@ -168,6 +168,11 @@ type Place struct {
 	Evidence []Evidence `cbor:"evidence,omitempty" json:"evidence,omitempty"`
 }
 
+// IsLand reports whether p is production land (a plot or an estate): land
+// a harvest grows on, which needs its area, a polygon over 4 ha, and the
+// EUDR's evidence.
+func (p *Place) IsLand() bool { return p.Kind == PlacePlot || p.Kind == PlaceEstate }
+
 // Identifier schemes of places with a checked shape; any other scheme of
 // lower-case letters, digits and hyphens is accepted as it is.
 const (

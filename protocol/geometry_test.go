@@ -232,3 +232,14 @@ func TestPlaceGeometryRules(t *testing.T) {
 		})
 	}
 }
+
+// TestIsLand: plots and estates are production land, every other kind of
+// place is not.
+func TestIsLand(t *testing.T) {
+	for _, kind := range protocol.PlaceKinds() {
+		want := kind == protocol.PlacePlot || kind == protocol.PlaceEstate
+		if got := (&protocol.Place{Kind: kind}).IsLand(); got != want {
+			t.Errorf("a %s: IsLand %v, want %v", kind, got, want)
+		}
+	}
+}

@@ -123,40 +123,52 @@ func (r *Record) SigningBytes() ([]byte, error) {
 // than MaxRecordSize (ErrTooLarge), or a field breaks a rule (a *FieldError,
 // ErrInvalid).
 func Decode(data []byte) (*Record, error) {
+	r, _, err := decode(data)
+	return r, err
+}
+
+// decode is Decode that also returns, with a *NewerVersionError, the
+// record's signature, which is all Open can check of it.
+func decode(data []byte) (*Record, []byte, error) {
 	if len(data) > MaxRecordSize {
-		return nil, fmt.Errorf("protocol: record of %d bytes exceeds the %d-byte limit: %w", len(data), MaxRecordSize, ErrTooLarge)
+		return nil, nil, fmt.Errorf("protocol: record of %d bytes exceeds the %d-byte limit: %w", len(data), MaxRecordSize, ErrTooLarge)
 	}
 	if err := checkCanonical(data); err != nil {
-		return nil, err
-	}
-	// The version first, from the envelope alone: a record of a newer
-	// version may have fields this release does not know.
-	var head versionHead
-	if err := lenientDec.Unmarshal(data, &head); err != nil {
-		return nil, malformed(-1, "%v", err)
-	}
-	switch {
-	case head.V > Version:
-		return nil, &NewerVersionError{V: head.V, Author: head.Author}
-	case head.V < MinVersion:
-		return nil, invalid("v", "version %d is not supported (this release reads %d to %d)", head.V, MinVersion, Version)
+		return nil, nil, err
 	}
 	var w wire
 	if err := decMode.Unmarshal(data, &w); err != nil {
-		return nil, malformed(-1, "%v", err)
+		// A record of a newer version may have fields this release does
+		// not know: its version, from the envelope alone, says whether
+		// that is why.
+		var head versionHead
+		if herr := lenientDec.Unmarshal(data, &head); herr != nil {
+			return nil, nil, malformed(-1, "%v", herr)
+		}
+		if verr := checkVersion(head.V, head.Author); verr != nil {
+			var sig []byte
+			if lenientDec.Unmarshal(head.Sig, &sig) != nil {
+				sig = nil // not a signature: Open refuses the record
+			}
+			return nil, sig, verr
+		}
+		return nil, nil, malformed(-1, "%v", err)
+	}
+	if err := checkVersion(w.V, w.Author); err != nil {
+		return nil, w.Sig, err
 	}
 	if w.Type == "" {
-		return nil, invalid("type", "missing")
+		return nil, nil, invalid("type", "missing")
 	}
 	body := newBody(w.Type)
 	if body == nil {
-		return nil, invalid("type", "unknown record type %q", w.Type)
+		return nil, nil, invalid("type", "unknown record type %q", w.Type)
 	}
 	if w.Body == nil {
-		return nil, invalid("body", "missing")
+		return nil, nil, invalid("body", "missing")
 	}
 	if err := decMode.Unmarshal(w.Body, body); err != nil {
-		return nil, malformed(-1, "%s body: %v", w.Type, err)
+		return nil, nil, malformed(-1, "%s body: %v", w.Type, err)
 	}
 	r := &Record{V: w.V, Author: w.Author, Seq: w.Seq, Time: w.Time, Body: body, Sig: w.Sig}
 	if w.Prev != nil {
@@ -165,25 +177,41 @@ func Decode(data []byte) (*Record, error) {
 	// Rules first, so that a required field left out is reported by name
 	// rather than as a difference in the re-encoding below.
 	if err := r.Validate(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// The walk above rejects non-canonical encodings item by item; encoding
 	// again catches anything it cannot see, such as an empty optional field
 	// written out instead of left out.
 	again, err := r.Encode()
 	if err != nil {
-		return nil, malformed(-1, "re-encode: %v", err)
+		return nil, nil, malformed(-1, "re-encode: %v", err)
 	}
 	if !bytes.Equal(again, data) {
-		return nil, malformed(firstDiff(again, data), "not in canonical form: the record encodes differently from here on (an empty optional field written, a required field left out, or a null or other value where the field's type does not allow it)")
+		return nil, nil, malformed(firstDiff(again, data), "not in canonical form: the record encodes differently from here on (an empty optional field written, a required field left out, or a null or other value where the field's type does not allow it)")
 	}
-	return r, nil
+	return r, nil, nil
 }
 
 // versionHead is the part of a record's envelope every version shares.
+// Sig is kept as it was written: a newer version's record is refused for
+// a sig that is not a signature, not for being malformed.
 type versionHead struct {
-	V      int       `cbor:"v"`
-	Author PublicKey `cbor:"author"`
+	V      int             `cbor:"v"`
+	Author PublicKey       `cbor:"author"`
+	Sig    cbor.RawMessage `cbor:"sig"`
+}
+
+// checkVersion says whether this release reads records of version v by
+// author: a *NewerVersionError for a newer one, a *FieldError for one
+// older than MinVersion.
+func checkVersion(v int, author PublicKey) error {
+	switch {
+	case v > Version:
+		return &NewerVersionError{V: v, Author: author}
+	case v < MinVersion:
+		return invalid("v", "version %d is not supported (this release reads %d to %d)", v, MinVersion, Version)
+	}
+	return nil
 }
 
 // NewerVersionError is what Decode and Open return for an authentic record
@@ -225,7 +253,7 @@ type Signed struct {
 // On success the record is well-formed and was signed by its author; whether
 // the author is trusted is a question for provenance.
 func Open(data []byte) (Signed, error) {
-	r, err := Decode(data)
+	r, sig, err := decode(data)
 	var newer *NewerVersionError
 	if errors.As(err, &newer) {
 		// Its rules are not known here, but its signature is the same in
@@ -234,10 +262,7 @@ func Open(data []byte) (Signed, error) {
 		if !ok {
 			return Signed{}, malformed(-1, "the envelope of a version %d record cannot be read", newer.V)
 		}
-		var sig struct {
-			Sig []byte `cbor:"sig"`
-		}
-		if lenientDec.Unmarshal(data, &sig) != nil || !newer.Author.Verify(msg, sig.Sig) {
+		if !newer.Author.Verify(msg, sig) {
 			return Signed{}, fmt.Errorf("protocol: version %d record by %s: signature does not verify: %w", newer.V, newer.Author.Short(), ErrSignature)
 		}
 		return Signed{}, err

@@ -238,7 +238,7 @@ func (b *Place) validate(v int) error {
 	if b.Area < 0 {
 		return invalid("body.area", "must not be negative")
 	}
-	if b.Kind == PlacePlot || b.Kind == PlaceEstate {
+	if b.IsLand() {
 		if b.Area == 0 {
 			return invalid("body.area", "%s needs its area in square metres", withArticle(b.Kind))
 		}

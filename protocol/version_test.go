@@ -107,8 +107,10 @@ func TestRulesByVersion(t *testing.T) {
 }
 
 // TestNewerVersionKept: an authentic record of a version this release does
-// not know is ErrNewerVersion (kept, not judged, not the sender's fault);
-// the same record with a broken signature is a forgery (ErrSignature).
+// not know is ErrNewerVersion (kept, not judged, not the sender's fault),
+// whether or not it has fields this release does not know; the same record
+// with a broken signature, or a sig that is no signature, is a forgery
+// (ErrSignature).
 func TestNewerVersionKept(t *testing.T) {
 	key := prototest.Key("from-the-future")
 	body := &protocol.Place{Name: "Kilang Baru", Kind: protocol.PlaceMill, Country: "MY", Geo: protocol.PointGeometry(protocol.Pos(101.5, 2.9))}
@@ -116,18 +118,39 @@ func TestNewerVersionKept(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = protocol.Open(s.Bytes)
-	var nv *protocol.NewerVersionError
-	if !errors.Is(err, protocol.ErrNewerVersion) || !errors.As(err, &nv) || nv.V != protocol.Version+1 || nv.Author != key.Public() {
-		t.Fatalf("Open of a version %d record: %v, want ErrNewerVersion naming its author", protocol.Version+1, err)
+	// A newer version may add fields, to the envelope and to a body.
+	env := splitMap(t, s.Bytes)
+	env["zone"] = cText("Asia/Kuala_Lumpur")
+	env = mutateBody(t, env, func(b fields) { b["elevation"] = cUint(40) })
+	for _, tc := range []struct {
+		name string
+		data []byte
+	}{
+		{"fields known here", s.Bytes},
+		{"fields unknown here", resign(key, env)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := protocol.Open(tc.data)
+			var nv *protocol.NewerVersionError
+			if !errors.Is(err, protocol.ErrNewerVersion) || !errors.As(err, &nv) || nv.V != protocol.Version+1 || nv.Author != key.Public() {
+				t.Fatalf("Open of a version %d record: %v, want ErrNewerVersion naming its author", protocol.Version+1, err)
+			}
+			if errors.Is(err, protocol.ErrInvalid) || errors.Is(err, protocol.ErrMalformed) {
+				t.Fatalf("a newer record is reported as bad: %v", err)
+			}
+			if _, err := protocol.Decode(tc.data); !errors.As(err, &nv) || nv.V != protocol.Version+1 || nv.Author != key.Public() {
+				t.Fatalf("Decode of a version %d record: %v, want ErrNewerVersion naming its author", protocol.Version+1, err)
+			}
+			forged := append([]byte(nil), tc.data...)
+			forged[len(forged)-1] ^= 1 // the last byte of the author key
+			if _, err := protocol.Open(forged); !errors.Is(err, protocol.ErrSignature) {
+				t.Fatalf("a forged record of a newer version: %v, want ErrSignature", err)
+			}
+		})
 	}
-	if errors.Is(err, protocol.ErrInvalid) || errors.Is(err, protocol.ErrMalformed) {
-		t.Fatalf("a newer record is reported as bad: %v", err)
-	}
-	forged := append([]byte(nil), s.Bytes...)
-	forged[len(forged)-1] ^= 1 // the last byte of the author key
-	if _, err := protocol.Open(forged); !errors.Is(err, protocol.ErrSignature) {
-		t.Fatalf("a forged record of a newer version: %v, want ErrSignature", err)
+	env["sig"] = cText("trust me")
+	if _, err := protocol.Open(env.encode()); !errors.Is(err, protocol.ErrSignature) {
+		t.Fatalf("a newer record whose sig is text: %v, want ErrSignature", err)
 	}
 }
 

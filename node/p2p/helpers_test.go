@@ -13,7 +13,6 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
-	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/protocol"
 	"github.com/jejak/jejak/protocol/prototest"
 	"github.com/jejak/jejak/storage"
@@ -58,11 +57,14 @@ type testNode struct {
 	pubMu sync.Mutex
 }
 
-// testEvents turns engine events into api.Events for watchers, as the
-// application does.
+// testEvents hands what the engine reports to the test's watchers as the
+// engine's own values: a protocol.Signed for Stored, a storage.Fork for
+// Forked and a SyncProgress for Synced. Peers joining and leaving are not
+// watched.
 type testEvents struct {
+	noEvents
 	mu       sync.Mutex
-	watchers []chan api.Event
+	watchers []chan any
 	stored   func(protocol.Signed)
 }
 
@@ -73,7 +75,7 @@ func (e *testEvents) onStored(f func(protocol.Signed)) {
 	e.stored = f
 }
 
-func (e *testEvents) emit(ev api.Event) {
+func (e *testEvents) emit(ev any) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for _, w := range e.watchers {
@@ -91,18 +93,10 @@ func (e *testEvents) Stored(rec protocol.Signed) {
 	if f != nil {
 		f(rec)
 	}
-	e.emit(api.Event{Kind: api.EventRecordAdded, CID: rec.CID, Type: rec.Type(), Author: rec.Author, Seq: rec.Seq})
+	e.emit(rec)
 }
-func (e *testEvents) Forked(f storage.Fork) {
-	e.emit(api.Event{Kind: api.EventForkFound, Fork: api.Fork{Author: f.Author, Seq: f.Seq, CIDs: f.CIDs}})
-}
-func (e *testEvents) PeerJoined(id string, via Via) {
-	e.emit(api.Event{Kind: api.EventPeerJoined, Peer: id, Via: api.Via(via)})
-}
-func (e *testEvents) PeerLeft(id string) { e.emit(api.Event{Kind: api.EventPeerLeft, Peer: id}) }
-func (e *testEvents) Synced(p SyncProgress) {
-	e.emit(api.Event{Kind: api.EventSyncProgress, Sync: api.SyncProgress(p)})
-}
+func (e *testEvents) Forked(f storage.Fork) { e.emit(f) }
+func (e *testEvents) Synced(p SyncProgress) { e.emit(p) }
 
 // publishBody seals body as the next record of the node's feed, stores it
 // synced and gossips it.
@@ -137,7 +131,6 @@ type testStatus struct {
 	Status
 	Records int64
 	Forks   []storage.Fork
-	Author  protocol.PublicKey
 }
 
 func (n *testNode) Status(ctx context.Context) (testStatus, error) {
@@ -149,11 +142,7 @@ func (n *testNode) Status(ctx context.Context) (testStatus, error) {
 	if err != nil {
 		return testStatus{}, err
 	}
-	st := testStatus{Status: n.Engine.Status(), Records: c.Records, Forks: forks}
-	if !n.key.IsZero() {
-		st.Author = n.key.Public()
-	}
-	return st, nil
+	return testStatus{Status: n.Engine.Status(), Records: c.Records, Forks: forks}, nil
 }
 
 // testLogger logs at debug level to stderr when JEJAK_TEST_LOG is set, and
@@ -291,17 +280,17 @@ func allCIDs(t *testing.T, n *testNode) map[protocol.CID]bool {
 }
 
 // watch returns n's event stream for the rest of the test.
-func watch(t *testing.T, n *testNode) <-chan api.Event {
+func watch(t *testing.T, n *testNode) <-chan any {
 	t.Helper()
-	ch := make(chan api.Event, 4096)
+	ch := make(chan any, 4096)
 	n.ev.mu.Lock()
 	n.ev.watchers = append(n.ev.watchers, ch)
 	n.ev.mu.Unlock()
 	return ch
 }
 
-// waitEvent reads events until match returns true.
-func waitEvent(t *testing.T, ch <-chan api.Event, what string, match func(api.Event) bool) api.Event {
+// waitEvent reads events until one of type T for which match returns true.
+func waitEvent[T any](t *testing.T, ch <-chan any, what string, match func(T) bool) T {
 	t.Helper()
 	timer := time.NewTimer(testTimeout)
 	defer timer.Stop()
@@ -311,8 +300,8 @@ func waitEvent(t *testing.T, ch <-chan api.Event, what string, match func(api.Ev
 			if !ok {
 				t.Fatalf("event stream closed while waiting for %s", what)
 			}
-			if match(ev) {
-				return ev
+			if v, ok := ev.(T); ok && match(v) {
+				return v
 			}
 		case <-timer.C:
 			t.Fatalf("timed out waiting for %s", what)
@@ -335,5 +324,3 @@ func waitForMesh(t *testing.T, nodes []*testNode) {
 		return true
 	})
 }
-
-func protocolZeroKey() protocol.PrivateKey { return protocol.PrivateKey{} }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -27,8 +28,8 @@ func badRecords(t *testing.T) [][]byte {
 	feed := prototest.NewFeed(prototest.Key("victim"))
 	var bad [][]byte
 	for i := range 3 {
-		// A real record with one bit of its signature flipped: the
-		// last bytes of the encoding are inside the sig.
+		// A real record with one bit of its author key flipped (the
+		// last bytes of the encoding): the signature does not verify.
 		rec := feed.MustAdd(orgBody(100 + i))
 		forged := bytes.Clone(rec.Bytes)
 		forged[len(forged)-1] ^= 0x01
@@ -189,15 +190,20 @@ func newEvilHost(t *testing.T, protos protocols, bad [][]byte) *evilHost {
 // authentic record of a format version this one cannot judge. The node
 // neither stores it as a record nor passes it on, keeps it for an upgrade,
 // and does not hold it against the peer; the same record forged is
-// rejected.
+// rejected, penalised and not kept.
 func TestNewerVersionKeptWithoutPenalty(t *testing.T) {
 	ctx := context.Background()
-	nodes := startNodes(t, "behind", 1, nil)
-	a := nodes[0]
+	verdicts := &verdictTracer{}
+	cfg := testConfig(t, "behind")
+	cfg.gossipOpts = []pubsub.Option{pubsub.WithRawTracer(verdicts)}
+	a := startNode(t, cfg)
 	future, err := protocol.SealVersion(&protocol.Record{Seq: 1, Time: prototest.BaseTime, Body: orgBody(1)}, prototest.Key("ahead"), protocol.Version+1)
 	if err != nil {
 		t.Fatal(err)
 	}
+	forged := bytes.Clone(future.Bytes)
+	forged[len(forged)-1] ^= 0x01 // the last byte of the author key
+	forgedCID := protocol.ComputeCID(forged)
 	evil := newEvilHost(t, a.protos, nil)
 	if err := evil.h.Connect(ctx, peer.AddrInfo{ID: a.ID(), Addrs: a.host.Addrs()}); err != nil {
 		t.Fatal(err)
@@ -205,21 +211,86 @@ func TestNewerVersionKeptWithoutPenalty(t *testing.T) {
 	waitFor(t, "the newer peer and the node see each other on the topic", func() bool {
 		return slices.Contains(evil.topic.ListPeers(), a.ID()) && slices.Contains(a.topic.ListPeers(), evil.h.ID())
 	})
-	for range 5 {
-		if err := evil.topic.Publish(ctx, future.Bytes); err != nil {
+	kept := func(c protocol.CID) bool {
+		t.Helper()
+		found := false
+		if err := a.store.Pending(ctx, func(pc protocol.CID, _ []byte) error { found = found || pc == c; return nil }); err != nil {
 			t.Fatal(err)
 		}
+		return found
 	}
-	waitFor(t, "the node keeps the record for an upgrade", func() bool {
-		kept := false
-		a.store.Pending(ctx, func(c protocol.CID, _ []byte) error { kept = kept || c == future.CID; return nil })
-		return kept
-	})
+
+	if err := evil.topic.Publish(ctx, future.Bytes); err != nil {
+		t.Fatal(err)
+	}
+	if why := verdicts.wait(t, future.CID); why != pubsub.RejectValidationIgnored {
+		t.Errorf("gossip's verdict on a record of a newer version: %q, want %q", why, pubsub.RejectValidationIgnored)
+	}
+	if !kept(future.CID) {
+		t.Error("the record of a newer version was not kept for an upgrade")
+	}
 	if has(t, a, future.CID) {
 		t.Error("a record of a newer version was stored as if judged")
 	}
-	waitFor(t, "a score report for the newer peer", func() bool { _, ok := a.scores.score(evil.h.ID()); return ok })
-	if s, _ := a.scores.score(evil.h.ID()); s < 0 {
+	if s := freshScore(t, a, evil.h.ID()); s < 0 {
 		t.Errorf("the node scores the newer peer %v for an honest record", s)
 	}
+
+	if err := evil.topic.Publish(ctx, forged); err != nil {
+		t.Fatal(err)
+	}
+	if why := verdicts.wait(t, forgedCID); why != pubsub.RejectValidationFailed {
+		t.Errorf("gossip's verdict on the forged copy: %q, want %q", why, pubsub.RejectValidationFailed)
+	}
+	if s := freshScore(t, a, evil.h.ID()); s >= 0 {
+		t.Errorf("the node scores the peer %v after a forged record; want a penalty", s)
+	}
+	if kept(forgedCID) || has(t, a, forgedCID) {
+		t.Error("the forged copy was kept")
+	}
+}
+
+// verdictTracer records why pubsub did not deliver each message, by the
+// message's CID: a pubsub.RawTracer added after the peer score's, so the
+// score has counted a verdict by the time the tracer sees it.
+type verdictTracer struct {
+	meshTracer
+	mu      sync.Mutex
+	reasons map[protocol.CID]string
+}
+
+func (v *verdictTracer) RejectMessage(m *pubsub.Message, reason string) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.reasons == nil {
+		v.reasons = map[protocol.CID]string{}
+	}
+	v.reasons[protocol.ComputeCID(m.Data)] = reason
+}
+
+// wait returns the reason pubsub gave for not delivering the message c,
+// once it has judged it.
+func (v *verdictTracer) wait(t *testing.T, c protocol.CID) string {
+	t.Helper()
+	var why string
+	waitFor(t, "gossip's verdict on "+c.Short(), func() bool {
+		v.mu.Lock()
+		defer v.mu.Unlock()
+		why = v.reasons[c]
+		return why != ""
+	})
+	return why
+}
+
+// freshScore returns n's gossip score for p from a report pubsub computed
+// after the call began. It drops the last report and waits for two more:
+// the first may have been computed before the drop.
+func freshScore(t *testing.T, n *testNode, p peer.ID) float64 {
+	t.Helper()
+	for range 2 {
+		n.scores.update(nil)
+		waitFor(t, "a score report for "+p.String(), func() bool { _, ok := n.scores.score(p); return ok })
+	}
+	s, _ := n.scores.score(p)
+	return s
 }

@@ -12,9 +12,9 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	ma "github.com/multiformats/go-multiaddr"
 
-	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/protocol"
 	"github.com/jejak/jejak/protocol/prototest"
+	"github.com/jejak/jejak/storage"
 )
 
 // partition cuts nodes into groups: while cut, a node's gater refuses every
@@ -194,7 +194,7 @@ func mergeCIDs(a, b map[protocol.CID]bool) map[protocol.CID]bool {
 func TestEquivocationDetected(t *testing.T) {
 	ctx := context.Background()
 	nodes, part := startPartitioned(t, "fork", []int{0, 0, 1, 1})
-	watches := make([]<-chan api.Event, len(nodes))
+	watches := make([]<-chan any, len(nodes))
 	for i, n := range nodes {
 		watches[i] = watch(t, n)
 	}
@@ -226,9 +226,9 @@ func TestEquivocationDetected(t *testing.T) {
 	part.join()
 	connect(t, nodes[1], nodes[2])
 	for i := range nodes {
-		ev := waitEvent(t, watches[i], "a fork event", func(ev api.Event) bool { return ev.Kind == api.EventForkFound })
-		if ev.Fork.Author != liar.Author() || ev.Fork.Seq != 2 || len(ev.Fork.CIDs) != 2 {
-			t.Errorf("node %d: fork event %+v; want the liar's seq 2 with two records", i, ev.Fork)
+		f := waitEvent(t, watches[i], "a fork event", func(storage.Fork) bool { return true })
+		if f.Author != liar.Author() || f.Seq != 2 || len(f.CIDs) != 2 {
+			t.Errorf("node %d: fork event %+v; want the liar's seq 2 with two records", i, f)
 		}
 	}
 	for i, n := range nodes {

@@ -387,15 +387,15 @@ func (e *Engine) syncWith(ctx context.Context, p peer.ID, job *syncJob) (stats s
 		if rejects > maxRejects {
 			return stats, fmt.Errorf("peer sent %d invalid records", rejects)
 		}
-		added, err := e.storeRecords(ctx, recs, p, false)
+		st, err := e.storeRecords(ctx, recs, p, false)
 		if err != nil {
 			return stats, err
 		}
 		prog.Fetched += int64(end.received)
-		prog.Added += int64(added)
+		prog.Added += int64(st.added)
 		stats.pages++
 		stats.records += end.received
-		stats.added += added
+		stats.added += st.added
 		var se syncEnd
 		if err := cborDec.Unmarshal(end.payload, &se); err != nil {
 			err = violation(fmt.Errorf("decode sync end: %w", err))

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/protocol"
 	"github.com/jejak/jejak/protocol/prototest"
 )
@@ -45,19 +44,19 @@ func TestCatchUpAfterOffline(t *testing.T) {
 	events := watch(t, x)
 	connect(t, x, hub)
 	var pages int
-	last := waitEvent(t, events, "sync done", func(ev api.Event) bool {
-		if ev.Kind != api.EventSyncProgress || ev.Sync.Peer != hub.ID().String() {
+	last := waitEvent(t, events, "sync done", func(p SyncProgress) bool {
+		if p.Peer != hub.ID().String() {
 			return false
 		}
 		pages++
-		if ev.Sync.Expected != total {
-			t.Errorf("progress expects %d records, want %d", ev.Sync.Expected, total)
+		if p.Expected != total {
+			t.Errorf("progress expects %d records, want %d", p.Expected, total)
 		}
-		return ev.Sync.Done
+		return p.Done
 	})
 	t.Logf("caught up in %v", time.Since(start))
-	if last.Sync.Fetched != total || last.Sync.Added != total {
-		t.Errorf("sync fetched %d records, added %d; want %d", last.Sync.Fetched, last.Sync.Added, total)
+	if last.Fetched != total || last.Added != total {
+		t.Errorf("sync fetched %d records, added %d; want %d", last.Fetched, last.Added, total)
 	}
 	if pages < 2 {
 		t.Errorf("saw %d progress events; want one per page (pages of %d records)", pages, x.cfg.Limits.SyncPage)

@@ -52,26 +52,19 @@ func (e *Engine) Take(ctx context.Context, data [][]byte) (TakeResult, error) {
 			continue
 		}
 		seen[c] = true
-		if len(b) > protocol.MaxRecordSize {
-			return TakeResult{}, &TakeError{i, c, fmt.Errorf("record of %d bytes: %w", len(b), protocol.ErrTooLarge)}
-		}
-		has, err := e.store.Has(ctx, c)
-		if err != nil {
-			return TakeResult{}, fmt.Errorf("check store for %s: %w", c, err)
-		}
-		if has {
-			res.Known++
-			continue
-		}
-		rec, err := protocol.Open(b)
-		if errors.Is(err, protocol.ErrNewerVersion) {
-			later = append(later, newer{c, b})
-			continue
-		}
-		if err != nil {
+		rec, v, err := e.examineRecord(ctx, b, c)
+		switch {
+		case v == reject:
 			return TakeResult{}, &TakeError{i, c, err}
+		case errors.Is(err, protocol.ErrNewerVersion):
+			later = append(later, newer{c, b})
+		case err != nil:
+			return TakeResult{}, err
+		case v == ignore:
+			res.Known++
+		default:
+			recs = append(recs, rec)
 		}
-		recs = append(recs, rec)
 	}
 	for _, n := range later {
 		added, err := e.store.PutPending(ctx, n.c, n.data)
@@ -82,28 +75,10 @@ func (e *Engine) Take(ctx context.Context, data [][]byte) (TakeResult, error) {
 			res.Pending++
 		}
 	}
-	if len(recs) == 0 {
-		return res, nil
-	}
-	results, err := e.store.PutBatch(ctx, recs)
+	st, err := e.storeRecords(ctx, recs, "", false)
 	if err != nil {
-		return res, fmt.Errorf("store %d records: %w", len(recs), err)
+		return res, err
 	}
-	var fresh []protocol.Signed
-	since := e.cfg.Now().Add(-passOnWithin).UnixMilli()
-	for i, r := range results {
-		if r.Fork != nil {
-			res.Forks++
-		}
-		if e.afterStore(ctx, recs[i], r, "", false) {
-			res.Added++
-			if recs[i].Time >= since {
-				fresh = append(fresh, recs[i])
-			}
-		} else if r.Fork == nil {
-			res.Known++
-		}
-	}
-	e.passOn(fresh)
+	res.Added, res.Forks, res.Known = st.added, st.forks, res.Known+st.known
 	return res, nil
 }

@@ -49,12 +49,31 @@ func (v verdict) String() string {
 // record whose prev link or time contradicts the stored predecessor is the
 // author's fault, not the sender's: an honest peer relaying one half of an
 // equivocation must not be penalised, and the record is kept as evidence.
+//
+// An authentic record of a newer format version (an ignore with an error
+// wrapping protocol.ErrNewerVersion) means a newer peer, not a misbehaving
+// one: this node is behind. examine keeps it, unjudged, for the release
+// that can judge it; it is not passed on.
 func (e *Engine) examine(ctx context.Context, data []byte, c protocol.CID) (protocol.Signed, verdict, error) {
 	rec, v, err := e.examineRecord(ctx, data, c)
+	if v == ignore && errors.Is(err, protocol.ErrNewerVersion) {
+		if c.IsZero() {
+			c = protocol.ComputeCID(data)
+		}
+		if _, perr := e.store.PutPending(ctx, c, data); perr != nil {
+			e.log.Debug("keep a record of a newer version", "cid", c, "err", perr)
+		}
+	}
 	e.metrics.count(v, err)
 	return rec, v, err
 }
 
+// examineRecord is examine's check without its effects: it reads the store
+// but writes nothing and counts nothing, so Take can judge a whole lot
+// before it keeps any of it. A record of a newer format version is an
+// ignore with an error wrapping protocol.ErrNewerVersion; a record the
+// store holds already is an ignore without an error; an ignore with any
+// other error is a local failure.
 func (e *Engine) examineRecord(ctx context.Context, data []byte, c protocol.CID) (protocol.Signed, verdict, error) {
 	if len(data) > protocol.MaxRecordSize {
 		return protocol.Signed{}, reject, fmt.Errorf("record of %d bytes: %w", len(data), protocol.ErrTooLarge)
@@ -71,12 +90,6 @@ func (e *Engine) examineRecord(ctx context.Context, data []byte, c protocol.CID)
 	}
 	rec, err := protocol.Open(data)
 	if errors.Is(err, protocol.ErrNewerVersion) {
-		// An authentic record of a newer format version: a newer peer
-		// is not misbehaving, this node is behind. It is kept, unjudged,
-		// for the release that can judge it, and not passed on.
-		if _, perr := e.store.PutPending(ctx, c, data); perr != nil {
-			e.log.Debug("keep a record of a newer version", "cid", c, "err", perr)
-		}
 		return protocol.Signed{}, ignore, err
 	}
 	if err != nil {
@@ -85,34 +98,47 @@ func (e *Engine) examineRecord(ctx context.Context, data []byte, c protocol.CID)
 	return rec, accept, nil
 }
 
+// stored counts what storeRecords did with records.
+type stored struct {
+	added int // new records
+	forks int // records that are the second at a seq of their feed (kept as evidence)
+	known int // records the store already held
+}
+
 // storeRecords stores verified records from peers (Buffered durability),
-// emits an event for each new record and each fork, and reports how many
-// were new. When gossiped is set, a record stored ahead of its
-// predecessor makes the node sync that author's feed from the sender if the
-// gap has not closed by itself after gapDelay. Fork evidence that arrived
-// other than by gossip is gossiped on, so that every node learns of the
-// fork at once.
-func (e *Engine) storeRecords(ctx context.Context, recs []protocol.Signed, from peer.ID, gossiped bool) (int, error) {
+// emits an event for each new record and each fork, and counts the new
+// records, the forks and the records already held (a new record that
+// starts a fork counts as new and as a fork). When gossiped is set, a
+// record stored ahead of its predecessor makes the node sync that author's
+// feed from the sender if the gap has not closed by itself after gapDelay.
+// Fork evidence that arrived other than by gossip is gossiped on, so that
+// every node learns of the fork at once.
+func (e *Engine) storeRecords(ctx context.Context, recs []protocol.Signed, from peer.ID, gossiped bool) (stored, error) {
+	var st stored
 	if len(recs) == 0 {
-		return 0, nil
+		return st, nil
 	}
 	results, err := e.store.PutBatch(ctx, recs)
 	if err != nil {
-		return 0, fmt.Errorf("store %d records: %w", len(recs), err)
+		return st, fmt.Errorf("store %d records: %w", len(recs), err)
 	}
-	added := 0
 	var fresh []protocol.Signed
 	since := e.cfg.Now().Add(-passOnWithin).UnixMilli()
 	for i, r := range results {
+		if r.Fork != nil {
+			st.forks++
+		}
 		if e.afterStore(ctx, recs[i], r, from, gossiped) {
-			added++
+			st.added++
 			if !gossiped && recs[i].Time >= since {
 				fresh = append(fresh, recs[i])
 			}
+		} else if r.Fork == nil {
+			st.known++
 		}
 	}
 	e.passOn(fresh)
-	return added, nil
+	return st, nil
 }
 
 // passOnWithin is how recent a record learnt by sync or fetch must be for

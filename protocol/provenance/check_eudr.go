@@ -145,7 +145,7 @@ func (v *verifier) checkEUDR() Check {
 			places = append(places, pl)
 			placeCIDs = append(placeCIDs, pc)
 			placeRecs = append(placeRecs, pe.rec)
-			relevant = relevant || pl.Kind == protocol.PlacePlot || pl.Kind == protocol.PlaceEstate
+			relevant = relevant || pl.IsLand()
 		}
 		if !complete {
 			b.unknown = true
@@ -158,7 +158,7 @@ func (v *verifier) checkEUDR() Check {
 		judged = append(judged, e.cid)
 		for i, pl := range places {
 			pc := placeCIDs[i]
-			land := pl.Kind == protocol.PlacePlot || pl.Kind == protocol.PlaceEstate
+			land := pl.IsLand()
 			if err := outdatedPlaceRule(placeRecs[i], pl); err != nil {
 				b.fail(CodeOutdatedPlace, outdatedPlaceText(who+": ", pc, placeRecs[i], pl, err), e.cid, pc)
 				continue

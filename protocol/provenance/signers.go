@@ -45,7 +45,7 @@ func (v *verifier) origins() []Origin {
 					From: time.UnixMilli(o.From).UTC(), Until: time.UnixMilli(o.Until).UTC(),
 					IDs: pl.IDs,
 				})
-				if pl.Kind == protocol.PlacePlot || pl.Kind == protocol.PlaceEstate {
+				if pl.IsLand() {
 					pe := plotEvidence(pl)
 					out[i].EUDR = &pe
 				}

@@ -111,4 +111,8 @@ func TestReadTakesRepeatsAndNewer(t *testing.T) {
 	if !slices.Equal(f.Roots, []protocol.CID{recs[0].CID, newer.CID}) {
 		t.Errorf("roots %v", f.Roots)
 	}
+	// What a node imports: the records, then the newer one, each once.
+	if got, want := f.RecordBytes(), [][]byte{recs[0].Bytes, recs[1].Bytes, newer.Bytes}; !slices.EqualFunc(got, want, bytes.Equal) {
+		t.Errorf("RecordBytes gives %d records, want %d: the records, then the newer one", len(got), len(want))
+	}
 }

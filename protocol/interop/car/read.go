@@ -27,6 +27,19 @@ type File struct {
 	Newer []Block
 }
 
+// RecordBytes returns the bytes of every record of the file, Records then
+// Newer, as a node takes them to import (each is checked again there).
+func (f *File) RecordBytes() [][]byte {
+	out := make([][]byte, 0, len(f.Records)+len(f.Newer))
+	for _, r := range f.Records {
+		out = append(out, r.Bytes)
+	}
+	for _, b := range f.Newer {
+		out = append(out, b.Bytes)
+	}
+	return out
+}
+
 // Block is a block of a File kept as bytes.
 type Block struct {
 	CID   protocol.CID

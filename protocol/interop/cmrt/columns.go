@@ -112,8 +112,8 @@ type RMAPStatus string
 // The RMAP statuses, strongest first.
 const (
 	// RMAPConformant: the smelter's organisation held an RMAP certificate
-	// valid when it recorded the metal, from a certifier a trust anchor
-	// endorses.
+	// valid when it recorded the metal (whether or not it was withdrawn
+	// since), from a certifier a trust anchor endorses.
 	RMAPConformant RMAPStatus = "conformant"
 	// RMAPUnendorsed: it held a valid RMAP certificate, but from a
 	// certifier no trust anchor endorses.
@@ -185,11 +185,19 @@ func (r Row) Comment() string {
 	cert := func() string {
 		return "certificate " + c.Certificate + " from " + c.Certifier + ", valid " + day(c.ValidFrom) + " to " + day(c.ValidUntil)
 	}
+	// A valid certificate may have been withdrawn since the metal was
+	// recorded.
+	withdrawnSince := func() string {
+		if c.RevokedAt == nil {
+			return ""
+		}
+		return ", withdrawn from " + day(*c.RevokedAt) + ", after the metal was recorded"
+	}
 	switch c.Status {
 	case RMAPConformant:
-		b.WriteString("RMAP conformant per the trace: " + cert() + ".")
+		b.WriteString("RMAP conformant per the trace: " + cert() + withdrawnSince() + ".")
 	case RMAPUnendorsed:
-		b.WriteString("RMAP " + cert() + ", but no trust anchor of this export endorses its certifier.")
+		b.WriteString("RMAP " + cert() + withdrawnSince() + ", but no trust anchor of this export endorses its certifier.")
 	case RMAPNotValid:
 		b.WriteString("Not RMAP conformant per the trace: " + cert())
 		if c.RevokedAt != nil {

@@ -138,6 +138,7 @@ func (t *tracer) batch(n *provenance.Node) error {
 		return fmt.Errorf("cmrt: smelter list of batch %s: record %s of the report's graph is not among the records given (pass the records VerifyWithEvidence returned with the report)", t.rep.Batch, n.Record)
 	}
 	metal := MetalOf(n.Product)
+	var conf *Conformance // n's, read at its first smelter
 	for _, pc := range placesOf(rec.Body) {
 		pl := t.place(pc)
 		if pl == nil || !(pl.Kind == protocol.PlaceSmelter || pl.Kind == protocol.PlaceRefinery && metal == Gold) {
@@ -156,10 +157,14 @@ func (t *tracer) batch(n *provenance.Node) error {
 			t.rows[k] = r
 			t.order = append(t.order, k)
 		}
-		if c := t.conformance(n); len(r.Records) == 0 || rank(c.Status) < rank(r.RMAP.Status) {
+		if conf == nil {
+			c := t.conformance(n)
+			conf = &c
+		}
+		if len(r.Records) == 0 || rank(conf.Status) < rank(r.RMAP.Status) {
 			// A row is only as conformant as the least conformant of
 			// its records.
-			r.RMAP = c
+			r.RMAP = *conf
 		}
 		r.Products = appendNew(r.Products, n.Product)
 		r.Records = appendCID(r.Records, n.Record)
@@ -243,39 +248,27 @@ func (t *tracer) otherSmelter(rec *protocol.Record, sp protocol.CID) bool {
 
 // conformance returns the RMAP status of the organisation that made batch
 // node n, at the node's time, from the certificates the report shows for
-// it: valid from its first to its last day, not withdrawn by then, and
-// issued by a certifier a trust anchor endorses (provenance's
-// certification and trust checks judge the same).
+// it, as provenance.Report.CertificateAt judges them: valid on that day,
+// not withdrawn by then (a withdrawal since does not undo it), and issued
+// by a certifier the report trusts.
 func (t *tracer) conformance(n *provenance.Node) Conformance {
-	var s *provenance.Signer
-	for i := range t.rep.Signers {
-		if n.OrgKey != nil && t.rep.Signers[i].Key == *n.OrgKey {
-			s = &t.rep.Signers[i]
-		}
+	if n.OrgKey == nil || n.Time == nil {
+		return Conformance{Status: RMAPNone}
 	}
-	best := Conformance{Status: RMAPNone}
-	if s == nil || n.Time == nil {
-		return best
+	en, valid, trusted := t.rep.CertificateAt(*n.OrgKey, SchemeRMAP, *n.Time)
+	if en == nil {
+		return Conformance{Status: RMAPNone}
 	}
-	at := *n.Time
-	for _, en := range s.Endorsements {
-		c := en.Certificate
-		if c == nil || !strings.EqualFold(c.Scheme, SchemeRMAP) {
-			continue
-		}
-		x := Conformance{Status: RMAPNotValid, Certificate: c.Number, Certifier: en.ByName, ValidFrom: c.ValidFrom,
-			ValidUntil: c.ValidUntil, RevokedAt: en.RevokedAt, Record: en.Record}
-		if !at.Before(c.ValidFrom) && !at.After(c.ValidUntil) && (en.RevokedAt == nil || at.Before(*en.RevokedAt)) {
-			x.Status = RMAPUnendorsed
-			if en.Trusted {
-				x.Status = RMAPConformant
-			}
-		}
-		if rank(x.Status) > rank(best.Status) {
-			best = x
-		}
+	c := en.Certificate
+	x := Conformance{Status: RMAPNotValid, Certificate: c.Number, Certifier: en.ByName, ValidFrom: c.ValidFrom,
+		ValidUntil: c.ValidUntil, RevokedAt: en.RevokedAt, Record: en.Record}
+	switch {
+	case trusted:
+		x.Status = RMAPConformant
+	case valid:
+		x.Status = RMAPUnendorsed
 	}
-	return best
+	return x
 }
 
 // rank orders the statuses, strongest highest.

@@ -100,7 +100,8 @@ func TestNoAnchors(t *testing.T) {
 
 // TestConnector: mines upstream of a smelter, a smelter without an RMI ID
 // and without a certificate, a second smelter that stops the walk to the
-// mines, a gold refinery whose certificate had expired, and copper.
+// mines and whose certificate was withdrawn after it made the metal, a
+// gold refinery whose certificate had expired, and copper.
 func TestConnector(t *testing.T) {
 	w := newConnectorWorld(t)
 	rep, recs := evidence(t, w.recs, w.connector, provenance.Options{Anchors: []protocol.PublicKey{w.anchor}})
@@ -116,7 +117,7 @@ func TestConnector(t *testing.T) {
 	}
 	wants := []want{
 		{cmrt.Gold, "Tema gold refinery", "GHANA", cmrt.RMAPNotValid, "", "", ""},
-		{cmrt.Tin, "Jurong solder works", "SINGAPORE", cmrt.RMAPNone, "", "", ""},
+		{cmrt.Tin, "Jurong solder works", "SINGAPORE", cmrt.RMAPConformant, "", "", ""},
 		{cmrt.Tin, "Kundur smelter", "INDONESIA", cmrt.RMAPNone, "Pemali mine; Heinda mine", "INDONESIA; MYANMAR", "No"},
 		{"", "Coloso smelter", "CHILE", cmrt.RMAPNone, "", "", ""},
 	}
@@ -139,10 +140,24 @@ func TestConnector(t *testing.T) {
 			t.Errorf("row %d (%s): place %s records %v, want %s, %s", i, x.name, r.Place, r.Records, w.places[x.name].CID, w.made[x.name].CID)
 		}
 	}
-	gold, kundur, copper := rows[0], rows[2], rows[3]
+	gold, solder, kundur, copper := rows[0], rows[1], rows[2], rows[3]
 	if gold.RMAP.Certificate != "RMAP-AU-0009" || gold.RMAP.Record != w.goldCert.CID ||
 		!strings.Contains(gold.Comment(), "Not RMAP conformant per the trace: certificate RMAP-AU-0009") {
 		t.Errorf("the refinery's expired certificate: %+v, comment %q", gold.RMAP, gold.Comment())
+	}
+	// Withdrawn after the solder was made: conformant when it was made,
+	// as its comment says, with the withdrawal.
+	if solder.RMAP.Certificate != "RMAP-SN-0077" || solder.RMAP.Record != w.solderCert.CID || solder.RMAP.RevokedAt == nil {
+		t.Errorf("the solder works' certificate withdrawn since: %+v", solder.RMAP)
+	}
+	for _, want := range []string{"RMAP conformant per the trace: certificate RMAP-SN-0077 from Minerals Assurance (test), valid 2024-01-01 to 2026-12-31",
+		"withdrawn from " + solder.RMAP.RevokedAt.Format("2006-01-02") + ", after the metal was recorded"} {
+		if !strings.Contains(solder.Comment(), want) {
+			t.Errorf("the solder works' comment %q does not say %q", solder.Comment(), want)
+		}
+	}
+	if strings.Contains(solder.Comment(), "no trust anchor") {
+		t.Errorf("the solder works' comment %q says its certifier is not endorsed", solder.Comment())
 	}
 	if !slices.Equal(gold.Products, []string{"Fine  gold"}) {
 		t.Errorf("gold products %q, want the product as recorded", gold.Products)

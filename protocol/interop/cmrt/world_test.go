@@ -26,8 +26,9 @@ func evidence(t *testing.T, recs []protocol.Signed, batch protocol.BatchID, opts
 
 // world is a timeline of signed records for the tests, one hour apart: a
 // connector made of tin from mined ore (smelted, then made into solder by
-// a second smelter), gold from a refinery whose RMAP certificate expired,
-// and copper, which is no metal of the template.
+// a second smelter, whose RMAP certificate was withdrawn after it made the
+// solder), gold from a refinery whose RMAP certificate expired, and
+// copper, which is no metal of the template.
 type world struct {
 	t     *testing.T
 	clock int64
@@ -90,6 +91,9 @@ type connectorWorld struct {
 	places    map[string]protocol.Signed
 	made      map[string]protocol.Signed // the record that made each smelter's or mine's output
 	goldCert  protocol.Signed            // the endorsement with the refinery's RMAP certificate
+	// solderCert is the endorsement with the solder works' RMAP
+	// certificate, withdrawn after the connector was made.
+	solderCert protocol.Signed
 }
 
 func newConnectorWorld(t *testing.T) *connectorWorld {
@@ -99,7 +103,9 @@ func newConnectorWorld(t *testing.T) *connectorWorld {
 	w.add("certifier", &protocol.Org{Name: "Minerals Assurance (test)", Roles: []protocol.Role{protocol.RoleCertifier}, Country: "US"})
 	day := func(y int, m time.Month, d int) int64 { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).UnixMilli() }
 	w.org("kundur", "PT Kundur Timah (test)", "ID", protocol.RoleSmelter, nil)
-	w.org("solder", "Jurong Solder Works (test)", "SG", protocol.RoleSmelter, nil)
+	w.org("solder", "Jurong Solder Works (test)", "SG", protocol.RoleSmelter, &protocol.Certificate{Scheme: "RMI-RMAP", Number: "RMAP-SN-0077",
+		From: day(2024, 1, 1), Until: day(2026, 12, 31)})
+	c.solderCert = w.last["certifier"]
 	w.org("tema", "Tema Gold Refinery (test)", "GH", protocol.RoleRefinery, &protocol.Certificate{Scheme: "RMI-RMAP", Number: "RMAP-AU-0009",
 		From: day(2020, 1, 1), Until: day(2022, 12, 31)})
 	c.goldCert = w.last["certifier"]
@@ -157,6 +163,9 @@ func newConnectorWorld(t *testing.T) *connectorWorld {
 		In: []protocol.Input{{Batch: out(c.made["Jurong solder works"]), Qty: kg(500)}, {Batch: out(c.made["Tema gold refinery"]), Qty: kg(2)},
 			{Batch: out(c.made["Coloso smelter"]), Qty: kg(1_000)}},
 		Out: []protocol.Output{{Product: "CONNECTOR", Qty: protocol.Q(200_000, protocol.H87)}}}))
+
+	// The solder works' certificate is withdrawn once the connector is made.
+	w.add("certifier", &protocol.Revoke{Record: &c.solderCert.CID, From: w.clock, Reason: "failed its re-audit"})
 	c.recs = w.recs
 	return c
 }

@@ -42,6 +42,34 @@ type Result struct {
 	Problems []Problem
 }
 
+// RecordBytes returns the bytes of the signed records the document
+// carried (Records), in their order, as a node takes them to import.
+func (r *Result) RecordBytes() [][]byte {
+	out := make([][]byte, len(r.Records))
+	for i, s := range r.Records {
+		out[i] = s.Bytes
+	}
+	return out
+}
+
+// Unsigned returns the indexes in Drafts of the drafts still to review and
+// sign, in order: those that no carried record among Records stands for
+// (Draft.Signed is zero, or names no record of Records). The others are
+// signed already: import their records instead.
+func (r *Result) Unsigned() []int {
+	carried := make(map[protocol.CID]bool, len(r.Records))
+	for _, s := range r.Records {
+		carried[s.CID] = true
+	}
+	var out []int
+	for i, d := range r.Drafts {
+		if d.Signed.IsZero() || !carried[d.Signed] {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
 // Draft is a record body proposed by one event or master-data element.
 // Drafts are not checked against the record rules: resolve their
 // references, then check them with protocol.CheckDraft before signing.

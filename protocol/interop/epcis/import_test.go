@@ -1,7 +1,9 @@
 package epcis_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -198,5 +200,61 @@ func TestImportQuantities(t *testing.T) {
 	res := importDoc(t, []byte(docWith(strings.Replace(event, `"uom":"KGM"`, `"uom":"LBR"`, 1))))
 	if len(res.Unmapped) != 1 || res.Unmapped[0].Path != "epcisBody.eventList[0].quantityList[0]" || !strings.Contains(res.Unmapped[0].Reason, "LBR") {
 		t.Errorf("unmapped %+v, want the pounds listed", res.Unmapped)
+	}
+}
+
+// TestResultRecordBytesAndUnsigned: what a node imports from a document
+// is the bytes of the records it carried, and what it offers to sign is
+// every draft no carried record stands for: none of a Jejak export, the
+// edited event of an export edited since, every draft of a document that
+// carries no record.
+func TestResultRecordBytesAndUnsigned(t *testing.T) {
+	export := importDoc(t, exportAll(t, scenario.HonestElectronics()))
+	if len(export.Records) == 0 || len(export.Drafts) == 0 {
+		t.Fatalf("the export gives %d records and %d drafts", len(export.Records), len(export.Drafts))
+	}
+	got := export.RecordBytes()
+	if len(got) != len(export.Records) {
+		t.Fatalf("RecordBytes gives %d records, want %d", len(got), len(export.Records))
+	}
+	for i, b := range got {
+		if !bytes.Equal(b, export.Records[i].Bytes) {
+			t.Errorf("RecordBytes()[%d] is not the bytes of record %s", i, export.Records[i].CID)
+		}
+	}
+	if u := export.Unsigned(); len(u) != 0 {
+		t.Errorf("a Jejak export leaves drafts %v to sign, want none: each carries its record", u)
+	}
+
+	edited := editExport(t, func(doc map[string]any) {
+		ev := firstEvent(t, doc, "ObjectEvent", "shipping")
+		ev["quantityList"].([]any)[0].(map[string]any)["quantity"] = json.Number("2500")
+	})
+	var want []int
+	for i, d := range edited.Drafts {
+		if tr, ok := d.Body.(*protocol.Transfer); ok && tr.Qty.Milli == 2_500_000 {
+			want = append(want, i)
+		}
+	}
+	if u := edited.Unsigned(); len(want) != 1 || !slices.Equal(u, want) {
+		t.Errorf("an edited export leaves drafts %v to sign, want the edited transfer %v", u, want)
+	}
+
+	// A draft that names a record the result does not hold is not signed.
+	lost := &epcis.Result{Drafts: export.Drafts, Records: export.Records[1:]}
+	var lostWant []int
+	for i, d := range export.Drafts {
+		if d.Signed == export.Records[0].CID {
+			lostWant = append(lostWant, i)
+		}
+	}
+	if u := lost.Unsigned(); len(lostWant) == 0 || !slices.Equal(u, lostWant) {
+		t.Errorf("drafts %v are left to sign, want %v, whose record is not among the records", u, lostWant)
+	}
+
+	var none epcis.Result
+	none.Drafts = []epcis.Draft{{Body: &protocol.Place{Name: "Blok A1"}}, {Body: &protocol.Place{Name: "Blok A2"}}}
+	if u := none.Unsigned(); !slices.Equal(u, []int{0, 1}) || len(none.RecordBytes()) != 0 {
+		t.Errorf("a document without records leaves drafts %v to sign and %d records, want both drafts and none", u, len(none.RecordBytes()))
 	}
 }

@@ -3,7 +3,8 @@
 // everything one transfer of it sends: the geolocation file the EU
 // Information System (TRACES) takes with a due diligence statement
 // (GeoJSON), and a due diligence summary beside it, as JSON (Summarize)
-// and as a page a person reads and prints (WriteHTML).
+// and as a page a person reads and prints (WriteHTML). Export gives the
+// summary and its geolocation files together, writing the files once.
 //
 // Both read a *provenance.Report and the records behind it, as
 // provenance.VerifyWithEvidence returns them, and nothing else: the

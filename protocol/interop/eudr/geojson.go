@@ -61,7 +61,12 @@ func GeoJSON(rep *provenance.Report, recs []protocol.Signed, s Subject, opts Opt
 	if _, err := s.transfer(rep); err != nil {
 		return nil, err
 	}
-	byCID := index(recs)
+	return geolocate(rep, index(recs), s, opts)
+}
+
+// geolocate writes GeoJSON's files from a report checkReport accepts, its
+// records by CID and a subject whose transfer sends the report's batch.
+func geolocate(rep *provenance.Report, byCID map[protocol.CID]protocol.Signed, s Subject, opts Options) ([]File, error) {
 	var feats [][]byte
 	var places []protocol.CID
 	var problems []error

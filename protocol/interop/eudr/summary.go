@@ -242,14 +242,51 @@ type RecordRef struct {
 // summary says why instead. It refuses an incomplete trace
 // (ErrIncomplete).
 func Summarize(rep *provenance.Report, recs []protocol.Signed, s Subject, opts Options) (Summary, error) {
+	sum, _, _, err := export(rep, recs, s, opts)
+	return sum, err
+}
+
+// Export builds the due diligence summary and the geolocation files it
+// names, writing the files once: what Summarize and GeoJSON return with
+// the same arguments, for a caller that writes both.
+//
+// Three things might happen. The summary, its files and a nil error. The
+// summary, no files and the error GeoJSON returns (wrapping ErrNoPlots or
+// ErrGeolocation, say) when the geolocation cannot be written: the
+// summary's Geolocation.Error says why, and the summary is still worth
+// showing. A zero Summary, no files and an error: the trace is incomplete
+// (ErrIncomplete), or the subject's transfer does not send the report's
+// batch.
+func Export(rep *provenance.Report, recs []protocol.Signed, s Subject, opts Options) (Summary, []File, error) {
+	sum, files, geoErr, err := export(rep, recs, s, opts)
+	if err != nil {
+		return Summary{}, nil, err
+	}
+	if geoErr != nil {
+		return sum, nil, geoErr
+	}
+	return sum, files, nil
+}
+
+// export returns the summary and the geolocation files, or why the files
+// could not be written (geoErr, which the summary states), or why there is
+// no summary at all (err).
+func export(rep *provenance.Report, recs []protocol.Signed, s Subject, opts Options) (sum Summary, files []File, geoErr, err error) {
 	if err := checkReport(rep); err != nil {
-		return Summary{}, err
+		return Summary{}, nil, nil, err
 	}
 	tr, err := s.transfer(rep)
 	if err != nil {
-		return Summary{}, err
+		return Summary{}, nil, nil, err
 	}
 	byCID := index(recs)
+	files, geoErr = geolocate(rep, byCID, s, opts)
+	return summarize(rep, recs, byCID, s, tr, opts, files, geoErr), files, geoErr, nil
+}
+
+// summarize builds the summary from what export checked and wrote.
+func summarize(rep *provenance.Report, recs []protocol.Signed, byCID map[protocol.CID]protocol.Signed, s Subject, tr *protocol.Transfer,
+	opts Options, files []File, geoErr error) Summary {
 	signer := signerNames(rep)
 	sum := Summary{Countries: []string{}, Producers: []Producer{}, Harvests: []Harvest{}, Plots: []Plot{}, Schemes: []Scheme{},
 		Statements: []Statement{}, Undeclared: []PlaceRef{}, Signers: []Organisation{}, Records: []RecordRef{}}
@@ -277,7 +314,7 @@ func Summarize(rep *provenance.Report, recs []protocol.Signed, s Subject, opts O
 	}
 
 	// Where it came from.
-	statements := statementsOf(rep, recs, s, tr, signer)
+	statements := statementsOf(rep, recs, s, tr, start, signer)
 	covers := map[protocol.CID][]string{} // origin record → statement references
 	for _, st := range statements {
 		for _, c := range st.records {
@@ -357,9 +394,9 @@ func Summarize(rep *provenance.Report, recs []protocol.Signed, s Subject, opts O
 	sum.Schemes = schemes(rep)
 
 	// The geolocation that goes with it.
-	if files, err := GeoJSON(rep, recs, s, opts); err != nil {
-		sum.Geolocation.Error = strings.TrimPrefix(err.Error(), "eudr: ")
-		if errors.Is(err, ErrNoPlots) {
+	if geoErr != nil {
+		sum.Geolocation.Error = strings.TrimPrefix(geoErr.Error(), "eudr: ")
+		if errors.Is(geoErr, ErrNoPlots) {
 			sum.Geolocation.Error = "no origin is a plot or an estate: there is no land to declare"
 		}
 	} else {
@@ -398,7 +435,7 @@ func Summarize(rep *provenance.Report, recs []protocol.Signed, s Subject, opts O
 			sum.Records = append(sum.Records, RecordRef{CID: s.Transfer.CID, Type: protocol.TypeTransfer, Signer: signer(s.Transfer.Author), Time: time.UnixMilli(s.Transfer.Time).UTC()})
 		}
 	}
-	return sum, nil
+	return sum
 }
 
 // startNode returns the report's node of the batch verified.
@@ -504,8 +541,10 @@ type statement struct {
 }
 
 // statementsOf returns the statements upstream and those on the subject's
-// transfer, which cover every origin.
-func statementsOf(rep *provenance.Report, recs []protocol.Signed, s Subject, tr *protocol.Transfer, signer func(protocol.PublicKey) string) []statement {
+// transfer, which cover every origin; start is the report's node of the
+// batch (startNode), or nil.
+func statementsOf(rep *provenance.Report, recs []protocol.Signed, s Subject, tr *protocol.Transfer, start *provenance.Node,
+	signer func(protocol.PublicKey) string) []statement {
 	names := map[protocol.CID]string{}
 	for _, o := range rep.Origins {
 		names[o.Place] = o.Name
@@ -533,8 +572,8 @@ func statementsOf(rep *provenance.Report, recs []protocol.Signed, s Subject, tr 
 		records = append(records, o.Records...)
 	}
 	product := ""
-	if n := startNode(rep); n != nil {
-		product = n.Product
+	if start != nil {
+		product = start.Product
 	}
 	for _, d := range tr.Docs {
 		if d.Kind != protocol.DocDDS {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -242,6 +243,72 @@ func TestSummarySubjects(t *testing.T) {
 		// Two statements cover the first 500 plots; the rest are named.
 		if len(sum.Statements) != 2 || len(sum.Plots) != plots || len(sum.Undeclared) != plots/2 || len(sum.Statements[0].Plots) != 250 {
 			t.Errorf("%d statements, %d plots, %d undeclared", len(sum.Statements), len(sum.Plots), len(sum.Undeclared))
+		}
+	})
+}
+
+// TestExport: Export gives what Summarize and GeoJSON give with the same
+// arguments; when the geolocation cannot be written, the summary that says
+// why and GeoJSON's error; for an incomplete trace, only the error.
+func TestExport(t *testing.T) {
+	palm := scenario.HonestPalm()
+	olein := protocol.BatchID{Record: palm.Marks["refinery.process"].CID}
+	tr := appendTo(t, palm, "pasir-gudang/device-1", &protocol.Transfer{Batch: olein, Qty: protocol.Q(10, protocol.TNE),
+		To: scenario.Key("lahad-datu").Public(), Docs: []protocol.Document{{Kind: protocol.DocDDS, Ref: "24MYPGEO000415"}}})
+	oleinRep, oleinRecs := verified(t, palm.Records, palm.Anchors, olein)
+	big := bigWorld()
+	bigRep, bigRecs := verified(t, big.Records, big.Anchors, big.Batch)
+	type args struct {
+		rep  *provenance.Report
+		recs []protocol.Signed
+		s    eudr.Subject
+		opts eudr.Options
+	}
+	scenarioArgs := func(s *scenario.Scenario, opts eudr.Options) args {
+		rep, recs := verifiedScenario(t, s)
+		return args{rep, recs, eudr.Subject{}, opts}
+	}
+	for _, c := range []struct {
+		name string
+		args args
+		is   error // nil when the geolocation can be written
+	}{
+		{"a batch with a statement upstream", scenarioArgs(scenario.StatementUpstream(), eudr.Options{Name: "lot-7.eudr"}), nil},
+		{"everything one transfer sends", args{oleinRep, append(oleinRecs, tr), eudr.TransferSubject(tr), eudr.Options{}}, nil},
+		{"split geolocation", args{bigRep, bigRecs, eudr.Subject{}, eudr.Options{MaxFileBytes: 60_000}}, nil},
+		{"no land", scenarioArgs(scenario.HonestElectronics(), eudr.Options{}), eudr.ErrNoPlots},
+		{"a plot that crosses itself", scenarioArgs(scenario.OldFormatBowTie(), eudr.Options{}), eudr.ErrGeolocation},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			a := c.args
+			sum, files, err := eudr.Export(a.rep, a.recs, a.s, a.opts)
+			wantSum := summarize(t, a.rep, a.recs, a.s, a.opts)
+			wantFiles, wantErr := eudr.GeoJSON(a.rep, a.recs, a.s, a.opts)
+			if !reflect.DeepEqual(sum, wantSum) {
+				t.Errorf("Export's summary is not Summarize's:\n%+v\n%+v", sum, wantSum)
+			}
+			if c.is == nil {
+				if err != nil || wantErr != nil {
+					t.Fatalf("Export: %v; GeoJSON: %v", err, wantErr)
+				}
+				if len(files) == 0 || !reflect.DeepEqual(files, wantFiles) {
+					t.Errorf("Export's %d files are not GeoJSON's %d", len(files), len(wantFiles))
+				}
+				return
+			}
+			if !errors.Is(err, c.is) || wantErr == nil || err.Error() != wantErr.Error() || files != nil {
+				t.Errorf("Export: %d files, error %v; want none and GeoJSON's error %v", len(files), err, wantErr)
+			}
+			if sum.Geolocation.Error == "" || len(sum.Geolocation.Files) != 0 {
+				t.Errorf("the summary's geolocation %+v does not say why there is no file", sum.Geolocation)
+			}
+		})
+	}
+	t.Run("incomplete", func(t *testing.T) {
+		rep, recs := verifiedScenario(t, scenario.MissingAncestor())
+		sum, files, err := eudr.Export(rep, recs, eudr.Subject{}, eudr.Options{})
+		if !errors.Is(err, eudr.ErrIncomplete) || files != nil || !reflect.DeepEqual(sum, eudr.Summary{}) {
+			t.Errorf("Export of an incomplete trace: %d files, subject %+v, error %v; want only ErrIncomplete", len(files), sum.Subject, err)
 		}
 	})
 }

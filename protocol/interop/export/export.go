@@ -131,11 +131,7 @@ func writeEUDR(in Input) ([]File, error) {
 	if in.Transfer != nil {
 		base = safeName("transfer-" + in.Transfer.CID.String()[:16])
 	}
-	geo, err := eudr.GeoJSON(in.Report, in.Records, subject, eudr.Options{Name: base + ".eudr"})
-	if err != nil {
-		return nil, err
-	}
-	sum, err := eudr.Summarize(in.Report, in.Records, subject, eudr.Options{Name: base + ".eudr"})
+	sum, geo, err := eudr.Export(in.Report, in.Records, subject, eudr.Options{Name: base + ".eudr"})
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,8 @@
 // The package is pure: it reads from an io.Reader and returns values, and
 // does no file or network I/O. The node imports what it returns (signing a
 // place record for each place, then resolving and signing the harvests).
+// ReadFile takes a file's name and content, as the app and jejak-node read
+// them, picks the parser and names the content (File.Source).
 //
 // # All or nothing
 //
