@@ -320,7 +320,7 @@ var (
 // land reports whether the chosen kind is production land, whose record
 // carries EUDR evidence.
 func (f *placeForm) land() bool {
-	return f.kind.Selected == protocol.PlacePlot || f.kind.Selected == protocol.PlaceEstate
+	return protocol.IsLandKind(f.kind.Selected)
 }
 
 // addEvidence adds what the evidence fields hold to b, and registers each

@@ -153,7 +153,7 @@ func (f *processForm) setPlaces(ps []api.Place) {
 	f.places = map[string]protocol.CID{}
 	opts := []string{noPlace}
 	for _, p := range ps {
-		if p.Kind == protocol.PlacePlot || p.Kind == protocol.PlaceEstate || p.Kind == protocol.PlaceMine {
+		if p.IsLand() || p.Kind == protocol.PlaceMine {
 			continue
 		}
 		l := placeLabel(p.Place)

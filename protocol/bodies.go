@@ -171,7 +171,10 @@ type Place struct {
 // IsLand reports whether p is production land (a plot or an estate): land
 // a harvest grows on, which needs its area, a polygon over 4 ha, and the
 // EUDR's evidence.
-func (p *Place) IsLand() bool { return p.Kind == PlacePlot || p.Kind == PlaceEstate }
+func (p *Place) IsLand() bool { return IsLandKind(p.Kind) }
+
+// IsLandKind reports whether places of this kind are production land.
+func IsLandKind(kind string) bool { return kind == PlacePlot || kind == PlaceEstate }
 
 // Identifier schemes of places with a checked shape; any other scheme of
 // lower-case letters, digits and hyphens is accepted as it is.

@@ -71,7 +71,7 @@ func geolocate(rep *provenance.Report, byCID map[protocol.CID]protocol.Signed, s
 	var places []protocol.CID
 	var problems []error
 	for _, o := range rep.Origins {
-		if !isLand(o.Kind) {
+		if !protocol.IsLandKind(o.Kind) {
 			if isEUDR(o.Products) {
 				problems = append(problems, fmt.Errorf("%s %q (place %s) is where %s entered the chain, but it is not a plot or an estate: declare the plots the crop was grown on",
 					o.Kind, o.Name, o.Place.Short(), andList(o.Products)))
@@ -281,8 +281,6 @@ func trimZeros(s string) string {
 	}
 	return s
 }
-
-func isLand(kind string) bool { return kind == protocol.PlacePlot || kind == protocol.PlaceEstate }
 
 // isEUDR reports whether any of the products is an EUDR commodity by the
 // default table.

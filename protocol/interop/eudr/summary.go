@@ -325,7 +325,7 @@ func summarize(rep *provenance.Report, recs []protocol.Signed, byCID map[protoco
 	var producerOrder []protocol.PublicKey
 	recordOrg := map[protocol.CID]string{}
 	for _, o := range rep.Origins {
-		if !isLand(o.Kind) {
+		if !protocol.IsLandKind(o.Kind) {
 			continue
 		}
 		var key protocol.PublicKey
@@ -521,7 +521,7 @@ func harvestRecords(rep *provenance.Report) []protocol.CID {
 	var out []protocol.CID
 	seen := map[protocol.CID]bool{}
 	for _, o := range rep.Origins {
-		if !isLand(o.Kind) {
+		if !protocol.IsLandKind(o.Kind) {
 			continue
 		}
 		for _, c := range o.Records {

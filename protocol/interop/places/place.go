@@ -203,7 +203,7 @@ func (d draft) build(parts []part, areaRole string, loc *locator) ([]protocol.Pl
 	if !d.areaSet && pt.geo.Type == protocol.GeoPolygon {
 		p.Area = int64(math.Round(pt.geo.Area()))
 	}
-	needsArea := d.kind == protocol.PlacePlot || d.kind == protocol.PlaceEstate
+	needsArea := protocol.IsLandKind(d.kind)
 	if p.Area == 0 && needsArea && pt.geo.Type == protocol.GeoPoint {
 		msg := loc.missingArea(d.kind)
 		if d.areaSet {
