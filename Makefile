@@ -29,10 +29,12 @@ GO ?= go
 #   xvfb xauth         a virtual X display for GUI tests (xauth for xvfb-run)
 #   libgl1-mesa-dri    software OpenGL, so the app can draw under Xvfb
 #   x11-apps imagemagick  xwd and convert, for screenshots of the app
+#   postgresql         the central-database baseline of "jejak-node bench"
+#                      (a throwaway cluster on a Unix socket; nothing listens)
 DEB_PACKAGES := \
 	gcc libc6-dev pkg-config libgl-dev \
 	libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev \
-	xvfb xauth libgl1-mesa-dri x11-apps imagemagick
+	xvfb xauth libgl1-mesa-dri x11-apps imagemagick postgresql
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT_GET := $(SUDO) env DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 apt-get
@@ -78,6 +80,9 @@ test: deps ## Check formatting, go.mod, vet, build both binaries and run every t
 	$(GO) build -o /dev/null .
 	CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/jejak-node
 	$(GO) test -race -timeout 20m ./...
+	@# Every benchmark scenario still runs, with its baselines (small sizes;
+	@# nothing is asserted about speed).
+	CGO_ENABLED=0 $(GO) run ./cmd/jejak-node bench --quick
 
 package: deps ## Build a Linux package of the desktop app (dist/Jejak.tar.xz) with fyne package.
 	mkdir -p dist
@@ -105,6 +110,7 @@ soak: ## Long fault runs: 500 SIGKILLs of a store mid-write (storage crash test)
 	JEJAK_SOAK=1 $(GO) test -count=1 -timeout 120m -run 'TestCrash' -v ./storage
 
 bench: ## Benchmarks behind docs/BENCHMARKS.md (long: about an hour with the large stores).
+	CGO_ENABLED=0 $(GO) run ./cmd/jejak-node bench --out bench.json
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./protocol
 	$(GO) test -run '^$$' -bench . -benchmem ./storage
 	JEJAK_RSS=1 $(GO) test -count=1 -timeout 60m -run TestPeakRSS -v ./storage

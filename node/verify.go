@@ -223,3 +223,7 @@ func (n *Node) Check(ctx context.Context) ([]string, error) {
 	}
 	return diffs, nil
 }
+
+// Source returns s as provenance reads it: what the node verifies over,
+// for tools that verify over a store themselves (the benchmarks).
+func Source(s storage.Store) provenance.Source { return storeSource{s} }

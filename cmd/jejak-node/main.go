@@ -91,6 +91,7 @@ func init() {
 		{"incoming", "", "list transfers waiting to be received", cmdIncoming},
 		{"reindex", "", "rebuild the store's indexes", cmdReindex},
 		{"check", "", "compare the store's indexes with a rebuild", cmdCheck},
+		{"bench", "[--quick] [--only LIST] [--out FILE.json]", "measure Jejak beside its baselines (see docs/BENCHMARKS.md)", cmdBench},
 		{"version", "", "print the version of jejak-node", cmdVersion},
 		{"help", "[COMMAND]", "print help", cmdHelp},
 	}

@@ -33,6 +33,7 @@ and revoke can also be given with flags, for example:
 (authentic records, but a signer nobody this install trusts vouches for).
 `,
 	"export": exportHelp(),
+	"bench":  benchHelp(),
 	"import": importHelp(),
 	"check": `Exits 0 when the indexes match a rebuild, 1 when they differ (then run
 "jejak-node reindex").

@@ -405,7 +405,7 @@ func benchCatchUp(t *testing.T) string {
 	}
 	// Sync by hand on a fresh node that does not sync on connect.
 	cfg := testConfig(t, "bench-sync-measured")
-	cfg.noSyncOnConnect = true
+	cfg.NoSyncOnConnect = true
 	fresh := startNode(t, cfg)
 	if err := fresh.host.Connect(ctx, peer.AddrInfo{ID: src.ID(), Addrs: src.host.Addrs()}); err != nil {
 		t.Fatal(err)

@@ -95,9 +95,10 @@ type Config struct {
 
 	// gossipOpts are appended to the pubsub options (tests trace meshes).
 	gossipOpts []pubsub.Option
-	// noSyncOnConnect turns off the sync when a peer connects
-	// (benchmarks that sync by hand).
-	noSyncOnConnect bool
+	// NoSyncOnConnect turns off the sync when a peer connects, so that
+	// records arrive only by gossip, by periodic sync (see SyncInterval)
+	// and by SyncWith: for benchmarks that time a sync themselves.
+	NoSyncOnConnect bool
 }
 
 // Limits bound what the engine spends. The zero value of each field means

@@ -290,7 +290,7 @@ func (e *Engine) syncPeers() []peer.ID {
 // onIdentified starts a full sync with a peer once identify shows it speaks
 // the sync protocol: sync on connect.
 func (e *Engine) onIdentified(ev event.EvtPeerIdentificationCompleted) {
-	if !e.cfg.noSyncOnConnect && slices.Contains(ev.Protocols, e.protos.sync) {
+	if !e.cfg.NoSyncOnConnect && slices.Contains(ev.Protocols, e.protos.sync) {
 		e.syncer.requestFull(ev.Peer)
 	}
 	if slices.Contains(ev.Protocols, e.protos.time) {
@@ -744,4 +744,21 @@ func toWireForks(forks []storage.Fork) []wireFork {
 		out = append(out, wf)
 	}
 	return out
+}
+
+// SyncStats says what one sync with a peer cost.
+type SyncStats struct {
+	RoundTrips int   // request and response pages
+	Records    int   // records received
+	Added      int   // of those, records the store did not hold
+	BytesIn    int64 // bytes received on the sync stream
+	BytesOut   int64 // bytes sent on it
+}
+
+// SyncWith syncs every feed with the connected peer p now, as the sync
+// when a peer connects does, and says what it cost. It is for tools and
+// benchmarks that time a sync (with Config.NoSyncOnConnect).
+func (e *Engine) SyncWith(ctx context.Context, p peer.ID) (SyncStats, error) {
+	st, err := e.syncWith(ctx, p, &syncJob{full: true})
+	return SyncStats{RoundTrips: st.pages, Records: st.records, Added: st.added, BytesIn: st.bytesIn, BytesOut: st.bytesOut}, err
 }
