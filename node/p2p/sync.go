@@ -425,17 +425,17 @@ type endFrame struct {
 }
 
 // readRecords reads record frames until a control frame of kind end, runs
-// examine on each record and returns the accepted ones. It penalises p for
-// each rejected record and reports how many there were.
+// examine on each record (a page at once: see examineAll) and returns the
+// accepted ones. It penalises p for each rejected record and reports how
+// many there were.
 func (e *Engine) readRecords(ctx context.Context, fr *frameReader, end byte, max int, p peer.ID) ([]protocol.Signed, endFrame, int, error) {
-	var recs []protocol.Signed
+	var page [][]byte
 	var ef endFrame
-	rejects := 0
 	for {
 		kind, payload, err := fr.next(maxControlFrame)
 		if err != nil {
 			e.penaliseProtocol(p, "record frames", err)
-			return recs, ef, rejects, err
+			return nil, ef, 0, err
 		}
 		switch kind {
 		case frameRecord:
@@ -443,31 +443,44 @@ func (e *Engine) readRecords(ctx context.Context, fr *frameReader, end byte, max
 			if ef.received > max {
 				err := violation(fmt.Errorf("peer sent more than %d records in a page", max))
 				e.penaliseProtocol(p, "record frames", err)
-				return recs, ef, rejects, err
+				return nil, ef, 0, err
 			}
-			rec, v, err := e.examine(ctx, payload, protocol.CID{})
-			switch v {
-			case accept:
-				recs = append(recs, rec)
-			case reject:
-				rejects++
-				e.scores.penalise(p, "invalid record: "+rejectReason(err), e.cfg.Now())
-				e.log.Debug("sync: rejected record", "peer", p, "err", err)
-				if rejects > maxRejects {
-					return recs, ef, rejects, fmt.Errorf("peer sent %d invalid records", rejects)
-				}
-			}
+			page = append(page, bytes.Clone(payload)) // the reader reuses its buffer
 		case end:
 			ef.payload = bytes.Clone(payload)
-			return recs, ef, rejects, nil
+			recs, rejects, err := e.judgePage(ctx, page, p)
+			return recs, ef, rejects, err
 		case frameError:
-			return recs, ef, rejects, fmt.Errorf("peer refused: %.200q", payload)
+			return nil, ef, 0, fmt.Errorf("peer refused: %.200q", payload)
 		default:
 			err := violation(fmt.Errorf("unexpected frame kind %d", kind))
 			e.penaliseProtocol(p, "record frames", err)
-			return recs, ef, rejects, err
+			return nil, ef, 0, err
 		}
 	}
+}
+
+// judgePage examines a page of records from p and returns the accepted
+// ones, penalising p for each rejected record; past maxRejects it gives up
+// on the peer.
+func (e *Engine) judgePage(ctx context.Context, page [][]byte, p peer.ID) ([]protocol.Signed, int, error) {
+	got, vs, errs := e.examineAll(ctx, page)
+	var recs []protocol.Signed
+	rejects := 0
+	for i := range page {
+		switch vs[i] {
+		case accept:
+			recs = append(recs, got[i])
+		case reject:
+			rejects++
+			e.scores.penalise(p, "invalid record: "+rejectReason(errs[i]), e.cfg.Now())
+			e.log.Debug("sync: rejected record", "peer", p, "err", errs[i])
+			if rejects > maxRejects {
+				return recs, rejects, fmt.Errorf("peer sent %d invalid records", rejects)
+			}
+		}
+	}
+	return recs, rejects, nil
 }
 
 // penaliseProtocol counts err against p when it is a protocol violation

@@ -45,17 +45,26 @@ func (e *Engine) Take(ctx context.Context, data [][]byte) (TakeResult, error) {
 		data []byte
 	}
 	var later []newer
+	// Each distinct record once, judged together (examineRecords: the
+	// signatures in batches), then taken in the order given.
 	seen := map[protocol.CID]bool{}
+	var uniq [][]byte
+	var cids []protocol.CID
+	var index []int
 	for i, b := range data {
 		c := protocol.ComputeCID(b)
 		if seen[c] {
 			continue
 		}
 		seen[c] = true
-		rec, v, err := e.examineRecord(ctx, b, c)
+		uniq, cids, index = append(uniq, b), append(cids, c), append(index, i)
+	}
+	opened, vs, errs := e.examineRecords(ctx, uniq, cids)
+	for k, b := range uniq {
+		rec, v, err, c := opened[k], vs[k], errs[k], cids[k]
 		switch {
 		case v == reject:
-			return TakeResult{}, &TakeError{i, c, err}
+			return TakeResult{}, &TakeError{index[k], c, err}
 		case errors.Is(err, protocol.ErrNewerVersion):
 			later = append(later, newer{c, b})
 		case err != nil:

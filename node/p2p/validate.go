@@ -75,27 +75,70 @@ func (e *Engine) examine(ctx context.Context, data []byte, c protocol.CID) (prot
 // store holds already is an ignore without an error; an ignore with any
 // other error is a local failure.
 func (e *Engine) examineRecord(ctx context.Context, data []byte, c protocol.CID) (protocol.Signed, verdict, error) {
-	if len(data) > protocol.MaxRecordSize {
-		return protocol.Signed{}, reject, fmt.Errorf("record of %d bytes: %w", len(data), protocol.ErrTooLarge)
+	recs, vs, errs := e.examineRecords(ctx, [][]byte{data}, []protocol.CID{c})
+	return recs[0], vs[0], errs[0]
+}
+
+// examineAll is examine for many records at once (a sync page): each gets
+// the same check and the same effects, and the signatures are checked in
+// batches on every core.
+func (e *Engine) examineAll(ctx context.Context, datas [][]byte) ([]protocol.Signed, []verdict, []error) {
+	recs, vs, errs := e.examineRecords(ctx, datas, nil)
+	for i, data := range datas {
+		if vs[i] == ignore && errors.Is(errs[i], protocol.ErrNewerVersion) {
+			if _, perr := e.store.PutPending(ctx, protocol.ComputeCID(data), data); perr != nil {
+				e.log.Debug("keep a record of a newer version", "err", perr)
+			}
+		}
+		e.metrics.count(vs[i], errs[i])
 	}
-	if c.IsZero() {
-		c = protocol.ComputeCID(data)
+	return recs, vs, errs
+}
+
+// examineRecords is examineRecord for many records: cids[i], when given
+// and not zero, is datas[i]'s CID, already computed. The records the store
+// does not hold are opened together (protocol.OpenAll: the same answer as
+// protocol.Open for each, the signatures checked in batches on every core).
+func (e *Engine) examineRecords(ctx context.Context, datas [][]byte, cids []protocol.CID) ([]protocol.Signed, []verdict, []error) {
+	recs, vs, errs := make([]protocol.Signed, len(datas)), make([]verdict, len(datas)), make([]error, len(datas))
+	var open [][]byte
+	var at []int
+	for i, data := range datas {
+		if len(data) > protocol.MaxRecordSize {
+			vs[i], errs[i] = reject, fmt.Errorf("record of %d bytes: %w", len(data), protocol.ErrTooLarge)
+			continue
+		}
+		var c protocol.CID
+		if i < len(cids) {
+			c = cids[i]
+		}
+		if c.IsZero() {
+			c = protocol.ComputeCID(data)
+		}
+		has, err := e.store.Has(ctx, c)
+		if err != nil {
+			vs[i], errs[i] = ignore, fmt.Errorf("check store for %s: %w", c, err)
+			continue
+		}
+		if has {
+			vs[i] = ignore
+			continue
+		}
+		open = append(open, data)
+		at = append(at, i)
 	}
-	has, err := e.store.Has(ctx, c)
-	if err != nil {
-		return protocol.Signed{}, ignore, fmt.Errorf("check store for %s: %w", c, err)
+	opened, oerrs := protocol.OpenAll(open)
+	for k, i := range at {
+		switch err := oerrs[k]; {
+		case errors.Is(err, protocol.ErrNewerVersion):
+			vs[i], errs[i] = ignore, err
+		case err != nil:
+			vs[i], errs[i] = reject, err
+		default:
+			recs[i], vs[i] = opened[k], accept
+		}
 	}
-	if has {
-		return protocol.Signed{}, ignore, nil
-	}
-	rec, err := protocol.Open(data)
-	if errors.Is(err, protocol.ErrNewerVersion) {
-		return protocol.Signed{}, ignore, err
-	}
-	if err != nil {
-		return protocol.Signed{}, reject, err
-	}
-	return rec, accept, nil
+	return recs, vs, errs
 }
 
 // stored counts what storeRecords did with records.
