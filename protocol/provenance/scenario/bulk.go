@@ -151,7 +151,7 @@ func Filler(seed string, n int) []protocol.Signed {
 			for c := 0; len(w.recs) < share; c++ {
 				// A new pair of feeds every 1,000 chains, like many small
 				// organisations.
-				id := fmt.Sprintf("filler/%s/%d/%d", seed, i, c/1000)
+				id := fmt.Sprintf("filler/%s/%d/%d", seed, i, c)
 				grower, buyer := w.actor(id+"/grower"), w.actor(id+"/buyer")
 				for k := 0; k < 1000 && len(w.recs) < share; k++ {
 					o := grower.add(&protocol.Origin{Places: []protocol.CID{fillerPlace}, From: w.clock - 86_400_000, Until: w.clock,

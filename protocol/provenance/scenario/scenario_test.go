@@ -68,3 +68,22 @@ func TestAncestry(t *testing.T) {
 		seen[r.CID] = true
 	}
 }
+
+// TestFillerHasNoForks: filler is honest, however much of it there is:
+// no author signs two records at one seq, which would make a store keep
+// fork evidence (and take the slow path that costs) for what should be
+// plain padding.
+func TestFillerHasNoForks(t *testing.T) {
+	type pos struct {
+		author protocol.PublicKey
+		seq    uint64
+	}
+	seen := map[pos]bool{}
+	for _, r := range scenario.Filler("forks", 20_000) {
+		p := pos{r.Author, r.Seq}
+		if seen[p] {
+			t.Fatalf("filler has two records by %s at seq %d", r.Author.Short(), r.Seq)
+		}
+		seen[p] = true
+	}
+}
