@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"reflect"
 	"testing"
 
 	"github.com/jejak/jejak/protocol"
@@ -61,6 +62,28 @@ func TestOpenAllAgreesWithOpen(t *testing.T) {
 		}
 		if n == len(datas) && bad < 80 {
 			t.Fatalf("only %d of %d records were bad: the test is not testing refusals", bad, n)
+		}
+	}
+}
+
+// TestDecodeKnownIsDecode: for every record type's vector, DecodeKnown
+// gives exactly the record Decode gives.
+func TestDecodeKnownIsDecode(t *testing.T) {
+	vs := mustVectors(t)
+	if len(vs) < 10 {
+		t.Fatalf("only %d vectors", len(vs))
+	}
+	for _, v := range vs {
+		want, err := protocol.Decode(v.signed.Bytes)
+		if err != nil {
+			t.Fatalf("%s: %v", v.name, err)
+		}
+		got, err := protocol.DecodeKnown(v.signed.Bytes)
+		if err != nil {
+			t.Fatalf("%s: DecodeKnown: %v", v.name, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: DecodeKnown gave\n%#v\nDecode gave\n%#v", v.name, got, want)
 		}
 	}
 }

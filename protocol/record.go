@@ -136,6 +136,42 @@ func decode(data []byte) (*Record, []byte, error) {
 	if err := checkCanonical(data); err != nil {
 		return nil, nil, err
 	}
+	r, sig, err := unmarshalRecord(data)
+	if err != nil {
+		return nil, sig, err
+	}
+	// Rules first, so that a required field left out is reported by name
+	// rather than as a difference in the re-encoding below.
+	if err := r.Validate(); err != nil {
+		return nil, nil, err
+	}
+	// The walk above rejects non-canonical encodings item by item; encoding
+	// again catches anything it cannot see, such as an empty optional field
+	// written out instead of left out.
+	again, err := r.Encode()
+	if err != nil {
+		return nil, nil, malformed(-1, "re-encode: %v", err)
+	}
+	if !bytes.Equal(again, data) {
+		return nil, nil, malformed(firstDiff(again, data), "not in canonical form: the record encodes differently from here on (an empty optional field written, a required field left out, or a null or other value where the field's type does not allow it)")
+	}
+	return r, nil, nil
+}
+
+// DecodeKnown decodes bytes already known to be a record Decode accepted:
+// a store's record whose bytes still hash to its CID. It returns the same
+// record as Decode, without the canonical walk, the field rules and the
+// re-encoding that proved the bytes when they first arrived; bytes that
+// never passed Decode may decode to a record Decode would refuse.
+func DecodeKnown(data []byte) (*Record, error) {
+	r, _, err := unmarshalRecord(data)
+	return r, err
+}
+
+// unmarshalRecord decodes data into a Record, with no check beyond what
+// decoding needs. For a record of a newer version it returns a
+// *NewerVersionError and the signature.
+func unmarshalRecord(data []byte) (*Record, []byte, error) {
 	var w wire
 	if err := decMode.Unmarshal(data, &w); err != nil {
 		// A record of a newer version may have fields this release does
@@ -173,21 +209,6 @@ func decode(data []byte) (*Record, []byte, error) {
 	r := &Record{V: w.V, Author: w.Author, Seq: w.Seq, Time: w.Time, Body: body, Sig: w.Sig}
 	if w.Prev != nil {
 		r.Prev = *w.Prev
-	}
-	// Rules first, so that a required field left out is reported by name
-	// rather than as a difference in the re-encoding below.
-	if err := r.Validate(); err != nil {
-		return nil, nil, err
-	}
-	// The walk above rejects non-canonical encodings item by item; encoding
-	// again catches anything it cannot see, such as an empty optional field
-	// written out instead of left out.
-	again, err := r.Encode()
-	if err != nil {
-		return nil, nil, malformed(-1, "re-encode: %v", err)
-	}
-	if !bytes.Equal(again, data) {
-		return nil, nil, malformed(firstDiff(again, data), "not in canonical form: the record encodes differently from here on (an empty optional field written, a required field left out, or a null or other value where the field's type does not allow it)")
 	}
 	return r, nil, nil
 }
