@@ -63,7 +63,7 @@ func runTrace(ctx context.Context, r *run, s *Scenario) error {
 		}
 	}
 	s.Notes = append(s.Notes,
-		"Jejak: provenance.Verify over the real store (desktop profile) through node.Source, all nine checks, signatures skipped as the node skips them; ancestors = records the verification read (the batch's trace plus its organisations' profiles, keys and endorsements).",
+		"Jejak: provenance.Verify over the real store (desktop profile) through node.Source, all nine checks, signatures skipped as the node skips them; ancestors = the records in its trace (Report.Stats.Records), which the walks in brackets must equal: both baselines reach the same records.",
 		"Badger keys: one key per edge (child CID ‖ parent CID) in a bare Badger database, walked breadth-first with key-only iteration: no values, no decoding. The floor any store over Badger pays.",
 		"PostgreSQL: records(cid bytea primary key, data bytea) and edges(child, parent) indexed on (child, parent); WITH RECURSIVE … UNION from the batch's record, joined to records, every row's bytes read by the client over a Unix socket.",
 		"Edges: a process to the producers of its inputs and back, a batch's producer to its transfers and back, a transfer to its receipts and back, a harvest to its places: what verification follows.",
