@@ -49,6 +49,18 @@ func startPeer(ctx context.Context, r *run, name string) (*peerNode, error) {
 	return &peerNode{e, st}, nil
 }
 
+// startPair starts the peer a scenario syncs from and the node it measures.
+func startPair(ctx context.Context, r *run, name string) (src, dst *peerNode, err error) {
+	if src, err = startPeer(ctx, r, name+"-source"); err != nil {
+		return nil, nil, err
+	}
+	if dst, err = startPeer(ctx, r, name+"-measured"); err != nil {
+		src.close()
+		return nil, nil, err
+	}
+	return src, dst, nil
+}
+
 func (p *peerNode) close() {
 	p.e.Close()
 	p.st.Close()
@@ -99,15 +111,11 @@ func runSync(ctx context.Context, r *run, s *Scenario) error {
 	if r.cfg.Quick {
 		base, ds = 10_000, []int{0, 100, 1_000}
 	}
-	src, err := startPeer(ctx, r, "sync-source")
+	src, dst, err := startPair(ctx, r, "sync")
 	if err != nil {
 		return err
 	}
 	defer src.close()
-	dst, err := startPeer(ctx, r, "sync-measured")
-	if err != nil {
-		return err
-	}
 	defer dst.close()
 	r.say("sync", "building two stores of %s records", count(base))
 	if err := filler(ctx, r, "sync", "sync-base", base, func(recs []protocol.Signed) error {
@@ -190,15 +198,11 @@ func runIngest(ctx context.Context, r *run, s *Scenario) error {
 	if r.cfg.Quick {
 		n = 5_000
 	}
-	src, err := startPeer(ctx, r, "ingest-source")
+	src, dst, err := startPair(ctx, r, "ingest")
 	if err != nil {
 		return err
 	}
 	defer src.close()
-	dst, err := startPeer(ctx, r, "ingest-measured")
-	if err != nil {
-		return err
-	}
 	defer dst.close()
 	var recs []protocol.Signed
 	if err := filler(ctx, r, "ingest", "ingest", n, func(rs []protocol.Signed) error {
