@@ -18,9 +18,9 @@ PostgreSQL on a Unix socket) and runs its baselines in the same run, so
 each figure comes with a ratio. Tables go to standard output (Markdown;
 JSON with --json), progress to standard error. Scenarios: ` + strings.Join(bench.Names(), ", ") + `.
 
---quick uses small sizes (about two minutes): it proves every scenario
-runs, not how fast. A full run builds stores of 1,000,000 records and
-takes much longer. Exits 0 when every scenario ran with its baselines,
+--quick uses small sizes (under a minute): it proves every scenario
+runs, not how fast. A full run builds stores of 1,000,000 records (about
+five minutes on two cores). Exits 0 when every scenario ran with its baselines,
 3 when one could not (it still reports the others).
 
   jejak-node bench --quick
@@ -30,7 +30,7 @@ takes much longer. Exits 0 when every scenario ran with its baselines,
 
 func cmdBench(c *cli, args []string) error {
 	fs := c.flags("bench")
-	quick := fs.Bool("quick", false, "small sizes: prove every scenario runs, in about two minutes")
+	quick := fs.Bool("quick", false, "small sizes: prove every scenario runs, in under a minute")
 	only := fs.String("only", "", "run only these scenarios (`LIST`, comma-separated)")
 	out := fs.String("out", "", "also write the report as JSON to `FILE`")
 	dir := fs.String("dir", "", "build stores in `DIR` (default: a temporary folder, removed afterwards)")
