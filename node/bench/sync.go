@@ -133,12 +133,11 @@ func runSync(ctx context.Context, r *run, s *Scenario) error {
 	s.Tables = append(s.Tables, t)
 	held := base
 	for _, d := range ds {
-		var size int
-		missing, err := missingRecords(ctx, r, src, fmt.Sprintf("sync-missing-%d", d), d, &size)
+		size, err := missingRecords(ctx, r, src, fmt.Sprintf("sync-missing-%d", d), d)
 		if err != nil {
 			return err
 		}
-		held += missing
+		held += d
 		start := time.Now()
 		st, err := dst.e.SyncWith(ctx, src.e.ID())
 		took := time.Since(start)
@@ -164,15 +163,16 @@ func runSync(ctx context.Context, r *run, s *Scenario) error {
 	return nil
 }
 
-// missingRecords adds n records to p's store only, and says their bytes.
-func missingRecords(ctx context.Context, r *run, p *peerNode, seed string, n int, size *int) (int, error) {
-	err := filler(ctx, r, "sync", seed, n, func(recs []protocol.Signed) error {
+// missingRecords adds n records to p's store only and returns their size
+// in bytes.
+func missingRecords(ctx context.Context, r *run, p *peerNode, seed string, n int) (size int, err error) {
+	err = filler(ctx, r, "sync", seed, n, func(recs []protocol.Signed) error {
 		for _, rec := range recs {
-			*size += len(rec.Bytes)
+			size += len(rec.Bytes)
 		}
 		return putAll(ctx, p.st, recs)
 	})
-	return n, err
+	return size, err
 }
 
 // both runs f and g at once and returns the first error.
