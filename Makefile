@@ -115,7 +115,6 @@ bench: ## Benchmarks behind docs/BENCHMARKS.md (long: about an hour with the lar
 	$(GO) test -run '^$$' -bench . -benchmem ./storage
 	JEJAK_RSS=1 $(GO) test -count=1 -timeout 60m -run TestPeakRSS -v ./storage
 	JEJAK_BENCH_LARGE=1 $(GO) test -run '^$$' -bench Verify -benchtime 3x -timeout 60m ./protocol/provenance
-	JEJAK_BENCH=1 $(GO) test -count=1 -timeout 30m -run TestBenchmarkNetwork -v ./node
 
 clean: ## Remove bin/.
 	rm -rf bin

@@ -89,6 +89,7 @@ var plans = []plan{
 	{"trace", "Verify a batch over the real store, beside PostgreSQL and a bare walk of Badger keys", runTrace},
 	{"ingest", "Records in through sync (decode, CID, signature, store), beside bare Ed25519 on every core", runIngest},
 	{"sync", "A node missing d records catches up from one peer: round trips, bytes, time", runSync},
+	{"gossip", "Records gossiped among N nodes on 127.0.0.1, beside bare GossipSub and pubsub's default settings", runGossip},
 }
 
 // Names lists the scenarios, in the order they run.

@@ -12,7 +12,7 @@ import (
 func TestUnknownScenarioIsRefusedBeforeAnythingRuns(t *testing.T) {
 	dir := t.TempDir()
 	rep, err := Run(context.Background(), Config{Only: []string{"trace", "gosip"}, Dir: dir})
-	if rep != nil || err == nil || !strings.Contains(err.Error(), `"gosip"`) || !strings.Contains(err.Error(), "trace, ingest, sync") {
+	if rep != nil || err == nil || !strings.Contains(err.Error(), `"gosip"`) || !strings.Contains(err.Error(), "trace, ingest, sync, gossip") {
 		t.Fatalf("Run = %v, %v; want a refusal naming the scenario and listing the others", rep, err)
 	}
 }
@@ -69,6 +69,30 @@ func TestTextShowsAFailedScenario(t *testing.T) {
 	for _, want := range []string{"## trace: T", "FAILED: the PostgreSQL baseline could not run", "| a | b |", "| --- | ---: |", "| 1 | 2 |"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, b.String())
+		}
+	}
+}
+
+// TestGossipSetUpsDeliverEverything: below saturation each of the three
+// set-ups delivers every record to every other node, so the latency the
+// scenario reports covers every record.
+func TestGossipSetUpsDeliverEverything(t *testing.T) {
+	ctx := context.Background()
+	r := &run{dir: t.TempDir()}
+	const size = 4
+	edges := topology(size, 1, 7)
+	for _, kind := range gossipKinds {
+		net, err := startGossipNet(ctx, r, kind, size, edges)
+		if err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+		res, err := net.measure(ctx, size, 100, 20, 50, 10*time.Second)
+		net.close()
+		if err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+		if res.delivered != 1 || res.burstShare != 1 || res.p99 <= 0 || res.throughput <= 0 {
+			t.Errorf("%s: %+v; want every record delivered at the fixed rate and in the burst", kind, res)
 		}
 	}
 }

@@ -24,7 +24,8 @@ type peerNode struct {
 	st *storage.Badger
 }
 
-func startPeer(ctx context.Context, r *run, name string) (*peerNode, error) {
+// Each of tune, if any, changes the engine's configuration first.
+func startPeer(ctx context.Context, r *run, name string, tune ...func(*p2p.Config)) (*peerNode, error) {
 	dir, err := r.subdir(name)
 	if err != nil {
 		return nil, err
@@ -33,7 +34,7 @@ func startPeer(ctx context.Context, r *run, name string) (*peerNode, error) {
 	if err != nil {
 		return nil, err
 	}
-	e, err := p2p.New(ctx, p2p.Config{
+	cfg := p2p.Config{
 		DataDir:         dir,
 		Network:         "bench",
 		ListenAddrs:     []string{"/ip4/127.0.0.1/tcp/0"},
@@ -41,7 +42,11 @@ func startPeer(ctx context.Context, r *run, name string) (*peerNode, error) {
 		NoSyncOnConnect: true,
 		Store:           st,
 		Logger:          slog.New(slog.DiscardHandler),
-	})
+	}
+	for _, f := range tune {
+		f(&cfg)
+	}
+	e, err := p2p.New(ctx, cfg)
 	if err != nil {
 		st.Close()
 		return nil, err

@@ -93,8 +93,10 @@ type Config struct {
 	// UserAgent is sent to peers in identify. Empty means "jejak".
 	UserAgent string
 
-	// gossipOpts are appended to the pubsub options (tests trace meshes).
-	gossipOpts []pubsub.Option
+	// GossipOptions are appended to the engine's pubsub options, so they
+	// override Jejak's settings: for benchmarks that compare gossip
+	// settings, and tests that trace the mesh. Nil for what ships.
+	GossipOptions []pubsub.Option
 	// NoSyncOnConnect turns off the sync when a peer connects, so that
 	// records arrive only by gossip, by periodic sync (see SyncInterval)
 	// and by SyncWith: for benchmarks that time a sync themselves.

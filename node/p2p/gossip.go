@@ -65,7 +65,7 @@ func (e *Engine) startGossip() error {
 		pubsub.WithPeerExchange(e.cfg.Relay),
 		pubsub.WithRawTracer(&e.mesh),
 	}
-	opts = append(opts, e.cfg.gossipOpts...)
+	opts = append(opts, e.cfg.GossipOptions...)
 	var err error
 	if e.ps, err = pubsub.NewGossipSub(e.ctx, e.host, opts...); err != nil {
 		return err

@@ -195,7 +195,7 @@ func TestNewerVersionKeptWithoutPenalty(t *testing.T) {
 	ctx := context.Background()
 	verdicts := &verdictTracer{}
 	cfg := testConfig(t, "behind")
-	cfg.gossipOpts = []pubsub.Option{pubsub.WithRawTracer(verdicts)}
+	cfg.GossipOptions = []pubsub.Option{pubsub.WithRawTracer(verdicts)}
 	a := startNode(t, cfg)
 	future, err := protocol.SealVersion(&protocol.Record{Seq: 1, Time: prototest.BaseTime, Body: orgBody(1)}, prototest.Key("ahead"), protocol.Version+1)
 	if err != nil {
