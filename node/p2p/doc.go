@@ -13,7 +13,7 @@
 // relay or a DHT peer:
 //
 //	gossip topic   jejak/<network>/records/1
-//	sync           /jejak/<network>/sync/1.0.0
+//	sync           /jejak/<network>/sync/1.1.0 (and 1.0.0 for older peers)
 //	fetch          /jejak/<network>/fetch/1.0.0
 //	DHT            /jejak/<network>/kad/1.0.0 (protocol prefix /jejak/<network>)
 //	mDNS service   jejak-<network>

@@ -32,6 +32,7 @@ type Store interface {
 	Forks(ctx context.Context, author protocol.PublicKey) ([]storage.Fork, error)
 	PutBatch(ctx context.Context, recs []protocol.Signed) ([]storage.PutResult, error)
 	PutPending(ctx context.Context, c protocol.CID, data []byte) (bool, error)
+	Counts(ctx context.Context) (storage.Counts, error)
 }
 
 // Engine is a running network engine. Create one with New and stop it with
@@ -82,6 +83,7 @@ type Engine struct {
 type protocols struct {
 	topic     string         // jejak/<network>/records/1
 	sync      libp2pproto.ID // /jejak/<network>/sync/1.0.0
+	syncHeads libp2pproto.ID // /jejak/<network>/sync/1.1.0: a digest of the heads first
 	fetch     libp2pproto.ID // /jejak/<network>/fetch/1.0.0
 	time      libp2pproto.ID // /jejak/<network>/time/1.0.0
 	dhtPrefix libp2pproto.ID // /jejak/<network> (the DHT adds /kad/1.0.0)
@@ -93,6 +95,7 @@ func protocolsFor(network string) protocols {
 	return protocols{
 		topic:     "jejak/" + network + "/records/1",
 		sync:      libp2pproto.ID("/jejak/" + network + "/sync/1.0.0"),
+		syncHeads: libp2pproto.ID("/jejak/" + network + "/sync/1.1.0"),
 		fetch:     libp2pproto.ID("/jejak/" + network + "/fetch/1.0.0"),
 		time:      libp2pproto.ID("/jejak/" + network + "/time/1.0.0"),
 		dhtPrefix: libp2pproto.ID("/jejak/" + network),
@@ -168,6 +171,7 @@ func (e *Engine) start(ctx context.Context) error {
 	}
 	e.syncer = newSyncer(e)
 	e.host.SetStreamHandler(e.protos.sync, e.serveSync)
+	e.host.SetStreamHandler(e.protos.syncHeads, e.serveSync)
 	e.host.SetStreamHandler(e.protos.fetch, e.serveFetch)
 	e.host.SetStreamHandler(e.protos.time, e.serveTime)
 	e.syncer.start()
@@ -211,6 +215,7 @@ func (e *Engine) close() error {
 	e.cancel()
 	if e.host != nil {
 		e.host.RemoveStreamHandler(e.protos.sync)
+		e.host.RemoveStreamHandler(e.protos.syncHeads)
 		e.host.RemoveStreamHandler(e.protos.fetch)
 		e.host.RemoveStreamHandler(e.protos.time)
 	}

@@ -81,7 +81,7 @@ func newResourceManager(cfg Config, protos protocols) (network.ResourceManager, 
 	libp2p.SetDefaultServiceLimits(&limits)
 	perProtocol := rcmgr.BaseLimit{StreamsInbound: 64, StreamsOutbound: 64, Streams: 128, Memory: 64 << 20}
 	perPeer := rcmgr.BaseLimit{StreamsInbound: 4, StreamsOutbound: 4, Streams: 8, Memory: 8 << 20}
-	for _, p := range []libp2pproto.ID{protos.sync, protos.fetch} {
+	for _, p := range []libp2pproto.ID{protos.sync, protos.syncHeads, protos.fetch} {
 		limits.AddProtocolLimit(p, perProtocol, rcmgr.BaseLimitIncrease{})
 		limits.AddProtocolPeerLimit(p, perPeer, rcmgr.BaseLimitIncrease{})
 	}

@@ -54,6 +54,7 @@ func docValues(t *testing.T) map[string]docValue {
 		"frameSyncRequest": {v: frameSyncRequest}, "frameSummary": {v: frameSummary},
 		"frameRecord": {v: frameRecord}, "frameSyncEnd": {v: frameSyncEnd},
 		"frameFetch": {v: frameFetch}, "frameFetchEnd": {v: frameFetchEnd}, "frameError": {v: frameError},
+		"frameHeadsDigest": {v: frameHeadsDigest}, "frameHeadsAnswer": {v: frameHeadsAnswer},
 
 		"maxControlFrame": {v: maxControlFrame}, "maxHeads": {v: maxHeads}, "maxForks": {v: maxForks},
 		"maxFetch": {v: maxFetch}, "maxRejects": {v: maxRejects}, "maxPages": {v: maxPages},

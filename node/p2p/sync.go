@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +17,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/event"
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
+	libp2pproto "github.com/libp2p/go-libp2p/core/protocol"
 
 	"github.com/jejak/jejak/protocol"
 	"github.com/jejak/jejak/storage"
@@ -36,8 +38,20 @@ import (
 // CID than the requester's, it sends that record first: the requester then
 // holds both and has found a fork. On the last page it lists its forks when
 // their digest differs from the requester's, and the requester fetches the
-// records of any fork it lacks. A sync where nothing is missing is one
-// round trip.
+// records of any fork it lacks.
+//
+// Sync 1.1.0 (/jejak/<network>/sync/1.1.0) opens a full sync with a digest
+// instead, so that two nodes holding the same feeds, the common case
+// between syncs, spend about a hundred bytes rather than every head:
+//
+//	requester: headsDigest{Heads, Feeds, Records, ForkDigest}
+//	responder: headsAnswer{Same}
+//
+// When Same, the sync ends there (one round trip); otherwise the exchange
+// goes on as in 1.0.0 on the same stream, one round trip more than 1.0.0
+// would have taken. A requester asks for 1.1.0 first and 1.0.0 after, so it
+// syncs with older peers too; a targeted sync uses 1.0.0. A sync where
+// nothing is missing is one round trip either way.
 //
 // Every record received goes through examine, exactly like gossip; a
 // record that fails it costs the sender syncPenalty on its gossip score, and
@@ -322,7 +336,7 @@ func (c *countingWriter) Write(b []byte) (int, error) {
 
 // syncWith runs one sync with p (the requester side).
 func (e *Engine) syncWith(ctx context.Context, p peer.ID, job *syncJob) (stats syncStats, err error) {
-	heads, err := e.requestHeads(ctx, job)
+	heads, headsSum, feeds, err := e.requestHeads(ctx, job)
 	if err != nil {
 		return stats, err
 	}
@@ -332,7 +346,11 @@ func (e *Engine) syncWith(ctx context.Context, p peer.ID, job *syncJob) (stats s
 	}
 	timeout := e.cfg.Limits.SyncTimeout
 	sctx, cancel := context.WithTimeout(network.WithNoDial(ctx, "sync"), timeout)
-	s, err := e.host.NewStream(sctx, p, e.protos.sync)
+	protos := []libp2pproto.ID{e.protos.syncHeads, e.protos.sync}
+	if !job.full {
+		protos = protos[1:] // a targeted sync sends a few heads: nothing to save
+	}
+	s, err := e.host.NewStream(sctx, p, protos...)
 	cancel()
 	if err != nil {
 		return stats, fmt.Errorf("open sync stream: %w", err)
@@ -353,6 +371,21 @@ func (e *Engine) syncWith(ctx context.Context, p peer.ID, job *syncJob) (stats s
 	defer func() { stats.bytesIn, stats.bytesOut = fr.n, cw.n }()
 	req := syncRequest{Heads: heads, Only: !job.full, Limit: e.cfg.Limits.SyncPage, ForkDigest: digest}
 	prog := SyncProgress{Peer: p.String()}
+	if s.Protocol() == e.protos.syncHeads {
+		counts, err := e.store.Counts(ctx)
+		if err != nil {
+			return stats, fmt.Errorf("count records: %w", err)
+		}
+		same, err := e.compareHeads(s, fr, bw, p, &headsDigest{Heads: headsSum, Feeds: feeds, Records: counts.Records, ForkDigest: digest})
+		if err != nil {
+			return stats, err
+		}
+		if same {
+			stats.pages = 1
+			e.remember.add(p, e.host.Peerstore().Addrs(p))
+			return stats, nil
+		}
+	}
 	report := func() {
 		if prog.Expected > 0 || prog.Fetched > 0 {
 			e.syncer.setProgress(prog)
@@ -416,6 +449,62 @@ func (e *Engine) syncWith(ctx context.Context, p peer.ID, job *syncJob) (stats s
 		report()
 	}
 	return stats, fmt.Errorf("sync did not finish in %d pages", maxPages)
+}
+
+// compareHeads sends the digest of the node's feed heads and forks, and
+// reads whether p's are the same (sync 1.1.0).
+func (e *Engine) compareHeads(s network.Stream, fr *frameReader, bw *bufio.Writer, p peer.ID, d *headsDigest) (bool, error) {
+	if err := s.SetDeadline(time.Now().Add(e.cfg.Limits.SyncTimeout)); err != nil {
+		return false, err
+	}
+	if err := writeCBOR(bw, frameHeadsDigest, d); err != nil {
+		return false, err
+	}
+	if err := bw.Flush(); err != nil {
+		return false, fmt.Errorf("send heads digest: %w", err)
+	}
+	var ans headsAnswer
+	if err := fr.nextCBOR(frameHeadsAnswer, &ans); err != nil {
+		e.penaliseProtocol(p, "heads answer", err)
+		return false, err
+	}
+	return ans.Same, nil
+}
+
+// headsDigest is digestHeads of every feed the node has started, and how
+// many there are.
+func (e *Engine) headsDigest(ctx context.Context) ([]byte, int, error) {
+	heads, err := e.store.Heads(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("feed heads: %w", err)
+	}
+	sum, n := digestHeads(heads)
+	return sum, n, nil
+}
+
+// digestHeads is the SHA-256 of, for each feed started (seq ≥ 1) in author
+// byte order, its author (32 bytes), its contiguous head seq (8 bytes, big
+// endian) and the binary CID of its record there, and how many feeds that
+// is. Nodes with the same contiguous feeds have the same digest whatever
+// else they hold.
+func digestHeads(heads map[protocol.PublicKey]storage.Head) ([]byte, int) {
+	authors := make([]protocol.PublicKey, 0, len(heads))
+	for a, h := range heads {
+		if h.Seq > 0 {
+			authors = append(authors, a)
+		}
+	}
+	slices.SortFunc(authors, func(a, b protocol.PublicKey) int { return bytes.Compare(a[:], b[:]) })
+	sum := sha256.New()
+	var seq [8]byte
+	for _, a := range authors {
+		h := heads[a]
+		binary.BigEndian.PutUint64(seq[:], h.Seq)
+		sum.Write(a[:])
+		sum.Write(seq[:])
+		sum.Write(h.CID.Bytes())
+	}
+	return sum.Sum(nil), len(authors)
 }
 
 // endFrame is the control frame that closed a run of record frames.
@@ -495,23 +584,25 @@ func (e *Engine) penaliseProtocol(p peer.ID, where string, err error) {
 }
 
 // requestHeads returns the heads to send: every feed for a full sync, or the
-// job's authors (seq 0 for a feed the node has not started).
-func (e *Engine) requestHeads(ctx context.Context, job *syncJob) ([]wireHead, error) {
+// job's authors (seq 0 for a feed the node has not started); for a full
+// sync also the digest of every head and how many feeds it covers.
+func (e *Engine) requestHeads(ctx context.Context, job *syncJob) (_ []wireHead, sum []byte, feeds int, _ error) {
 	if !job.full {
 		out := make([]wireHead, 0, len(job.authors))
 		for a := range job.authors {
 			h, err := e.store.Head(ctx, a)
 			if err != nil && !errors.Is(err, storage.ErrNotFound) {
-				return nil, fmt.Errorf("feed head: %w", err)
+				return nil, nil, 0, fmt.Errorf("feed head: %w", err)
 			}
 			out = append(out, toWireHead(a, h))
 		}
-		return out, nil
+		return out, nil, 0, nil
 	}
 	heads, err := e.store.Heads(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("feed heads: %w", err)
+		return nil, nil, 0, fmt.Errorf("feed heads: %w", err)
 	}
+	sum, feeds = digestHeads(heads)
 	out := make([]wireHead, 0, len(heads))
 	for a, h := range heads {
 		if h.Seq > 0 {
@@ -524,7 +615,7 @@ func (e *Engine) requestHeads(ctx context.Context, job *syncJob) ([]wireHead, er
 		rand.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
 		out = out[:maxHeads]
 	}
-	return out, nil
+	return out, sum, feeds, nil
 }
 
 func toWireHead(a protocol.PublicKey, h storage.Head) wireHead {
@@ -616,6 +707,12 @@ func (e *Engine) answerSync(ctx context.Context, s network.Stream) error {
 		nextSeq uint64
 		digest  []byte
 	)
+	if s.Protocol() == e.protos.syncHeads {
+		same, err := e.answerHeads(ctx, s, fr, bw)
+		if err != nil || same {
+			return err
+		}
+	}
 	for page := 0; ; page++ {
 		if err := s.SetDeadline(time.Now().Add(timeout)); err != nil {
 			return err
@@ -706,6 +803,41 @@ func (e *Engine) answerSync(ctx context.Context, s network.Stream) error {
 			return nil
 		}
 	}
+}
+
+// answerHeads reads a requester's headsDigest and says whether the node's
+// heads and forks are the same (sync 1.1.0).
+func (e *Engine) answerHeads(ctx context.Context, s network.Stream, fr *frameReader, bw *bufio.Writer) (bool, error) {
+	if err := s.SetDeadline(time.Now().Add(e.cfg.Limits.SyncTimeout)); err != nil {
+		return false, err
+	}
+	var req headsDigest
+	if err := fr.nextCBOR(frameHeadsDigest, &req); err != nil {
+		return false, err
+	}
+	mine, n, err := e.headsDigest(ctx)
+	if err != nil {
+		_ = writeFrame(bw, frameError, []byte(err.Error()))
+		_ = bw.Flush()
+		return false, err
+	}
+	forks, err := e.forkDigest(ctx)
+	if err != nil {
+		_ = writeFrame(bw, frameError, []byte(err.Error()))
+		_ = bw.Flush()
+		return false, err
+	}
+	counts, err := e.store.Counts(ctx)
+	if err != nil {
+		_ = writeFrame(bw, frameError, []byte("count records"))
+		_ = bw.Flush()
+		return false, err
+	}
+	same := n == req.Feeds && counts.Records == req.Records && bytes.Equal(mine, req.Heads) && bytes.Equal(forks, req.ForkDigest)
+	if err := writeCBOR(bw, frameHeadsAnswer, &headsAnswer{Same: same}); err != nil {
+		return false, err
+	}
+	return same, bw.Flush()
 }
 
 // planSync reads a first request: the requester's heads by author, the

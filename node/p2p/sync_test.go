@@ -2,6 +2,7 @@ package p2p
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -93,6 +94,102 @@ func TestSyncNothingMissing(t *testing.T) {
 	}
 	if stats.pages != 1 || stats.records != 0 {
 		t.Errorf("sync with nothing missing: %d round trips, %d records; want 1 and 0", stats.pages, stats.records)
+	}
+	if stats.bytesIn+stats.bytesOut >= 1024 {
+		t.Errorf("sync with nothing missing cost %d bytes sent and %d received; want under 1 KiB in all", stats.bytesOut, stats.bytesIn)
+	}
+}
+
+// TestSyncNothingMissingManyFeeds: with a thousand feeds held alike, a sync
+// still costs one round trip and under 1 KiB, where sending every head
+// would cost about 44 KiB.
+func TestSyncNothingMissingManyFeeds(t *testing.T) {
+	ctx := context.Background()
+	nodes := startNodes(t, "samemany", 2, func(_ int, c *testCfg) { c.NoSyncOnConnect = true })
+	a, b := nodes[0], nodes[1]
+	var recs []protocol.Signed
+	for i := range 1000 {
+		recs = append(recs, prototest.NewFeed(prototest.Key(fmt.Sprintf("feed-%d", i))).MustAdd(orgBody(i)))
+	}
+	for _, n := range nodes {
+		if _, err := n.store.PutBatch(ctx, recs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	connect(t, b, a)
+	stats, err := b.syncWith(ctx, a.ID(), &syncJob{full: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.pages != 1 || stats.records != 0 || stats.bytesIn+stats.bytesOut >= 1024 {
+		t.Errorf("sync of 1,000 feeds held alike: %d round trips, %d records, %d bytes sent, %d received; want 1, 0 and under 1 KiB",
+			stats.pages, stats.records, stats.bytesOut, stats.bytesIn)
+	}
+	// One record more on a: the digests differ and the sync fetches it.
+	extra := prototest.NewFeed(prototest.Key("feed-extra")).MustAdd(orgBody(1000))
+	if _, err := a.store.PutBatch(ctx, []protocol.Signed{extra}); err != nil {
+		t.Fatal(err)
+	}
+	stats, err = b.syncWith(ctx, a.ID(), &syncJob{full: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.added != 1 || !has(t, b, extra.CID) {
+		t.Errorf("after a new feed on the peer the sync added %d records; want the new one", stats.added)
+	}
+}
+
+// TestSyncWithAnOlderPeer: a peer that serves only sync 1.0.0 (release 0.2
+// and older) is synced from as before.
+func TestSyncWithAnOlderPeer(t *testing.T) {
+	ctx := context.Background()
+	nodes := startNodes(t, "older", 2, func(_ int, c *testCfg) { c.NoSyncOnConnect = true })
+	old, b := nodes[0], nodes[1]
+	old.host.RemoveStreamHandler(old.protos.syncHeads)
+	var want []protocol.Signed
+	for i := range 5 {
+		want = append(want, publish(t, old, i))
+	}
+	connect(t, b, old)
+	stats, err := b.syncWith(ctx, old.ID(), &syncJob{full: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range want {
+		if !has(t, b, rec.CID) {
+			t.Fatalf("b lacks record %v after syncing from a 1.0.0 peer (%+v)", rec.CID, stats)
+		}
+	}
+	stats, err = b.syncWith(ctx, old.ID(), &syncJob{full: true})
+	if err != nil || stats.pages != 1 || stats.records != 0 {
+		t.Errorf("second sync with a 1.0.0 peer: %+v, %v; want one round trip and nothing fetched", stats, err)
+	}
+}
+
+// TestSyncDigestSeesRecordsBeyondAGap: both hold a feed up to seq 2, the
+// peer also seqs 4 and 5 beyond its gap. The heads are the same, but the
+// records are not, and the sync fetches 4 and 5.
+func TestSyncDigestSeesRecordsBeyondAGap(t *testing.T) {
+	ctx := context.Background()
+	nodes := startNodes(t, "digestgap", 2, func(_ int, c *testCfg) { c.NoSyncOnConnect = true })
+	a, b := nodes[0], nodes[1]
+	feed := prototest.NewFeed(prototest.Key("digest-gappy"))
+	var recs []protocol.Signed
+	for i := range 5 {
+		recs = append(recs, feed.MustAdd(orgBody(i)))
+	}
+	if _, err := a.store.PutBatch(ctx, []protocol.Signed{recs[0], recs[1], recs[3], recs[4]}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.store.PutBatch(ctx, recs[:2]); err != nil {
+		t.Fatal(err)
+	}
+	connect(t, b, a)
+	if _, err := b.syncWith(ctx, a.ID(), &syncJob{full: true}); err != nil {
+		t.Fatal(err)
+	}
+	if !has(t, b, recs[3].CID) || !has(t, b, recs[4].CID) {
+		t.Fatal("b did not get the records beyond the peer's gap: the digest took equal heads for equal stores")
 	}
 }
 

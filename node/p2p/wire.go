@@ -24,6 +24,8 @@ const (
 	frameFetch       byte = 5 // requester → responder: fetchRequest
 	frameFetchEnd    byte = 6 // responder: fetchEnd, after the records
 	frameError       byte = 7 // responder: the request was refused; payload is text
+	frameHeadsDigest byte = 8 // requester → responder (sync 1.1.0): headsDigest, before any syncRequest
+	frameHeadsAnswer byte = 9 // responder (sync 1.1.0): headsAnswer
 )
 
 // Frame size limits. A record frame holds at most one record; control
@@ -104,6 +106,32 @@ type syncRequest struct {
 	// responder lists its forks in the last page only when its own digest
 	// differs.
 	ForkDigest []byte
+}
+
+// headsDigest opens a full sync in sync 1.1.0: a digest of the
+// requester's feed heads and of its forks, so that two nodes holding the
+// same feeds find out in one small round trip instead of sending every
+// head.
+type headsDigest struct {
+	_ struct{} `cbor:",toarray"`
+	// Heads is digestHeads of the requester's contiguous feed heads.
+	Heads []byte
+	// Feeds is how many feeds Heads covers.
+	Feeds int
+	// Records is how many records the requester holds (fork evidence
+	// and records beyond a gap in a feed included), so that records
+	// beyond the heads are not taken for the same.
+	Records int64
+	// ForkDigest is as in syncRequest.
+	ForkDigest []byte
+}
+
+// headsAnswer answers a headsDigest. Same: the responder's heads and forks
+// have the same digests, and the sync ends here. Otherwise the requester
+// goes on with a syncRequest, as in sync 1.0.0.
+type headsAnswer struct {
+	_    struct{} `cbor:",toarray"`
+	Same bool
 }
 
 // syncSummary comes before the records of a first page: how many records
