@@ -40,6 +40,13 @@ func (v *verifier) load(c protocol.CID, refBy protocol.CID, refWhat string) *ent
 	switch {
 	case err == nil:
 		e.bytes = s.Bytes
+		if v.opts.SkipSignatures && s.Record != nil && s.CID == c {
+			// The source holds only records protocol.Open accepted and
+			// has decoded this one from bytes it checked against c
+			// (see SkipSignatures): decoding it again proves nothing.
+			e.rec = s.Record
+			return e
+		}
 	case errors.Is(err, ErrNotFound):
 		if v.opts.Fetch != nil {
 			if b, ferr := v.opts.Fetch(v.ctx, c); ferr == nil {

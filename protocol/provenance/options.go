@@ -45,12 +45,14 @@ type Options struct {
 	// Workers is how many goroutines verify signatures; zero means
 	// GOMAXPROCS.
 	Workers int
-	// SkipSignatures trusts the source to have verified every record's
-	// signature when it stored it (a node's own store does: it keeps only
-	// records that protocol.Open accepted). Verify still checks every
-	// record's bytes against the CID it asked for and decodes them
-	// strictly; records from the Fetcher are always verified in full.
-	// Signature checks are most of the cost of a verification.
+	// SkipSignatures trusts the source to have verified every record when
+	// it stored it (a node's own store does: it keeps only records that
+	// protocol.Open accepted, and checks their bytes against their CID
+	// when it reads them). Verify then takes a record the source returns
+	// decoded (Signed.Record set, Signed.CID the CID asked for) as it is;
+	// one returned as bytes alone it still checks against the CID and
+	// decodes strictly. Records from the Fetcher are always verified in
+	// full. Signature checks are most of the cost of a verification.
 	SkipSignatures bool
 }
 
