@@ -21,7 +21,7 @@ import (
 
 // book returns a provenance book over the node's store, for one request.
 func (n *Node) book(ctx context.Context) *provenance.Book {
-	return provenance.NewBook(ctx, storeSource{n.store}, provenance.Options{Now: n.cfg.Now, SkipSignatures: true})
+	return provenance.NewBook(ctx, storeSource{s: n.store}, provenance.Options{Now: n.cfg.Now, SkipSignatures: true})
 }
 
 // me is this install's organisation and the device keys that sign for it,

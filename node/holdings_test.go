@@ -32,7 +32,7 @@ func TestBatchListsAgreeWithVerify(t *testing.T) {
 			if _, err := st.PutBatch(ctx, s.Records); err != nil {
 				t.Fatal(err)
 			}
-			src := storeSource{st}
+			src := storeSource{s: st}
 			opts := provenance.Options{Anchors: s.Anchors, Forward: true, Now: now, SkipSignatures: true}
 			r, err := provenance.Verify(ctx, src, s.Batch, opts)
 			if err != nil {

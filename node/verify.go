@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/node/p2p"
@@ -16,8 +17,50 @@ import (
 	"github.com/jejak/jejak/storage"
 )
 
-// storeSource lets provenance read a node's store.
-type storeSource struct{ s storage.Store }
+// storeSource lets provenance read a node's store. With corr set it reads
+// the store's corrections in one scan the first time provenance asks for
+// any (one verification asks for every record's), and answers from them.
+type storeSource struct {
+	s    storage.Store
+	corr *corrections
+}
+
+// forVerify is a source for one verification.
+func forVerify(s storage.Store) storeSource { return storeSource{s, new(corrections)} }
+
+// maxCorrections bounds the corrections a verification reads at once (a
+// few MiB); a store with more is asked record by record.
+const maxCorrections = 20_000
+
+// corrections are a store's correction index, read once.
+type corrections struct {
+	once sync.Once
+	m    map[protocol.CID][]protocol.CID // nil: ask the store
+	err  error
+}
+
+func (s storeSource) corrections(ctx context.Context, c protocol.CID) ([]protocol.CID, error) {
+	all, ok := s.s.(interface {
+		AllCorrections(context.Context, int64) (map[protocol.CID][]protocol.CID, bool, error)
+	})
+	if s.corr == nil || !ok {
+		return s.s.Corrections(ctx, c)
+	}
+	s.corr.once.Do(func() {
+		m, ok, err := all.AllCorrections(ctx, maxCorrections)
+		if ok {
+			s.corr.m = m
+		}
+		s.corr.err = err
+	})
+	if s.corr.err != nil {
+		return nil, s.corr.err
+	}
+	if s.corr.m == nil {
+		return s.s.Corrections(ctx, c)
+	}
+	return s.corr.m[c], nil
+}
 
 var _ provenance.Source = storeSource{}
 
@@ -46,7 +89,7 @@ func (s storeSource) Referrers(ctx context.Context, c protocol.CID, t protocol.T
 	case protocol.TypeReceive:
 		return s.s.Receipts(ctx, c)
 	case protocol.TypeCorrect:
-		return s.s.Corrections(ctx, c)
+		return s.corrections(ctx, c)
 	case protocol.TypeRevoke:
 		return s.s.RevocationsOfRecord(ctx, c)
 	}
@@ -180,9 +223,9 @@ func (n *Node) verify(ctx context.Context, r api.VerifyRequest, evidence bool) (
 	var rep *provenance.Report
 	var recs []protocol.Signed
 	if evidence {
-		rep, recs, err = provenance.VerifyWithEvidence(ctx, storeSource{n.store}, batch, opts)
+		rep, recs, err = provenance.VerifyWithEvidence(ctx, forVerify(n.store), batch, opts)
 	} else {
-		rep, err = provenance.Verify(ctx, storeSource{n.store}, batch, opts)
+		rep, err = provenance.Verify(ctx, forVerify(n.store), batch, opts)
 	}
 	if errors.Is(err, provenance.ErrAfterAsOf) {
 		return nil, nil, api.E(op, api.ErrNotFound, err)
@@ -224,6 +267,7 @@ func (n *Node) Check(ctx context.Context) ([]string, error) {
 	return diffs, nil
 }
 
-// Source returns s as provenance reads it: what the node verifies over,
-// for tools that verify over a store themselves (the benchmarks).
-func Source(s storage.Store) provenance.Source { return storeSource{s} }
+// Source returns s as provenance reads it for one verification: what the
+// node verifies over, for tools that verify over a store themselves (the
+// benchmarks). Use a new one for each verification.
+func Source(s storage.Store) provenance.Source { return forVerify(s) }

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -48,6 +49,48 @@ func (s *Badger) Receipts(ctx context.Context, transfer protocol.CID) ([]protoco
 // record they supersede or as its replacement.
 func (s *Badger) Corrections(ctx context.Context, c protocol.CID) ([]protocol.CID, error) {
 	return s.listCIDs(ctx, "list corrections of "+c.String(), key(pCorrection, c.Bytes()))
+}
+
+// AllCorrections returns, for every record a correction names (as the
+// record corrected or as its replacement), those corrections: what
+// Corrections returns for each, read in one scan. ok is false, with
+// nothing read, when the store holds more than max correction records;
+// a caller then asks record by record.
+func (s *Badger) AllCorrections(ctx context.Context, max int64) (_ map[protocol.CID][]protocol.CID, ok bool, _ error) {
+	out := map[protocol.CID][]protocol.CID{}
+	err := s.view(ctx, "list corrections", func(txn *badger.Txn) error {
+		var n int64
+		switch item, err := txn.Get(countTypeKey(typeCodes[protocol.TypeCorrect])); {
+		case err == nil:
+			if err := item.Value(func(v []byte) error { n = getInt64(v); return nil }); err != nil {
+				return err
+			}
+		case !errors.Is(err, badger.ErrKeyNotFound):
+			return err
+		}
+		if n > max {
+			return nil
+		}
+		ok = true
+		return scan(ctx, txn, []byte{pCorrection}, false, func(k, _ []byte) error {
+			if len(k) != 1+2*cidLen {
+				return damaged("correction key of %d bytes", len(k))
+			}
+			named, err := protocol.CIDFromBytes(k[1 : 1+cidLen])
+			if err != nil {
+				return err
+			}
+			c, err := tailCID(k)
+			if err == nil {
+				out[named] = append(out[named], c)
+			}
+			return err
+		})
+	})
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	return out, true, nil
 }
 
 // TransfersTo returns the transfer records addressed to an organisation.

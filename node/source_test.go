@@ -1,0 +1,99 @@
+package node
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/jejak/jejak/protocol"
+	"github.com/jejak/jejak/protocol/provenance"
+	"github.com/jejak/jejak/protocol/provenance/scenario"
+	"github.com/jejak/jejak/storage"
+)
+
+// TestVerifySourceGivesTheFullReport: what the node verifies over (the
+// store's decoded records taken as they are, its corrections read in one
+// scan) gives every scenario exactly the report of a verification that
+// decodes every record again and asks the store for each record's
+// corrections, and of one over the records in memory with every signature
+// checked.
+func TestVerifySourceGivesTheFullReport(t *testing.T) {
+	ctx := context.Background()
+	now := func() time.Time { return time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC) }
+	for _, s := range scenario.All() {
+		t.Run(s.Name, func(t *testing.T) {
+			st, err := storage.OpenMemory(storage.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			if _, err := st.PutBatch(ctx, s.Records); err != nil {
+				t.Fatal(err)
+			}
+			report := func(src provenance.Source, skip bool) string {
+				t.Helper()
+				r, err := provenance.Verify(ctx, src, s.Batch, provenance.Options{Anchors: s.Anchors, Forward: true, Now: now, SkipSignatures: skip})
+				if err != nil {
+					t.Fatal(err)
+				}
+				// Only the integrity summary says whether signatures
+				// were checked here or by the store.
+				r.Checks[0].Summary = ""
+				b, err := json.Marshal(r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return string(b)
+			}
+			got := report(Source(st), true)
+			if want := report(bytesOnly{storeSource{s: st}}, true); got != want {
+				t.Errorf("over the node's source:\n%s\nre-decoding every record, corrections record by record:\n%s", got, want)
+			}
+			mem := provenance.NewMemSource()
+			for _, rec := range s.Records {
+				mem.Add(rec)
+			}
+			if want := report(mem, false); got != want {
+				t.Errorf("over the node's source:\n%s\nin memory, every signature checked:\n%s", got, want)
+			}
+		})
+	}
+}
+
+// bytesOnly hands provenance records as bytes alone, so that it decodes
+// and checks each one itself.
+type bytesOnly struct{ provenance.Source }
+
+func (b bytesOnly) Get(ctx context.Context, c protocol.CID) (protocol.Signed, error) {
+	s, err := b.Source.Get(ctx, c)
+	return protocol.Signed{CID: s.CID, Bytes: s.Bytes}, err
+}
+
+// TestAllCorrectionsFallsBack: a store with more corrections than the
+// bound is asked record by record, with the same answers.
+func TestAllCorrectionsFallsBack(t *testing.T) {
+	ctx := context.Background()
+	s := scenario.HonestPalmCorrected()
+	st, err := storage.OpenMemory(storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.PutBatch(ctx, s.Records); err != nil {
+		t.Fatal(err)
+	}
+	all, ok, err := st.AllCorrections(ctx, 1<<20)
+	if err != nil || !ok || len(all) == 0 {
+		t.Fatalf("AllCorrections = %d named records, %v, %v; want the scenario's corrections", len(all), ok, err)
+	}
+	for named, corr := range all {
+		one, err := st.Corrections(ctx, named)
+		if err != nil || len(one) != len(corr) {
+			t.Errorf("Corrections(%v) = %v, %v; AllCorrections gave %v", named, one, err, corr)
+		}
+	}
+	if m, ok, err := st.AllCorrections(ctx, 0); err != nil || ok || m != nil {
+		t.Errorf("AllCorrections over its bound = %v, %v, %v; want nothing and ok false", m, ok, err)
+	}
+}
