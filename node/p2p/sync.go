@@ -392,17 +392,23 @@ func (e *Engine) syncWith(ctx context.Context, p peer.ID, job *syncJob) (stats s
 			e.events.Synced(prog)
 		}
 	}
-	rejects := 0
-	for page := 0; page < maxPages; page++ {
+	send := func() error {
 		if err := s.SetDeadline(time.Now().Add(timeout)); err != nil {
-			return stats, err
+			return err
 		}
 		if err := writeCBOR(bw, frameSyncRequest, &req); err != nil {
-			return stats, err
+			return err
 		}
 		if err := bw.Flush(); err != nil {
-			return stats, fmt.Errorf("send sync request: %w", err)
+			return fmt.Errorf("send sync request: %w", err)
 		}
+		return nil
+	}
+	if err := send(); err != nil {
+		return stats, err
+	}
+	rejects := 0
+	for page := 0; page < maxPages; page++ {
 		if page == 0 {
 			var sum syncSummary
 			if err := fr.nextCBOR(frameSummary, &sum); err != nil {
@@ -412,7 +418,28 @@ func (e *Engine) syncWith(ctx context.Context, p peer.ID, job *syncJob) (stats s
 			prog.Expected = max(sum.Expected, 0)
 			req = syncRequest{Limit: e.cfg.Limits.SyncPage}
 		}
-		recs, end, r, err := e.readRecords(ctx, fr, frameSyncEnd, req.Limit+maxFetch, p)
+		if err := s.SetReadDeadline(time.Now().Add(timeout)); err != nil {
+			return stats, err
+		}
+		raw, end, err := e.readPage(fr, frameSyncEnd, req.Limit+maxFetch, p)
+		if err != nil {
+			return stats, err
+		}
+		var se syncEnd
+		if err := cborDec.Unmarshal(end.payload, &se); err != nil {
+			err = violation(fmt.Errorf("decode sync end: %w", err))
+			e.penaliseProtocol(p, "sync end", err)
+			return stats, err
+		}
+		if se.More {
+			// Ask for the next page before judging this one, so the
+			// peer reads and sends it while this node verifies and
+			// stores.
+			if err := send(); err != nil {
+				return stats, err
+			}
+		}
+		recs, r, err := e.judgePage(ctx, raw, p)
 		rejects += r
 		if err != nil {
 			return stats, err
@@ -429,12 +456,6 @@ func (e *Engine) syncWith(ctx context.Context, p peer.ID, job *syncJob) (stats s
 		stats.pages++
 		stats.records += end.received
 		stats.added += st.added
-		var se syncEnd
-		if err := cborDec.Unmarshal(end.payload, &se); err != nil {
-			err = violation(fmt.Errorf("decode sync end: %w", err))
-			e.penaliseProtocol(p, "sync end", err)
-			return stats, err
-		}
 		if !se.More {
 			prog.Done = true
 			report()
@@ -518,13 +539,24 @@ type endFrame struct {
 // accepted ones. It penalises p for each rejected record and reports how
 // many there were.
 func (e *Engine) readRecords(ctx context.Context, fr *frameReader, end byte, max int, p peer.ID) ([]protocol.Signed, endFrame, int, error) {
+	page, ef, err := e.readPage(fr, end, max, p)
+	if err != nil {
+		return nil, ef, 0, err
+	}
+	recs, rejects, err := e.judgePage(ctx, page, p)
+	return recs, ef, rejects, err
+}
+
+// readPage reads record frames up to the control frame of kind end: the
+// records' bytes, unjudged, and the end frame.
+func (e *Engine) readPage(fr *frameReader, end byte, max int, p peer.ID) ([][]byte, endFrame, error) {
 	var page [][]byte
 	var ef endFrame
 	for {
 		kind, payload, err := fr.next(maxControlFrame)
 		if err != nil {
 			e.penaliseProtocol(p, "record frames", err)
-			return nil, ef, 0, err
+			return nil, ef, err
 		}
 		switch kind {
 		case frameRecord:
@@ -532,19 +564,18 @@ func (e *Engine) readRecords(ctx context.Context, fr *frameReader, end byte, max
 			if ef.received > max {
 				err := violation(fmt.Errorf("peer sent more than %d records in a page", max))
 				e.penaliseProtocol(p, "record frames", err)
-				return nil, ef, 0, err
+				return nil, ef, err
 			}
 			page = append(page, bytes.Clone(payload)) // the reader reuses its buffer
 		case end:
 			ef.payload = bytes.Clone(payload)
-			recs, rejects, err := e.judgePage(ctx, page, p)
-			return recs, ef, rejects, err
+			return page, ef, nil
 		case frameError:
-			return nil, ef, 0, fmt.Errorf("peer refused: %.200q", payload)
+			return nil, ef, fmt.Errorf("peer refused: %.200q", payload)
 		default:
 			err := violation(fmt.Errorf("unexpected frame kind %d", kind))
 			e.penaliseProtocol(p, "record frames", err)
-			return nil, ef, 0, err
+			return nil, ef, err
 		}
 	}
 }
