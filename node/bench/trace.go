@@ -57,10 +57,27 @@ func runTrace(ctx context.Context, r *run, s *Scenario) error {
 			"PostgreSQL cold", "PostgreSQL warm", "Jejak / PostgreSQL cold (target ≤ 1)"},
 	}
 	s.Tables = append(s.Tables, t)
-	for _, size := range traceSizes(r.cfg.Quick) {
-		if err := traceOne(ctx, r, size, pg, t); err != nil {
+	colds := map[[2]int]float64{}
+	sizes := traceSizes(r.cfg.Quick)
+	for _, size := range sizes {
+		if err := traceOne(ctx, r, size, pg, t, colds); err != nil {
 			return err
 		}
+	}
+	if len(sizes) > 1 {
+		small, big := sizes[0].records, sizes[len(sizes)-1].records
+		g := &Table{
+			Title:   fmt.Sprintf("Growth with the ancestry, not the store: Jejak cold per ancestor for the same ancestry in the store of %s and of %s", count(big), count(small)),
+			Columns: []string{"ancestors", "store " + count(small), "store " + count(big), "ratio"},
+		}
+		for _, n := range sizes[0].ancestries {
+			a, okA := colds[[2]int{small, n}]
+			b, okB := colds[[2]int{big, n}]
+			if okA && okB {
+				g.add(count(n), fmt.Sprintf("%.2f µs", a), fmt.Sprintf("%.2f µs", b), ratio(b, a))
+			}
+		}
+		s.Tables = append(s.Tables, g)
 	}
 	s.Notes = append(s.Notes,
 		"Jejak: provenance.Verify over the real store (desktop profile) through node.Source, all nine checks, signatures skipped as the node skips them; ancestors = the records in its trace (Report.Stats.Records), which the walks in brackets must equal: both baselines reach the same records.",
@@ -75,7 +92,8 @@ func runTrace(ctx context.Context, r *run, s *Scenario) error {
 }
 
 // traceOne builds one store and measures its ancestries.
-func traceOne(ctx context.Context, r *run, size traceSize, pg *postgres, t *Table) error {
+// colds gets the cold µs per ancestor of each (store, ancestry) size.
+func traceOne(ctx context.Context, r *run, size traceSize, pg *postgres, t *Table, colds map[[2]int]float64) error {
 	storeDir, err := r.subdir("trace-store")
 	if err != nil {
 		return err
@@ -159,38 +177,38 @@ func traceOne(ctx context.Context, r *run, size traceSize, pg *postgres, t *Tabl
 		return err
 	}
 	fl = nil
-	for _, a := range built {
+	for i, a := range built {
 		r.say("trace", "verifying the ancestry of %s in the store of %s", count(len(a.Records)), count(size.records))
-		row, err := traceMeasure(ctx, storeDir, floorDir, pg, a)
+		row, cold, err := traceMeasure(ctx, storeDir, floorDir, pg, a)
 		if err != nil {
 			return fmt.Errorf("ancestry of %d records in the store of %d: %w", len(a.Records), size.records, err)
 		}
 		t.add(append([]string{count(size.records)}, row...)...)
+		colds[[2]int{size.records, size.ancestries[i]}] = cold
 	}
 	return nil
 }
 
 // traceMeasure verifies one ancestry cold and warm, and walks it in both
 // baselines.
-func traceMeasure(ctx context.Context, storeDir, floorDir string, pg *postgres, a *scenario.Scenario) ([]string, error) {
+func traceMeasure(ctx context.Context, storeDir, floorDir string, pg *postgres, a *scenario.Scenario) ([]string, float64, error) {
 	st, err := storage.Open(storeDir, storage.Options{GCInterval: -1})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer st.Close()
 	opts := provenance.Options{Anchors: a.Anchors, SkipSignatures: true, MaxRecords: 1_000_000}
-	src := node.Source(st)
 	var times []time.Duration
 	reached := 0
 	for i := range 1 + warmRuns {
 		start := time.Now()
-		rep, err := provenance.Verify(ctx, src, a.Batch, opts)
+		rep, err := provenance.Verify(ctx, node.Source(st), a.Batch, opts)
 		times = append(times, time.Since(start))
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		if rep.Verdict != provenance.Trusted {
-			return nil, fmt.Errorf("verdict %s, want trusted:\n%s", rep.Verdict, rep.Text())
+			return nil, 0, fmt.Errorf("verdict %s, want trusted:\n%s", rep.Verdict, rep.Text())
 		}
 		if i == 0 {
 			reached = rep.Stats.Records
@@ -200,7 +218,7 @@ func traceMeasure(ctx context.Context, storeDir, floorDir string, pg *postgres, 
 
 	fl, err := openFloor(floorDir)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer fl.close()
 	times = times[:0]
@@ -210,7 +228,7 @@ func traceMeasure(ctx context.Context, storeDir, floorDir string, pg *postgres, 
 		n, err := fl.walk(a.Batch.Record)
 		times = append(times, time.Since(start))
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		walked = n
 	}
@@ -219,7 +237,7 @@ func traceMeasure(ctx context.Context, storeDir, floorDir string, pg *postgres, 
 	pgCold, pgWarm, pgRows := time.Duration(0), time.Duration(0), 0
 	if pg != nil {
 		if err := pg.restart(ctx); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		times = times[:0]
 		for range 1 + warmRuns {
@@ -227,13 +245,13 @@ func traceMeasure(ctx context.Context, storeDir, floorDir string, pg *postgres, 
 			n, err := pg.walk(ctx, a.Batch.Record)
 			times = append(times, time.Since(start))
 			if err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 			pgRows = n
 		}
 		pgCold, pgWarm = times[0], median(times[1:])
 		if pgRows != walked {
-			return nil, fmt.Errorf("PostgreSQL reached %d records and the Badger walk %d: the baselines disagree", pgRows, walked)
+			return nil, 0, fmt.Errorf("PostgreSQL reached %d records and the Badger walk %d: the baselines disagree", pgRows, walked)
 		}
 	}
 	row := []string{
@@ -246,7 +264,7 @@ func traceMeasure(ctx context.Context, storeDir, floorDir string, pg *postgres, 
 		row[5], row[6] = perEach(pgCold, pgRows), perEach(pgWarm, pgRows)
 		row[7] = ratio(float64(jCold)/float64(reached), float64(pgCold)/float64(pgRows))
 	}
-	return row, nil
+	return row, float64(jCold.Nanoseconds()) / float64(reached) / 1000, nil
 }
 
 // edge is one step a verification takes from a record to another.
