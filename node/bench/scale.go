@@ -396,6 +396,8 @@ func fetchTable(f *fetchFigures) *Table {
 	t.add("its verdict", fmt.Sprintf("%s in %s", f.verdict, ms(f.took)))
 	t.add("checks that failed", f.failedChecks())
 	t.add("the same fetches over a 50 ms round trip, one after another", fmt.Sprintf("%.1f s", float64(f.fetched)*0.05))
+	t.add("a revoked device's batch (scenario palm-revoked-device): the full peer's verdict", string(f.revokedFull))
+	t.add("the same on a node that lacks only the revocation, fetching as above", string(f.revokedLight))
 	return t
 }
 

@@ -268,6 +268,9 @@ type fetchFigures struct {
 	failed               []string // the checks that failed, with their first reason
 	took, fullTook       time.Duration
 	trust                int // trust records the node held
+	// A revoked device's batch on the full peer and on a node that lacks
+	// only the revocation (and may fetch).
+	revokedFull, revokedLight provenance.Verdict
 }
 
 // measureFetch verifies a bulk ancestry of about n records on a node that
@@ -328,6 +331,32 @@ func measureFetch(ctx context.Context, r *run, n int) (*fetchFigures, error) {
 	if f.fullVerdict != provenance.Trusted {
 		return nil, fmt.Errorf("the full peer's verdict is %s, want trusted", f.fullVerdict)
 	}
+
+	// A revocation is found by looking up the key it names, never by
+	// following a CID: a node that lacks it cannot know to fetch it.
+	rv := scenario.RevokedDevice()
+	var notRevoked []protocol.Signed
+	for _, rec := range rv.Records {
+		if rec.Type() != protocol.TypeRevoke {
+			notRevoked = append(notRevoked, rec)
+		}
+	}
+	if err := putAll(ctx, full.st, rv.Records); err != nil {
+		return nil, err
+	}
+	if err := putAll(ctx, light.st, notRevoked); err != nil {
+		return nil, err
+	}
+	ropts := provenance.Options{Anchors: rv.Anchors, SkipSignatures: true}
+	if rep, err = provenance.Verify(ctx, node.Source(full.st), rv.Batch, ropts); err != nil {
+		return nil, err
+	}
+	f.revokedFull = rep.Verdict
+	ropts.Fetch = light.e.Fetch
+	if rep, err = provenance.Verify(ctx, node.Source(light.st), rv.Batch, ropts); err != nil {
+		return nil, err
+	}
+	f.revokedLight = rep.Verdict
 	return f, nil
 }
 
