@@ -374,7 +374,7 @@ func keepTable(y nation, f *storeFigures) *Table {
 	add("every record of every feed (today)", y.records)
 	add(fmt.Sprintf("every organisation's trust records (%s organisations)", si(y.orgs)), y.trust)
 	add("a mill's own feeds", y.millKeeps)
-	add(fmt.Sprintf("the ancestry of one refinery batch (%.0f t: %.0f tankers from as many mill days)", refDay.value, refDay.value/tanker.value), y.ancestry)
+	add(fmt.Sprintf("the ancestry of one refinery batch (%s t: %.0f tankers from as many mill days)", si(refDay.value), refDay.value/tanker.value), y.ancestry)
 	add(fmt.Sprintf("the same, each mill's tank mixing %.0f days (mass balance)", tankDays.value), y.ancestMB)
 	add("a refinery keeping the ancestry of every day's batch", y.ancestry*365)
 	t.add("DHT provider records for every record: writes a second, network-wide", si(dhtPuts(y.records)), "", "k = 20 copies, re-provided every 22 h")
