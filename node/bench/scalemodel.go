@@ -135,7 +135,6 @@ func (m gossipModel) run() *simResult {
 			switch e.kind {
 			case evIn:
 				if heard[e.node] >= 0 {
-					res.dups++
 					continue
 				}
 				heard[e.node], from[e.node] = e.at, e.from
@@ -194,9 +193,7 @@ func (m gossipModel) run() *simResult {
 				continue
 			}
 			res.got++
-			res.latency = append(res.latency, valid[i])
 			res.hops = append(res.hops, hop[i])
-			res.perHop = append(res.perHop, valid[i]-valid[from[i]])
 			slowest = max(slowest, valid[i])
 		}
 		if all {

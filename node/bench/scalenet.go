@@ -124,17 +124,12 @@ type simResult struct {
 	expected int // deliveries if every node got every record
 	got      int
 	hops     []int           // per delivery
-	latency  []time.Duration // per delivery, from publishing
 	toAll    []time.Duration // per record that reached every node
-	perHop   []time.Duration // per delivery: arrival minus the sender's
 	copies   int64           // records sent over a link (full copies)
 	ihave    int64           // message IDs announced in IHAVE
 	iwant    int64           // message IDs asked for in IWANT
-	ctrl     int64           // GRAFT and PRUNE sent
-	rpcs     int64           // RPCs sent
 	bytes    int64           // RPC bytes sent, all nodes
 	sent     []int64         // RPC bytes each node sent while records flowed
-	dups     int64           // copies a node had already and dropped
 	drops    int64           // RPCs dropped on a full queue
 	rejected int64           // records refused by a validator
 	mesh     [][]int         // each node's mesh when publishing began (GossipSub)
@@ -147,7 +142,6 @@ type simResult struct {
 	build                    time.Duration // starting routers and connecting them
 	heap                     uint64        // heap in use once running (bytes)
 	routines                 int           // goroutines once running
-	window                   time.Duration // from the first publish to the last delivery
 	cpu                      time.Duration // CPU the process used from the first publish to the end
 }
 
@@ -165,7 +159,7 @@ type simNode struct {
 	heard   []atomic.Int64 // per record: when its first copy came in, as arrived
 	asked   []atomic.Bool  // per record: the node asked a peer for it (IWANT)
 
-	copies, ihave, iwant, ctrl, rpcs, bytes, dups, drops, rejected atomic.Int64
+	copies, ihave, iwant, bytes, drops, rejected atomic.Int64
 
 	mu    sync.Mutex
 	mesh  map[peer.ID]bool // GossipSub's mesh on the topic
@@ -280,7 +274,7 @@ func simulate(ctx context.Context, p simParams) (*simResult, error) {
 	if err := s.publish(ctx); err != nil {
 		return nil, err
 	}
-	last := s.drain(ctx)
+	s.drain(ctx)
 	if p.tail > 0 {
 		select {
 		case <-ctx.Done():
@@ -292,7 +286,7 @@ func simulate(ctx context.Context, p simParams) (*simResult, error) {
 	if cpu > 0 {
 		res.cpu = cpuTime() - cpu
 	}
-	s.measure(res, before, after, last)
+	s.measure(res, before, after)
 	return res, nil
 }
 
@@ -419,24 +413,17 @@ func (s *simNet) publish(ctx context.Context) error {
 }
 
 // drain waits until every node has every record or p.drain has passed
-// since the last publish, and returns when the last delivery arrived.
-func (s *simNet) drain(ctx context.Context) time.Duration {
+// since the last publish.
+func (s *simNet) drain(ctx context.Context) {
 	want := int64((s.p.topo.n - 1) * len(s.p.recs))
 	deadline := time.Now().Add(s.p.drain)
 	for s.got.Load() < want && time.Now().Before(deadline) && ctx.Err() == nil {
 		time.Sleep(20 * time.Millisecond)
 	}
-	var last int64
-	for _, nd := range s.nodes {
-		for i := range nd.arrived {
-			last = max(last, nd.arrived[i].Load()-1)
-		}
-	}
-	return time.Duration(last)
 }
 
 // simCounters are the counters of every node at one moment.
-type simCounters struct{ copies, ihave, iwant, ctrl, rpcs, bytes, dups, drops, rejected []int64 }
+type simCounters struct{ copies, ihave, iwant, bytes, drops, rejected []int64 }
 
 func (s *simNet) counters() simCounters {
 	var c simCounters
@@ -444,10 +431,7 @@ func (s *simNet) counters() simCounters {
 		c.copies = append(c.copies, nd.copies.Load())
 		c.ihave = append(c.ihave, nd.ihave.Load())
 		c.iwant = append(c.iwant, nd.iwant.Load())
-		c.ctrl = append(c.ctrl, nd.ctrl.Load())
-		c.rpcs = append(c.rpcs, nd.rpcs.Load())
 		c.bytes = append(c.bytes, nd.bytes.Load())
-		c.dups = append(c.dups, nd.dups.Load())
 		c.drops = append(c.drops, nd.drops.Load())
 		c.rejected = append(c.rejected, nd.rejected.Load())
 	}
@@ -456,7 +440,7 @@ func (s *simNet) counters() simCounters {
 
 // measure fills res from the arrivals and the counters' growth while the
 // records flowed.
-func (s *simNet) measure(res *simResult, before, after simCounters, last time.Duration) {
+func (s *simNet) measure(res *simResult, before, after simCounters) {
 	sum := func(a, b []int64) int64 {
 		var t int64
 		for i := range a {
@@ -465,13 +449,10 @@ func (s *simNet) measure(res *simResult, before, after simCounters, last time.Du
 		return t
 	}
 	res.copies, res.ihave, res.iwant = sum(before.copies, after.copies), sum(before.ihave, after.ihave), sum(before.iwant, after.iwant)
-	res.ctrl, res.rpcs, res.bytes = sum(before.ctrl, after.ctrl), sum(before.rpcs, after.rpcs), sum(before.bytes, after.bytes)
-	res.dups, res.drops, res.rejected = sum(before.dups, after.dups), sum(before.drops, after.drops), sum(before.rejected, after.rejected)
+	res.bytes = sum(before.bytes, after.bytes)
+	res.drops, res.rejected = sum(before.drops, after.drops), sum(before.rejected, after.rejected)
 	for i := range s.nodes {
 		res.sent = append(res.sent, after.bytes[i]-before.bytes[i])
-	}
-	if len(s.pubAt) > 0 {
-		res.window = last - time.Duration(s.pubAt[0])
 	}
 	n := len(s.nodes)
 	hop := make([]int, n)
@@ -503,14 +484,9 @@ func (s *simNet) measure(res *simResult, before, after simCounters, last time.Du
 				continue
 			}
 			res.got++
-			lat := time.Duration(at - 1 - s.pubAt[r])
-			res.latency = append(res.latency, lat)
-			slowest = max(slowest, lat)
+			slowest = max(slowest, time.Duration(at-1-s.pubAt[r]))
 			if h := hopOf(i, 0); h > 0 {
 				res.hops = append(res.hops, h)
-			}
-			if f := s.nodes[nd.from[r].Load()]; f.arrived[r].Load() > 0 {
-				res.perHop = append(res.perHop, time.Duration(at-f.arrived[r].Load()))
 			}
 		}
 		if all {
@@ -542,7 +518,6 @@ type simTracer struct{ nd *simNode }
 
 func (t simTracer) SendRPC(rpc *pubsub.RPC, _ peer.ID) {
 	nd := t.nd
-	nd.rpcs.Add(1)
 	nd.bytes.Add(int64(proto.Size(&rpc.RPC)))
 	nd.copies.Add(int64(len(rpc.Publish)))
 	if c := rpc.Control; c != nil {
@@ -557,7 +532,6 @@ func (t simTracer) SendRPC(rpc *pubsub.RPC, _ peer.ID) {
 				}
 			}
 		}
-		nd.ctrl.Add(int64(len(c.Graft) + len(c.Prune)))
 	}
 }
 
@@ -581,7 +555,7 @@ func (t simTracer) RemovePeer(p peer.ID) {
 	}
 }
 
-func (t simTracer) DuplicateMessage(*pubsub.Message)            { t.nd.dups.Add(1) }
+func (t simTracer) DuplicateMessage(*pubsub.Message)            {}
 func (t simTracer) DropRPC(*pubsub.RPC, peer.ID)                { t.nd.drops.Add(1) }
 func (t simTracer) AddPeer(peer.ID, libp2pproto.ID)             {}
 func (t simTracer) OnNewOutboundStream(peer.ID, libp2pproto.ID) {}
