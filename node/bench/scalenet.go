@@ -15,10 +15,8 @@ import (
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/peer"
-	libp2pproto "github.com/libp2p/go-libp2p/core/protocol"
 	mocknet "github.com/libp2p/go-libp2p/p2p/net/mock"
 	ma "github.com/multiformats/go-multiaddr"
-	"google.golang.org/protobuf/proto"
 
 	"github.com/jejak/jejak/node/p2p"
 	"github.com/jejak/jejak/protocol"
@@ -34,70 +32,6 @@ const (
 	routerGossip = "gossipsub"
 	routerFlood  = "flooding"
 )
-
-// Topology of the simulation. A desktop keeps its configured relays
-// connected and dials peers it finds in the DHT while it has fewer than
-// eight (node/p2p/discovery.go); pubsub ignores relayed connections, so a
-// desktop's gossip peers are its relays and the desktops it reached
-// directly (a public address, the LAN, or a hole punch).
-const (
-	simRelayEvery    = 100 // one relay per this many nodes, at least simMinRelays
-	simMinRelays     = 3
-	simRelaysEach    = 2 // relays each desktop keeps connected
-	simDesktopsDials = 4 // desktops each desktop reached directly
-)
-
-// simTopology is who is connected to whom: nodes 0 … relays-1 are relays.
-type simTopology struct {
-	n, relays int
-	edges     [][2]int
-}
-
-// newSimTopology builds a topology of n nodes: the relays connected to each
-// other, every desktop to simRelaysEach relays and to simDesktopsDials
-// other desktops, all chosen at random (seeded).
-func newSimTopology(n int, seed uint64) simTopology {
-	relays := max(simMinRelays, n/simRelayEvery)
-	t := simTopology{n: n, relays: relays}
-	r := rand.New(rand.NewPCG(seed, 7))
-	seen := map[[2]int]bool{}
-	add := func(a, b int) {
-		if a == b {
-			return
-		}
-		if a > b {
-			a, b = b, a
-		}
-		if !seen[[2]int{a, b}] {
-			seen[[2]int{a, b}] = true
-			t.edges = append(t.edges, [2]int{a, b})
-		}
-	}
-	for a := range relays {
-		for b := a + 1; b < relays; b++ {
-			add(a, b)
-		}
-	}
-	for d := relays; d < n; d++ {
-		for _, i := range r.Perm(relays)[:min(simRelaysEach, relays)] {
-			add(d, i)
-		}
-		for k := 0; k < simDesktopsDials && n-relays > 1; k++ {
-			add(d, relays+r.IntN(n-relays))
-		}
-	}
-	return t
-}
-
-// degrees returns each node's number of connections.
-func (t simTopology) degrees() []int {
-	deg := make([]int, t.n)
-	for _, e := range t.edges {
-		deg[e[0]]++
-		deg[e[1]]++
-	}
-	return deg
-}
 
 // simParams is one simulation run.
 type simParams struct {
@@ -510,95 +444,4 @@ func (s *simNet) measure(res *simResult, before, after simCounters) {
 		}
 		nd.mu.Unlock()
 	}
-}
-
-// simTracer counts what one node's router sends and drops, and follows
-// its mesh.
-type simTracer struct{ nd *simNode }
-
-func (t simTracer) SendRPC(rpc *pubsub.RPC, _ peer.ID) {
-	nd := t.nd
-	nd.bytes.Add(int64(proto.Size(&rpc.RPC)))
-	nd.copies.Add(int64(len(rpc.Publish)))
-	if c := rpc.Control; c != nil {
-		for _, ih := range c.Ihave {
-			nd.ihave.Add(int64(len(ih.MessageIDs)))
-		}
-		for _, iw := range c.Iwant {
-			nd.iwant.Add(int64(len(iw.MessageIDs)))
-			for _, id := range iw.MessageIDs {
-				if i, ok := nd.s.byID[id]; ok {
-					nd.asked[i].Store(true)
-				}
-			}
-		}
-	}
-}
-
-func (t simTracer) Graft(p peer.ID, _ string) {
-	t.nd.mu.Lock()
-	defer t.nd.mu.Unlock()
-	if !t.nd.mesh[p] {
-		t.nd.mesh[p] = true
-		t.nd.s.changes.Add(1)
-	}
-}
-
-func (t simTracer) Prune(p peer.ID, _ string) { t.RemovePeer(p) }
-
-func (t simTracer) RemovePeer(p peer.ID) {
-	t.nd.mu.Lock()
-	defer t.nd.mu.Unlock()
-	if t.nd.mesh[p] {
-		delete(t.nd.mesh, p)
-		t.nd.s.changes.Add(1)
-	}
-}
-
-func (t simTracer) DuplicateMessage(*pubsub.Message)            {}
-func (t simTracer) DropRPC(*pubsub.RPC, peer.ID)                { t.nd.drops.Add(1) }
-func (t simTracer) AddPeer(peer.ID, libp2pproto.ID)             {}
-func (t simTracer) OnNewOutboundStream(peer.ID, libp2pproto.ID) {}
-func (t simTracer) OnClosedOutboundStream(peer.ID)              {}
-func (t simTracer) Join(string)                                 {}
-func (t simTracer) Leave(string)                                {}
-func (t simTracer) ValidateMessage(*pubsub.Message)             {}
-func (t simTracer) DeliverMessage(*pubsub.Message)              {}
-func (t simTracer) RejectMessage(*pubsub.Message, string)       {}
-func (t simTracer) ThrottlePeer(peer.ID)                        {}
-
-// RecvRPC notes each copy of a record that comes in: when, and from whom.
-func (t simTracer) RecvRPC(rpc *pubsub.RPC) {
-	if len(rpc.Publish) == 0 {
-		return
-	}
-	nd := t.nd
-	at := int64(time.Since(nd.s.start))
-	from, ok := nd.s.byPeer[rpc.From()]
-	if !ok {
-		return
-	}
-	nd.mu.Lock()
-	defer nd.mu.Unlock()
-	for _, m := range rpc.Publish {
-		i, ok := nd.s.byID[string(protocol.ComputeCID(m.Data).Bytes())]
-		if !ok {
-			continue
-		}
-		nd.heard[i].CompareAndSwap(0, at+1)
-		nd.sends = append(nd.sends, sendSample{rec: i, from: from, at: at})
-	}
-}
-func (t simTracer) SendRPCCompleted(*pubsub.RPC, peer.ID, time.Duration) {}
-func (t simTracer) UndeliverableMessage(*pubsub.Message)                 {}
-
-// quantile returns the q-quantile of xs (nearest rank), 0 for none.
-func quantile[T int | time.Duration | int64](xs []T, q float64) T {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	i := int(q*float64(len(s))+0.5) - 1
-	return s[min(max(i, 0), len(s)-1)]
 }
