@@ -90,6 +90,7 @@ var plans = []plan{
 	{"ingest", "Records in through sync (decode, CID, signature, store), beside bare Ed25519 on every core", runIngest},
 	{"sync", "A node missing d records catches up from one peer: round trips, bytes, time", runSync},
 	{"gossip", "Records gossiped among N nodes on 127.0.0.1, beside bare GossipSub and pubsub's default settings", runGossip},
+	{"scale", "Gossip at 100, 300 and 1,000 nodes beside flooding, and a year of a national palm-oil network on a node that keeps everything", runScale},
 }
 
 // Names lists the scenarios, in the order they run.

@@ -175,27 +175,33 @@ func (c Config) withDefaults() (Config, error) {
 	if c.UserAgent == "" {
 		c.UserAgent = "jejak"
 	}
-	l := &c.Limits
-	setDefault(&l.ConnsLow, 32, 256, c.Relay)
-	setDefault(&l.ConnsHigh, 96, 1024, c.Relay)
+	c.Limits = c.Limits.withDefaults(c.Relay)
+	return c, nil
+}
+
+// withDefaults returns l with every zero field replaced by its default
+// for a desktop, or for a relay when relay is set.
+func (l Limits) withDefaults(relay bool) Limits {
+	setDefault(&l.ConnsLow, 32, 256, relay)
+	setDefault(&l.ConnsHigh, 96, 1024, relay)
 	if l.ConnsHigh < l.ConnsLow {
 		l.ConnsHigh = l.ConnsLow
 	}
 	if l.Memory <= 0 {
 		l.Memory = 256 << 20
-		if c.Relay {
+		if relay {
 			l.Memory = 1 << 30
 		}
 	}
-	setDefault(&l.FDs, 512, 4096, c.Relay)
+	setDefault(&l.FDs, 512, 4096, relay)
 	setDefault(&l.SyncPage, 500, 500, false)
 	if l.SyncTimeout <= 0 {
 		l.SyncTimeout = 30 * time.Second
 	}
-	setDefault(&l.SyncWorkers, 4, 16, c.Relay)
-	setDefault(&l.ValidateQueue, 1024, 4096, c.Relay)
+	setDefault(&l.SyncWorkers, 4, 16, relay)
+	setDefault(&l.ValidateQueue, 1024, 4096, relay)
 	setDefault(&l.PeerQueue, 1024, 1024, false)
-	return c, nil
+	return l
 }
 
 func setDefault(v *int, desktop, relay int, isRelay bool) {

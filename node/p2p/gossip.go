@@ -38,33 +38,75 @@ func msgID(m *pb.Message) string {
 	return string(protocol.ComputeCID(m.Data).Bytes())
 }
 
-// startGossip starts GossipSub with Jejak's settings and joins the network's
-// records topic with the record validator.
+// GossipSetup is how an engine runs GossipSub on a network's records
+// topic: the topic, the pubsub options and the options of the topic's
+// validator.
+type GossipSetup struct {
+	Topic     string
+	Options   []pubsub.Option
+	Validator []pubsub.ValidatorOpt
+}
+
+// GossipSettings returns the GossipSub settings an engine of the network
+// runs with (a relay when relay is set), with its limits at their
+// defaults, for tools that run GossipSub routers without an engine (the
+// benchmark's network simulation). It leaves out what only an engine has:
+// its score inspector and mesh tracer, and the penalties it adds for sync
+// and fetch violations (every peer's application score is zero).
+func GossipSettings(network string, relay bool) (GossipSetup, error) {
+	if network == "" {
+		network = DefaultNetwork
+	}
+	if err := CheckNetworkName(network); err != nil {
+		return GossipSetup{}, err
+	}
+	limits := Limits{}.withDefaults(relay)
+	return gossipSetup(protocolsFor(network).topic, limits, relay, func(peer.ID) float64 { return 0 }), nil
+}
+
+// gossipSetup returns the settings of GossipSettings, the application
+// score taken from app.
 //
 // Records are signed by their authors, so pubsub signs nothing and names no
 // author (StrictNoSign, WithNoAuthor): that saves a second signature and its
 // verification on every hop. Flood publishing sends a node's own records to
 // every peer at once; the validation and outbound queues are sized well
 // above pubsub's 32 so bursts (a mill recording a day's harvests) are not
-// dropped.
+// dropped. Relays send peer exchange when they prune.
+func gossipSetup(topic string, limits Limits, relay bool, app func(peer.ID) float64) GossipSetup {
+	params, thresholds := scoreParams(topic, app)
+	return GossipSetup{
+		Topic: topic,
+		Options: []pubsub.Option{
+			pubsub.WithMessageSignaturePolicy(pubsub.StrictNoSign),
+			pubsub.WithNoAuthor(),
+			pubsub.WithMessageIdFn(msgID),
+			pubsub.WithFloodPublish(true),
+			pubsub.WithValidateQueueSize(limits.ValidateQueue),
+			pubsub.WithPeerOutboundQueueSize(limits.PeerQueue),
+			pubsub.WithMaxMessageSize(1 << 20),
+			pubsub.WithPeerScore(params, thresholds),
+			pubsub.WithPeerExchange(relay),
+		},
+		// Validations in flight may reach the validation queue's size, so
+		// a burst that fits the queue is not throttled (dropped) by
+		// pubsub's default limit of 1024 concurrent validations per topic.
+		Validator: []pubsub.ValidatorOpt{pubsub.WithValidatorConcurrency(limits.ValidateQueue)},
+	}
+}
+
+// startGossip starts GossipSub with Jejak's settings (gossipSetup) and
+// joins the network's records topic with the record validator.
 func (e *Engine) startGossip() error {
-	params, thresholds := scoreParams(e.protos.topic, func(p peer.ID) float64 {
+	setup := gossipSetup(e.protos.topic, e.cfg.Limits, e.cfg.Relay, func(p peer.ID) float64 {
 		v, _ := e.scores.penaltyOf(p, e.cfg.Now())
 		return v
 	})
-	opts := []pubsub.Option{
-		pubsub.WithMessageSignaturePolicy(pubsub.StrictNoSign),
-		pubsub.WithNoAuthor(),
-		pubsub.WithMessageIdFn(msgID),
-		pubsub.WithFloodPublish(true),
-		pubsub.WithValidateQueueSize(e.cfg.Limits.ValidateQueue),
-		pubsub.WithPeerOutboundQueueSize(e.cfg.Limits.PeerQueue),
-		pubsub.WithMaxMessageSize(1 << 20),
-		pubsub.WithPeerScore(params, thresholds),
+	// The inspector must come after WithPeerScore.
+	opts := append(setup.Options,
 		pubsub.WithPeerScoreInspect(pubsub.PeerScoreInspectFn(e.scores.update), e.cfg.ScoreInterval),
-		pubsub.WithPeerExchange(e.cfg.Relay),
 		pubsub.WithRawTracer(&e.mesh),
-	}
+	)
 	opts = append(opts, e.cfg.GossipOptions...)
 	var err error
 	if e.ps, err = pubsub.NewGossipSub(e.ctx, e.host, opts...); err != nil {
@@ -72,11 +114,7 @@ func (e *Engine) startGossip() error {
 	}
 	e.writes = make(chan gossipWrite, maxGroupCommit)
 	e.spawn(e.commitGossip)
-	// Validations in flight may reach the validation queue's size, so a
-	// burst that fits the queue is not throttled (dropped) by pubsub's
-	// default limit of 1024 concurrent validations per topic.
-	err = e.ps.RegisterTopicValidator(e.protos.topic, pubsub.ValidatorEx(e.validateGossip),
-		pubsub.WithValidatorConcurrency(e.cfg.Limits.ValidateQueue))
+	err = e.ps.RegisterTopicValidator(e.protos.topic, pubsub.ValidatorEx(e.validateGossip), setup.Validator...)
 	if err != nil {
 		return err
 	}
