@@ -46,7 +46,9 @@ func TestVerifySourceGivesTheFullReport(t *testing.T) {
 				}
 				return string(b)
 			}
-			got := report(Source(st), true)
+			src, stop := Source(st)
+			got := report(src, true)
+			stop()
 			if want := report(bytesOnly{storeSource{s: st}}, true); got != want {
 				t.Errorf("over the node's source:\n%s\nre-decoding every record, corrections record by record:\n%s", got, want)
 			}

@@ -25,8 +25,11 @@ type storeSource struct {
 	corr *corrections
 }
 
-// forVerify is a source for one verification.
-func forVerify(s storage.Store) storeSource { return storeSource{s, new(corrections)} }
+// forVerify is a source for one verification, reading ahead (see
+// readAhead); stop it when the verification is done.
+func forVerify(s storage.Store) (provenance.Source, func()) {
+	return newReadAhead(storeSource{s, new(corrections)})
+}
 
 // maxCorrections bounds the corrections a verification reads at once (a
 // few MiB); a store with more is asked record by record.
@@ -222,10 +225,12 @@ func (n *Node) verify(ctx context.Context, r api.VerifyRequest, evidence bool) (
 	}
 	var rep *provenance.Report
 	var recs []protocol.Signed
+	src, stop := forVerify(n.store)
+	defer stop()
 	if evidence {
-		rep, recs, err = provenance.VerifyWithEvidence(ctx, forVerify(n.store), batch, opts)
+		rep, recs, err = provenance.VerifyWithEvidence(ctx, src, batch, opts)
 	} else {
-		rep, err = provenance.Verify(ctx, forVerify(n.store), batch, opts)
+		rep, err = provenance.Verify(ctx, src, batch, opts)
 	}
 	if errors.Is(err, provenance.ErrAfterAsOf) {
 		return nil, nil, api.E(op, api.ErrNotFound, err)
@@ -269,5 +274,6 @@ func (n *Node) Check(ctx context.Context) ([]string, error) {
 
 // Source returns s as provenance reads it for one verification: what the
 // node verifies over, for tools that verify over a store themselves (the
-// benchmarks). Use a new one for each verification.
-func Source(s storage.Store) provenance.Source { return forVerify(s) }
+// benchmarks). Use a new one for each verification, and call stop when it
+// is done.
+func Source(s storage.Store) (src provenance.Source, stop func()) { return forVerify(s) }

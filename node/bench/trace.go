@@ -202,7 +202,9 @@ func traceMeasure(ctx context.Context, storeDir, floorDir string, pg *postgres, 
 	reached := 0
 	for i := range 1 + warmRuns {
 		start := time.Now()
-		rep, err := provenance.Verify(ctx, node.Source(st), a.Batch, opts)
+		src, stop := node.Source(st)
+		rep, err := provenance.Verify(ctx, src, a.Batch, opts)
+		stop()
 		times = append(times, time.Since(start))
 		if err != nil {
 			return nil, 0, err
