@@ -442,6 +442,8 @@ func memoryChild() error {
 		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 		cfg.Net.Metrics = reg
 	}
+	// As "jejak-node serve" and the desktop app do.
+	node.LimitMemory(a.Relay)
 	n, err := node.New(ctx, cfg)
 	if err != nil {
 		return err
