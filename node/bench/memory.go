@@ -373,6 +373,7 @@ func (r *run) memoryChild(ctx context.Context, args childArgs, limit int64, name
 		p.records = -1
 		p.disk = diskUsage(filepath.Join(args.Dir, "store"))
 		res.phases = append(res.phases, p)
+		r.say("memory", "killed for lack of memory after %.1f s, RssAnon %s", p.seconds, mib(p.anonPeak))
 	}
 	return res, nil
 }
