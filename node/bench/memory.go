@@ -157,7 +157,7 @@ func runMemory(ctx context.Context, r *run, s *Scenario) error {
 	}
 	ct := &Table{
 		Title:   "The settings each child ran with, and the out-of-memory check: each child in a cgroup whose memory limit is twice its RssAnon target (a kill misses the target).",
-		Columns: []string{"node", "run", "GOMEMLIMIT", "GOGC", "memory limit", "peak charged to the cgroup", "OOM kills"},
+		Columns: []string{"node", "run", "Go memory limit", "GOGC", "cgroup memory limit", "peak charged to the cgroup", "OOM kills"},
 	}
 	s.Tables = append(s.Tables, t, ct)
 	for i, c := range children {
@@ -212,7 +212,8 @@ func runMemory(ctx context.Context, r *run, s *Scenario) error {
 	}
 	s.Notes = append(s.Notes,
 		"RssAnon is what the process itself holds: the Go heap (Badger's memtables and caches live there), and what the collector has not yet returned to the system. RssFile is Badger's memory-mapped tables and logs, clean page cache the kernel takes back under pressure. VmHWM, the peak of both together, is reset at the start of each phase.",
-		"Go heap peak: live objects and garbage not yet collected (runtime/metrics /memory/classes/heap/objects), sampled by the child itself every 50 ms.",
+		"Go heap peak: live objects and garbage not yet collected (runtime/metrics /memory/classes/heap/objects), sampled by the child itself every 50 ms; it can exceed RssAnon, since pages allocated and not yet written (a new memtable) are not resident.",
+		"Go memory limit: what node.LimitMemory set, as jejak-node serve and the desktop app do (GOMEMLIMIT, when set, overrides it). A cgroup's peak counts the page cache of the files the child wrote and mapped too: it reaches the limit when the kernel reclaims that cache, which is not a kill.",
 		"Phases: the relay syncs into an empty store until it holds every record, then holds them idle; the desktop does the same sync into a store of its own (desktop profile); a new desktop process then opens that store, sits idle, and creates an identity with a key backup at the shipped scrypt cost.")
 	return nil
 }
