@@ -271,11 +271,17 @@ func (r *run) memoryChild(ctx context.Context, args childArgs, limit int64, name
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	waited := false
+	// Ends the child if it still runs, then removes its cgroup.
+	var cg *cgroup
+	waited, quit := false, make(chan struct{})
 	defer func() {
+		close(quit)
 		if !waited {
 			cmd.Process.Kill()
 			cmd.Wait()
+		}
+		if cg != nil {
+			cg.remove()
 		}
 	}()
 	lines := make(chan string)
@@ -283,7 +289,11 @@ func (r *run) memoryChild(ctx context.Context, args childArgs, limit int64, name
 		defer close(lines)
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
-			lines <- sc.Text()
+			select {
+			case lines <- sc.Text():
+			case <-quit:
+				return
+			}
 		}
 	}()
 
@@ -301,18 +311,17 @@ func (r *run) memoryChild(ctx context.Context, args childArgs, limit int64, name
 	}
 
 	pid := cmd.Process.Pid
-	cg, err := r.cgroups().create(fmt.Sprintf("%s%d-%s", cgroupPrefix, os.Getpid(), name), limit)
+	cg, err = r.cgroups().create(fmt.Sprintf("%s%d-%s", cgroupPrefix, os.Getpid(), name), limit)
 	if err == nil {
 		if err = cg.add(pid); err != nil {
 			cg.remove()
+			cg = nil
 		}
 	}
 	if err != nil {
 		res.cgroupNote = err.Error()
-		cg = nil
 	} else {
 		res.cgroup = cg.kind
-		defer cg.remove()
 	}
 
 	sm := newSampler(pid)
