@@ -113,7 +113,6 @@ bench: ## Benchmarks behind docs/BENCHMARKS.md (long: about an hour with the lar
 	CGO_ENABLED=0 $(GO) run ./cmd/jejak-node bench --out bench.json
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./protocol
 	$(GO) test -run '^$$' -bench . -benchmem ./storage
-	JEJAK_RSS=1 $(GO) test -count=1 -timeout 60m -run TestPeakRSS -v ./storage
 	JEJAK_BENCH_LARGE=1 $(GO) test -run '^$$' -bench Verify -benchtime 3x -timeout 60m ./protocol/provenance
 
 clean: ## Remove bin/.

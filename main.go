@@ -57,6 +57,7 @@ func main() {
 		fail(a, "Jejak cannot read its settings", err.Error()+"\n\nCorrect the file or move it away, and start Jejak again.")
 		return
 	}
+	node.LimitMemory(false) // the node's and the window's
 	n, err := openNode(cfg)
 	switch {
 	case errors.Is(err, storage.ErrInUse):

@@ -26,10 +26,13 @@ var (
 const MinPassphraseLength = 8
 
 // DefaultScryptWorkFactor is the scrypt cost (log2 N) of new key files when
-// EncryptKeys is given 0: 18 takes about a second and 256 MiB on a
-// desktop. Files record their own factor, so a lower one never breaks
-// reading older files.
-const DefaultScryptWorkFactor = 18
+// EncryptKeys is given 0: 17 takes about half a second and 128 MiB (scrypt
+// with r = 8 holds 128·r·N bytes), the minimum OWASP recommends. It was
+// 18, age's default, whose 256 MiB alone exceeded a desktop node's memory
+// budget (200 MiB, measured by jejak-node bench) while it wrote a backup.
+// Files record their own factor, so a lower one never breaks reading
+// older files, and opening a file of factor 18 still takes 256 MiB.
+const DefaultScryptWorkFactor = 17
 
 // MinScryptWorkFactor and MaxScryptWorkFactor bound the factor EncryptKeys
 // accepts. Below 10 a passphrase falls to guessing at once; above 22 age

@@ -35,7 +35,7 @@
 // into a mapped page kills the process with SIGBUS rather than returning an
 // error. So the store refuses writes (ErrNoSpace) while the free space is
 // under a reserve that covers flushing every memtable and a compaction:
-// about 34 MiB for Desktop and 400 MiB for Relay, plus an eighth of the
+// about 34 MiB for Desktop and 85 MiB for Relay, plus an eighth of the
 // store's table files. Reads go on, the store closes and opens again, and
 // writes succeed once space is freed.
 //

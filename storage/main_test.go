@@ -8,8 +8,8 @@ import (
 	"testing"
 )
 
-// childEnv names the role a re-executed test binary plays: the crash,
-// lock and RSS tests run their subject in a child process.
+// childEnv names the role a re-executed test binary plays: the crash and
+// lock tests run their subject in a child process.
 const childEnv = "JEJAK_STORAGE_CHILD"
 
 // TestMain runs a child role instead of the tests when childEnv is set.
@@ -24,8 +24,6 @@ func TestMain(m *testing.M) {
 		err = crashChild()
 	case "lock":
 		err = lockChild()
-	case "rss":
-		err = rssChild()
 	default:
 		err = fmt.Errorf("unknown child role %q", role)
 	}

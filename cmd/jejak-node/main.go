@@ -44,6 +44,8 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+
+	"github.com/jejak/jejak/node/bench"
 )
 
 // version is the release of Jejak this binary belongs to. A release build
@@ -60,6 +62,15 @@ const (
 )
 
 func main() {
+	// The memory scenario of "jejak-node bench" measures a node in a child
+	// process started from this binary.
+	if ok, err := bench.Child(); ok {
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "jejak-node bench:", err)
+			os.Exit(exitUnavailable)
+		}
+		os.Exit(exitOK)
+	}
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Environ()))
 }
 

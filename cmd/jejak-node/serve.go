@@ -89,6 +89,8 @@ func cmdServe(c *cli, args []string) error {
 
 	ctx, stop := signal.NotifyContext(c.ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	limit := node.LimitMemory(*relay)
+	cfg.Logger.Info("Go memory limit", "MiB", limit>>20)
 	n, err := node.New(ctx, cfg)
 	if err != nil {
 		return err

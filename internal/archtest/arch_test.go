@@ -88,7 +88,7 @@ func TestImportArrows(t *testing.T) {
 		"node/api":                     {"protocol", "protocol/provenance", "protocol/interop/places"},
 		"node/localapi":                {"node/api", "protocol", "protocol/provenance"},
 		"node":                         {"internal/atomicfile", "internal/jsonerr", "node/api", "node/localapi", "node/p2p", "protocol", "protocol/provenance", "protocol/interop/places", "storage"},
-		"node/bench":                   {"node", "node/p2p", "protocol", "protocol/provenance", "protocol/provenance/scenario", "storage"},
+		"node/bench":                   {"node", "node/api", "node/p2p", "protocol", "protocol/provenance", "protocol/provenance/scenario", "storage"},
 		"node/demo":                    {"node/api", "node/p2p", "protocol", "protocol/provenance/scenario", "storage"},
 		"gui":                          {"internal/atomicfile", "node/api", "protocol", "protocol/provenance", "protocol/interop/export", "protocol/interop/places", "protocol/interop/car", "protocol/interop/epcis"},
 		"cmd/jejak-node":               {"internal/atomicfile", "internal/jsonerr", "node", "node/api", "node/localapi", "node/p2p", "protocol", "protocol/provenance", "protocol/interop/export", "protocol/interop/places", "protocol/interop/car", "protocol/interop/epcis", "storage", "node/bench"},

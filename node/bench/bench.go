@@ -38,6 +38,11 @@ type Config struct {
 	// Postgres is the folder holding initdb and pg_ctl; empty looks for
 	// them on PATH and in /usr/lib/postgresql/*/bin.
 	Postgres string
+
+	// memoryRecords, when set, is the memory scenario's size (tests).
+	memoryRecords int
+	// cgroups, when set, replaces the system's cgroups (tests).
+	cgroups *cgroups
 }
 
 // Report is the result of a run.
@@ -88,8 +93,9 @@ type plan struct {
 var plans = []plan{
 	{"trace", "Verify a batch over the real store, beside PostgreSQL and a bare walk of Badger keys", runTrace},
 	{"ingest", "Records in through sync (decode, CID, signature, store), beside bare Ed25519 on every core", runIngest},
-	{"sync", "A node missing d records catches up from one peer: round trips, bytes, time", runSync},
 	{"gossip", "Records gossiped among N nodes on 127.0.0.1, beside bare GossipSub and pubsub's default settings", runGossip},
+	{"sync", "A node missing d records catches up from one peer: round trips, bytes, time", runSync},
+	{"memory", "Memory of a relay and a desktop node, each in a process of its own, syncing and holding records", runMemory},
 	{"scale", "Gossip at 100, 300 and 1,000 nodes beside flooding, and a year of a national palm-oil network on a node that keeps everything", runScale},
 }
 

@@ -12,7 +12,7 @@ import (
 func TestUnknownScenarioIsRefusedBeforeAnythingRuns(t *testing.T) {
 	dir := t.TempDir()
 	rep, err := Run(context.Background(), Config{Only: []string{"trace", "gosip"}, Dir: dir})
-	if rep != nil || err == nil || !strings.Contains(err.Error(), `"gosip"`) || !strings.Contains(err.Error(), "trace, ingest, sync, gossip, scale") {
+	if rep != nil || err == nil || !strings.Contains(err.Error(), `"gosip"`) || !strings.Contains(err.Error(), "trace, ingest, gossip, sync, memory, scale") {
 		t.Fatalf("Run = %v, %v; want a refusal naming the scenario and listing the others", rep, err)
 	}
 }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 
-	"github.com/jejak/jejak/node"
 	"github.com/jejak/jejak/protocol"
 	"github.com/jejak/jejak/protocol/provenance"
 	"github.com/jejak/jejak/protocol/provenance/scenario"
@@ -302,14 +301,14 @@ func measureFetch(ctx context.Context, r *run, n int) (*fetchFigures, error) {
 	f := &fetchFigures{trust: len(trust)}
 	opts := provenance.Options{Anchors: a.Anchors, SkipSignatures: true, MaxRecords: 1_000_000}
 	start := time.Now()
-	rep, err := provenance.Verify(ctx, node.Source(full.st), a.Batch, opts)
+	rep, err := verifyOver(ctx, full.st, a.Batch, opts)
 	if err != nil {
 		return nil, err
 	}
 	f.fullTook, f.fullVerdict, f.ancestry = time.Since(start), rep.Verdict, rep.Stats.Records
 	opts.Fetch = light.e.Fetch
 	start = time.Now()
-	rep, err = provenance.Verify(ctx, node.Source(light.st), a.Batch, opts)
+	rep, err = verifyOver(ctx, light.st, a.Batch, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -348,12 +347,12 @@ func measureFetch(ctx context.Context, r *run, n int) (*fetchFigures, error) {
 		return nil, err
 	}
 	ropts := provenance.Options{Anchors: rv.Anchors, SkipSignatures: true}
-	if rep, err = provenance.Verify(ctx, node.Source(full.st), rv.Batch, ropts); err != nil {
+	if rep, err = verifyOver(ctx, full.st, rv.Batch, ropts); err != nil {
 		return nil, err
 	}
 	f.revokedFull = rep.Verdict
 	ropts.Fetch = light.e.Fetch
-	if rep, err = provenance.Verify(ctx, node.Source(light.st), rv.Batch, ropts); err != nil {
+	if rep, err = verifyOver(ctx, light.st, rv.Batch, ropts); err != nil {
 		return nil, err
 	}
 	f.revokedLight = rep.Verdict

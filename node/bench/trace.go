@@ -202,9 +202,7 @@ func traceMeasure(ctx context.Context, storeDir, floorDir string, pg *postgres, 
 	reached := 0
 	for i := range 1 + warmRuns {
 		start := time.Now()
-		src, stop := node.Source(st)
-		rep, err := provenance.Verify(ctx, src, a.Batch, opts)
-		stop()
+		rep, err := verifyOver(ctx, st, a.Batch, opts)
 		times = append(times, time.Since(start))
 		if err != nil {
 			return nil, 0, err
@@ -267,6 +265,13 @@ func traceMeasure(ctx context.Context, storeDir, floorDir string, pg *postgres, 
 		row[7] = ratio(float64(jCold)/float64(reached), float64(pgCold)/float64(pgRows))
 	}
 	return row, float64(jCold.Nanoseconds()) / float64(reached) / 1000, nil
+}
+
+// verifyOver verifies batch over st as the node does.
+func verifyOver(ctx context.Context, st storage.Store, batch protocol.BatchID, opts provenance.Options) (*provenance.Report, error) {
+	src, stop := node.Source(st)
+	defer stop()
+	return provenance.Verify(ctx, src, batch, opts)
 }
 
 // edge is one step a verification takes from a record to another.
