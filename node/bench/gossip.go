@@ -357,27 +357,37 @@ func (g *gossipNet) measure(ctx context.Context, size, rate, latencyN, burstN in
 // chords per node, the same for every set-up of a size.
 func topology(n, extra int, seed uint64) [][2]int {
 	r := rand.New(rand.NewPCG(seed, 42))
-	seen := map[[2]int]bool{}
-	var edges [][2]int
-	add := func(a, b int) {
-		if a == b {
-			return
-		}
-		if a > b {
-			a, b = b, a
-		}
-		if !seen[[2]int{a, b}] {
-			seen[[2]int{a, b}] = true
-			edges = append(edges, [2]int{a, b})
-		}
-	}
+	var es edgeSet
 	for i := range n {
-		add(i, (i+1)%n)
+		es.add(i, (i+1)%n)
 		for range extra {
-			add(i, r.IntN(n))
+			es.add(i, r.IntN(n))
 		}
 	}
-	return edges
+	return es.edges
+}
+
+// edgeSet collects the edges of an undirected graph, each once, in the
+// order first added, without loops.
+type edgeSet struct {
+	seen  map[[2]int]bool
+	edges [][2]int
+}
+
+func (s *edgeSet) add(a, b int) {
+	if a == b {
+		return
+	}
+	if a > b {
+		a, b = b, a
+	}
+	if s.seen == nil {
+		s.seen = map[[2]int]bool{}
+	}
+	if !s.seen[[2]int{a, b}] {
+		s.seen[[2]int{a, b}] = true
+		s.edges = append(s.edges, [2]int{a, b})
+	}
 }
 
 // arrivals records when each record reached each node.

@@ -27,19 +27,8 @@ func newSimTopology(n int, seed uint64) simTopology {
 	relays := max(simMinRelays, n/simRelayEvery)
 	t := simTopology{n: n, relays: relays}
 	r := rand.New(rand.NewPCG(seed, 7))
-	seen := map[[2]int]bool{}
-	add := func(a, b int) {
-		if a == b {
-			return
-		}
-		if a > b {
-			a, b = b, a
-		}
-		if !seen[[2]int{a, b}] {
-			seen[[2]int{a, b}] = true
-			t.edges = append(t.edges, [2]int{a, b})
-		}
-	}
+	var es edgeSet
+	add := es.add
 	for a := range relays {
 		for b := a + 1; b < relays; b++ {
 			add(a, b)
@@ -53,6 +42,7 @@ func newSimTopology(n int, seed uint64) simTopology {
 			add(d, relays+r.IntN(n-relays))
 		}
 	}
+	t.edges = es.edges
 	return t
 }
 
