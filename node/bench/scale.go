@@ -305,7 +305,8 @@ func storeTable(f *storeFigures) *Table {
 	t.add(fmt.Sprintf("protocol.OpenAll (decode, CID, signature) on %d cores", runtime.NumCPU()), fmt.Sprintf("%.0f records/s", f.openRate))
 	t.add("sync from one peer into an empty node (all of it)", fmt.Sprintf("%.0f records/s", f.syncRate))
 	t.add("bytes received per record in that sync", fmt.Sprintf("%.0f", f.syncPerRec))
-	t.add(fmt.Sprintf("bytes a sync with nothing missing sends per feed held (measured with %s more feeds)", count(f.feeds)), fmt.Sprintf("%.1f", f.headBytes))
+	t.add("bytes a sync with nothing missing sends and receives, in all (sync 1.1.0: a digest of the heads)", fmt.Sprint(f.idleBytes))
+	t.add(fmt.Sprintf("bytes a sync sends per feed held when the peer holds anything more (measured with %s more feeds)", count(f.feeds)), fmt.Sprintf("%.1f", f.headBytes))
 	return t
 }
 
@@ -350,15 +351,21 @@ func yearTable(y nation, f *storeFigures, big *scaleRun) *Table {
 	t.add("verifying the gossip at the peak rate (one core)", fmt.Sprintf("%.1f %% of a core", 100*y.peakRate*float64(runtime.NumCPU())/f.openRate),
 		"protocol.OpenAll's rate, per core")
 	heads := y.feeds * f.headBytes
-	t.add("one sync request with nothing missing", bytesIEC(heads), fmt.Sprintf("%s feeds × %.0f bytes a head", si(y.feeds), f.headBytes))
-	t.add("idle sync, a desktop's upload (8 peers a minute)", rate(heads*8/60), "node/p2p: periodic sync with up to 8 peers a minute, every head each time")
+	t.add("one sync with nothing missing", bytesIEC(float64(f.idleBytes)), "sync 1.1.0: a digest of the heads, whatever the feeds held")
+	t.add("one sync where the peer holds anything more", bytesIEC(heads), fmt.Sprintf("%s feeds × %.0f bytes a head", si(y.feeds), f.headBytes))
 	// Every device a node; a relay for every simRelayEvery nodes, each
 	// desktop connected to simRelaysEach of them and to 2×simDesktopsDials
 	// desktops on average, and syncing with 8 of those peers a minute.
 	perRelay := float64(simRelaysEach * simRelayEvery)
 	share := 8 / float64(simRelaysEach+2*simDesktopsDials)
-	t.add("idle sync, a relay's download", rate(heads*perRelay*share/60),
-		fmt.Sprintf("%s nodes, a relay for every %d: %.0f desktops a relay, each syncing with it %.0f %% of the minutes", si(y.feeds), simRelayEvery, perRelay, 100*share))
+	for _, c := range []struct {
+		what  string
+		bytes float64
+	}{{"digests equal", float64(f.idleBytes)}, {"digests differ (every head sent)", heads}} {
+		t.add("periodic sync, a desktop's upload (8 peers a minute), "+c.what, rate(c.bytes*8/60), "node/p2p: periodic sync with up to 8 peers a minute")
+		t.add("periodic sync, a relay's download, "+c.what, rate(c.bytes*perRelay*share/60),
+			fmt.Sprintf("%s nodes, a relay for every %d: %.0f desktops a relay, each syncing with it %.0f %% of the minutes", si(y.feeds), simRelayEvery, perRelay, 100*share))
+	}
 	return t
 }
 

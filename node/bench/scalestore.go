@@ -31,8 +31,9 @@ type storeFigures struct {
 	openRate    float64 // records/s through protocol.OpenAll (decode, CID, signature) on every core
 	syncRate    float64 // records/s through a sync from one peer into an empty store
 	syncPerRec  float64 // bytes received per record in that sync
-	headBytes   float64 // bytes a sync with nothing missing sends per feed the node holds
-	feeds       int     // feeds held when headBytes was measured
+	headBytes   float64 // bytes a sync sends per feed the node holds, when the peers' heads differ
+	idleBytes   int64   // bytes a sync with nothing missing sends and receives, in all
+	feeds       int     // feeds added to measure headBytes
 }
 
 // prefixFigure is one kind of key in the store.
@@ -145,24 +146,42 @@ func measureStore(ctx context.Context, r *run, n, feeds int) (*storeFigures, err
 	}
 	f.syncRate, f.syncPerRec = float64(n)/took.Seconds(), float64(ss.BytesIn)/float64(n)
 
-	// What a sync with nothing missing sends grows with the feeds held:
-	// add feeds of one record each to both nodes and sync again.
+	// A sync with nothing missing sends a digest of the heads (sync
+	// 1.1.0), whatever the feeds held; one where the peer holds anything
+	// more sends every head, so it grows with the feeds held: sync once
+	// with one record new on the peer, add feeds of one record each to
+	// both nodes, and sync again with another record new.
+	one := oneRecordFeeds(feeds + 2)
+	newer := func(rec protocol.Signed) (SyncStatsBytes int64, err error) {
+		if err := putAll(ctx, src.st, []protocol.Signed{rec}); err != nil {
+			return 0, err
+		}
+		st, err := dst.e.SyncWith(ctx, src.e.ID())
+		if err == nil && st.Added != 1 {
+			err = fmt.Errorf("a sync with one record new added %d", st.Added)
+		}
+		return st.BytesOut, err
+	}
+	before, err := newer(one[feeds])
+	if err != nil {
+		return nil, err
+	}
+	if err := both(func() error { return putAll(ctx, src.st, one[:feeds]) }, func() error { return putAll(ctx, dst.st, one[:feeds]) }); err != nil {
+		return nil, err
+	}
+	after, err := newer(one[feeds+1])
+	if err != nil {
+		return nil, err
+	}
+	f.headBytes = float64(after-before) / float64(feeds)
 	idle, err := dst.e.SyncWith(ctx, src.e.ID())
 	if err != nil {
 		return nil, err
 	}
-	one := oneRecordFeeds(feeds)
-	if err := both(func() error { return putAll(ctx, src.st, one) }, func() error { return putAll(ctx, dst.st, one) }); err != nil {
-		return nil, err
+	if idle.Added != 0 {
+		return nil, fmt.Errorf("a sync with nothing missing added %d records", idle.Added)
 	}
-	more, err := dst.e.SyncWith(ctx, src.e.ID())
-	if err != nil {
-		return nil, err
-	}
-	if more.Added != 0 {
-		return nil, fmt.Errorf("a sync with nothing missing added %d records", more.Added)
-	}
-	f.headBytes = float64(more.BytesOut-idle.BytesOut) / float64(feeds)
+	f.idleBytes = idle.BytesIn + idle.BytesOut
 	return f, nil
 }
 

@@ -164,7 +164,7 @@ func runSync(ctx context.Context, r *run, s *Scenario) error {
 	}
 	s.Notes = append(s.Notes,
 		"Keep: nothing missing costs one round trip and under 1 KiB; bytes received at most 1.2× the missing records' own bytes.",
-		"Bytes sent are the measured node's request: the heads of every feed it holds, so they grow with the store, not with what is missing.")
+		"Bytes sent are the measured node's requests: with nothing missing a digest of its heads (sync 1.1.0), otherwise also the heads of every feed it holds, which grow with the store, not with what is missing. Round trips count the digests' exchange.")
 	return nil
 }
 

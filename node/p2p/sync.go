@@ -380,8 +380,8 @@ func (e *Engine) syncWith(ctx context.Context, p peer.ID, job *syncJob) (stats s
 		if err != nil {
 			return stats, err
 		}
+		stats.pages = 1 // the digests' round trip
 		if same {
-			stats.pages = 1
 			e.remember.add(p, e.host.Peerstore().Addrs(p))
 			return stats, nil
 		}
