@@ -13,16 +13,18 @@ import (
 
 func benchHelp() string {
 	return `Each scenario builds what it measures in a temporary folder (stores of
-signed records, nodes on 127.0.0.1 with mDNS and the DHT off, networks of
-up to 1,000 nodes simulated in memory, a throwaway PostgreSQL on a Unix
-socket) and runs its baselines in the same run, so
-each figure comes with a ratio. Tables go to standard output (Markdown;
-JSON with --json), progress to standard error. Scenarios: ` + strings.Join(bench.Names(), ", ") + `.
+signed records, nodes on 127.0.0.1 with mDNS and the DHT off, nodes in
+processes of their own, networks of up to 1,000 nodes simulated in
+memory, a throwaway PostgreSQL on a Unix socket) and runs its baselines
+in the same run, so each figure comes with a ratio. Tables go to standard
+output (Markdown; JSON with --json), progress to standard error.
+Scenarios: ` + strings.Join(bench.Names(), ", ") + `.
 
 --quick uses small sizes (under a minute): it proves every scenario
 runs, not how fast. A full run builds stores of 1,000,000 records and
-simulates 1,000 nodes (about eight minutes on two cores). Exits 0 when every scenario ran with its baselines,
-3 when one could not (it still reports the others).
+simulates 1,000 nodes (about 25 minutes on two cores). Exits 0 when every
+scenario ran with its baselines, 3 when one could not (it still reports
+the others).
 
   jejak-node bench --quick
   jejak-node bench --only trace --out bench.json
