@@ -11,7 +11,6 @@ import (
 	"github.com/jejak/jejak/protocol"
 	"github.com/jejak/jejak/protocol/provenance"
 	"github.com/jejak/jejak/protocol/provenance/scenario"
-	"github.com/jejak/jejak/storage"
 )
 
 // TestBatchListsAgreeWithVerify runs the scenario library through the
@@ -24,14 +23,7 @@ func TestBatchListsAgreeWithVerify(t *testing.T) {
 	now := func() time.Time { return time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC) }
 	for _, s := range scenario.All() {
 		t.Run(s.Name, func(t *testing.T) {
-			st, err := storage.OpenMemory(storage.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
-			if _, err := st.PutBatch(ctx, s.Records); err != nil {
-				t.Fatal(err)
-			}
+			st := memStoreOf(t, s.Records)
 			src := storeSource{s: st}
 			opts := provenance.Options{Anchors: s.Anchors, Forward: true, Now: now, SkipSignatures: true}
 			r, err := provenance.Verify(ctx, src, s.Batch, opts)

@@ -23,14 +23,7 @@ func TestVerifySourceGivesTheFullReport(t *testing.T) {
 	now := func() time.Time { return time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC) }
 	for _, s := range scenario.All() {
 		t.Run(s.Name, func(t *testing.T) {
-			st, err := storage.OpenMemory(storage.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
-			if _, err := st.PutBatch(ctx, s.Records); err != nil {
-				t.Fatal(err)
-			}
+			st := memStoreOf(t, s.Records)
 			report := func(src provenance.Source, skip bool) string {
 				t.Helper()
 				r, err := provenance.Verify(ctx, src, s.Batch, provenance.Options{Anchors: s.Anchors, Forward: true, Now: now, SkipSignatures: skip})
@@ -63,6 +56,21 @@ func TestVerifySourceGivesTheFullReport(t *testing.T) {
 	}
 }
 
+// memStoreOf returns a store in memory holding recs, closed when the test
+// ends.
+func memStoreOf(t *testing.T, recs []protocol.Signed) *storage.Badger {
+	t.Helper()
+	st, err := storage.OpenMemory(storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := st.PutBatch(context.Background(), recs); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
 // bytesOnly hands provenance records as bytes alone, so that it decodes
 // and checks each one itself.
 type bytesOnly struct{ provenance.Source }
@@ -77,14 +85,7 @@ func (b bytesOnly) Get(ctx context.Context, c protocol.CID) (protocol.Signed, er
 func TestAllCorrectionsFallsBack(t *testing.T) {
 	ctx := context.Background()
 	s := scenario.HonestPalmCorrected()
-	st, err := storage.OpenMemory(storage.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.PutBatch(ctx, s.Records); err != nil {
-		t.Fatal(err)
-	}
+	st := memStoreOf(t, s.Records)
 	all, ok, err := st.AllCorrections(ctx, 1<<20)
 	if err != nil || !ok || len(all) == 0 {
 		t.Fatalf("AllCorrections = %d named records, %v, %v; want the scenario's corrections", len(all), ok, err)
