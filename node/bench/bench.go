@@ -29,8 +29,8 @@ type Config struct {
 	Quick bool
 	// Only names the scenarios to run; empty runs all of them.
 	Only []string
-	// Dir is where stores and clusters are built; empty means a new
-	// temporary folder, removed afterwards.
+	// Dir is where stores and clusters are built, made if missing; empty
+	// means a new temporary folder, removed afterwards.
 	Dir string
 	// Progress receives a line now and then while a scenario runs; nil
 	// discards them.
@@ -126,6 +126,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 	}
 	r := &run{cfg: cfg, dir: cfg.Dir}
+	if r.dir != "" {
+		if err := os.MkdirAll(r.dir, 0o755); err != nil {
+			return nil, fmt.Errorf("cannot build stores in %s: %w", r.dir, err)
+		}
+	}
 	if r.dir == "" {
 		d, err := os.MkdirTemp("", "jejak-bench-")
 		if err != nil {

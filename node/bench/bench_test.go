@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -44,6 +45,17 @@ func TestFloorWalksTheAncestry(t *testing.T) {
 	}
 	if n != traced {
 		t.Fatalf("the walk reached %d records; the ancestry has %d origins, transfers, receipts, processes and places", n, traced)
+	}
+}
+
+func TestADirThatCannotBeMadeIsRefusedBeforeAnythingRuns(t *testing.T) {
+	file := t.TempDir() + "/a-file"
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(context.Background(), Config{Only: []string{"trace"}, Dir: file + "/stores"})
+	if rep != nil || err == nil || !strings.Contains(err.Error(), "cannot build stores in "+file+"/stores") {
+		t.Fatalf("Run = %v, %v; want a refusal naming the folder", rep, err)
 	}
 }
 
