@@ -50,8 +50,10 @@ import (
 // When Same, the sync ends there (one round trip); otherwise the exchange
 // goes on as in 1.0.0 on the same stream, one round trip more than 1.0.0
 // would have taken. A requester asks for 1.1.0 first and 1.0.0 after, so it
-// syncs with older peers too; a targeted sync uses 1.0.0. A sync where
-// nothing is missing is one round trip either way.
+// syncs with older peers too; a targeted sync, and a full sync of a node
+// holding records beyond its heads (the digest would not stand for them:
+// see digestIfComplete), use 1.0.0. A sync where nothing is missing is one
+// round trip either way.
 //
 // Every record received goes through examine, exactly like gossip; a
 // record that fails it costs the sender syncPenalty on its gossip score, and
@@ -336,20 +338,20 @@ func (c *countingWriter) Write(b []byte) (int, error) {
 
 // syncWith runs one sync with p (the requester side).
 func (e *Engine) syncWith(ctx context.Context, p peer.ID, job *syncJob) (stats syncStats, err error) {
-	heads, headsSum, feeds, err := e.requestHeads(ctx, job)
+	heads, hd, err := e.requestHeads(ctx, job)
 	if err != nil {
 		return stats, err
 	}
-	digest, err := e.forkDigest(ctx)
-	if err != nil {
+	protos := []libp2pproto.ID{e.protos.sync}
+	var digest []byte
+	if hd != nil {
+		digest = hd.ForkDigest
+		protos = []libp2pproto.ID{e.protos.syncHeads, e.protos.sync}
+	} else if digest, err = e.forkDigest(ctx); err != nil {
 		return stats, err
 	}
 	timeout := e.cfg.Limits.SyncTimeout
 	sctx, cancel := context.WithTimeout(network.WithNoDial(ctx, "sync"), timeout)
-	protos := []libp2pproto.ID{e.protos.syncHeads, e.protos.sync}
-	if !job.full {
-		protos = protos[1:] // a targeted sync sends a few heads: nothing to save
-	}
 	s, err := e.host.NewStream(sctx, p, protos...)
 	cancel()
 	if err != nil {
@@ -372,11 +374,7 @@ func (e *Engine) syncWith(ctx context.Context, p peer.ID, job *syncJob) (stats s
 	req := syncRequest{Heads: heads, Only: !job.full, Limit: e.cfg.Limits.SyncPage, ForkDigest: digest}
 	prog := SyncProgress{Peer: p.String()}
 	if s.Protocol() == e.protos.syncHeads {
-		counts, err := e.store.Counts(ctx)
-		if err != nil {
-			return stats, fmt.Errorf("count records: %w", err)
-		}
-		same, err := e.compareHeads(s, fr, bw, p, &headsDigest{Heads: headsSum, Feeds: feeds, Records: counts.Records, ForkDigest: digest})
+		same, err := e.compareHeads(s, fr, bw, p, hd)
 		if err != nil {
 			return stats, err
 		}
@@ -492,15 +490,32 @@ func (e *Engine) compareHeads(s network.Stream, fr *frameReader, bw *bufio.Write
 	return ans.Same, nil
 }
 
-// headsDigest is digestHeads of every feed the node has started, and how
-// many there are.
-func (e *Engine) headsDigest(ctx context.Context) ([]byte, int, error) {
-	heads, err := e.store.Heads(ctx)
+// digestIfComplete returns the headsDigest of the node's heads, forks and
+// record count, or nil when the node holds a record beyond its heads (past
+// a gap in a feed, or in a feed whose first record it lacks). The digest
+// stands for the records only when there are none such: then the records
+// are exactly those up to each head, and the fork evidence beside them.
+func (e *Engine) digestIfComplete(ctx context.Context, heads map[protocol.PublicKey]storage.Head) (*headsDigest, error) {
+	forks, err := e.store.Forks(ctx, protocol.PublicKey{})
 	if err != nil {
-		return nil, 0, fmt.Errorf("feed heads: %w", err)
+		return nil, fmt.Errorf("forks: %w", err)
+	}
+	counts, err := e.store.Counts(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("count records: %w", err)
+	}
+	var upTo int64
+	for _, h := range heads {
+		upTo += int64(h.Seq)
+	}
+	for _, f := range forks {
+		upTo += int64(len(f.CIDs) - 1)
+	}
+	if counts.Records != upTo {
+		return nil, nil
 	}
 	sum, n := digestHeads(heads)
-	return sum, n, nil
+	return &headsDigest{Heads: sum, Feeds: n, Records: counts.Records, ForkDigest: digestForks(forks)}, nil
 }
 
 // digestHeads is the SHA-256 of, for each feed started (seq ≥ 1) in author
@@ -615,25 +630,30 @@ func (e *Engine) penaliseProtocol(p peer.ID, where string, err error) {
 }
 
 // requestHeads returns the heads to send: every feed for a full sync, or the
-// job's authors (seq 0 for a feed the node has not started); for a full
-// sync also the digest of every head and how many feeds it covers.
-func (e *Engine) requestHeads(ctx context.Context, job *syncJob) (_ []wireHead, sum []byte, feeds int, _ error) {
+// job's authors (seq 0 for a feed the node has not started). For a full
+// sync of a node that holds no record beyond its heads it also returns the
+// digest that opens sync 1.1.0, its ForkDigest left to the caller; nil
+// otherwise, and the sync is a 1.0.0 one.
+func (e *Engine) requestHeads(ctx context.Context, job *syncJob) ([]wireHead, *headsDigest, error) {
 	if !job.full {
 		out := make([]wireHead, 0, len(job.authors))
 		for a := range job.authors {
 			h, err := e.store.Head(ctx, a)
 			if err != nil && !errors.Is(err, storage.ErrNotFound) {
-				return nil, nil, 0, fmt.Errorf("feed head: %w", err)
+				return nil, nil, fmt.Errorf("feed head: %w", err)
 			}
 			out = append(out, toWireHead(a, h))
 		}
-		return out, nil, 0, nil
+		return out, nil, nil
 	}
 	heads, err := e.store.Heads(ctx)
 	if err != nil {
-		return nil, nil, 0, fmt.Errorf("feed heads: %w", err)
+		return nil, nil, fmt.Errorf("feed heads: %w", err)
 	}
-	sum, feeds = digestHeads(heads)
+	hd, err := e.digestIfComplete(ctx, heads)
+	if err != nil {
+		return nil, nil, err
+	}
 	out := make([]wireHead, 0, len(heads))
 	for a, h := range heads {
 		if h.Seq > 0 {
@@ -646,7 +666,7 @@ func (e *Engine) requestHeads(ctx context.Context, job *syncJob) (_ []wireHead, 
 		rand.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
 		out = out[:maxHeads]
 	}
-	return out, sum, feeds, nil
+	return out, hd, nil
 }
 
 func toWireHead(a protocol.PublicKey, h storage.Head) wireHead {
@@ -737,10 +757,12 @@ func (e *Engine) answerSync(ctx context.Context, s network.Stream) error {
 		idx     int
 		nextSeq uint64
 		digest  []byte
+		mine    map[protocol.PublicKey]storage.Head // read for the digests, if sent
 	)
 	if s.Protocol() == e.protos.syncHeads {
-		same, err := e.answerHeads(ctx, s, fr, bw)
-		if err != nil || same {
+		var same bool
+		var err error
+		if same, mine, err = e.answerHeads(ctx, s, fr, bw); err != nil || same {
 			return err
 		}
 	}
@@ -758,11 +780,9 @@ func (e *Engine) answerSync(ctx context.Context, s network.Stream) error {
 		if page == 0 {
 			var expected int64
 			var err error
-			theirs, authors, expected, err = e.planSync(ctx, &req)
+			theirs, authors, expected, err = e.planSync(ctx, &req, mine)
 			if err != nil {
-				_ = writeFrame(bw, frameError, []byte(err.Error()))
-				_ = bw.Flush()
-				return err
+				return refuse(bw, err.Error(), err)
 			}
 			digest = req.ForkDigest
 			if err := writeCBOR(bw, frameSummary, &syncSummary{Expected: expected}); err != nil {
@@ -837,44 +857,45 @@ func (e *Engine) answerSync(ctx context.Context, s network.Stream) error {
 }
 
 // answerHeads reads a requester's headsDigest and says whether the node's
-// heads and forks are the same (sync 1.1.0).
-func (e *Engine) answerHeads(ctx context.Context, s network.Stream, fr *frameReader, bw *bufio.Writer) (bool, error) {
+// heads and forks are the same (sync 1.1.0), and returns the node's heads
+// for the sync that follows when they are not.
+func (e *Engine) answerHeads(ctx context.Context, s network.Stream, fr *frameReader, bw *bufio.Writer) (bool, map[protocol.PublicKey]storage.Head, error) {
 	if err := s.SetDeadline(time.Now().Add(e.cfg.Limits.SyncTimeout)); err != nil {
-		return false, err
+		return false, nil, err
 	}
 	var req headsDigest
 	if err := fr.nextCBOR(frameHeadsDigest, &req); err != nil {
-		return false, err
+		return false, nil, err
 	}
-	mine, n, err := e.headsDigest(ctx)
+	heads, err := e.store.Heads(ctx)
 	if err != nil {
-		_ = writeFrame(bw, frameError, []byte(err.Error()))
-		_ = bw.Flush()
-		return false, err
+		return false, nil, refuse(bw, fmt.Sprintf("feed heads: %v", err), err)
 	}
-	forks, err := e.forkDigest(ctx)
+	mine, err := e.digestIfComplete(ctx, heads)
 	if err != nil {
-		_ = writeFrame(bw, frameError, []byte(err.Error()))
-		_ = bw.Flush()
-		return false, err
+		return false, nil, refuse(bw, err.Error(), err)
 	}
-	counts, err := e.store.Counts(ctx)
-	if err != nil {
-		_ = writeFrame(bw, frameError, []byte("count records"))
-		_ = bw.Flush()
-		return false, err
-	}
-	same := n == req.Feeds && counts.Records == req.Records && bytes.Equal(mine, req.Heads) && bytes.Equal(forks, req.ForkDigest)
+	same := mine != nil && mine.Feeds == req.Feeds && mine.Records == req.Records &&
+		bytes.Equal(mine.Heads, req.Heads) && bytes.Equal(mine.ForkDigest, req.ForkDigest)
 	if err := writeCBOR(bw, frameHeadsAnswer, &headsAnswer{Same: same}); err != nil {
-		return false, err
+		return false, nil, err
 	}
-	return same, bw.Flush()
+	return same, heads, bw.Flush()
+}
+
+// refuse tells the requester the responder cannot answer (why, for
+// people) and returns err.
+func refuse(bw *bufio.Writer, why string, err error) error {
+	_ = writeFrame(bw, frameError, []byte(why))
+	_ = bw.Flush()
+	return err
 }
 
 // planSync reads a first request: the requester's heads by author, the
 // authors to walk in byte order, and how many records the requester lacks
-// by the heads.
-func (e *Engine) planSync(ctx context.Context, req *syncRequest) (map[protocol.PublicKey]wireHead, []protocol.PublicKey, int64, error) {
+// by the heads. mine are the node's own heads when already read (nil:
+// read them).
+func (e *Engine) planSync(ctx context.Context, req *syncRequest, mine map[protocol.PublicKey]storage.Head) (map[protocol.PublicKey]wireHead, []protocol.PublicKey, int64, error) {
 	if len(req.Heads) > maxHeads {
 		return nil, nil, 0, fmt.Errorf("%d heads, at most %d", len(req.Heads), maxHeads)
 	}
@@ -897,9 +918,11 @@ func (e *Engine) planSync(ctx context.Context, req *syncRequest) (map[protocol.P
 			expected += int64(max(h.Seq, theirs[a].Seq) - theirs[a].Seq)
 		}
 	} else {
-		mine, err := e.store.Heads(ctx)
-		if err != nil {
-			return nil, nil, 0, err
+		if mine == nil {
+			var err error
+			if mine, err = e.store.Heads(ctx); err != nil {
+				return nil, nil, 0, err
+			}
 		}
 		for a, h := range mine {
 			authors = append(authors, a)

@@ -193,6 +193,37 @@ func TestSyncDigestSeesRecordsBeyondAGap(t *testing.T) {
 	}
 }
 
+// TestSyncDigestSeesOtherRecordsBeyondAGap: both hold a feed up to seq 2
+// and one record beyond it, a seq 4 and the other seq 5: heads and record
+// counts are the same, the records are not, and each sync fetches the
+// other's.
+func TestSyncDigestSeesOtherRecordsBeyondAGap(t *testing.T) {
+	ctx := context.Background()
+	nodes := startNodes(t, "digestgap2", 2, func(_ int, c *testCfg) { c.NoSyncOnConnect = true })
+	a, b := nodes[0], nodes[1]
+	feed := prototest.NewFeed(prototest.Key("digest-gappy-2"))
+	var recs []protocol.Signed
+	for i := range 5 {
+		recs = append(recs, feed.MustAdd(orgBody(i)))
+	}
+	if _, err := a.store.PutBatch(ctx, []protocol.Signed{recs[0], recs[1], recs[3]}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.store.PutBatch(ctx, []protocol.Signed{recs[0], recs[1], recs[4]}); err != nil {
+		t.Fatal(err)
+	}
+	connect(t, b, a)
+	if _, err := b.syncWith(ctx, a.ID(), &syncJob{full: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.syncWith(ctx, b.ID(), &syncJob{full: true}); err != nil {
+		t.Fatal(err)
+	}
+	if !has(t, b, recs[3].CID) || !has(t, a, recs[4].CID) {
+		t.Fatal("a record beyond a gap stayed on one node: equal heads and counts were taken for equal stores")
+	}
+}
+
 // TestSyncBeyondGap: a peer whose own copy of a feed has a gap still sends
 // the records beyond it, and the requester keeps them.
 func TestSyncBeyondGap(t *testing.T) {

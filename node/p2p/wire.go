@@ -118,9 +118,9 @@ type headsDigest struct {
 	Heads []byte
 	// Feeds is how many feeds Heads covers.
 	Feeds int
-	// Records is how many records the requester holds (fork evidence
-	// and records beyond a gap in a feed included), so that records
-	// beyond the heads are not taken for the same.
+	// Records is how many records the requester holds, fork evidence
+	// included. A requester sends a headsDigest only when it holds no
+	// record beyond its heads (see digestIfComplete).
 	Records int64
 	// ForkDigest is as in syncRequest.
 	ForkDigest []byte
