@@ -54,8 +54,15 @@ func cmdExport(c *cli, args []string) error {
 		}
 		transferCID = c2
 	}
-	if !transferCID.IsZero() {
-		err := c.withService(func(ctx context.Context, svc api.Service) error {
+	req := api.VerifyRequest{Forward: *forward}
+	if *asOf != "" {
+		if req.AsOf, err = parseAsOf(*asOf); err != nil {
+			return usageErrorf("--as-of: %v", err)
+		}
+	}
+	var ev *api.Evidence
+	err = c.withService(func(ctx context.Context, svc api.Service) error {
+		if !transferCID.IsZero() {
 			rec, err := svc.Get(ctx, transferCID)
 			if err != nil {
 				return err
@@ -65,20 +72,8 @@ func cmdExport(c *cli, args []string) error {
 				return inputErrorf("%s is a %s record, not a transfer: give a BATCH or a TRANSFER", transferCID.Short(), rec.Type())
 			}
 			id, transfer = t.Batch, &rec
-			return nil
-		})
-		if err != nil {
-			return err
 		}
-	}
-	req := api.VerifyRequest{Batch: id, Forward: *forward}
-	if *asOf != "" {
-		if req.AsOf, err = parseAsOf(*asOf); err != nil {
-			return usageErrorf("--as-of: %v", err)
-		}
-	}
-	var ev *api.Evidence
-	err = c.withService(func(ctx context.Context, svc api.Service) error {
+		req.Batch = id
 		var err error
 		ev, err = svc.Evidence(ctx, req)
 		return err
@@ -295,14 +290,7 @@ func (c *cli) importCAR(path string) error {
 	if err != nil {
 		return inputErrorf("import %s: %v; nothing was imported", path, err)
 	}
-	data := make([][]byte, 0, len(file.Records)+len(file.Newer))
-	for _, rec := range file.Records {
-		data = append(data, rec.Bytes)
-	}
-	for _, b := range file.Newer {
-		data = append(data, b.Bytes)
-	}
-	return c.importRecords(path, data, nil)
+	return c.importRecords(path, file.RecordBytes(), nil)
 }
 
 // importRecords hands records to the node and says what it did.
@@ -344,19 +332,12 @@ func (c *cli) importEPCIS(path, draftDir string) error {
 	if err != nil {
 		return inputErrorf("import %s: %v; nothing was imported", path, err)
 	}
-	signed := map[protocol.CID]bool{}
-	var data [][]byte
-	for _, rec := range res.Records {
-		signed[rec.CID] = true
-		data = append(data, rec.Bytes)
-	}
+	data := res.RecordBytes()
 	// Drafts that a carried, verified record already says are not for
 	// signing again: the record itself is imported.
 	var todo []epcis.Draft
-	for _, d := range res.Drafts {
-		if d.Signed.IsZero() || !signed[d.Signed] {
-			todo = append(todo, d)
-		}
+	for _, i := range res.Unsigned() {
+		todo = append(todo, res.Drafts[i])
 	}
 	if draftDir == "" && len(todo) > 0 {
 		draftDir = strings.TrimSuffix(path, filepath.Ext(path)) + ".drafts"
