@@ -17,23 +17,6 @@ import (
 	"github.com/jejak/jejak/protocol/interop/epcis"
 )
 
-// unsignedDrafts returns the drafts of an EPCIS document that no signed
-// record it carries stands for: the events another system recorded, for
-// this organisation to review and sign as its own.
-func unsignedDrafts(doc *epcis.Result) []int {
-	signed := map[protocol.CID]bool{}
-	for _, r := range doc.Records {
-		signed[r.CID] = true
-	}
-	var out []int
-	for i, d := range doc.Drafts {
-		if d.Signed.IsZero() || !signed[d.Signed] {
-			out = append(out, i)
-		}
-	}
-	return out
-}
-
 // draftCard is one draft of an imported document in the review dialog.
 type draftCard struct {
 	sign   *widget.Button
@@ -44,9 +27,12 @@ type draftCard struct {
 // it would record, what must still be filled in, and a Sign button that
 // publishes it as this organisation's record (refused, with the reason,
 // while it breaks a rule). Fields the document has that no Jejak record
-// holds are listed, never dropped silently.
-func (u *UI) reviewDrafts(file string, doc *epcis.Result) {
-	idx := unsignedDrafts(doc)
+// holds are listed, never dropped silently. sum is the SHA-256 of the
+// document's bytes: a draft's ID is made from it, so that signing draft i
+// of one document twice gives one record, and draft i of another document
+// of the same name its own.
+func (u *UI) reviewDrafts(file string, sum [sha256.Size]byte, doc *epcis.Result) {
+	idx := doc.Unsigned()
 	needs := map[int][]string{}
 	for _, r := range doc.Unresolved {
 		line := fmt.Sprintf("%s: %s %s", r.Field, r.Kind, r.URI)
@@ -55,7 +41,6 @@ func (u *UI) reviewDrafts(file string, doc *epcis.Result) {
 		}
 		needs[r.Draft] = append(needs[r.Draft], line)
 	}
-	sum := sha256.Sum256([]byte(file))
 	list := container.NewVBox()
 	u.draftCards = nil
 	for _, i := range idx {

@@ -2,9 +2,11 @@ package gui
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -240,76 +242,77 @@ func (v *verifyScreen) exportAs(f exportpkg.Format) {
 // supplier's evidence, judged on this computer.
 func (v *verifyScreen) openExport() {
 	v.u.files.open("Open a CAR or EPCIS file", []string{".car", ".jsonld", ".json"}, func(path string) {
-		type opened struct {
-			root protocol.BatchID
-			doc  *epcis.Result
-			n    int
-		}
-		background(v.u, "open "+filepath.Base(path), func(ctx context.Context) (opened, error) {
-			data, root, doc, err := readExport(path)
+		background(v.u, "open "+filepath.Base(path), func(ctx context.Context) (exportFile, error) {
+			x, err := readExport(path)
 			if err != nil {
-				return opened{}, err
+				return x, err
 			}
-			if len(data) > 0 {
-				if _, err := v.u.svc.ImportRecords(ctx, data); err != nil {
-					return opened{}, err
+			if len(x.data) > 0 {
+				if _, err := v.u.svc.ImportRecords(ctx, x.data); err != nil {
+					return x, err
 				}
 			}
-			return opened{root, doc, len(data)}, nil
-		}, func(o opened) {
-			if o.doc != nil && len(unsignedDrafts(o.doc)) > 0 {
-				v.u.reviewDrafts(filepath.Base(path), o.doc)
+			return x, nil
+		}, func(o exportFile) {
+			if o.doc != nil && len(o.doc.Unsigned()) > 0 {
+				v.u.reviewDrafts(filepath.Base(path), o.sum, o.doc)
 			}
 			switch {
 			case !o.root.IsZero():
 				v.run(o.root)
-			case o.n > 0:
+			case len(o.data) > 0:
 				v.u.info("Records imported", "The file's records are on this computer now; it names no batch to verify. Scan or paste the batch ID.")
 			}
 		}, nil)
 	})
 }
 
-// readExport reads the records of a CAR or EPCIS file, the batch it was
-// exported for (zero when it names none) and, for EPCIS, the document as
-// drafts.
-func readExport(path string) ([][]byte, protocol.BatchID, *epcis.Result, error) {
+// exportFile is what a CAR or EPCIS file another install made holds: its
+// records, the batch it was exported for (zero when it names none), for
+// EPCIS the document as drafts, and the SHA-256 of the file's bytes.
+type exportFile struct {
+	data [][]byte
+	root protocol.BatchID
+	doc  *epcis.Result
+	sum  [sha256.Size]byte
+}
+
+// readExport reads a CAR or EPCIS file.
+func readExport(path string) (exportFile, error) {
+	var x exportFile
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, protocol.BatchID{}, nil, err
+		return x, err
 	}
 	defer f.Close()
-	var data [][]byte
+	h := sha256.New()
+	r := io.TeeReader(f, h)
 	if strings.HasSuffix(strings.ToLower(path), ".car") {
-		file, err := car.Read(f, car.DefaultLimits())
+		file, err := car.Read(r, car.DefaultLimits())
 		if err != nil {
-			return nil, protocol.BatchID{}, nil, err
+			return x, err
 		}
-		for _, r := range file.Records {
-			data = append(data, r.Bytes)
-		}
-		for _, b := range file.Newer {
-			data = append(data, b.Bytes)
-		}
-		var root protocol.BatchID
+		x.data = file.RecordBytes()
 		if len(file.Roots) > 0 {
 			// A CAR names the batch's record; which of its outputs was
 			// exported is in the file's name ("…-bafyrei…-1.car").
-			root = protocol.BatchID{Record: file.Roots[0], Index: outputInName(path)}
+			x.root = protocol.BatchID{Record: file.Roots[0], Index: outputInName(path)}
 		}
-		return data, root, nil, nil
+	} else {
+		res, err := epcis.Import(r, epcis.ImportOptions{})
+		if err != nil {
+			return x, err
+		}
+		if len(res.Records) == 0 && len(res.Drafts) == 0 {
+			return x, errors.New("the document holds no events Jejak can record")
+		}
+		x.data, x.root, x.doc = res.RecordBytes(), res.Batch, res
 	}
-	res, err := epcis.Import(f, epcis.ImportOptions{})
-	if err != nil {
-		return nil, protocol.BatchID{}, nil, err
+	if _, err := io.Copy(io.Discard, r); err != nil {
+		return x, err
 	}
-	if len(res.Records) == 0 && len(res.Drafts) == 0 {
-		return nil, protocol.BatchID{}, nil, errors.New("the document holds no events Jejak can record")
-	}
-	for _, r := range res.Records {
-		data = append(data, r.Bytes)
-	}
-	return data, res.Batch, res, nil
+	h.Sum(x.sum[:0])
+	return x, nil
 }
 
 // outputInName reads the output number an export's file name ends with,

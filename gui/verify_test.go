@@ -3,6 +3,7 @@ package gui
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -345,13 +346,51 @@ func TestOriginsShowTheLand(t *testing.T) {
 	if r == nil || len(r.Origins) == 0 {
 		t.Fatal("no origins")
 	}
+	plots := 0
 	for _, o := range r.Origins {
-		got := originCell(o, 7)
-		if o.Kind == protocol.PlacePlot && !strings.HasPrefix(got, "assessed 2024-01-15 · land title") {
+		if o.Kind != protocol.PlacePlot {
+			continue
+		}
+		plots++
+		if got := originCell(o, 7); !strings.HasPrefix(got, "assessed 2024-01-15 · land title") {
 			t.Errorf("plot %q shows %q for the EUDR", o.Name, got)
 		}
 	}
+	if plots == 0 {
+		t.Errorf("the mill's origins hold no plot to show: %+v", r.Origins)
+	}
 	if got := landCell(&provenance.PlotEvidence{Status: provenance.PlotNotAssessed}); got != "not assessed · no legality evidence" {
 		t.Errorf("a bare plot shows %q", got)
+	}
+}
+
+// TestExportSumIsTheContent: drafts are named by the document's bytes, so
+// two documents of one name give drafts of their own, and one document
+// read twice the same.
+func TestExportSumIsTheContent(t *testing.T) {
+	doc := func(lot string) []byte {
+		return []byte(`{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],"type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2024-03-01T00:00:00Z","epcisBody":{"eventList":[{"type":"ObjectEvent","eventTime":"2024-03-01T00:00:00Z","eventTimeZoneOffset":"+08:00","action":"ADD","bizStep":"commissioning","quantityList":[{"epcClass":"urn:epc:class:lgtin:9506000134352.` + lot + `","quantity":4,"uom":"TNE"}]}]}}`)
+	}
+	read := func(dir string, data []byte) [sha256.Size]byte {
+		t.Helper()
+		path := filepath.Join(dir, "export.jsonld")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		x, err := readExport(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := sha256.Sum256(data); x.sum != want {
+			t.Fatalf("sum %x, want the file's %x", x.sum, want)
+		}
+		return x.sum
+	}
+	a, b := read(t.TempDir(), doc("A1")), read(t.TempDir(), doc("B2"))
+	if a == b {
+		t.Error("two documents of one name have one sum: their drafts would be taken for each other's")
+	}
+	if read(t.TempDir(), doc("A1")) != a {
+		t.Error("one document read twice has two sums")
 	}
 }
