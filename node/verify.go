@@ -28,29 +28,33 @@ type storeSource struct {
 // forVerify is a source for one verification, reading ahead (see
 // readAhead); stop it when the verification is done.
 func forVerify(s storage.Store) (provenance.Source, func()) {
-	return newReadAhead(storeSource{s, new(corrections)})
+	src := storeSource{s: s}
+	if all, ok := s.(interface {
+		AllCorrections(context.Context, int64) (map[protocol.CID][]protocol.CID, bool, error)
+	}); ok {
+		src.corr = &corrections{all: all.AllCorrections}
+	}
+	return newReadAhead(src)
 }
 
 // maxCorrections bounds the corrections a verification reads at once (a
 // few MiB); a store with more is asked record by record.
-const maxCorrections = 20_000
+var maxCorrections int64 = 20_000
 
 // corrections are a store's correction index, read once.
 type corrections struct {
+	all  func(context.Context, int64) (map[protocol.CID][]protocol.CID, bool, error)
 	once sync.Once
 	m    map[protocol.CID][]protocol.CID // nil: ask the store
 	err  error
 }
 
 func (s storeSource) corrections(ctx context.Context, c protocol.CID) ([]protocol.CID, error) {
-	all, ok := s.s.(interface {
-		AllCorrections(context.Context, int64) (map[protocol.CID][]protocol.CID, bool, error)
-	})
-	if s.corr == nil || !ok {
+	if s.corr == nil {
 		return s.s.Corrections(ctx, c)
 	}
 	s.corr.once.Do(func() {
-		m, ok, err := all.AllCorrections(ctx, maxCorrections)
+		m, ok, err := s.corr.all(ctx, maxCorrections)
 		if ok {
 			s.corr.m = m
 		}

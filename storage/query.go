@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"encoding/binary"
-	"errors"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -54,22 +53,14 @@ func (s *Badger) Corrections(ctx context.Context, c protocol.CID) ([]protocol.CI
 // AllCorrections returns, for every record a correction names (as the
 // record corrected or as its replacement), those corrections: what
 // Corrections returns for each, read in one scan. ok is false, with
-// nothing read, when the store holds more than max correction records;
+// nothing read, when the store holds more than most correction records;
 // a caller then asks record by record.
-func (s *Badger) AllCorrections(ctx context.Context, max int64) (_ map[protocol.CID][]protocol.CID, ok bool, _ error) {
+func (s *Badger) AllCorrections(ctx context.Context, most int64) (_ map[protocol.CID][]protocol.CID, ok bool, _ error) {
 	out := map[protocol.CID][]protocol.CID{}
 	err := s.view(ctx, "list corrections", func(txn *badger.Txn) error {
-		var n int64
-		switch item, err := txn.Get(countTypeKey(typeCodes[protocol.TypeCorrect])); {
-		case err == nil:
-			if err := item.Value(func(v []byte) error { n = getInt64(v); return nil }); err != nil {
-				return err
-			}
-		case !errors.Is(err, badger.ErrKeyNotFound):
+		v, err := getValue(txn, countTypeKey(typeCodes[protocol.TypeCorrect]))
+		if err != nil || getInt64(v) > most {
 			return err
-		}
-		if n > max {
-			return nil
 		}
 		ok = true
 		return scan(ctx, txn, []byte{pCorrection}, false, func(k, _ []byte) error {
