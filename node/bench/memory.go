@@ -82,7 +82,7 @@ type childArgs struct {
 }
 
 // childReady is the child's first line: it runs as a child, with this
-// memory limit and GOGC.
+// GOGC.
 type childReady struct {
 	GOGC string `json:"gogc"`
 }
@@ -638,7 +638,7 @@ func procStatus(pid int) map[string]int64 {
 	for line := range strings.SplitSeq(string(b), "\n") {
 		k, v, _ := strings.Cut(line, ":")
 		switch k {
-		case "VmHWM", "VmRSS", "RssAnon", "RssFile":
+		case "VmHWM", "RssAnon", "RssFile":
 			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
 			if err == nil {
 				m[k] = kb << 10

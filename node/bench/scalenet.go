@@ -228,7 +228,7 @@ func simulate(ctx context.Context, p simParams) (*simResult, error) {
 // Jejak node runs it with, minus the store: each record is opened
 // (protocol.Open: decoding, CID, signature) before it is passed on.
 func (nd *simNode) start(ctx context.Context, router string) error {
-	setup, err := p2p.GossipSettings("bench", nd.relay)
+	setup, err := p2p.GossipSettings(benchNetwork, nd.relay)
 	if err != nil {
 		return err
 	}

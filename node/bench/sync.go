@@ -36,7 +36,7 @@ func startPeer(ctx context.Context, r *run, name string, tune ...func(*p2p.Confi
 	}
 	cfg := p2p.Config{
 		DataDir:         dir,
-		Network:         "bench",
+		Network:         benchNetwork,
 		ListenAddrs:     []string{"/ip4/127.0.0.1/tcp/0"},
 		SyncInterval:    -1,
 		NoSyncOnConnect: true,

@@ -126,10 +126,8 @@ func traceOne(ctx context.Context, r *run, size traceSize, pg *postgres, t *Tabl
 		}
 	}
 	put := func(recs []protocol.Signed) error {
-		for i := 0; i < len(recs); i += 1000 {
-			if _, err := st.PutBatch(ctx, recs[i:min(i+1000, len(recs))]); err != nil {
-				return err
-			}
+		if err := putAll(ctx, st, recs); err != nil {
+			return err
 		}
 		edges := edgesOf(recs)
 		if err := fl.add(edges); err != nil {
