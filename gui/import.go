@@ -1,9 +1,7 @@
 package gui
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -104,23 +102,11 @@ func importPlaces(ctx context.Context, svc api.Service, what, path, country stri
 	if err != nil {
 		return api.PlaceImportResult{}, err
 	}
-	opt := places.Options{Country: country, Progress: checking}
-	imp := api.PlaceImport{Source: fmt.Sprintf("%x", sha256.Sum256(data))}
-	geo := strings.HasSuffix(strings.ToLower(path), "json") || bytes.HasPrefix(bytes.TrimSpace(data), []byte("{"))
-	switch {
-	case what == "places" && geo:
-		imp.Places, err = places.ParseGeoJSON(bytes.NewReader(data), opt)
-	case what == "places":
-		imp.Places, err = places.ParsePlacesCSV(bytes.NewReader(data), opt)
-	case geo:
-		err = errors.New("harvests come as a CSV file (see docs/IMPORT.md); a GeoJSON file holds places: use Import places on the Place tab")
-	default:
-		imp.Harvests, err = places.ParseHarvestsCSV(bytes.NewReader(data), opt)
-	}
+	file, err := places.ReadFile(what, path, data, places.Options{Country: country, Progress: checking})
 	if err != nil {
 		return api.PlaceImportResult{}, err
 	}
-	return svc.ImportPlaces(ctx, imp, recording)
+	return svc.ImportPlaces(ctx, api.PlaceImport{Source: file.Source, Places: file.Places, Harvests: file.Harvests}, recording)
 }
 
 // showImportError lists what is wrong with a file, one problem a line,

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -215,32 +214,20 @@ func (c *cli) importPlaces(what, path string, opt places.Options) error {
 			}
 		}
 	}
-	imp := api.PlaceImport{Source: fmt.Sprintf("%x", sha256.Sum256(data))}
 	return c.withService(func(ctx context.Context, svc api.Service) error {
 		if opt.Country == "" {
 			if id, err := svc.Identity(ctx); err == nil {
 				opt.Country = id.Country
 			}
 		}
-		geo := strings.HasSuffix(strings.ToLower(path), ".geojson") || strings.HasSuffix(strings.ToLower(path), ".json") ||
-			bytes.HasPrefix(bytes.TrimSpace(data), []byte("{"))
-		var err error
-		switch {
-		case what == "places" && geo:
-			imp.Places, err = places.ParseGeoJSON(bytes.NewReader(data), opt)
-		case what == "places":
-			imp.Places, err = places.ParsePlacesCSV(bytes.NewReader(data), opt)
-		case geo:
-			return inputErrorf("import harvests %s: harvests come as CSV (see docs/IMPORT.md); a GeoJSON file holds places: import places", path)
-		default:
-			imp.Harvests, err = places.ParseHarvestsCSV(bytes.NewReader(data), opt)
-		}
+		f, err := places.ReadFile(what, path, data, opt)
 		if tty {
 			fmt.Fprintln(c.stderr)
 		}
 		if err != nil {
 			return inputErrorf("import %s %s: %v", what, path, err)
 		}
+		imp := api.PlaceImport{Source: f.Source, Places: f.Places, Harvests: f.Harvests}
 		res, err := svc.ImportPlaces(ctx, imp, func(done, total int64) {
 			if tty {
 				fmt.Fprintf(c.stderr, "\rrecording: %d of %d", done, total)
