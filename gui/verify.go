@@ -217,21 +217,24 @@ func (v *verifyScreen) exportAs(f exportpkg.Format) {
 		return f.Write(exportpkg.Input{Report: ev.Report, Records: ev.Records})
 	}, func(files []exportpkg.File) {
 		v.u.files.save("Export "+f.Title, files[0].Name, func(path string) {
-			dir, saved := filepath.Dir(path), []string{path}
-			err := atomicfile.Write(path, files[0].Data, 0o644)
-			for _, file := range files[1:] {
-				if err != nil {
-					break
+			// The files can be large (an EUDR export's plots): write them
+			// off the window's goroutine.
+			background(v.u, "save "+f.Title, func(context.Context) ([]string, error) {
+				dir, saved := filepath.Dir(path), []string{path}
+				if err := atomicfile.Write(path, files[0].Data, 0o644); err != nil {
+					return nil, err
 				}
-				p := filepath.Join(dir, file.Name)
-				err = atomicfile.Write(p, file.Data, 0o644)
-				saved = append(saved, p)
-			}
-			if err != nil {
-				v.u.showError("export "+f.Title, err)
-				return
-			}
-			v.u.info("Exported", fmt.Sprintf("%s of %s is saved:\n%s", f.Title, shortBatch(r.Batch), strings.Join(saved, "\n")))
+				for _, file := range files[1:] {
+					p := filepath.Join(dir, file.Name)
+					if err := atomicfile.Write(p, file.Data, 0o644); err != nil {
+						return nil, err
+					}
+					saved = append(saved, p)
+				}
+				return saved, nil
+			}, func(saved []string) {
+				v.u.info("Exported", fmt.Sprintf("%s of %s is saved:\n%s", f.Title, shortBatch(r.Batch), strings.Join(saved, "\n")))
+			}, func(err error) { v.u.showError("export "+f.Title, err) })
 		})
 	}, func(err error) { v.u.showError("export "+f.Title, err) })
 }
