@@ -2,7 +2,6 @@ package node
 
 import (
 	"context"
-	"errors"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -178,14 +177,11 @@ func answer[K comparable, T any](ctx context.Context, r *readAhead, m map[K]*ahe
 	if a != nil && !a.state.CompareAndSwap(aheadQueued, aheadTaken) {
 		select {
 		case <-a.done:
+			v, _ := a.v.(T)
+			return v, a.err
 		case <-ctx.Done():
 			var zero T
 			return zero, ctx.Err()
-		}
-		// A read cut short by stopping is no answer; ask again.
-		if !errors.Is(a.err, context.Canceled) || r.ctx.Err() == nil {
-			v, _ := a.v.(T)
-			return v, a.err
 		}
 	}
 	v, err := ask()
