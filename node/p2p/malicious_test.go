@@ -204,6 +204,9 @@ func newEvilHost(t *testing.T, protos protocols, bad [][]byte) *evilHost {
 		pubsub.WithNoAuthor(),
 		pubsub.WithMessageIdFn(msgID),
 		pubsub.WithFloodPublish(true),
+		// Deep enough that a flood is not dropped on the attacker's own
+		// side (pubsub's default is 32 messages).
+		pubsub.WithPeerOutboundQueueSize(1<<14),
 	)
 	if err != nil {
 		t.Fatal(err)
