@@ -145,8 +145,10 @@ func TestFlooder(t *testing.T) {
 		waitFor(t, "every honest node cuts the attacker off", func() bool {
 			return n.host.Network().Connectedness(evil.h.ID()) != network.Connected && blockedIn(n.Engine.Status(), evil.h.ID())
 		})
-		if st := n.Engine.Status(); len(st.Blocked) != 1 {
-			t.Errorf("node %s blocks %d peers, want only the attacker: %+v", n.ID(), len(st.Blocked), st.Blocked)
+		if st := n.Engine.Status(); len(st.Blocked) != 1 || st.BlockedEver != 1 {
+			t.Errorf("node %s blocks %d peers (%d ever), want only the attacker: %+v", n.ID(), len(st.Blocked), st.BlockedEver, st.Blocked)
+		} else if s := st.Blocked[0].Score; s >= graylistThreshold {
+			t.Errorf("node %s blocked the attacker at score %v, above the graylist threshold", n.ID(), s)
 		}
 	}
 	refused := 0

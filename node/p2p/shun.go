@@ -90,11 +90,11 @@ func (l *shunList) list(now time.Time) ([]BlockedPeer, int) {
 // goroutine of its own.
 func (e *Engine) onScores(scores map[peer.ID]float64) {
 	e.scores.update(scores)
-	now := e.cfg.Now()
 	for p, s := range scores {
 		if s >= graylistThreshold || p == e.host.ID() {
 			continue
 		}
+		now := e.cfg.Now() // read only for a peer to cut off, not at every report
 		_, why := e.scores.penaltyOf(p, now)
 		if !e.shun.add(p, s, why, now) {
 			continue
