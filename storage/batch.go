@@ -1,7 +1,9 @@
 package storage
 
 import (
+	"bytes"
 	"errors"
+	"slices"
 
 	"github.com/dgraph-io/badger/v4"
 )
@@ -10,11 +12,15 @@ import (
 // and the counter changes it adds up in memory and writes at commit.
 type batch struct {
 	txn     *badger.Txn
-	arrival uint64 // the last arrival number given out in this batch
-	keepArr bool   // write the arrival counter at commit (not in a scratch store)
+	db      *badger.DB // the store txn writes to, for forkKeys
+	arrival uint64     // the last arrival number given out in this batch
+	keepArr bool       // write the arrival counter at commit (not in a scratch store)
 	counts  map[string]int64
 	bytes   int // estimated size, for splitting work into transactions
 	entries int
+	// forks are the fork entries set in this transaction, by their
+	// (author, seq) prefix.
+	forks map[string][][]byte
 }
 
 // Soft limits of one batch: half of what Badger accepts in a transaction
@@ -51,6 +57,40 @@ func (b *batch) has(k []byte) (bool, error) {
 		return false, nil
 	}
 	return err == nil, err
+}
+
+// setFork sets a fork entry and notes it for forkKeys.
+func (b *batch) setFork(k []byte) error {
+	if err := b.set(k, nil); err != nil {
+		return err
+	}
+	if b.forks == nil {
+		b.forks = map[string][][]byte{}
+	}
+	p := string(k[:len(k)-8-cidLen]) // forkPrefix: less the arrival and the CID
+	b.forks[p] = append(b.forks[p], k)
+	return nil
+}
+
+// forkKeys returns the fork entries under prefix (a forkPrefix), in key
+// order: those committed before this transaction and those it set. It
+// does not iterate the write transaction: Badger sorts every pending write
+// each time an iterator is made on one, so a batch of n forks among p
+// writes would cost n·p·log p; this costs a read of the committed entries
+// and a map lookup. The caller holds the store's write lock, so nothing
+// commits between the transaction's start and this read.
+func (b *batch) forkKeys(prefix []byte) ([][]byte, error) {
+	var keys [][]byte
+	txn := b.db.NewTransaction(false)
+	defer txn.Discard()
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+	defer it.Close()
+	for it.Rewind(); it.ValidForPrefix(prefix); it.Next() {
+		keys = append(keys, it.Item().KeyCopy(nil))
+	}
+	keys = append(keys, b.forks[string(prefix)]...)
+	slices.SortFunc(keys, bytes.Compare)
+	return slices.CompactFunc(keys, bytes.Equal), nil
 }
 
 // add changes a counter by d at commit.

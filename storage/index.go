@@ -1,7 +1,8 @@
 package storage
 
 import (
-	"github.com/dgraph-io/badger/v4"
+	"bytes"
+	"slices"
 
 	"github.com/jejak/jejak/protocol"
 )
@@ -103,19 +104,24 @@ func (b *batch) indexFeed(rec protocol.Signed, arrival uint64) (*Fork, error) {
 		return nil, nil
 	}
 	// A fork: keep every record at this position as evidence.
-	forked, err := b.anyWithPrefix(forkPrefix(a, seq))
+	prefix := forkPrefix(a, seq)
+	keys, err := b.forkKeys(prefix)
 	if err != nil {
 		return nil, err
 	}
-	if !forked {
+	if len(keys) == 0 {
 		b.add(keyCountForks, 1)
-		if err := b.set(forkKey(a, seq, firstArrival, first), nil); err != nil {
+		k := forkKey(a, seq, firstArrival, first)
+		if err := b.setFork(k); err != nil {
 			return nil, err
 		}
+		keys = append(keys, k)
 	}
-	if err := b.set(forkKey(a, seq, arrival, rec.CID), nil); err != nil {
+	k := forkKey(a, seq, arrival, rec.CID)
+	if err := b.setFork(k); err != nil {
 		return nil, err
 	}
+	keys = append(keys, k)
 	if arrival < firstArrival {
 		// Only in a rebuild: this record was stored first, so the feed
 		// entry (and the head, if it ends here) name it.
@@ -132,7 +138,7 @@ func (b *batch) indexFeed(rec protocol.Signed, arrival uint64) (*Fork, error) {
 			}
 		}
 	}
-	return b.forkAt(a, seq)
+	return forkOf(a, seq, keys)
 }
 
 // advanceHead moves the author's head when the record at seq closes the gap
@@ -178,22 +184,14 @@ func (b *batch) advanceHead(a protocol.PublicKey, seq uint64, c protocol.CID) er
 	return b.set(hk, headValue(h))
 }
 
-// anyWithPrefix reports whether any key starts with prefix.
-func (b *batch) anyWithPrefix(prefix []byte) (bool, error) {
-	it := b.txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
-	defer it.Close()
-	it.Rewind()
-	return it.ValidForPrefix(prefix), nil
-}
-
-// forkAt lists the records at a forked (author, seq), first stored first.
-func (b *batch) forkAt(a protocol.PublicKey, seq uint64) (*Fork, error) {
+// forkOf is the fork at (a, seq) whose entries are keys, first stored
+// first (keys sort by arrival).
+func forkOf(a protocol.PublicKey, seq uint64, keys [][]byte) (*Fork, error) {
+	slices.SortFunc(keys, bytes.Compare)
+	keys = slices.CompactFunc(keys, bytes.Equal)
 	f := &Fork{Author: a, Seq: seq}
-	prefix := forkPrefix(a, seq)
-	it := b.txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
-	defer it.Close()
-	for it.Rewind(); it.ValidForPrefix(prefix); it.Next() {
-		c, err := tailCID(it.Item().Key())
+	for _, k := range keys {
+		c, err := tailCID(k)
 		if err != nil {
 			return nil, err
 		}

@@ -119,7 +119,7 @@ func (s *Badger) write(ctx context.Context, op string, recs []protocol.Signed, s
 // the last one committed; its onCommit must advance s.arrival.
 func (s *Badger) chunker() *chunker {
 	return newChunker(s.db, func() *batch {
-		return &batch{txn: s.db.NewTransaction(true), arrival: s.arrival, keepArr: true}
+		return &batch{txn: s.db.NewTransaction(true), db: s.db, arrival: s.arrival, keepArr: true}
 	})
 }
 

@@ -64,7 +64,7 @@ func (s *Badger) reindex(ctx context.Context, progress func(done, total int64)) 
 // dst, in transactions that hold whole records. space is checked before
 // each transaction.
 func rebuild(ctx context.Context, src *badger.Txn, dst *badger.DB, space func() error, total int64, progress func(done, total int64)) error {
-	c := newChunker(dst, func() *batch { return &batch{txn: dst.NewTransaction(true)} })
+	c := newChunker(dst, func() *batch { return &batch{txn: dst.NewTransaction(true), db: dst} })
 	c.before = func() error {
 		if err := ctx.Err(); err != nil {
 			return err

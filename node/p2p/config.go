@@ -107,11 +107,16 @@ type Config struct {
 // the default given beside it.
 type Limits struct {
 	// ConnsLow and ConnsHigh are the connection manager's water marks:
-	// above ConnsHigh it trims connections down to ConnsLow. Defaults 32
-	// and 96 (relays: 256 and 1024).
+	// above ConnsHigh it trims connections down to ConnsLow. The resource
+	// manager refuses inbound connections beyond ConnsHigh outright (and
+	// as many outbound; half as many again in all). Defaults 32 and 96
+	// (relays: 256 and 1024).
 	ConnsLow, ConnsHigh int
-	// Memory is the resource manager's memory budget for libp2p. Default
-	// 256 MiB (relays: 1 GiB).
+	// Memory is the resource manager's memory budget for libp2p: every
+	// connection's and stream's buffers together. It is a share of the
+	// process's Go memory limit (node.LimitMemory: 160 MiB for a desktop,
+	// 224 MiB for a relay), which the store needs the rest of. Default
+	// 64 MiB (relays: 96 MiB).
 	Memory int64
 	// FDs is the resource manager's file descriptor budget. Default 512
 	// (relays: 4096).
@@ -179,6 +184,10 @@ func (c Config) withDefaults() (Config, error) {
 	return c, nil
 }
 
+// DefaultLimits returns the limits an engine runs with when Config.Limits
+// is zero: a desktop's, or a relay's when relay is set.
+func DefaultLimits(relay bool) Limits { return Limits{}.withDefaults(relay) }
+
 // withDefaults returns l with every zero field replaced by its default
 // for a desktop, or for a relay when relay is set.
 func (l Limits) withDefaults(relay bool) Limits {
@@ -188,9 +197,9 @@ func (l Limits) withDefaults(relay bool) Limits {
 		l.ConnsHigh = l.ConnsLow
 	}
 	if l.Memory <= 0 {
-		l.Memory = 256 << 20
+		l.Memory = 64 << 20
 		if relay {
-			l.Memory = 1 << 30
+			l.Memory = 96 << 20
 		}
 	}
 	setDefault(&l.FDs, 512, 4096, relay)

@@ -23,7 +23,8 @@
 // signs nothing (records are signed by their authors). The topic validator
 // runs the same check as sync and fetch (examine): size, duplicate, strict
 // decoding, field rules and signature. Invalid records are rejected, which
-// costs the sender gossip score until it is graylisted; duplicates and
+// costs the sender gossip score until it is graylisted, and a graylisted
+// peer is disconnected and refused for a while (shun.go); duplicates and
 // records of a newer format are ignored.
 //
 // # Records out of order

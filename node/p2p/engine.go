@@ -61,6 +61,7 @@ type Engine struct {
 	syncer   *syncer
 	remember *peerBook
 	scores   scoreBoard
+	shun     shunList // peers cut off for their score (shun.go)
 	mesh     meshTracer
 	clocks   clocks
 	metrics  *recordMetrics // what examine decided (metrics.go)
@@ -160,7 +161,9 @@ func (e *Engine) start(ctx context.Context) error {
 	if err := e.remember.load(); err != nil {
 		e.log.Warn("remembered peers unreadable; starting without them", "err", err)
 	}
-	if e.host, err = newHost(cfg, key, e.protos, e.relays); err != nil {
+	hostCfg := cfg
+	hostCfg.ConnectionGater = shunGater{e: e, inner: cfg.ConnectionGater}
+	if e.host, err = newHost(hostCfg, key, e.protos, e.relays); err != nil {
 		return fmt.Errorf("host: %w", err)
 	}
 	if err := e.watchHost(); err != nil {

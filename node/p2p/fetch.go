@@ -91,6 +91,7 @@ func (e *Engine) serveFetch(s network.Stream) {
 		s.Reset()
 		if e.ctx.Err() == nil {
 			e.log.Debug("serve fetch", "peer", s.Conn().RemotePeer(), "err", err)
+			e.penaliseProtocol(s.Conn().RemotePeer(), "fetch request", err)
 		}
 	}
 }
@@ -105,8 +106,8 @@ func (e *Engine) answerFetch(ctx context.Context, s network.Stream) error {
 	}
 	bw := bufio.NewWriter(s)
 	if len(req.CIDs) > maxFetch {
-		_ = writeFrame(bw, frameError, []byte(fmt.Sprintf("%d CIDs, at most %d", len(req.CIDs), maxFetch)))
-		return bw.Flush()
+		why := fmt.Sprintf("%d CIDs, at most %d", len(req.CIDs), maxFetch)
+		return refuse(bw, why, violation(errors.New(why)))
 	}
 	missing := 0
 	for _, b := range req.CIDs {

@@ -17,7 +17,8 @@ import (
 // Gossip scoring. A peer's score for delivering invalid records is
 // invalidWeight × (invalid count)², so with graylistThreshold at -1000 the
 // fourth invalid record puts a peer on the graylist (-1600), after which
-// pubsub ignores everything it sends. The count decays to 1% over an hour.
+// pubsub ignores everything it sends and the engine disconnects it and
+// refuses it for a while (shun.go). The count decays to 1% over an hour.
 // Records that fail in sync or fetch, and violations of those protocols,
 // add syncPenalty each to the peer's application-specific score, which
 // decays (penaltyHalfLife); a disconnect, a reset or a timeout costs nothing.
@@ -104,7 +105,7 @@ func (e *Engine) startGossip() error {
 	})
 	// The inspector must come after WithPeerScore.
 	opts := append(setup.Options,
-		pubsub.WithPeerScoreInspect(pubsub.PeerScoreInspectFn(e.scores.update), e.cfg.ScoreInterval),
+		pubsub.WithPeerScoreInspect(pubsub.PeerScoreInspectFn(e.onScores), e.cfg.ScoreInterval),
 		pubsub.WithRawTracer(&e.mesh),
 	)
 	opts = append(opts, e.cfg.GossipOptions...)

@@ -73,9 +73,13 @@ func newHost(cfg Config, key crypto.PrivKey, protos protocols, relays []peer.Add
 }
 
 // newResourceManager builds the resource manager from libp2p's scaling
-// defaults, scaled to the node's explicit memory and file descriptor
-// budgets, with per-protocol limits for sync and fetch so that a flood of
-// sync requests cannot starve gossip.
+// defaults, with per-protocol limits for sync and fetch so that a flood of
+// sync requests cannot starve gossip, and with the whole node's scope held
+// to the engine's Limits: libp2p's scaling adds its base amounts on top of
+// the budget it is given (128 MiB and 64 inbound connections more than
+// asked), so the system scope is set to Limits.Memory, Limits.FDs and
+// Limits.ConnsHigh inbound connections (and half as many again outbound)
+// exactly, and transient connections (not yet upgraded) get a quarter.
 func newResourceManager(cfg Config, protos protocols) (network.ResourceManager, error) {
 	limits := rcmgr.DefaultLimits
 	libp2p.SetDefaultServiceLimits(&limits)
@@ -85,8 +89,26 @@ func newResourceManager(cfg Config, protos protocols) (network.ResourceManager, 
 		limits.AddProtocolLimit(p, perProtocol, rcmgr.BaseLimitIncrease{})
 		limits.AddProtocolPeerLimit(p, perPeer, rcmgr.BaseLimitIncrease{})
 	}
-	concrete := limits.Scale(cfg.Limits.Memory, cfg.Limits.FDs)
-	return rcmgr.NewResourceManager(rcmgr.NewFixedLimiter(concrete), rcmgr.WithMetricsDisabled())
+	return rcmgr.NewResourceManager(rcmgr.NewFixedLimiter(resourceLimits(limits, cfg.Limits)), rcmgr.WithMetricsDisabled())
+}
+
+// resourceLimits scales limits to l's budgets and holds the system and
+// transient scopes to them (see newResourceManager).
+func resourceLimits(limits rcmgr.ScalingLimitConfig, l Limits) rcmgr.ConcreteLimitConfig {
+	concrete := limits.Scale(l.Memory, l.FDs)
+	partial := concrete.ToPartialLimitConfig()
+	conns := l.ConnsHigh
+	partial.System.Memory = rcmgr.LimitVal64(l.Memory)
+	partial.System.FD = rcmgr.LimitVal(l.FDs)
+	partial.System.ConnsInbound = rcmgr.LimitVal(conns)
+	partial.System.ConnsOutbound = rcmgr.LimitVal(conns)
+	partial.System.Conns = rcmgr.LimitVal(conns + conns/2)
+	partial.Transient.Memory = rcmgr.LimitVal64(l.Memory / 4)
+	partial.Transient.FD = rcmgr.LimitVal(max(l.FDs/4, 1))
+	partial.Transient.ConnsInbound = rcmgr.LimitVal(max(conns/4, 1))
+	partial.Transient.ConnsOutbound = rcmgr.LimitVal(max(conns/4, 1))
+	partial.Transient.Conns = rcmgr.LimitVal(max(conns/2, 1))
+	return partial.Build(concrete)
 }
 
 // watchHost follows the host's events: peers joining and leaving (events

@@ -53,8 +53,10 @@ func badRecords(t *testing.T) [][]byte {
 // TestMaliciousPeer: a peer that joins the topic and speaks the sync
 // protocol sends forged, malformed and oversized records. The honest node
 // it is connected to stores none of them and forwards none to its honest
-// neighbour, and its score for the peer falls below the graylist threshold.
-// A valid record from the same peer still gets through, so the path it
+// neighbour, its score for the peer falls below the graylist threshold, and
+// it disconnects the peer and refuses it. A second peer doing the same by
+// sync is graylisted by the sync penalties alone and cut off too. A valid
+// record from the same peer still gets through, so the path it
 // uses is known to work.
 func TestMaliciousPeer(t *testing.T) {
 	ctx := context.Background()
@@ -88,17 +90,25 @@ func TestMaliciousPeer(t *testing.T) {
 		s, ok := a.scores.score(evil.h.ID())
 		return ok && s < graylistThreshold
 	})
-	// Now the same records by sync.
-	evil.armed.Store(true)
-	a.syncer.requestFull(evil.h.ID())
-	waitFor(t, "the honest node synced with the malicious peer", func() bool { return evil.syncs() > 0 })
+	// Graylisted, it is cut off: disconnected, listed as blocked, and
+	// refused when it dials again.
+	waitCutOff(t, a, evil.h)
+	// Now the same records by sync, from a second malicious peer.
+	evil2 := newEvilHost(t, a.protos, bad)
+	if err := evil2.h.Connect(ctx, peer.AddrInfo{ID: a.ID(), Addrs: a.host.Addrs()}); err != nil {
+		t.Fatal(err)
+	}
+	evil2.armed.Store(true)
+	a.syncer.requestFull(evil2.h.ID())
+	waitFor(t, "the honest node synced with the malicious peer", func() bool { return evil2.syncs() > 0 })
 	waitFor(t, "the sync penalties alone graylist the peer", func() bool {
-		v, _ := a.scores.penaltyOf(evil.h.ID(), time.Now())
+		v, _ := a.scores.penaltyOf(evil2.h.ID(), time.Now())
 		return v < graylistThreshold
 	})
-	if _, why := a.scores.penaltyOf(evil.h.ID(), time.Now()); len(why) == 0 || !strings.Contains(why[len(why)-1], "invalid record") {
+	if _, why := a.scores.penaltyOf(evil2.h.ID(), time.Now()); len(why) == 0 || !strings.Contains(why[len(why)-1], "invalid record") {
 		t.Errorf("the penalty's reasons %q do not say an invalid record", why)
 	}
+	waitCutOff(t, a, evil2.h)
 
 	for _, n := range nodes {
 		for _, data := range bad {
@@ -115,6 +125,29 @@ func TestMaliciousPeer(t *testing.T) {
 	if s, _ := b.scores.score(a.ID()); s < 0 {
 		t.Errorf("honest neighbour scores the honest node %v: it was forwarded invalid records", s)
 	}
+}
+
+// waitCutOff waits until n has disconnected the peer h and lists it as
+// blocked, then checks that h cannot connect again.
+func waitCutOff(t *testing.T, n *testNode, h host.Host) {
+	t.Helper()
+	waitFor(t, "the node disconnects the graylisted peer and lists it as blocked", func() bool {
+		return n.host.Network().Connectedness(h.ID()) != network.Connected && blockedIn(n.Engine.Status(), h.ID())
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	defer cancel()
+	if err := h.Connect(ctx, peer.AddrInfo{ID: n.ID(), Addrs: n.host.Addrs()}); err == nil {
+		// The dialler may see the connection before the node's gater
+		// closes it: what counts is that the node does not keep it.
+		waitFor(t, "the node refuses the blocked peer's new connection", func() bool {
+			return n.host.Network().Connectedness(h.ID()) != network.Connected
+		})
+	}
+}
+
+// blockedIn reports whether st lists p as blocked.
+func blockedIn(st Status, p peer.ID) bool {
+	return slices.ContainsFunc(st.Blocked, func(b BlockedPeer) bool { return b.ID == p.String() })
 }
 
 // evilHost is a raw libp2p host with pubsub joined to the records topic and
@@ -171,6 +204,9 @@ func newEvilHost(t *testing.T, protos protocols, bad [][]byte) *evilHost {
 		pubsub.WithNoAuthor(),
 		pubsub.WithMessageIdFn(msgID),
 		pubsub.WithFloodPublish(true),
+		// Deep enough that a flood is not dropped on the attacker's own
+		// side (pubsub's default is 32 messages).
+		pubsub.WithPeerOutboundQueueSize(1<<14),
 	)
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package p2p
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"sync"
 	"testing"
@@ -189,18 +190,29 @@ func mergeCIDs(a, b map[protocol.CID]bool) map[protocol.CID]bool {
 }
 
 // TestEquivocationDetected: an author signs two different records at one
-// seq and hands one to each side of a partition. When the sides join, every
-// node stores both, reports the fork on Watch, and lists it in Status.
+// seq and hands one to each side of a partition of six engines (ten under
+// JEJAK_SOAK), each side a chain. When the sides join, every node, not
+// just the two that meet, stores both, reports the fork on Watch, and
+// lists it in Status.
 func TestEquivocationDetected(t *testing.T) {
 	ctx := context.Background()
-	nodes, part := startPartitioned(t, "fork", []int{0, 0, 1, 1})
+	size := scaled(3, 5)
+	groups := make([]int, 2*size)
+	for i := size; i < 2*size; i++ {
+		groups[i] = 1
+	}
+	nodes, part := startPartitioned(t, "fork", groups)
 	watches := make([]<-chan any, len(nodes))
 	for i, n := range nodes {
 		watches[i] = watch(t, n)
 	}
-	connect(t, nodes[0], nodes[1])
-	connect(t, nodes[2], nodes[3])
-	connect(t, nodes[1], nodes[2])
+	for i := range nodes[:len(nodes)-1] {
+		if i != size-1 {
+			connect(t, nodes[i], nodes[i+1])
+		}
+	}
+	bridge := func() { connect(t, nodes[size-1], nodes[size]) }
+	bridge()
 	waitForMesh(t, nodes)
 
 	liar := prototest.NewFeed(prototest.Key("liar"))
@@ -218,15 +230,15 @@ func TestEquivocationDetected(t *testing.T) {
 		t.Fatal(err)
 	}
 	inject(t, nodes[0], left)
-	inject(t, nodes[3], right)
+	inject(t, nodes[len(nodes)-1], right)
 	waitFor(t, "each side holds its version", func() bool {
-		return holdsAll(t, nodes[:2], left.CID) && holdsAll(t, nodes[2:], right.CID)
+		return holdsAll(t, nodes[:size], left.CID) && holdsAll(t, nodes[size:], right.CID)
 	})
 
 	part.join()
-	connect(t, nodes[1], nodes[2])
+	bridge()
 	for i := range nodes {
-		f := waitEvent(t, watches[i], "a fork event", func(storage.Fork) bool { return true })
+		f := waitEvent(t, watches[i], fmt.Sprintf("a fork event on node %d", i), func(storage.Fork) bool { return true })
 		if f.Author != liar.Author() || f.Seq != 2 || len(f.CIDs) != 2 {
 			t.Errorf("node %d: fork event %+v; want the liar's seq 2 with two records", i, f)
 		}
@@ -243,4 +255,5 @@ func TestEquivocationDetected(t *testing.T) {
 			t.Errorf("node %d does not hold both records of the fork", i)
 		}
 	}
+	t.Logf("equivocation: detected on %d of %d nodes", len(nodes), len(nodes))
 }

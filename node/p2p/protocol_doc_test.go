@@ -58,6 +58,8 @@ func docValues(t *testing.T) map[string]docValue {
 
 		"maxControlFrame": {v: maxControlFrame}, "maxHeads": {v: maxHeads}, "maxForks": {v: maxForks},
 		"maxFetch": {v: maxFetch}, "maxRejects": {v: maxRejects}, "maxPages": {v: maxPages},
+		"maxStalePages": {v: maxStalePages}, "chunkRecords": {v: chunkRecords}, "chunkBytes": {v: chunkBytes},
+		"maxForkCIDs": {v: maxForkCIDs}, "shunFor": {v: shunFor},
 		"periodicPeers": {v: periodicPeers}, "gapDelay": {v: gapDelay}, "fetchTimeout": {v: fetchTimeout},
 		"passOnWithin": {v: passOnWithin}, "clockSkew": {v: clockSkew},
 		"syncPenalty": {v: syncPenalty}, "penaltyHalfLife": {v: penaltyHalfLife},

@@ -37,11 +37,16 @@ type Status struct {
 	Reachability Reachability
 	Relays       []RelayStatus
 	Peers        []Peer // by ID
-	Mesh         int    // peers in the gossip mesh of the records topic
-	Sync         SyncProgress
-	Notes        []string // why discovery is off, if it is, for people
-	Clock        string   // when this computer's clock is far from its peers', says so
-	Started      time.Time
+	// Blocked are the peers disconnected and refused for now because
+	// their score fell below the graylist threshold, by ID; BlockedEver
+	// counts every peer cut off since start.
+	Blocked     []BlockedPeer
+	BlockedEver int
+	Mesh        int // peers in the gossip mesh of the records topic
+	Sync        SyncProgress
+	Notes       []string // why discovery is off, if it is, for people
+	Clock       string   // when this computer's clock is far from its peers', says so
+	Started     time.Time
 }
 
 // RelayStatus says whether a configured relay is connected and whether this
@@ -102,6 +107,7 @@ func (e *Engine) Status() Status {
 	}
 	e.discMu.Unlock()
 	st.Clock = e.clockNote()
+	st.Blocked, st.BlockedEver = e.shun.list(e.cfg.Now())
 	relays := map[peer.ID]bool{}
 	for _, r := range e.relays {
 		relays[r.ID] = true

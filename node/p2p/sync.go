@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -65,6 +66,27 @@ const maxRejects = 8
 
 // maxPages bounds one sync: 20,000 pages of at most 500 records.
 const maxPages = 20_000
+
+// maxStalePages is how many pages in a row may bring nothing new before
+// the requester ends a sync. An honest responder sends each record once,
+// and sends records the requester holds only where they lie beyond a gap
+// in its feed (or at a fork), so pages of nothing new come one or two at
+// a time; a peer that streams records the node has, page after page,
+// gets no more of its time. No penalty: it may be honest and odd.
+const maxStalePages = 64
+
+// Bounds on the records a requester holds unjudged: a page is examined
+// and stored in chunks of at most chunkRecords records or chunkBytes
+// bytes, so a page costs about chunkBytes of memory however many records
+// of whatever size the peer packs into it.
+const (
+	chunkRecords = 128
+	chunkBytes   = 4 << 20
+)
+
+// maxForkCIDs is how many records of one fork the requester fetches: an
+// equivocation needs two; a fork list that names more is read no further.
+const maxForkCIDs = 8
 
 // periodicPeers is how many connected peers each periodic round syncs with.
 const periodicPeers = 8
@@ -405,7 +427,7 @@ func (e *Engine) syncWith(ctx context.Context, p peer.ID, job *syncJob) (stats s
 	if err := send(); err != nil {
 		return stats, err
 	}
-	rejects := 0
+	rejects, stale := 0, 0
 	for page := 0; page < maxPages; page++ {
 		if page == 0 {
 			var sum syncSummary
@@ -419,7 +441,26 @@ func (e *Engine) syncWith(ctx context.Context, p peer.ID, job *syncJob) (stats s
 		if err := s.SetReadDeadline(time.Now().Add(timeout)); err != nil {
 			return stats, err
 		}
-		raw, end, err := e.readPage(fr, frameSyncEnd, req.Limit+maxFetch, p)
+		added := 0
+		judge := func(raw [][]byte) error {
+			recs, r, err := e.judgePage(ctx, raw, p)
+			rejects += r
+			if err != nil {
+				return err
+			}
+			if rejects > maxRejects {
+				return fmt.Errorf("peer sent %d invalid records", rejects)
+			}
+			st, err := e.storeRecords(ctx, recs, p, false)
+			if err != nil {
+				return err
+			}
+			added += st.added + st.forks
+			prog.Added += int64(st.added)
+			stats.added += st.added
+			return nil
+		}
+		raw, end, err := e.readPage(fr, frameSyncEnd, req.Limit+maxFetch, p, func(raw [][]byte) error { return judge(raw) })
 		if err != nil {
 			return stats, err
 		}
@@ -437,23 +478,17 @@ func (e *Engine) syncWith(ctx context.Context, p peer.ID, job *syncJob) (stats s
 				return stats, err
 			}
 		}
-		recs, r, err := e.judgePage(ctx, raw, p)
-		rejects += r
-		if err != nil {
-			return stats, err
-		}
-		if rejects > maxRejects {
-			return stats, fmt.Errorf("peer sent %d invalid records", rejects)
-		}
-		st, err := e.storeRecords(ctx, recs, p, false)
-		if err != nil {
+		if err := judge(raw); err != nil {
 			return stats, err
 		}
 		prog.Fetched += int64(end.received)
-		prog.Added += int64(st.added)
 		stats.pages++
 		stats.records += end.received
-		stats.added += st.added
+		if added > 0 {
+			stale = 0
+		} else if stale++; stale >= maxStalePages && se.More {
+			return stats, fmt.Errorf("sync brought nothing new in %d pages", stale)
+		}
 		if !se.More {
 			prog.Done = true
 			report()
@@ -550,24 +585,39 @@ type endFrame struct {
 }
 
 // readRecords reads record frames until a control frame of kind end, runs
-// examine on each record (a page at once: see examineAll) and returns the
-// accepted ones. It penalises p for each rejected record and reports how
-// many there were.
+// examine on each record (in chunks: see examineAll and readPage) and
+// returns the accepted ones. It penalises p for each rejected record and
+// reports how many there were.
 func (e *Engine) readRecords(ctx context.Context, fr *frameReader, end byte, max int, p peer.ID) ([]protocol.Signed, endFrame, int, error) {
-	page, ef, err := e.readPage(fr, end, max, p)
-	if err != nil {
-		return nil, ef, 0, err
+	var recs []protocol.Signed
+	rejects := 0
+	judge := func(raw [][]byte) error {
+		got, r, err := e.judgePage(ctx, raw, p)
+		recs, rejects = append(recs, got...), rejects+r
+		return err
 	}
-	recs, rejects, err := e.judgePage(ctx, page, p)
+	page, ef, err := e.readPage(fr, end, max, p, judge)
+	if err == nil {
+		err = judge(page)
+	}
 	return recs, ef, rejects, err
 }
 
-// readPage reads record frames up to the control frame of kind end: the
-// records' bytes, unjudged, and the end frame.
-func (e *Engine) readPage(fr *frameReader, end byte, max int, p peer.ID) ([][]byte, endFrame, error) {
+// readPage reads record frames up to the control frame of kind end and
+// returns the end frame and the records' bytes not yet judged. Whenever
+// chunkRecords records or chunkBytes bytes are waiting it hands them to
+// judge first, so a page never holds more than a chunk unjudged.
+func (e *Engine) readPage(fr *frameReader, end byte, max int, p peer.ID, judge func([][]byte) error) ([][]byte, endFrame, error) {
 	var page [][]byte
 	var ef endFrame
+	size := 0
 	for {
+		if len(page) >= chunkRecords || size >= chunkBytes {
+			if err := judge(page); err != nil {
+				return nil, ef, err
+			}
+			page, size = nil, 0
+		}
 		kind, payload, err := fr.next(maxControlFrame)
 		if err != nil {
 			e.penaliseProtocol(p, "record frames", err)
@@ -582,6 +632,7 @@ func (e *Engine) readPage(fr *frameReader, end byte, max int, p peer.ID) ([][]by
 				return nil, ef, err
 			}
 			page = append(page, bytes.Clone(payload)) // the reader reuses its buffer
+			size += len(payload)
 		case end:
 			ef.payload = bytes.Clone(payload)
 			return page, ef, nil
@@ -708,7 +759,7 @@ func digestForks(forks []storage.Fork) []byte {
 func (e *Engine) fetchForks(ctx context.Context, p peer.ID, forks []wireFork) error {
 	var want []protocol.CID
 	for _, f := range forks[:min(len(forks), maxForks)] {
-		for _, b := range f.CIDs {
+		for _, b := range f.CIDs[:min(len(f.CIDs), maxForkCIDs)] {
 			c, err := protocol.CIDFromBytes(b)
 			if err != nil {
 				err = violation(fmt.Errorf("fork list: %w", err))
@@ -743,6 +794,7 @@ func (e *Engine) serveSync(s network.Stream) {
 		s.Reset()
 		if e.ctx.Err() == nil {
 			e.log.Debug("serve sync", "peer", s.Conn().RemotePeer(), "err", err)
+			e.penaliseProtocol(s.Conn().RemotePeer(), "sync request", err)
 		}
 	}
 }
@@ -897,12 +949,16 @@ func refuse(bw *bufio.Writer, why string, err error) error {
 // read them).
 func (e *Engine) planSync(ctx context.Context, req *syncRequest, mine map[protocol.PublicKey]storage.Head) (map[protocol.PublicKey]wireHead, []protocol.PublicKey, int64, error) {
 	if len(req.Heads) > maxHeads {
-		return nil, nil, 0, fmt.Errorf("%d heads, at most %d", len(req.Heads), maxHeads)
+		return nil, nil, 0, violation(fmt.Errorf("%d heads, at most %d", len(req.Heads), maxHeads))
 	}
 	theirs := make(map[protocol.PublicKey]wireHead, len(req.Heads))
 	for _, h := range req.Heads {
 		if len(h.Author) != len(protocol.PublicKey{}) {
-			return nil, nil, 0, fmt.Errorf("head author of %d bytes", len(h.Author))
+			return nil, nil, 0, violation(fmt.Errorf("head author of %d bytes", len(h.Author)))
+		}
+		if h.Seq == math.MaxUint64 {
+			// No feed reaches it, and the next seq would wrap to 0.
+			return nil, nil, 0, violation(fmt.Errorf("head at seq %d", h.Seq))
 		}
 		theirs[protocol.PublicKey(h.Author)] = h
 	}

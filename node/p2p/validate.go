@@ -69,7 +69,7 @@ func (e *Engine) examine(ctx context.Context, data []byte, c protocol.CID) (prot
 }
 
 // examineRecord is examine's check without its effects: it reads the store
-// but writes nothing and counts nothing, so Take can judge a whole lot
+// but writes nothing and counts nothing but the signatures it checks, so Take can judge a whole lot
 // before it keeps any of it. A record of a newer format version is an
 // ignore with an error wrapping protocol.ErrNewerVersion; a record the
 // store holds already is an ignore without an error; an ignore with any
@@ -128,6 +128,7 @@ func (e *Engine) examineRecords(ctx context.Context, datas [][]byte, cids []prot
 		at = append(at, i)
 	}
 	opened, oerrs := protocol.OpenAll(open)
+	e.metrics.verified.Add(float64(len(open)))
 	for k, i := range at {
 		switch err := oerrs[k]; {
 		case errors.Is(err, protocol.ErrNewerVersion):
