@@ -117,6 +117,9 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("p2p: %w", err)
 	}
+	if cfg, err = checkLoopbackOnly(cfg); err != nil {
+		return nil, fmt.Errorf("p2p: %w", err)
+	}
 	e := &Engine{
 		cfg:     cfg,
 		log:     cfg.Logger.With("network", cfg.Network),
