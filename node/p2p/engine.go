@@ -64,6 +64,7 @@ type Engine struct {
 	mesh     meshTracer
 	clocks   clocks
 	metrics  *recordMetrics // what examine decided (metrics.go)
+	held     holding        // records dated ahead of the clock (hold.go)
 
 	started time.Time
 	reach   atomic.Value // Reachability
@@ -178,6 +179,7 @@ func (e *Engine) start(ctx context.Context) error {
 	e.host.SetStreamHandler(e.protos.fetch, e.serveFetch)
 	e.host.SetStreamHandler(e.protos.time, e.serveTime)
 	e.syncer.start()
+	e.spawn(e.releaseHeld)
 	return e.startDiscovery(ctx)
 }
 
