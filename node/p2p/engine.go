@@ -112,7 +112,10 @@ func protocolsFor(network string) protocols {
 //
 // ctx bounds start-up only; the engine runs until Close. New returns an
 // error and leaves nothing running when the config is invalid, the peer key
-// cannot be read or written, or the host cannot listen.
+// cannot be read or written, or the host cannot listen. In a test binary,
+// or with JEJAK_LOOPBACK_ONLY=1 (LoopbackOnlyEnv), the engine stays on
+// loopback: New refuses a listen address beyond it, mDNS and the DHT, and
+// the host dials and accepts loopback addresses only.
 func New(ctx context.Context, cfg Config) (*Engine, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
