@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -208,5 +209,90 @@ func TestHoldingIsBounded(t *testing.T) {
 	}
 	if !slices.IsSortedFunc(due, func(x, y heldRecord) int { return int(x.rec.Time - y.rec.Time) }) {
 		t.Error("due records are not in order of time")
+	}
+}
+
+// TestHoldingUnderFlood: peers gossip more records dated ahead than the
+// holding area takes from one peer. Each peer gets no more than its share
+// held, the area stays within its bounds, an honest peer's record dated
+// ahead is still held, and every record held is stored once its time
+// comes. Short: 2 flooding peers of 600 records each; JEJAK_SOAK=1: 10,
+// which fill the whole area.
+func TestHoldingUnderFlood(t *testing.T) {
+	ctx := context.Background()
+	floods, each := 2, maxHeldPerPeer+88
+	if os.Getenv("JEJAK_SOAK") != "" {
+		floods = 10
+	}
+	clock := &testClock{}
+	verdicts := &verdictTracer{}
+	cfg := testConfig(t, "flooded")
+	cfg.Now = clock.Now
+	cfg.GossipOptions = []pubsub.Option{pubsub.WithRawTracer(verdicts)}
+	n := startNode(t, cfg)
+	send := func(evil *evilHost, recs []protocol.Signed) {
+		t.Helper()
+		// A few at a time, each judged before the next few: the sender's
+		// own queue is pubsub's default.
+		for lo := 0; lo < len(recs); lo += 16 {
+			chunk := recs[lo:min(lo+16, len(recs))]
+			for _, rec := range chunk {
+				if err := evil.topic.Publish(ctx, rec.Bytes); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, rec := range chunk {
+				verdicts.wait(t, rec.CID)
+			}
+		}
+	}
+	sender := func() *evilHost {
+		evil := newEvilHost(t, n.protos, nil)
+		if err := evil.h.Connect(ctx, peer.AddrInfo{ID: n.ID(), Addrs: n.host.Addrs()}); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "the sender and the node see each other on the topic", func() bool {
+			return slices.Contains(evil.topic.ListPeers(), n.ID()) && slices.Contains(n.topic.ListPeers(), evil.h.ID())
+		})
+		return evil
+	}
+	sent := 0
+	for f := range floods {
+		var recs []protocol.Signed
+		for i := range each {
+			recs = append(recs, datedRecord(t, fmt.Sprintf("flood-%d-%d", f, i), clock.at(30*time.Minute+time.Duration(i)*time.Second)))
+		}
+		send(sender(), recs)
+		sent += len(recs)
+		held, bytes := n.held.len()
+		if want := min((f+1)*maxHeldPerPeer, maxHeld); held != want || bytes > maxHeldBytes {
+			t.Fatalf("after %d flooding peers: %d records (%d bytes) held, want %d within %d bytes", f+1, held, bytes, want, maxHeldBytes)
+		}
+	}
+	honest := datedRecord(t, "honest-but-fast", clock.at(20*time.Minute))
+	send(sender(), []protocol.Signed{honest})
+	if !n.held.has(honest.CID) {
+		t.Fatal("an honest peer's record dated ahead is not held after the flood")
+	}
+	held, bytes := n.held.len()
+	if held > maxHeld || bytes > maxHeldBytes {
+		t.Fatalf("%d records, %d bytes held: over the bounds", held, bytes)
+	}
+	c, err := n.store.Counts(ctx)
+	if err != nil || c.Records != 0 {
+		t.Fatalf("%d records stored before their time (%v)", c.Records, err)
+	}
+	t.Logf("%d records dated ahead sent by %d peers; %d held (%d KiB), the honest one among them", sent+1, floods+1, held, bytes>>10)
+
+	clock.advance(time.Hour)
+	waitFor(t, "every held record is stored once its time comes", func() bool {
+		c, err := n.store.Counts(ctx)
+		return err == nil && c.Records == int64(held)
+	})
+	if !has(t, n, honest.CID) {
+		t.Error("the honest record was not stored once its time came")
+	}
+	if h, _ := n.held.len(); h != 0 {
+		t.Errorf("%d records still held", h)
 	}
 }
