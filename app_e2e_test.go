@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jejak/jejak/node/p2p"
 	"github.com/jejak/jejak/protocol"
 )
 
@@ -48,7 +49,7 @@ func TestAppServesTheCommandLine(t *testing.T) {
 	cli := func(args ...string) (string, error) {
 		t.Helper()
 		cmd := exec.CommandContext(ctx, node, append([]string{"--data", data}, args...)...)
-		cmd.Env = append(os.Environ(), "HOME="+dir)
+		cmd.Env = append(os.Environ(), "HOME="+dir, p2p.LoopbackOnlyEnv+"=1")
 		out, err := cmd.CombinedOutput()
 		return string(out), err
 	}
@@ -66,7 +67,7 @@ func TestAppServesTheCommandLine(t *testing.T) {
 
 	display := startXvfb(t, ctx, xvfb)
 	cmd := exec.CommandContext(ctx, app)
-	cmd.Env = append(os.Environ(), "DISPLAY="+display, "LANG=en_US.UTF-8", "JEJAK_DATA="+data, "HOME="+dir)
+	cmd.Env = append(os.Environ(), "DISPLAY="+display, "LANG=en_US.UTF-8", "JEJAK_DATA="+data, "HOME="+dir, p2p.LoopbackOnlyEnv+"=1")
 	var stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stderr, &stderr
 	if err := cmd.Start(); err != nil {
@@ -225,7 +226,7 @@ func TestAppStartsOffline(t *testing.T) {
 	cli := func(args ...string) string {
 		t.Helper()
 		cmd := exec.CommandContext(ctx, node, append([]string{"--data", data}, args...)...)
-		cmd.Env = append(os.Environ(), "HOME="+dir)
+		cmd.Env = append(os.Environ(), "HOME="+dir, p2p.LoopbackOnlyEnv+"=1")
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			t.Fatalf("jejak-node %s: %v\n%s", strings.Join(args, " "), err, out)
@@ -238,7 +239,9 @@ func TestAppStartsOffline(t *testing.T) {
 	// Only loopback, brought up as a computer brings it up; the X display
 	// is reached through its socket file.
 	cmd := exec.CommandContext(ctx, "unshare", "-n", "sh", "-c", `ip link set lo up && exec "$0"`, app)
-	cmd.Env = append(os.Environ(), "DISPLAY="+display, "LANG=en_US.UTF-8", "JEJAK_DATA="+data, "HOME="+dir)
+	// The namespace holds nothing but lo: the desktop's defaults (every
+	// interface, mDNS, the DHT) reach no further, so the guard is off.
+	cmd.Env = append(os.Environ(), "DISPLAY="+display, "LANG=en_US.UTF-8", "JEJAK_DATA="+data, "HOME="+dir, p2p.LoopbackOnlyEnv+"=0")
 	var stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stderr, &stderr
 	if err := cmd.Start(); err != nil {

@@ -99,13 +99,15 @@ func TestAppChain(t *testing.T) {
 		Docs: []protocol.Document{{Kind: "invoice", Ref: "INV-2026-0042"}}})
 
 	var incoming []api.Incoming
-	waitFor(t, "the mill sees the shipment waiting", func() bool {
+	waitFor(t, "the mill sees the shipment waiting, from the plantation by name", func() bool {
 		var err error
 		incoming, err = mill.Incoming(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return len(incoming) == 1
+		// The transfer may arrive before the plantation's organisation
+		// record does: the name follows it.
+		return len(incoming) == 1 && incoming[0].FromName == pid.Name
 	})
 	if in := incoming[0]; in.Transfer != ship.CID || in.Product != "FFB" || in.FromName != pid.Name || in.Qty != protocol.Q(100, protocol.TNE) {
 		t.Fatalf("incoming: %+v", in)

@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/jejak/jejak/node/p2p"
 )
 
 // The end-to-end test runs each organisation as its own "jejak-node serve"
@@ -117,6 +119,7 @@ func (o *org) serves(extra ...string) {
 	args := append([]string{"serve", "--data", o.data, "--network", "e2e", "--listen", "/ip4/127.0.0.1/tcp/0",
 		"--dht=false", "--mdns=false", "--sync-interval", e2eSync}, extra...)
 	cmd := exec.Command(o.e.bin, args...)
+	cmd.Env = append(os.Environ(), p2p.LoopbackOnlyEnv+"=1")
 	fmt.Fprintf(o.log, "=== %s\n", strings.Join(args, " "))
 	cmd.Stderr = o.log
 	out, err := cmd.StdoutPipe()
@@ -192,7 +195,7 @@ func (o *org) isKilled() {
 // use it.
 func (o *org) try(args ...string) (int, string, string) {
 	cmd := exec.Command(o.e.bin, append([]string{"--data", o.data, "--network", "e2e"}, args...)...)
-	cmd.Env = append(os.Environ(), "JEJAK_PASSPHRASE=correct horse battery")
+	cmd.Env = append(os.Environ(), "JEJAK_PASSPHRASE=correct horse battery", p2p.LoopbackOnlyEnv+"=1")
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

@@ -305,6 +305,9 @@ func (c *cli) importRecords(path string, data [][]byte, extra map[string]any) er
 	if res.Forks > 0 {
 		fmt.Fprintf(c.stdout, "; %s a second record at one seq of its feed: kept as evidence of a fork", count(res.Forks, "record is", "records are"))
 	}
+	if res.Held > 0 {
+		fmt.Fprintf(c.stdout, "; %s dated ahead of this computer's clock: held, and taken when the clock reaches it (if this process still runs then; otherwise import the file again)", count(res.Held, "record is", "records are"))
+	}
 	fmt.Fprintln(c.stdout)
 	return nil
 }

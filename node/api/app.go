@@ -290,6 +290,7 @@ type ImportResult struct {
 	Known   int `json:"known"`   // records this install already held
 	Pending int `json:"pending"` // authentic records of a newer format, kept for a later release
 	Forks   int `json:"forks"`   // records that equivocate with one already held, kept as evidence
+	Held    int `json:"held"`    // records dated ahead of this install's clock, taken when their time comes
 }
 
 // PlaceImport is what a file of places and harvests holds.

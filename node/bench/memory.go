@@ -257,7 +257,8 @@ func (r *run) memoryChild(ctx context.Context, args childArgs, limit int64, name
 	ctx, cancel := context.WithTimeout(ctx, time.Hour)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, exe)
-	cmd.Env = append(os.Environ(), childEnv+"=memory", childArgsEnv+"="+string(enc))
+	// The child runs nodes on 127.0.0.1 only: the guard holds it to that.
+	cmd.Env = append(os.Environ(), childEnv+"=memory", childArgsEnv+"="+string(enc), p2p.LoopbackOnlyEnv+"=1")
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err

@@ -65,6 +65,7 @@ type Engine struct {
 	mesh     meshTracer
 	clocks   clocks
 	metrics  *recordMetrics // what examine decided (metrics.go)
+	held     holding        // records dated ahead of the clock (hold.go)
 
 	started time.Time
 	reach   atomic.Value // Reachability
@@ -112,10 +113,16 @@ func protocolsFor(network string) protocols {
 //
 // ctx bounds start-up only; the engine runs until Close. New returns an
 // error and leaves nothing running when the config is invalid, the peer key
-// cannot be read or written, or the host cannot listen.
+// cannot be read or written, or the host cannot listen. In a test binary,
+// or with JEJAK_LOOPBACK_ONLY=1 (LoopbackOnlyEnv), the engine stays on
+// loopback: New refuses a listen address beyond it, mDNS and the DHT, and
+// the host dials and accepts loopback addresses only.
 func New(ctx context.Context, cfg Config) (*Engine, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
+		return nil, fmt.Errorf("p2p: %w", err)
+	}
+	if cfg, err = checkLoopbackOnly(cfg); err != nil {
 		return nil, fmt.Errorf("p2p: %w", err)
 	}
 	e := &Engine{
@@ -178,6 +185,7 @@ func (e *Engine) start(ctx context.Context) error {
 	e.host.SetStreamHandler(e.protos.fetch, e.serveFetch)
 	e.host.SetStreamHandler(e.protos.time, e.serveTime)
 	e.syncer.start()
+	e.spawn(e.releaseHeld)
 	return e.startDiscovery(ctx)
 }
 

@@ -150,6 +150,9 @@ func (e *Engine) validateGossip(ctx context.Context, from peer.ID, m *pubsub.Mes
 			e.log.Debug("gossip: ignored record", "from", from, "err", err)
 		}
 		return pubsub.ValidationIgnore
+	case hold:
+		e.hold(rec, m.ReceivedFrom)
+		return pubsub.ValidationIgnore
 	}
 	if err := e.storeGossip(ctx, rec, m.ReceivedFrom); err != nil {
 		// Closing, or validation timed out: not the sender's fault.

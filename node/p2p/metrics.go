@@ -23,7 +23,7 @@ func newRecordMetrics(reg prometheus.Registerer) *recordMetrics {
 	m := &recordMetrics{
 		checked: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "jejak_records_checked_total",
-			Help: "Records from peers checked, by outcome: accepted (new and valid), ignored (already held, or of a newer format), rejected (invalid).",
+			Help: "Records from peers checked, by outcome: accepted (new and valid), ignored (already held, of a newer format, or dated too far ahead to hold), held (dated ahead of this node's clock, taken when its time comes), rejected (invalid).",
 		}, []string{"outcome"}),
 		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "jejak_records_rejected_total",
@@ -79,6 +79,8 @@ func (m *recordMetrics) count(v verdict, err error) {
 		m.checked.WithLabelValues("accepted").Inc()
 	case ignore:
 		m.checked.WithLabelValues("ignored").Inc()
+	case hold:
+		m.checked.WithLabelValues("held").Inc()
 	default:
 		m.checked.WithLabelValues("rejected").Inc()
 		m.rejected.WithLabelValues(rejectReason(err)).Inc()

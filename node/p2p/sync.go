@@ -657,6 +657,8 @@ func (e *Engine) judgePage(ctx context.Context, page [][]byte, p peer.ID) ([]pro
 		switch vs[i] {
 		case accept:
 			recs = append(recs, got[i])
+		case hold:
+			e.hold(got[i], p)
 		case reject:
 			rejects++
 			e.scores.penalise(p, "invalid record: "+rejectReason(errs[i]), e.cfg.Now())

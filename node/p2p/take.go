@@ -14,6 +14,7 @@ type TakeResult struct {
 	Known   int // records the store already held
 	Pending int // authentic records of a newer format, kept unjudged
 	Forks   int // records that are the second at a seq of their feed (kept as evidence)
+	Held    int // records dated ahead of this node's clock, held until their time
 }
 
 // TakeError names the record of a file that Take refused, and why.
@@ -32,7 +33,9 @@ func (e *TakeError) Unwrap() error { return e.Err }
 // Take stores records that came from elsewhere than a peer (a CAR file, an
 // offline copy) as if a peer had sent them: each goes through the same
 // checks as gossip and sync (size, strict decoding, field rules,
-// signature), records of a newer format are kept unjudged, and new
+// signature, the date), records of a newer format are kept unjudged,
+// records dated ahead of the node's clock are held until their time (and
+// one dated more than protocol.HoldAhead ahead refuses the lot), and new
 // records are announced to the node's watchers. It is all or nothing: a
 // record that fails a check refuses the whole lot, with a *TakeError
 // naming it, and nothing is stored. Records recent enough are passed on
@@ -45,6 +48,7 @@ func (e *Engine) Take(ctx context.Context, data [][]byte) (TakeResult, error) {
 		data []byte
 	}
 	var later []newer
+	var held []protocol.Signed
 	// Each distinct record once, judged together (examineRecords: the
 	// signatures in batches), then taken in the order given.
 	seen := map[protocol.CID]bool{}
@@ -63,8 +67,10 @@ func (e *Engine) Take(ctx context.Context, data [][]byte) (TakeResult, error) {
 	for k, b := range uniq {
 		rec, v, err, c := opened[k], vs[k], errs[k], cids[k]
 		switch {
-		case v == reject:
+		case v == reject, errors.Is(err, errTooEarly):
 			return TakeResult{}, &TakeError{index[k], c, err}
+		case v == hold:
+			held = append(held, rec)
 		case errors.Is(err, protocol.ErrNewerVersion):
 			later = append(later, newer{c, b})
 		case err != nil:
@@ -82,6 +88,11 @@ func (e *Engine) Take(ctx context.Context, data [][]byte) (TakeResult, error) {
 		}
 		if added {
 			res.Pending++
+		}
+	}
+	for _, rec := range held {
+		if e.held.add(rec, "") == holdAdded {
+			res.Held++
 		}
 	}
 	st, err := e.storeRecords(ctx, recs, "", false)

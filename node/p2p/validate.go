@@ -24,9 +24,19 @@ const (
 	// local failure. Not stored, not forwarded, no penalty for the sender.
 	ignore
 	// reject: bytes that can never be a valid record (too large,
-	// malformed, a broken rule, a bad signature). The sender is penalised.
+	// malformed, a broken rule, a bad signature, a date absurdly far
+	// ahead). The sender is penalised.
 	reject
+	// hold: a verified record dated ahead of this node's clock
+	// (protocol.CheckTime says Early). Not stored, not forwarded, no
+	// penalty: the caller holds it until its time (hold.go).
+	hold
 )
+
+// errTooEarly marks an ignore for a record dated too far ahead of this
+// node's clock to be held (protocol.CheckTime says TooEarly): sync brings
+// it again once its time is near.
+var errTooEarly = errors.New("dated too far ahead to hold")
 
 func (v verdict) String() string {
 	switch v {
@@ -34,14 +44,19 @@ func (v verdict) String() string {
 		return "accept"
 	case ignore:
 		return "ignore"
+	case hold:
+		return "hold"
 	}
 	return "reject"
 }
 
 // examine is the one check every record from a peer goes through, whether
-// it came by gossip, sync or fetch: the size bound, a duplicate check, and
-// protocol.Open (strict decoding, field rules, the signature). c is the
-// record's CID when the caller has computed it already, or zero.
+// it came by gossip, sync or fetch: the size bound, a duplicate check (the
+// store and the records held), protocol.Open (strict decoding, field
+// rules, the signature) and protocol.CheckTime (a record dated ahead of
+// the clock is held, or left for later, or refused when absurdly far
+// ahead). c is the record's CID when the caller has computed it already,
+// or zero.
 //
 // Feed order is deliberately not checked here. A record whose predecessor
 // is missing is stored (the store keeps the contiguous head apart from
@@ -120,7 +135,7 @@ func (e *Engine) examineRecords(ctx context.Context, datas [][]byte, cids []prot
 			vs[i], errs[i] = ignore, fmt.Errorf("check store for %s: %w", c, err)
 			continue
 		}
-		if has {
+		if has || e.held.has(c) {
 			vs[i] = ignore
 			continue
 		}
@@ -137,6 +152,15 @@ func (e *Engine) examineRecords(ctx context.Context, datas [][]byte, cids []prot
 			vs[i], errs[i] = reject, err
 		default:
 			recs[i], vs[i] = opened[k], accept
+			// The one rule for records dated ahead of the clock.
+			switch when, terr := protocol.CheckTime(opened[k].Time, e.cfg.Now()); when {
+			case protocol.Early:
+				vs[i], errs[i] = hold, terr
+			case protocol.TooEarly:
+				recs[i], vs[i], errs[i] = protocol.Signed{}, ignore, fmt.Errorf("%w: %w", errTooEarly, terr)
+			case protocol.Refused:
+				recs[i], vs[i], errs[i] = protocol.Signed{}, reject, terr
+			}
 		}
 	}
 	return recs, vs, errs

@@ -3,7 +3,6 @@ package provenance
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/jejak/jejak/protocol"
 )
@@ -19,10 +18,6 @@ const (
 	CodeFutureTime   = "future_time"
 )
 
-// futureSlack is how far ahead of the clock a record's time may be before
-// the integrity check warns.
-const futureSlack = 24 * time.Hour
-
 // checkIntegrity: every record the trace needs is present, matches its
 // CID and carries a valid signature; every batch reference names a batch.
 func (v *verifier) checkIntegrity() Check {
@@ -36,8 +31,17 @@ func (v *verifier) checkIntegrity() Check {
 		}
 		b.judged++
 		if e.problem == "" {
-			if e.rec != nil && e.rec.Time > v.now.Add(futureSlack).UnixMilli() {
-				b.warn(CodeFutureTime, fmt.Sprintf("record %s by %s is dated %s, in the future", e.cid.Short(), v.signerName(e.rec.Author), when(e.rec.Time)), e.cid)
+			// The rule nodes take records by (protocol.CheckTime): one
+			// dated ahead of the clock does not count yet.
+			if e.rec == nil {
+				continue
+			}
+			switch t, _ := protocol.CheckTime(e.rec.Time, v.now); t {
+			case protocol.Early, protocol.TooEarly:
+				b.warn(CodeFutureTime, fmt.Sprintf("record %s by %s is dated %s, more than %d minutes ahead of this computer's clock: peers take it only from %s",
+					e.cid.Short(), v.signerName(e.rec.Author), when(e.rec.Time), int(protocol.ClockAhead.Minutes()), when(protocol.TakeAt(e.rec.Time).UnixMilli())), e.cid)
+			case protocol.Refused:
+				b.fail(CodeFutureTime, fmt.Sprintf("record %s by %s is dated %s, more than a year ahead of this computer's clock: no peer takes it", e.cid.Short(), v.signerName(e.rec.Author), when(e.rec.Time)), e.cid)
 			}
 			continue
 		}
