@@ -100,10 +100,15 @@ func Handler(svc api.Service) http.Handler {
 	call(mux, "restore-identity", func(ctx context.Context, r api.Restore) (api.Identity, error) {
 		return svc.RestoreIdentity(ctx, r)
 	})
-	call(mux, "backup-keys", func(ctx context.Context, r keyFileRequest) (struct{}, error) {
-		return none, svc.BackupKeys(ctx, r.Path, r.Passphrase)
+	call(mux, "backup-keys", func(ctx context.Context, b api.Backup) (struct{}, error) {
+		return none, svc.BackupKeys(ctx, b)
 	})
-	call(mux, "rotate-device", func(ctx context.Context, _ struct{}) (api.Identity, error) { return svc.RotateDevice(ctx) })
+	call(mux, "rotate-device", func(ctx context.Context, r rotateRequest) (api.Identity, error) {
+		return svc.RotateDevice(ctx, r.OrgPassphrase)
+	})
+	call(mux, "set-org-passphrase", func(ctx context.Context, p api.OrgPassphrase) (api.Identity, error) {
+		return svc.SetOrgPassphrase(ctx, p)
+	})
 	call(mux, "anchors", func(ctx context.Context, _ struct{}) ([]provenance.Anchor, error) { return svc.Anchors(ctx) })
 	call(mux, "add-anchor", func(ctx context.Context, r anchorRequest) (struct{}, error) {
 		return none, svc.AddAnchor(ctx, r.Key, r.Name)
@@ -193,9 +198,8 @@ func reply(rec protocol.Signed, err error) (recordReply, error) {
 	return recordReply{Record: rec.Bytes}, nil
 }
 
-type keyFileRequest struct {
-	Path       string `json:"path"`
-	Passphrase string `json:"passphrase"`
+type rotateRequest struct {
+	OrgPassphrase string `json:"org_passphrase,omitempty"`
 }
 
 type anchorRequest struct {
