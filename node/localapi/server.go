@@ -49,11 +49,14 @@ func Listen(dataDir string) (net.Listener, error) {
 // Serve answers requests on l with svc until ctx is done, then stops: open
 // Watch streams end, and Serve returns once the handlers have returned (or
 // after five seconds). It closes l. It returns nil after ctx ends, or the
-// error that stopped it.
+// error that stopped it. Each connection's caller must run as the node's
+// user or as root (peercred.go); any other is refused with an error that
+// says so.
 func Serve(ctx context.Context, l net.Listener, svc api.Service) error {
 	srv := &http.Server{
-		Handler:           Handler(svc),
+		Handler:           refuseStrangers(Handler(svc)),
 		BaseContext:       func(net.Listener) context.Context { return ctx },
+		ConnContext:       checkPeer,
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          nil,
 	}
