@@ -285,6 +285,9 @@ func (n *Node) RestoreIdentity(ctx context.Context, r api.Restore) (api.Identity
 	}
 	var sealed []byte
 	if !org.IsZero() {
+		if r.OrgPassphrase == "" {
+			return api.Identity{}, api.E(op, api.ErrLocked, fmt.Errorf("%s holds the organisation key, which this install keeps encrypted: choose an organisation passphrase (at least %d characters)", path, protocol.MinPassphraseLength))
+		}
 		if err := checkNewPassphrase("organisation", r.OrgPassphrase); err != nil {
 			return api.Identity{}, api.E(op, api.ErrInvalid, fmt.Errorf("%s holds the organisation key, which this install keeps encrypted: %w", path, err))
 		}

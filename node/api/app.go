@@ -65,13 +65,15 @@ type App interface {
 	// signed). A restored organisation key is written encrypted with
 	// r.OrgPassphrase.
 	//
-	// Four things might happen: the restored identity is returned; the
+	// Five things might happen: the restored identity is returned; the
 	// passphrase is wrong, the file is damaged or missing, the backup
-	// holds an organisation key and r.OrgPassphrase is missing or too
-	// short, or r.NewDevice
+	// holds an organisation key and r.OrgPassphrase is too short or the
+	// backup's, or r.NewDevice
 	// asks for a new device key from a backup without the organisation key
 	// that must delegate it: ErrInvalid (the message says which), nothing
-	// is written; this install already has a different identity:
+	// is written; the backup holds an organisation key and no
+	// r.OrgPassphrase is given to keep it encrypted here: ErrLocked,
+	// nothing is written; this install already has a different identity:
 	// ErrConflict; or the data folder or store cannot be written:
 	// ErrUnavailable.
 	RestoreIdentity(ctx context.Context, r Restore) (Identity, error)
