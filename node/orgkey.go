@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/protocol"
@@ -155,6 +157,44 @@ func (n *Node) SetOrgPassphrase(ctx context.Context, p api.OrgPassphrase) (api.I
 	if err := n.id.save(n.cfg.DataDir); err != nil {
 		n.id.set(cur)
 		return api.Identity{}, api.E(op, api.ErrUnavailable, fmt.Errorf("save keys: %w", err))
+	}
+	return n.Identity(ctx)
+}
+
+// RevokeDevice implements api.App.
+func (n *Node) RevokeDevice(ctx context.Context, r api.DeviceRevocation) (api.Identity, error) {
+	const op = "revoke device key"
+	if n.closed() {
+		return api.Identity{}, api.E(op, api.ErrUnavailable, errNodeClosed)
+	}
+	if strings.TrimSpace(r.Reason) == "" {
+		return api.Identity{}, api.E(op, api.ErrInvalid, errors.New("say why the key is withdrawn (the reason is part of the record)"))
+	}
+	id, err := n.Identity(ctx)
+	if err != nil {
+		return api.Identity{}, err
+	}
+	if !id.Ready {
+		return api.Identity{}, api.E(op, api.ErrInvalid, errors.New("this install has no identity yet"))
+	}
+	if r.Key == id.Device {
+		return api.Identity{}, api.E(op, api.ErrInvalid, fmt.Errorf("%s is this computer's own device key: rotate it instead, which delegates a new key first", r.Key.Short()))
+	}
+	if !slices.ContainsFunc(id.Devices, func(d api.Device) bool { return d.Key == r.Key }) {
+		return api.Identity{}, api.E(op, api.ErrNotFound, fmt.Errorf("%s is not a device key of %s", r.Key, id.Name))
+	}
+	from := r.From
+	if from.IsZero() {
+		from = n.now()
+	}
+	org, release, err := n.unlockOrg(op, r.OrgPassphrase)
+	if err != nil {
+		return api.Identity{}, err
+	}
+	defer release()
+	key := r.Key
+	if _, err := n.publishAs(ctx, op, org, &protocol.Revoke{Key: &key, From: from.UnixMilli(), Reason: r.Reason}); err != nil {
+		return api.Identity{}, err
 	}
 	return n.Identity(ctx)
 }

@@ -343,14 +343,38 @@ func TestRevokeStolenDeviceFromAnotherInstall(t *testing.T) {
 	}
 	clock.advance(time.Minute)
 	stolen := lid.Device
-	draft := api.Draft{Body: &protocol.Revoke{Key: &stolen, From: clock.now().UnixMilli(), Reason: "laptop stolen"}}
-	if _, err := office.Publish(ctx, draft); !errors.Is(err, api.ErrLocked) {
+	r := api.DeviceRevocation{Key: stolen, Reason: "laptop stolen"}
+	if _, err := office.RevokeDevice(ctx, r); !errors.Is(err, api.ErrLocked) {
 		t.Fatalf("revoke without the passphrase: %v, want ErrLocked", err)
 	}
-	draft.OrgPassphrase = "office passphrase"
-	rev, err := office.Publish(ctx, draft)
-	if err != nil || rev.Author != lid.Org {
+	r.OrgPassphrase = "office passphrase"
+	for name, c := range map[string]struct {
+		r    api.DeviceRevocation
+		kind error
+	}{
+		"no reason":        {api.DeviceRevocation{Key: stolen, OrgPassphrase: r.OrgPassphrase}, api.ErrInvalid},
+		"its own key":      {api.DeviceRevocation{Key: oid.Device, Reason: "x", OrgPassphrase: r.OrgPassphrase}, api.ErrInvalid},
+		"a stranger's key": {api.DeviceRevocation{Key: prototestKey(t), Reason: "x", OrgPassphrase: r.OrgPassphrase}, api.ErrNotFound},
+		"wrong passphrase": {api.DeviceRevocation{Key: stolen, Reason: "x", OrgPassphrase: "not the office's"}, api.ErrLocked},
+	} {
+		if _, err := office.RevokeDevice(ctx, c.r); !errors.Is(err, c.kind) {
+			t.Errorf("revoke, %s: %v, want %v", name, err, c.kind)
+		}
+	}
+	if revs, _ := office.store.RevocationsOfKey(ctx, stolen); len(revs) != 0 {
+		t.Fatalf("refused revocations stored %d records", len(revs))
+	}
+	oid, err = office.RevokeDevice(ctx, r)
+	if err != nil || !revokedDevice(oid, stolen) {
 		t.Fatalf("revoke from the office: %v", err)
+	}
+	revs, err := office.store.RevocationsOfKey(ctx, stolen)
+	if err != nil || len(revs) != 1 {
+		t.Fatalf("revocations of the laptop's key: %v, %v", revs, err)
+	}
+	rev, err := office.store.Get(ctx, revs[0])
+	if err != nil || rev.Author != lid.Org || rev.Body.(*protocol.Revoke).From != clock.now().UnixMilli() {
+		t.Fatalf("the revocation: %+v, %v (want the organisation's, from the office's clock)", rev, err)
 	}
 	for _, n := range []*Node{laptop, buyer} {
 		waitFor(t, "the revocation reaches every node", func() bool { return has(t, n, rev.CID) })

@@ -241,43 +241,28 @@ func cmdKeys(c *cli, args []string) error {
 // lost computer's) from when on: records it signs after that fail
 // verification everywhere the revocation reaches.
 func (c *cli) revokeDevice(ctx context.Context, svc api.Service, key protocol.PublicKey, from int64, reason string) error {
-	id, err := svc.Identity(ctx)
-	if err != nil {
-		return err
+	r := api.DeviceRevocation{Key: key, Reason: reason}
+	if from != 0 {
+		r.From = time.UnixMilli(from)
 	}
-	var dev *api.Device
-	for i := range id.Devices {
-		if id.Devices[i].Key == key {
-			dev = &id.Devices[i]
-		}
-	}
-	switch {
-	case !id.Ready:
-		return inputErrorf("this install has no identity yet")
-	case key == id.Device:
-		return inputErrorf("%s is this computer's own device key: to replace it, run jejak-node keys rotate", key)
-	case dev == nil:
-		return inputErrorf("%s is not a device key of %s (jejak-node status lists them)", key, first(id.Name, id.Org.String()))
-	case dev.Revoked:
-		fmt.Fprintf(c.stderr, "jejak-node keys revoke: %s (%s) is revoked already; recording this revocation too\n", key.Short(), dev.Name)
-	}
-	if from == 0 {
-		from = time.Now().UnixMilli()
-	}
-	d := api.Draft{Body: &protocol.Revoke{Key: &key, From: from, Reason: reason}, ID: api.NewDraftID()}
-	var rec protocol.Signed
-	err = c.withOrgPassphrase(false, "Organisation passphrase", func(org string) error {
-		d.OrgPassphrase = org
-		rec, err = svc.Publish(ctx, d)
+	var id api.Identity
+	err := c.withOrgPassphrase(false, "Organisation passphrase", func(org string) error {
+		var err error
+		r.OrgPassphrase = org
+		id, err = svc.RevokeDevice(ctx, r)
 		return err
 	})
 	if err != nil {
 		return err
 	}
 	if c.g.json {
-		return c.printRecord(rec)
+		return c.printJSON(id)
 	}
-	fmt.Fprintf(c.stdout, "revoked device key %s (%s) from %s: record %s\n", key, dev.Name, time.UnixMilli(from).UTC().Format(time.RFC3339), rec.CID)
+	for _, d := range id.Devices {
+		if d.Key == key {
+			fmt.Fprintf(c.stdout, "revoked device key %s (%s)\n", key, d.Name)
+		}
+	}
 	fmt.Fprintf(c.stdout, "records it signs from then on fail verification on every node the revocation reaches; those it signed before stay valid\n")
 	return nil
 }

@@ -103,7 +103,7 @@ func TestKeysRevoke(t *testing.T) {
 	if _, errs := cli(2, "keys", "revoke", laptop); !strings.Contains(errs, "--reason") {
 		t.Fatalf("revoke without a reason: %q", errs)
 	}
-	if _, errs := cli(2, "keys", "revoke", stranger.Public().String(), "--reason", "x"); !strings.Contains(errs, "not a device key of Ladang Curi") {
+	if _, errs := cli(2, "keys", "revoke", stranger.Public().String(), "--reason", "x"); !strings.Contains(errs, "is not a device key of Ladang Curi") {
 		t.Fatalf("revoke of a stranger's key: %q", errs)
 	}
 	out, _ = cli(0, "status")
@@ -113,7 +113,7 @@ func TestKeysRevoke(t *testing.T) {
 			own = strings.Fields(l)[2]
 		}
 	}
-	if _, errs := cli(2, "keys", "revoke", own, "--reason", "x"); !strings.Contains(errs, "keys rotate") {
+	if _, errs := cli(2, "keys", "revoke", own, "--reason", "x"); !strings.Contains(errs, "rotate it instead") {
 		t.Fatalf("revoke of this computer's own key (%s): %q", own, errs)
 	}
 	if out, _ := cli(0, "keys", "revoke", laptop, "--reason", "laptop stolen"); !strings.Contains(out, "revoked device key "+laptop) {

@@ -100,6 +100,21 @@ type App interface {
 	// (ErrUnavailable).
 	RotateDevice(ctx context.Context, orgPassphrase string) (Identity, error)
 
+	// RevokeDevice withdraws a device key of this organisation (a stolen
+	// or lost computer's) from r.From (zero: now, by this node's clock),
+	// signed by the organisation key unlocked with r.OrgPassphrase: every
+	// record the key signs after that fails verification on every node
+	// the revocation reaches; records it signed before stay valid. Any
+	// install holding the organisation key can do it.
+	//
+	// Five things might happen: the identity is returned, the device
+	// shown revoked; r has no reason, or names this install's own device
+	// key (rotate it instead): ErrInvalid; the key is not a device of this
+	// organisation: ErrNotFound; the organisation passphrase is missing
+	// or wrong: ErrLocked; or this install holds no organisation key, or
+	// its store fails: ErrUnavailable. Only a success changes anything.
+	RevokeDevice(ctx context.Context, r DeviceRevocation) (Identity, error)
+
 	// SetOrgPassphrase encrypts the organisation key at rest with
 	// p.New, and rewrites the identity file whole or not at all. What
 	// unlocks the key first: nothing while it is unprotected (an install
@@ -260,6 +275,14 @@ type Backup struct {
 	Passphrase string `json:"passphrase"` // encrypts the backup; not the organisation passphrase
 	// OrgPassphrase unlocks the organisation key to be backed up.
 	OrgPassphrase string `json:"org_passphrase,omitempty"`
+}
+
+// DeviceRevocation is what RevokeDevice needs.
+type DeviceRevocation struct {
+	Key           protocol.PublicKey `json:"key"`
+	From          time.Time          `json:"from,omitzero"` // zero: now
+	Reason        string             `json:"reason"`        // such as "laptop stolen"
+	OrgPassphrase string             `json:"org_passphrase,omitempty"`
 }
 
 // OrgPassphrase is what SetOrgPassphrase needs: the new organisation

@@ -224,6 +224,12 @@ func (c *Client) RotateDevice(ctx context.Context, orgPassphrase string) (api.Id
 	return id, c.do(ctx, "rotate-device", rotateRequest{OrgPassphrase: orgPassphrase}, &id)
 }
 
+// RevokeDevice implements api.App.
+func (c *Client) RevokeDevice(ctx context.Context, r api.DeviceRevocation) (api.Identity, error) {
+	var id api.Identity
+	return id, c.do(ctx, "revoke-device", r, &id)
+}
+
 // SetOrgPassphrase implements api.App. A relative BackupPath is taken from
 // the caller's working directory.
 func (c *Client) SetOrgPassphrase(ctx context.Context, p api.OrgPassphrase) (api.Identity, error) {

@@ -109,6 +109,9 @@ func Handler(svc api.Service) http.Handler {
 	call(mux, "rotate-device", func(ctx context.Context, r rotateRequest) (api.Identity, error) {
 		return svc.RotateDevice(ctx, r.OrgPassphrase)
 	})
+	call(mux, "revoke-device", func(ctx context.Context, r api.DeviceRevocation) (api.Identity, error) {
+		return svc.RevokeDevice(ctx, r)
+	})
 	call(mux, "set-org-passphrase", func(ctx context.Context, p api.OrgPassphrase) (api.Identity, error) {
 		return svc.SetOrgPassphrase(ctx, p)
 	})
