@@ -48,7 +48,7 @@ func TestAppServesTheCommandLine(t *testing.T) {
 	cli := func(args ...string) (string, error) {
 		t.Helper()
 		cmd := exec.CommandContext(ctx, node, append([]string{"--data", data}, args...)...)
-		cmd.Env = append(os.Environ(), "HOME="+dir)
+		cmd.Env = append(os.Environ(), "HOME="+dir, "JEJAK_ORG_PASSPHRASE=the mill organisation")
 		out, err := cmd.CombinedOutput()
 		return string(out), err
 	}
@@ -225,7 +225,7 @@ func TestAppStartsOffline(t *testing.T) {
 	cli := func(args ...string) string {
 		t.Helper()
 		cmd := exec.CommandContext(ctx, node, append([]string{"--data", data}, args...)...)
-		cmd.Env = append(os.Environ(), "HOME="+dir)
+		cmd.Env = append(os.Environ(), "HOME="+dir, "JEJAK_ORG_PASSPHRASE=the mill organisation")
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			t.Fatalf("jejak-node %s: %v\n%s", strings.Join(args, " "), err, out)

@@ -419,3 +419,58 @@ func revokedDevice(id api.Identity, key protocol.PublicKey) bool {
 	}
 	return false
 }
+
+// FuzzLoadIdentity: whatever identity.json holds, loading it gives an
+// identity or an error naming the file, never a panic; an identity that
+// loads saves and loads again the same, and a loaded file of format 2
+// never holds a plain organisation key.
+func FuzzLoadIdentity(f *testing.F) {
+	org, _ := protocol.GenerateKey(nil)
+	dev, _ := protocol.GenerateKey(nil)
+	sealed, err := sealOrg(org, testOrgPass, cheapScrypt)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, v := range []identityJSON{
+		{Format: identityFormatV1, Org: org.Public(), OrgSeed: org.Seed(), DeviceSeed: dev.Seed(), DeviceName: "desk"},
+		{Format: identityFormat, Org: org.Public(), OrgSealed: string(sealed), DeviceSeed: dev.Seed(), DeviceName: "desk"},
+		{Format: identityFormat, Org: org.Public(), DeviceSeed: dev.Seed()},
+		{Format: identityFormat, Org: org.Public(), OrgSeed: org.Seed(), DeviceSeed: dev.Seed()},
+	} {
+		data, _ := json.Marshal(v)
+		f.Add(data)
+	}
+	f.Add([]byte(`{"format":"jejak-identity-v2","device_seed":"AAAA"}`))
+	f.Add([]byte(`not json`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dir := t.TempDir()
+		path := filepath.Join(dir, identityFile)
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		id, err := loadIdentity(dir)
+		if err != nil {
+			if !strings.Contains(err.Error(), "identity") {
+				t.Fatalf("error does not say what failed: %v", err)
+			}
+			return
+		}
+		st := id.state()
+		if st.device.IsZero() {
+			return
+		}
+		if len(st.orgSealed) > 0 && !st.org.IsZero() {
+			t.Fatal("both a sealed and a plain organisation key")
+		}
+		if err := id.save(dir); err != nil {
+			t.Fatal(err)
+		}
+		again, err := loadIdentity(dir)
+		if err != nil {
+			t.Fatalf("a saved identity does not load: %v", err)
+		}
+		if a := again.state(); a.orgPub != st.orgPub || !bytes.Equal(a.orgSealed, st.orgSealed) || a.device.Public() != st.device.Public() || a.org.IsZero() != st.org.IsZero() {
+			t.Fatal("a saved identity loads differently")
+		}
+	})
+}
