@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/protocol"
 )
 
@@ -134,5 +135,42 @@ func TestWithdrawStolenComputer(t *testing.T) {
 		if shows(o, "desk 2") {
 			t.Error("desk 2 is still offered to withdraw")
 		}
+	}
+}
+
+// TestRestoreAsksForAnOrgPassphrase: restoring a backup that holds the
+// organisation key asks for the passphrase that keeps it encrypted here
+// (twice), and the restored key is protected with it.
+func TestRestoreAsksForAnOrgPassphrase(t *testing.T) {
+	ctx := t.Context()
+	src := startNode(t, nodeConfig{name: "first"})
+	backup := filepath.Join(t.TempDir(), "keys.jejakkey")
+	if _, err := src.CreateIdentity(ctx, api.Setup{Name: "Kilang Pulih", Roles: []protocol.Role{protocol.RoleMill}, Country: "MY",
+		BackupPath: backup, Passphrase: "backup passphrase", OrgPassphrase: testOrgPass}); err != nil {
+		t.Fatal(err)
+	}
+	n := startNode(t, nodeConfig{name: "second"})
+	u := newTestUI(t, n, Options{})
+	u.files.(*stubPicker).openPath = backup
+	test.Tap(buttonIn(t, u.first.obj, "Restore from backup…"))
+	d := topDialog(t, u)
+	test.Type(entriesIn(d)[0], "backup passphrase")
+	test.Tap(buttonIn(t, d, "Restore"))
+	settle(t, u)
+	d = topDialog(t, u)
+	es := entriesIn(d)
+	if !shows(d, "Organisation passphrase") || len(es) != 2 {
+		t.Fatalf("restoring the organisation key asks %q with %d entries, want a new organisation passphrase twice", texts(d), len(es))
+	}
+	test.Type(es[0], "this computer's passphrase")
+	test.Type(es[1], "this computer's passphrase")
+	test.Tap(buttonIn(t, d, "Restore"))
+	settle(t, u)
+	id, err := n.Identity(ctx)
+	if err != nil || !id.Ready || !id.OrgKeyProtected {
+		t.Fatalf("restored identity: %+v, %v", id, err)
+	}
+	if _, err := n.RotateDevice(ctx, "this computer's passphrase"); err != nil {
+		t.Fatalf("the new passphrase does not unlock the restored key: %v", err)
 	}
 }
