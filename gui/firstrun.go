@@ -132,7 +132,7 @@ func newFirstRun(u *UI) *firstRun {
 	}
 	main := container.NewVBox(
 		heading("Set up your organisation"),
-		note("Jejak makes an organisation key and a key for this computer. Records you publish are signed with them; buyers check the signatures. Everything you type here goes into your public organisation profile except the passphrase and the file name."),
+		note("Jejak makes an organisation key and a key for this computer. Records you publish are signed with them; buyers check the signatures. Everything you type here goes into your public organisation profile except the passphrases and the file name."),
 		grid(fName, fRoles, fCountry, fRSPO, fGLN, fDevice),
 		widget.NewSeparator(),
 		note("The organisation passphrase keeps the organisation key encrypted on this computer. Jejak asks for it to add or withdraw a computer and to endorse; daily records are signed without it."),
