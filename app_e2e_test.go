@@ -49,7 +49,7 @@ func TestAppServesTheCommandLine(t *testing.T) {
 	cli := func(args ...string) (string, error) {
 		t.Helper()
 		cmd := exec.CommandContext(ctx, node, append([]string{"--data", data}, args...)...)
-		cmd.Env = append(os.Environ(), "HOME="+dir, p2p.LoopbackOnlyEnv+"=1")
+		cmd.Env = append(os.Environ(), "HOME="+dir, p2p.LoopbackOnlyEnv+"=1", "JEJAK_ORG_PASSPHRASE=the mill organisation")
 		out, err := cmd.CombinedOutput()
 		return string(out), err
 	}
@@ -226,7 +226,7 @@ func TestAppStartsOffline(t *testing.T) {
 	cli := func(args ...string) string {
 		t.Helper()
 		cmd := exec.CommandContext(ctx, node, append([]string{"--data", data}, args...)...)
-		cmd.Env = append(os.Environ(), "HOME="+dir, p2p.LoopbackOnlyEnv+"=1")
+		cmd.Env = append(os.Environ(), "HOME="+dir, p2p.LoopbackOnlyEnv+"=1", "JEJAK_ORG_PASSPHRASE=the mill organisation")
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			t.Fatalf("jejak-node %s: %v\n%s", strings.Join(args, " "), err, out)

@@ -34,6 +34,11 @@ type demoNet struct {
 	node *node.Node
 }
 
+// demoOrgPassphrase encrypts the demo buyer's organisation key. The demo is
+// a throwaway on this computer with nothing to protect, so its passphrase
+// is no secret.
+const demoOrgPassphrase = "jejak demo buyer"
+
 // start starts the demo (once) and returns its node's service and batches.
 func (d *demoNet) start(ctx context.Context) (gui.Demo, error) {
 	d.mu.Lock()
@@ -55,7 +60,8 @@ func (d *demoNet) start(ctx context.Context) (gui.Demo, error) {
 			return gui.Demo{}, fmt.Errorf("start the demo node: %w", err)
 		}
 		if id, err := dn.Identity(ctx); err == nil && !id.Ready {
-			_, err = dn.CreateIdentity(ctx, api.Setup{Name: "You (demo buyer)", Roles: []protocol.Role{protocol.RoleBuyer}, Country: "MY", DeviceName: "demo"})
+			_, err = dn.CreateIdentity(ctx, api.Setup{Name: "You (demo buyer)", Roles: []protocol.Role{protocol.RoleBuyer}, Country: "MY", DeviceName: "demo",
+				OrgPassphrase: demoOrgPassphrase})
 			if err != nil {
 				dn.Close()
 				return gui.Demo{}, fmt.Errorf("set up the demo buyer: %w", err)

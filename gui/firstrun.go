@@ -2,6 +2,8 @@ package gui
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,6 +28,7 @@ type firstRun struct {
 	name, country        *widget.Entry
 	rspo, gln, device    *widget.Entry
 	pass, again, backup  *widget.Entry
+	orgPass, orgAgain    *widget.Entry // the organisation passphrase
 	roles                []*widget.Check
 	fPass, fAgain, fPath *field
 	demoBtn              *widget.Button
@@ -50,6 +53,7 @@ func newFirstRun(u *UI) *firstRun {
 	f.fm.action = "create the organisation"
 	f.name, f.country, f.rspo, f.gln, f.device = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
 	f.pass, f.again = widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	f.orgPass, f.orgAgain = widget.NewPasswordEntry(), widget.NewPasswordEntry()
 	f.backup = widget.NewEntry()
 	f.name.SetPlaceHolder("e.g. Kilang Sawit Bukit Lebam Sdn Bhd")
 	f.country.SetPlaceHolder("MY")
@@ -78,10 +82,13 @@ func newFirstRun(u *UI) *firstRun {
 	fRSPO := f.fm.add("body.rspo", newField("RSPO member ID", f.rspo))
 	fGLN := f.fm.add("body.gln", newField("GLN", f.gln))
 	fDevice := f.fm.add("device", newField("This computer", f.device))
-	f.fPass = f.fm.add("passphrase", newField("Passphrase", f.pass))
-	f.fAgain = f.fm.add("again", newField("Passphrase again", f.again))
+	fOrgPass := f.fm.add("org-passphrase", newField("Organisation passphrase", f.orgPass))
+	fOrgAgain := f.fm.add("org-again", newField("Organisation passphrase again", f.orgAgain))
+	f.fPass = f.fm.add("passphrase", newField("Backup passphrase", f.pass))
+	f.fAgain = f.fm.add("again", newField("Backup passphrase again", f.again))
 	f.fPath = f.fm.add("backup", newField("Key backup file", container.NewBorder(nil, nil, nil, choose, f.backup)))
-	for e, fl := range map[*widget.Entry]*field{f.rspo: fRSPO, f.gln: fGLN, f.device: fDevice, f.pass: f.fPass, f.again: f.fAgain} {
+	for e, fl := range map[*widget.Entry]*field{f.rspo: fRSPO, f.gln: fGLN, f.device: fDevice, f.pass: f.fPass, f.again: f.fAgain,
+		f.orgPass: fOrgPass, f.orgAgain: fOrgAgain} {
 		e.OnChanged = touchOnChange(fl, f.validate)
 	}
 	f.country.OnChanged = func(s string) {
@@ -125,10 +132,12 @@ func newFirstRun(u *UI) *firstRun {
 	}
 	main := container.NewVBox(
 		heading("Set up your organisation"),
-		note("Jejak makes an organisation key and a key for this computer. Records you publish are signed with them; buyers check the signatures. Everything you type here goes into your public organisation profile except the passphrase and the file name."),
+		note("Jejak makes an organisation key and a key for this computer. Records you publish are signed with them; buyers check the signatures. Everything you type here goes into your public organisation profile except the passphrases and the file name."),
 		grid(fName, fRoles, fCountry, fRSPO, fGLN, fDevice),
 		widget.NewSeparator(),
-		note("The backup holds your keys encrypted with the passphrase. Keep it somewhere safe, away from this computer."),
+		note("The organisation passphrase keeps the organisation key encrypted on this computer. Jejak asks for it to add or withdraw a computer and to endorse; daily records are signed without it."),
+		grid(fOrgPass, fOrgAgain),
+		note("The backup holds your keys encrypted with a passphrase of its own: a different one, because the backup is how a forgotten organisation passphrase is replaced. Keep it somewhere safe, away from this computer. If both the organisation passphrase and the backup are lost, this computer can no longer sign as the organisation (no new computers, no withdrawals, no endorsements); records already signed stay valid and daily records go on."),
 		grid(f.fPass, f.fAgain, f.fPath),
 		f.fm.footer(),
 	)
@@ -161,7 +170,8 @@ func (f *firstRun) setup() api.Setup {
 		}
 	}
 	return api.Setup{Name: clean(f.name.Text), Roles: roles, Country: clean(f.country.Text), RSPO: clean(f.rspo.Text),
-		GLN: clean(f.gln.Text), DeviceName: clean(f.device.Text), BackupPath: clean(f.backup.Text), Passphrase: f.pass.Text}
+		GLN: clean(f.gln.Text), DeviceName: clean(f.device.Text), BackupPath: clean(f.backup.Text), Passphrase: f.pass.Text,
+		OrgPassphrase: f.orgPass.Text}
 }
 
 func (f *firstRun) validate() {
@@ -173,8 +183,16 @@ func (f *firstRun) validate() {
 	if s.DeviceName == "" {
 		f.fm.fail("device", "Name this computer, such as \"weighbridge office\".")
 	}
+	if len([]rune(s.OrgPassphrase)) < protocol.MinPassphraseLength {
+		f.fm.fail("org-passphrase", "At least 8 characters; a few words are easier to remember.")
+	}
+	if f.orgAgain.Text != s.OrgPassphrase {
+		f.fm.fail("org-again", "The two passphrases differ.")
+	}
 	if len([]rune(s.Passphrase)) < protocol.MinPassphraseLength {
 		f.fm.fail("passphrase", "At least 8 characters; a few words are easier to remember.")
+	} else if s.Passphrase == s.OrgPassphrase {
+		f.fm.fail("passphrase", "Use a different passphrase from the organisation's: the backup is how a forgotten one is replaced.")
 	}
 	if f.again.Text != s.Passphrase {
 		f.fm.fail("again", "The two passphrases differ.")
@@ -243,13 +261,40 @@ func (f *firstRun) restore() {
 			if !ok {
 				return
 			}
-			background(f.u, "restore from the backup", func(ctx context.Context) (api.Identity, error) {
-				return f.u.svc.RestoreIdentity(ctx, api.Restore{Path: path, Passphrase: pass.Text, NewDevice: second.Checked})
-			}, func(id api.Identity) {
-				f.u.ident = id
-				f.u.showMain()
-			}, nil)
+			f.restoreFrom(api.Restore{Path: path, Passphrase: pass.Text, NewDevice: second.Checked})
 		}, f.u.win)
+	})
+}
+
+// restoreFrom restores from a backup. A backup that holds the organisation
+// key needs an organisation passphrase to keep it encrypted here: it is
+// asked for when the node says so, and the restore tried again.
+func (f *firstRun) restoreFrom(r api.Restore) {
+	background(f.u, "restore from the backup", func(ctx context.Context) (api.Identity, error) {
+		return f.u.svc.RestoreIdentity(ctx, r)
+	}, func(id api.Identity) {
+		f.u.ident = id
+		f.u.showMain()
+	}, func(err error) {
+		if !errors.Is(err, api.ErrLocked) || r.OrgPassphrase != "" {
+			f.u.showError("restore from the backup", err)
+			return
+		}
+		pass, again, items := newPassphraseItems("Organisation passphrase", fmt.Sprintf("At least %d characters, different from the backup's. Jejak asks for it to add or withdraw a computer and to endorse.", protocol.MinPassphraseLength))
+		items = append([]*widget.FormItem{widget.NewFormItem("", wrapLabel("The backup holds the organisation key. Choose the passphrase that keeps it encrypted on this computer."))}, items...)
+		d := dialog.NewForm("Organisation passphrase", "Restore", "Cancel", items, func(ok bool) {
+			if !ok {
+				return
+			}
+			if msg := checkPassphrase(pass.Text, again.Text); msg != "" {
+				f.u.showError("restore from the backup", errors.New(msg))
+				return
+			}
+			r.OrgPassphrase = pass.Text
+			f.restoreFrom(r)
+		}, f.u.win)
+		d.Resize(fyne.NewSize(560, 0))
+		d.Show()
 	})
 }
 

@@ -33,6 +33,8 @@ func TestFirstRunCreatesTheOrganisation(t *testing.T) {
 	test.Type(f.gln, "9555123400017")
 	f.device.SetText("")
 	test.Type(f.device, "weighbridge office")
+	test.Type(f.orgPass, "minyak sawit 2024")
+	test.Type(f.orgAgain, "minyak sawit 2024")
 	test.Type(f.pass, "sawit merah 2024")
 	test.Type(f.again, "sawit merah 2024")
 	if got := f.backup.Text; filepath.Base(got) != "jejak-keys-kilang-sawit-bukit-lebam-sdn-bhd.jejakkey" {
@@ -53,7 +55,7 @@ func TestFirstRunCreatesTheOrganisation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !id.Ready || !id.HasOrgKey || id.Name != "Kilang Sawit Bukit Lebam Sdn Bhd" || !slices.Equal(id.Roles, []protocol.Role{protocol.RoleMill}) ||
+	if !id.Ready || !id.HasOrgKey || !id.OrgKeyProtected || id.Name != "Kilang Sawit Bukit Lebam Sdn Bhd" || !slices.Equal(id.Roles, []protocol.Role{protocol.RoleMill}) ||
 		id.Country != "MY" || id.DeviceName != "weighbridge office" {
 		t.Fatalf("the node's identity is %+v", id)
 	}
@@ -74,7 +76,7 @@ func TestFirstRunCreatesTheOrganisation(t *testing.T) {
 	if _, err := other.RestoreIdentity(ctx, api.Restore{Path: backup, Passphrase: "sawit merah 2024x"}); !errors.Is(err, api.ErrInvalid) {
 		t.Errorf("the backup opened with a wrong passphrase: %v", err)
 	}
-	got, err := other.RestoreIdentity(ctx, api.Restore{Path: backup, Passphrase: "sawit merah 2024"})
+	got, err := other.RestoreIdentity(ctx, api.Restore{Path: backup, Passphrase: "sawit merah 2024", OrgPassphrase: "another computer"})
 	if err != nil {
 		t.Fatalf("the backup in %s does not restore: %v", backup, err)
 	}
@@ -99,8 +101,11 @@ func TestFirstRunRefusesBadEntries(t *testing.T) {
 	test.Type(f.gln, "12345")
 	test.Type(f.pass, "short")
 	test.Type(f.again, "shorter")
+	test.Type(f.orgPass, "tiny")
+	test.Type(f.orgAgain, "tinier")
 	for path, want := range map[string]string{
 		"body.country": "ISO 3166-1", "body.gln": "13-digit", "passphrase": "At least 8", "again": "differ",
+		"org-passphrase": "At least 8", "org-again": "differ",
 	} {
 		if fl := f.fm.paths[path]; !visibleLabel(fl.msg, want) {
 			t.Errorf("%s: message %q, want %q", path, fl.msg.Text, want)

@@ -134,6 +134,9 @@ func openNode(ctx context.Context, c nodeConfig) (*testNode, error) {
 	return tn, nil
 }
 
+// testOrgPass is the organisation passphrase of the test installs.
+const testOrgPass = "test organisation passphrase"
+
 // setUp gives a new node its identity and anchors as a person sets up an
 // install: the organisation's keys come from a key backup (RestoreIdentity,
 // as on a second computer of the organisation), and the anchors are added
@@ -161,7 +164,7 @@ func (n *testNode) setUp(ctx context.Context, c nodeConfig) error {
 		if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
 			return err
 		}
-		if _, err := n.RestoreIdentity(ctx, api.Restore{Path: path, Passphrase: pass}); err != nil {
+		if _, err := n.RestoreIdentity(ctx, api.Restore{Path: path, Passphrase: pass, OrgPassphrase: testOrgPass}); err != nil {
 			return fmt.Errorf("restore the keys: %w", err)
 		}
 	}
@@ -629,7 +632,7 @@ func (d *demoStarter) start(ctx context.Context) (Demo, error) {
 		return Demo{}, err
 	}
 	d.n = dn
-	if _, err := dn.CreateIdentity(ctx, api.Setup{Name: "You (demo buyer)", Roles: []protocol.Role{protocol.RoleBuyer}, Country: "MY", DeviceName: "demo"}); err != nil {
+	if _, err := dn.CreateIdentity(ctx, api.Setup{Name: "You (demo buyer)", Roles: []protocol.Role{protocol.RoleBuyer}, Country: "MY", DeviceName: "demo", OrgPassphrase: testOrgPass}); err != nil {
 		return Demo{}, err
 	}
 	if d.net, err = demo.Start(ctx, "gui-demo", dn, testClock); err != nil {

@@ -19,29 +19,40 @@ import (
 // endorsements), the trust anchors, and the key chores: backup and
 // rotating the device key.
 type identityScreen struct {
-	loads   latest // of the identity
-	u       *UI
-	org     *widget.Label
-	device  *widget.Label
-	endorse *widget.Label
-	anchors *anchorsView
-	obj     fyne.CanvasObject
+	loads    latest // of the identity
+	u        *UI
+	org      *widget.Label
+	keyState *widget.Label // whether the organisation key is protected
+	protect  *widget.Button
+	change   *widget.Button
+	reset    *widget.Button
+	device   *widget.Label
+	devices  *fyne.Container // the organisation's other devices, each with Withdraw
+	endorse  *widget.Label
+	anchors  *anchorsView
+	obj      fyne.CanvasObject
 }
 
 func newIdentityScreen(u *UI) *identityScreen {
-	s := &identityScreen{u: u, org: wrapLabel(""), device: wrapLabel(""), endorse: wrapLabel("")}
+	s := &identityScreen{u: u, org: wrapLabel(""), keyState: wrapLabel(""), device: wrapLabel(""), devices: container.NewVBox(), endorse: wrapLabel("")}
 	s.anchors = newAnchorsView(u)
 	backup := widget.NewButtonWithIcon("Back up keys…", theme.DocumentSaveIcon(), s.backup)
 	rotate := widget.NewButtonWithIcon("Rotate device key…", theme.ViewRefreshIcon(), s.rotate)
+	s.protect = widget.NewButtonWithIcon("Protect with a passphrase…", theme.WarningIcon(), s.protectOrgKey)
+	s.protect.Importance = widget.DangerImportance
+	s.change = widget.NewButtonWithIcon("Change passphrase…", theme.SettingsIcon(), s.protectOrgKey)
+	s.reset = widget.NewButtonWithIcon("Forgot the passphrase…", theme.HelpIcon(), s.resetOrgPassphrase)
 	copyOrg := u.copyButton("Copy organisation key", func() string { return u.ident.Org.String() })
 	keys := widget.NewCard("Keys", "", container.NewVBox(
-		note("A backup file holds this organisation's keys, encrypted with a passphrase. Keep one off this computer: without it, a broken disk means a new identity."),
+		s.keyState,
+		container.NewHBox(s.protect, s.change, s.reset),
+		note("A backup file holds this organisation's keys, encrypted with a passphrase of its own. Keep one off this computer: without it, a broken disk means a new identity, and a forgotten organisation passphrase cannot be replaced."),
 		container.NewHBox(backup, copyOrg),
 		note("Rotate the device key if this computer's key may have been copied (a stolen laptop, a restored disk image): records signed with the old key after now will fail verification."),
 		container.NewHBox(rotate)))
 	left := container.NewVBox(
 		widget.NewCard("Organisation", "", s.org),
-		widget.NewCard("This computer", "", s.device),
+		widget.NewCard("This computer", "", container.NewVBox(s.device, s.devices)),
 		widget.NewCard("Endorsements received", "", s.endorse),
 		keys)
 	split := container.NewHSplit(container.NewVScroll(left), container.NewVScroll(s.anchors.content()))
@@ -86,6 +97,7 @@ func (s *identityScreen) set(id api.Identity) {
 		}
 	}
 	s.device.SetText(dev)
+	s.setKeys(id)
 	var lines []string
 	for _, e := range id.Endorsements {
 		l := fmt.Sprintf("• %s as %s", orDash(e.ByName), e.Role)
@@ -106,6 +118,45 @@ func (s *identityScreen) set(id api.Identity) {
 	s.endorse.SetText(strings.Join(lines, "\n"))
 }
 
+// setKeys shows whether the organisation key is protected, the passphrase
+// actions that fit, and a Withdraw button for each other device of the
+// organisation while this install holds its key.
+func (s *identityScreen) setKeys(id api.Identity) {
+	switch {
+	case !id.HasOrgKey:
+		s.keyState.SetText("The organisation key is not on this computer: adding or withdrawing computers and endorsing are done on a computer that holds it.")
+	case id.OrgKeyProtected:
+		s.keyState.SetText("The organisation key is encrypted with the organisation passphrase, which Jejak asks for to add or withdraw a computer, to endorse and to back up the keys. Daily records are signed by this computer's key without asking.\n\n" + lostPassphraseText)
+	default:
+		s.keyState.SetText(unprotectedText)
+	}
+	show := func(b *widget.Button, on bool) {
+		if on {
+			b.Show()
+		} else {
+			b.Hide()
+		}
+	}
+	show(s.protect, id.HasOrgKey && !id.OrgKeyProtected)
+	show(s.change, id.OrgKeyProtected)
+	show(s.reset, id.Ready)
+	s.devices.RemoveAll()
+	if !id.HasOrgKey {
+		return
+	}
+	for _, d := range id.Devices {
+		if d.This || d.Revoked {
+			continue
+		}
+		withdraw := widget.NewButtonWithIcon("Withdraw…", theme.DeleteIcon(), func() { s.revokeDevice(d) })
+		s.devices.Add(container.NewBorder(nil, nil, nil, withdraw, wrapLabel(fmt.Sprintf("%s (%s)", orDash(d.Name), d.Key.Short()))))
+	}
+	if len(s.devices.Objects) > 0 {
+		s.devices.Objects = append([]fyne.CanvasObject{note("Lost or stolen computer? Withdraw its key: what it signs from then on fails verification everywhere.")}, s.devices.Objects...)
+	}
+	s.devices.Refresh()
+}
+
 // backup asks for a passphrase and a file, and writes a key backup.
 func (s *identityScreen) backup() {
 	pass, confirm := widget.NewPasswordEntry(), widget.NewPasswordEntry()
@@ -113,7 +164,7 @@ func (s *identityScreen) backup() {
 		widget.NewFormItem("Passphrase", pass),
 		widget.NewFormItem("Again", confirm),
 	}
-	items[0].HintText = fmt.Sprintf("At least %d characters. Without it the backup cannot be opened.", protocol.MinPassphraseLength)
+	items[0].HintText = fmt.Sprintf("At least %d characters, not the organisation passphrase. Without it the backup cannot be opened.", protocol.MinPassphraseLength)
 	d := dialog.NewForm("Back up keys", "Choose file…", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
@@ -123,11 +174,11 @@ func (s *identityScreen) backup() {
 			return
 		}
 		s.u.files.save("Save the key backup", backupName(s.u.ident.Name), func(path string) {
-			background(s.u, "back up the keys", func(ctx context.Context) (struct{}, error) {
-				return struct{}{}, s.u.svc.BackupKeys(ctx, path, pass.Text)
+			withOrgKey(s.u, "back up the keys", func(ctx context.Context, org string) (struct{}, error) {
+				return struct{}{}, s.u.svc.BackupKeys(ctx, api.Backup{Path: path, Passphrase: pass.Text, OrgPassphrase: org})
 			}, func(struct{}) {
 				s.u.info("Keys backed up", "The encrypted backup is saved as "+path+". Copy it to a USB stick or another safe place, and keep the passphrase apart from it.")
-			}, nil)
+			})
 		})
 	}, s.u.win)
 	d.Resize(fyne.NewSize(520, 0))
@@ -142,10 +193,10 @@ func (s *identityScreen) rotate() {
 			if !ok {
 				return
 			}
-			background(s.u, "rotate the device key", s.u.svc.RotateDevice, func(id api.Identity) {
+			withOrgKey(s.u, "rotate the device key", s.u.svc.RotateDevice, func(id api.Identity) {
 				s.set(id)
 				s.u.info("Device key rotated", "This computer now signs with "+id.Device.Short()+". Back up the keys again.")
-			}, nil)
+			})
 		}, s.u.win)
 }
 

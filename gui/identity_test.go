@@ -75,6 +75,19 @@ func TestRotateDeviceAsksFirst(t *testing.T) {
 	}
 	test.Tap(buttonIn(t, d, "Yes"))
 	settle(t, u)
+	// The organisation key signs the new delegation: its passphrase is
+	// asked for, and a wrong one changes nothing.
+	unlock(t, u, "not the passphrase")
+	if d := topDialog(t, u); !shows(d, "Could not rotate the device key") || !contains(strings.Join(texts(d), " "), "wrong organisation passphrase") {
+		t.Fatalf("a wrong passphrase says %q", texts(d))
+	}
+	if id, err := m.Identity(t.Context()); err != nil || id.Device != before {
+		t.Fatalf("a wrong passphrase rotated the key: %v", err)
+	}
+	test.Tap(buttonIn(t, u.identity.obj, "Rotate device key…"))
+	test.Tap(buttonIn(t, topDialog(t, u), "Yes"))
+	settle(t, u)
+	unlock(t, u, testOrgPass)
 	// The node signs with a new key, and the organisation withdrew the
 	// old one, naming the new one as its successor.
 	id, err := m.Identity(t.Context())

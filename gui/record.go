@@ -177,6 +177,15 @@ func (u *UI) publishDraft(fm *form, d api.Draft, what string, done func(protocol
 			u.confirmUnbacked(fm, d, what, ue, done)
 			return
 		}
+		if errors.Is(err, api.ErrLocked) && d.OrgPassphrase == "" {
+			// Signed by the organisation key (a correction of an
+			// organisation record): ask for its passphrase, then again.
+			u.askOrgPassphrase("save the "+what, func(pass string) {
+				d.OrgPassphrase = pass
+				u.publishDraft(fm, d, what, done)
+			})
+			return
+		}
 		if !errors.Is(err, api.ErrUnavailable) {
 			fm.draftID = "" // certainly not recorded: a new try is a new draft
 		}

@@ -13,6 +13,9 @@ import (
 	"github.com/jejak/jejak/protocol/provenance"
 )
 
+// testOrgPass is the organisation passphrase of identities made in tests.
+const testOrgPass = "organisation passphrase"
+
 // appNode starts a node with no keys, as a fresh desktop install is.
 func appNode(t *testing.T, name string) *Node {
 	t.Helper()
@@ -23,11 +26,14 @@ func appNode(t *testing.T, name string) *Node {
 
 func mustIdentity(t *testing.T, n *Node, s api.Setup) api.Identity {
 	t.Helper()
+	if s.OrgPassphrase == "" {
+		s.OrgPassphrase = testOrgPass
+	}
 	id, err := n.CreateIdentity(context.Background(), s)
 	if err != nil {
 		t.Fatalf("CreateIdentity %s: %v", s.Name, err)
 	}
-	if !id.Ready || id.Name != s.Name || !id.HasOrgKey || id.Device.IsZero() {
+	if !id.Ready || id.Name != s.Name || !id.HasOrgKey || !id.OrgKeyProtected || id.Device.IsZero() {
 		t.Fatalf("CreateIdentity %s: %+v", s.Name, id)
 	}
 	return id
@@ -35,7 +41,7 @@ func mustIdentity(t *testing.T, n *Node, s api.Setup) api.Identity {
 
 func mustPublish(t *testing.T, n *Node, body protocol.Body) protocol.Signed {
 	t.Helper()
-	rec, err := n.Publish(context.Background(), api.Draft{Body: body})
+	rec, err := n.Publish(context.Background(), api.Draft{Body: body, OrgPassphrase: testOrgPass})
 	if err != nil {
 		t.Fatalf("Publish %s: %v", body.Type(), err)
 	}
@@ -175,14 +181,14 @@ func TestAppChain(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(other.cfg.DataDir, identityFile)); !os.IsNotExist(err) {
 		t.Fatalf("a failed restore wrote the identity file: %v", err)
 	}
-	rid, err := other.RestoreIdentity(ctx, api.Restore{Path: backup, Passphrase: "correct horse battery"})
+	rid, err := other.RestoreIdentity(ctx, api.Restore{Path: backup, Passphrase: "correct horse battery", OrgPassphrase: testOrgPass})
 	if err != nil || rid.Org != pid.Org || !rid.HasOrgKey || rid.Device != pid.Device {
 		t.Fatalf("restored identity: %+v, %v (want org %s device %s)", rid, err, pid.Org.Short(), pid.Device.Short())
 	}
 
 	// Rotating the mill's device key: the new key is delegated, the old one
 	// revoked, and records go on being signed with the new key.
-	rot, err := mill.RotateDevice(ctx)
+	rot, err := mill.RotateDevice(ctx, testOrgPass)
 	if err != nil || rot.Device == mid.Device || rot.Org != mid.Org {
 		t.Fatalf("RotateDevice: %+v, %v", rot, err)
 	}

@@ -36,7 +36,7 @@ type me struct {
 // delegated earlier by another organisation is not ours), and this
 // install's own key.
 func (n *Node) whoAmI(ctx context.Context, bk *provenance.Book) (me, error) {
-	_, dev, orgPub := n.id.keys()
+	dev, orgPub := n.id.keys()
 	m := me{devices: map[protocol.PublicKey]bool{}}
 	if !dev.IsZero() {
 		m.devices[dev.Public()] = true

@@ -35,12 +35,14 @@ type Config struct {
 	// organisation's own records (org, device, endorse, revoke), when the
 	// data folder holds no identity yet (identity.json, written by
 	// CreateIdentity and RestoreIdentity, takes precedence). Zero keys mean
-	// the node cannot publish those records (a relay has neither).
+	// the node cannot publish those records (a relay has neither). An
+	// OrgKey given here is held in memory as given and needs no
+	// passphrase: Identity reports it unprotected.
 	DeviceKey protocol.PrivateKey
 	OrgKey    protocol.PrivateKey
 
 	// KeyWorkFactor is the scrypt cost (log2 N) of key backups this
-	// install writes. Zero means protocol.DefaultScryptWorkFactor; each
+	// install writes, and of its organisation key encrypted at rest. Zero means protocol.DefaultScryptWorkFactor; each
 	// step down halves the time and memory a backup takes to open, and to
 	// guess.
 	KeyWorkFactor int

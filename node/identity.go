@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/jejak/jejak/internal/atomicfile"
@@ -18,42 +19,74 @@ import (
 )
 
 // identityFile is where an install keeps its organisation and device keys,
-// readable by the owner only. The encrypted backup (BackupKeys) is what
-// carries them to another machine.
+// readable by the owner only: the device key as it is, the organisation key
+// encrypted with the organisation passphrase (orgkey.go). The encrypted
+// backup (BackupKeys) is what carries them to another machine.
 const identityFile = "identity.json"
 
-const identityFormat = "jejak-identity-v1"
+// Identity file formats. Version 1 held the organisation key's seed in
+// plain text; it is still read (and written again only while the key stays
+// unprotected). Version 2 holds it encrypted, or not at all.
+const (
+	identityFormatV1 = "jejak-identity-v1"
+	identityFormat   = "jejak-identity-v2"
+)
 
 // identity is the install's keys. The organisation key may be absent (an
 // install restored from a device-only backup); its public half is then
-// learnt from the device's delegation.
+// learnt from the device's delegation. When present it is either sealed
+// (encrypted at rest, unlocked per operation by unlockOrg) or, on an
+// install from before keys were encrypted or given in Config.OrgKey, held
+// unprotected in org.
 type identity struct {
 	mu         sync.Mutex
-	org        protocol.PrivateKey
+	org        protocol.PrivateKey // the unprotected organisation key, if any
+	orgSealed  []byte              // the organisation key encrypted with its passphrase, if any
 	orgPub     protocol.PublicKey
 	device     protocol.PrivateKey
 	deviceName string
 }
 
+// idState is a copy of an identity's fields, to change them together and
+// put them back when saving fails.
+type idState struct {
+	org        protocol.PrivateKey
+	orgSealed  []byte
+	orgPub     protocol.PublicKey
+	device     protocol.PrivateKey
+	deviceName string
+}
+
+// hasOrg reports whether the state holds the organisation key, sealed or
+// not.
+func (s idState) hasOrg() bool { return !s.org.IsZero() || len(s.orgSealed) > 0 }
+
 type identityJSON struct {
 	Format     string             `json:"format"`
 	Org        protocol.PublicKey `json:"org"`
-	OrgSeed    []byte             `json:"org_seed,omitempty"`
+	OrgSeed    []byte             `json:"org_seed,omitempty"`   // format 1 only
+	OrgSealed  string             `json:"org_sealed,omitempty"` // format 2: an age file of the key set {"org"}
 	DeviceSeed []byte             `json:"device_seed"`
 	DeviceName string             `json:"device_name"`
 }
 
-// keys returns the current keys.
-func (id *identity) keys() (org, device protocol.PrivateKey, orgPub protocol.PublicKey) {
+// keys returns the device key and the organisation's public key.
+func (id *identity) keys() (device protocol.PrivateKey, orgPub protocol.PublicKey) {
 	id.mu.Lock()
 	defer id.mu.Unlock()
-	return id.org, id.device, id.orgPub
+	return id.device, id.orgPub
 }
 
-func (id *identity) set(org, device protocol.PrivateKey, orgPub protocol.PublicKey, name string) {
+func (id *identity) state() idState {
 	id.mu.Lock()
 	defer id.mu.Unlock()
-	id.org, id.device, id.orgPub, id.deviceName = org, device, orgPub, name
+	return idState{org: id.org, orgSealed: id.orgSealed, orgPub: id.orgPub, device: id.device, deviceName: id.deviceName}
+}
+
+func (id *identity) set(s idState) {
+	id.mu.Lock()
+	defer id.mu.Unlock()
+	id.org, id.orgSealed, id.orgPub, id.device, id.deviceName = s.org, s.orgSealed, s.orgPub, s.device, s.deviceName
 }
 
 // loadIdentity reads DataDir/identity.json; a missing file is no identity.
@@ -71,34 +104,44 @@ func loadIdentity(dir string) (*identity, error) {
 		return nil, fmt.Errorf("identity: %w", err)
 	}
 	var f identityJSON
-	if err := json.Unmarshal(data, &f); err != nil || f.Format != identityFormat {
+	if err := json.Unmarshal(data, &f); err != nil || (f.Format != identityFormat && f.Format != identityFormatV1) {
 		return nil, fmt.Errorf("identity: %s is damaged or not a Jejak identity file (restore it from your key backup)", path)
 	}
 	dev, err := protocol.PrivateKeyFromSeed(f.DeviceSeed)
 	if err != nil {
 		return nil, fmt.Errorf("identity: %s: device key: %w", path, err)
 	}
-	var org protocol.PrivateKey
-	if f.OrgSeed != nil {
-		if org, err = protocol.PrivateKeyFromSeed(f.OrgSeed); err != nil || org.Public() != f.Org {
+	st := idState{device: dev, orgPub: f.Org, deviceName: f.DeviceName}
+	switch {
+	case f.Format == identityFormatV1 && f.OrgSeed != nil:
+		if st.org, err = protocol.PrivateKeyFromSeed(f.OrgSeed); err != nil || st.org.Public() != f.Org {
 			return nil, fmt.Errorf("identity: %s: organisation key does not match its public key", path)
 		}
+	case f.Format == identityFormat && f.OrgSeed != nil:
+		return nil, fmt.Errorf("identity: %s: a plain organisation key in a format 2 file (restore it from your key backup)", path)
+	case f.OrgSealed != "":
+		if f.Org.IsZero() || !strings.HasPrefix(f.OrgSealed, sealedPrefix) {
+			return nil, fmt.Errorf("identity: %s: the encrypted organisation key is damaged (restore it from your key backup)", path)
+		}
+		st.orgSealed = []byte(f.OrgSealed)
 	}
-	id.set(org, dev, f.Org, f.DeviceName)
+	id.set(st)
 	return id, nil
 }
 
-// save writes the identity to dir atomically, mode 0600.
+// save writes the identity to dir atomically, mode 0600: format 2, unless
+// the organisation key is still unprotected.
 func (id *identity) save(dir string) error {
 	if dir == "" {
 		return nil
 	}
-	org, dev, orgPub := id.keys()
-	id.mu.Lock()
-	f := identityJSON{Format: identityFormat, Org: orgPub, DeviceSeed: dev.Seed(), DeviceName: id.deviceName}
-	id.mu.Unlock()
-	if !org.IsZero() {
-		f.OrgSeed = org.Seed()
+	st := id.state()
+	f := identityJSON{Format: identityFormat, Org: st.orgPub, DeviceSeed: st.device.Seed(), DeviceName: st.deviceName}
+	switch {
+	case len(st.orgSealed) > 0:
+		f.OrgSealed = string(st.orgSealed)
+	case !st.org.IsZero():
+		f.Format, f.OrgSeed = identityFormatV1, st.org.Seed()
 	}
 	data, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
@@ -122,16 +165,15 @@ func (n *Node) Identity(ctx context.Context) (api.Identity, error) {
 	if n.closed() {
 		return api.Identity{}, api.E(op, api.ErrUnavailable, errNodeClosed)
 	}
-	org, dev, orgPub := n.id.keys()
-	n.id.mu.Lock()
-	out := api.Identity{Org: orgPub, HasOrgKey: !org.IsZero(), DeviceName: n.id.deviceName}
-	n.id.mu.Unlock()
+	st := n.id.state()
+	dev := st.device
+	out := api.Identity{Org: st.orgPub, HasOrgKey: st.hasOrg(), OrgKeyProtected: len(st.orgSealed) > 0, DeviceName: st.deviceName}
 	if dev.IsZero() {
 		return out, nil
 	}
 	out.Device = dev.Public()
 	bk := n.book(ctx)
-	if orgPub.IsZero() {
+	if st.orgPub.IsZero() {
 		if o, ok := bk.OrgOf(out.Device); ok {
 			out.Org = o
 		}
@@ -161,7 +203,7 @@ func (n *Node) CreateIdentity(ctx context.Context, s api.Setup) (api.Identity, e
 	if n.closed() {
 		return api.Identity{}, api.E(op, api.ErrUnavailable, errNodeClosed)
 	}
-	if _, dev, _ := n.id.keys(); !dev.IsZero() {
+	if dev, _ := n.id.keys(); !dev.IsZero() {
 		return api.Identity{}, api.E(op, api.ErrConflict, errors.New("this install already has an identity"))
 	}
 	body := &protocol.Org{Name: s.Name, Roles: slices.Clone(s.Roles), Country: s.Country, RSPO: s.RSPO, GLN: s.GLN}
@@ -171,13 +213,22 @@ func (n *Node) CreateIdentity(ctx context.Context, s api.Setup) (api.Identity, e
 	if s.DeviceName == "" {
 		s.DeviceName = defaultDeviceName()
 	}
-	if s.BackupPath != "" && len([]rune(s.Passphrase)) < protocol.MinPassphraseLength {
-		return api.Identity{}, api.E(op, api.ErrInvalid, fmt.Errorf("the backup passphrase must be at least %d characters", protocol.MinPassphraseLength))
+	if err := checkNewPassphrase("organisation", s.OrgPassphrase); err != nil {
+		return api.Identity{}, api.E(op, api.ErrInvalid, err)
+	}
+	if s.BackupPath != "" {
+		if err := checkNewPassphrase("backup", s.Passphrase); err != nil {
+			return api.Identity{}, api.E(op, api.ErrInvalid, err)
+		}
+		if s.Passphrase == s.OrgPassphrase {
+			return api.Identity{}, api.E(op, api.ErrInvalid, errSamePassphrase)
+		}
 	}
 	org, err := protocol.GenerateKey(nil)
 	if err != nil {
 		return api.Identity{}, api.E(op, api.ErrUnavailable, err)
 	}
+	defer org.Wipe()
 	dev, err := protocol.GenerateKey(nil)
 	if err != nil {
 		return api.Identity{}, api.E(op, api.ErrUnavailable, err)
@@ -186,15 +237,19 @@ func (n *Node) CreateIdentity(ctx context.Context, s api.Setup) (api.Identity, e
 	if err := protocol.CheckDraft(delegation); err != nil {
 		return api.Identity{}, api.E(op, api.ErrInvalid, err)
 	}
+	sealed, err := sealOrg(org, s.OrgPassphrase, n.cfg.KeyWorkFactor)
+	if err != nil {
+		return api.Identity{}, api.E(op, api.ErrUnavailable, err)
+	}
 	if s.BackupPath != "" {
-		keys := protocol.KeySet{"org": org, "device": dev}
+		keys := protocol.KeySet{orgKeyName: org, "device": dev}
 		if err := saveKeyFile(s.BackupPath, s.Passphrase, keys, n.cfg.KeyWorkFactor); err != nil {
 			return api.Identity{}, api.E(op, api.ErrUnavailable, fmt.Errorf("write key backup: %w", err))
 		}
 	}
-	n.id.set(org, dev, org.Public(), s.DeviceName)
+	n.id.set(idState{orgSealed: sealed, orgPub: org.Public(), device: dev, deviceName: s.DeviceName})
 	if err := n.id.save(n.cfg.DataDir); err != nil {
-		n.id.set(protocol.PrivateKey{}, protocol.PrivateKey{}, protocol.PublicKey{}, "")
+		n.id.set(idState{})
 		return api.Identity{}, api.E(op, api.ErrUnavailable, fmt.Errorf("save keys: %w", err))
 	}
 	if _, err := n.publishAs(ctx, op, org, body); err != nil {
@@ -217,7 +272,8 @@ func (n *Node) RestoreIdentity(ctx context.Context, r api.Restore) (api.Identity
 	if err != nil {
 		return api.Identity{}, api.E(op, api.ErrInvalid, err)
 	}
-	org, dev := keys["org"], keys["device"]
+	org, dev := keys[orgKeyName], keys["device"]
+	defer org.Wipe()
 	if org.IsZero() && dev.IsZero() {
 		return api.Identity{}, api.E(op, api.ErrInvalid, fmt.Errorf("%s holds neither an organisation nor a device key", path))
 	}
@@ -227,36 +283,51 @@ func (n *Node) RestoreIdentity(ctx context.Context, r api.Restore) (api.Identity
 		}
 		dev = protocol.PrivateKey{}
 	}
-	curOrg, curDev, curPub := n.id.keys()
-	if !curDev.IsZero() {
-		same := (!org.IsZero() && org.Public() == curPub) || (!dev.IsZero() && dev.Public() == curDev.Public())
+	var sealed []byte
+	if !org.IsZero() {
+		if r.OrgPassphrase == "" {
+			return api.Identity{}, api.E(op, api.ErrLocked, fmt.Errorf("%s holds the organisation key, which this install keeps encrypted: choose an organisation passphrase (at least %d characters)", path, protocol.MinPassphraseLength))
+		}
+		if err := checkNewPassphrase("organisation", r.OrgPassphrase); err != nil {
+			return api.Identity{}, api.E(op, api.ErrInvalid, fmt.Errorf("%s holds the organisation key, which this install keeps encrypted: %w", path, err))
+		}
+		if r.OrgPassphrase == r.Passphrase {
+			return api.Identity{}, api.E(op, api.ErrInvalid, errSamePassphrase)
+		}
+	}
+	cur := n.id.state()
+	if !cur.device.IsZero() {
+		same := (!org.IsZero() && org.Public() == cur.orgPub) || (!dev.IsZero() && dev.Public() == cur.device.Public())
 		if !same {
 			return api.Identity{}, api.E(op, api.ErrConflict, errors.New("this install already has a different identity"))
 		}
-		if org.IsZero() {
-			org = curOrg
+	}
+	next := idState{orgPub: cur.orgPub, org: cur.org, orgSealed: cur.orgSealed, deviceName: defaultDeviceName()}
+	if !org.IsZero() {
+		if sealed, err = sealOrg(org, r.OrgPassphrase, n.cfg.KeyWorkFactor); err != nil {
+			return api.Identity{}, api.E(op, api.ErrUnavailable, err)
+		}
+		next.org, next.orgSealed, next.orgPub = protocol.PrivateKey{}, sealed, org.Public()
+	} else if cur.device.IsZero() {
+		next.orgPub = protocol.PublicKey{}
+		if o, ok := n.book(ctx).OrgOf(dev.Public()); ok {
+			next.orgPub = o
 		}
 	}
-	var orgPub protocol.PublicKey
-	if !org.IsZero() {
-		orgPub = org.Public()
-	} else if o, ok := n.book(ctx).OrgOf(dev.Public()); ok {
-		orgPub = o
-	}
-	name := defaultDeviceName()
 	newDevice := dev.IsZero()
 	if newDevice {
 		if dev, err = protocol.GenerateKey(nil); err != nil {
 			return api.Identity{}, api.E(op, api.ErrUnavailable, err)
 		}
 	}
-	n.id.set(org, dev, orgPub, name)
+	next.device = dev
+	n.id.set(next)
 	if err := n.id.save(n.cfg.DataDir); err != nil {
-		n.id.set(curOrg, curDev, curPub, name)
+		n.id.set(cur)
 		return api.Identity{}, api.E(op, api.ErrUnavailable, fmt.Errorf("save keys: %w", err))
 	}
 	if newDevice {
-		if _, err := n.publishAs(ctx, op, org, &protocol.Device{Key: dev.Public(), Name: name}); err != nil {
+		if _, err := n.publishAs(ctx, op, org, &protocol.Device{Key: dev.Public(), Name: next.deviceName}); err != nil {
 			return api.Identity{}, err
 		}
 	}
@@ -264,51 +335,64 @@ func (n *Node) RestoreIdentity(ctx context.Context, r api.Restore) (api.Identity
 }
 
 // BackupKeys implements api.App.
-func (n *Node) BackupKeys(ctx context.Context, path, passphrase string) error {
+func (n *Node) BackupKeys(ctx context.Context, b api.Backup) error {
 	const op = "back up keys"
-	org, dev, _ := n.id.keys()
-	if dev.IsZero() && org.IsZero() {
+	st := n.id.state()
+	if st.device.IsZero() && !st.hasOrg() {
 		return api.E(op, api.ErrInvalid, errors.New("this install has no keys yet"))
 	}
-	if len([]rune(passphrase)) < protocol.MinPassphraseLength {
-		return api.E(op, api.ErrInvalid, fmt.Errorf("the passphrase must be at least %d characters", protocol.MinPassphraseLength))
+	if err := checkNewPassphrase("backup", b.Passphrase); err != nil {
+		return api.E(op, api.ErrInvalid, err)
 	}
 	keys := protocol.KeySet{}
-	if !org.IsZero() {
-		keys["org"] = org
+	if st.hasOrg() {
+		if b.Passphrase == b.OrgPassphrase {
+			return api.E(op, api.ErrInvalid, errSamePassphrase)
+		}
+		org, release, err := n.unlockOrg(op, b.OrgPassphrase)
+		if err != nil {
+			return err
+		}
+		defer release()
+		keys[orgKeyName] = org
 	}
-	if !dev.IsZero() {
-		keys["device"] = dev
+	if !st.device.IsZero() {
+		keys["device"] = st.device
 	}
-	if err := saveKeyFile(path, passphrase, keys, n.cfg.KeyWorkFactor); err != nil {
+	if err := saveKeyFile(b.Path, b.Passphrase, keys, n.cfg.KeyWorkFactor); err != nil {
 		return api.E(op, api.ErrUnavailable, err)
 	}
 	return nil
 }
 
 // RotateDevice implements api.App.
-func (n *Node) RotateDevice(ctx context.Context) (api.Identity, error) {
+func (n *Node) RotateDevice(ctx context.Context, orgPassphrase string) (api.Identity, error) {
 	const op = "rotate device key"
-	org, old, orgPub := n.id.keys()
-	if org.IsZero() {
-		return api.Identity{}, api.E(op, api.ErrUnavailable, errors.New("this install does not hold the organisation key that must sign the new delegation"))
+	org, release, err := n.unlockOrg(op, orgPassphrase)
+	if err != nil {
+		if errors.Is(err, api.ErrUnavailable) {
+			err = api.E(op, api.ErrUnavailable, errors.New("this install does not hold the organisation key that must sign the new delegation"))
+		}
+		return api.Identity{}, err
 	}
+	defer release()
 	dev, err := protocol.GenerateKey(nil)
 	if err != nil {
 		return api.Identity{}, api.E(op, api.ErrUnavailable, err)
 	}
-	n.id.mu.Lock()
-	name := n.id.deviceName
-	n.id.mu.Unlock()
+	cur := n.id.state()
+	old, name := cur.device, cur.deviceName
 	if name == "" {
 		name = defaultDeviceName()
 	}
 	if _, err := n.publishAs(ctx, op, org, &protocol.Device{Key: dev.Public(), Name: name}); err != nil {
 		return api.Identity{}, err
 	}
-	n.id.set(org, dev, orgPub, name)
+	next := cur
+	next.device, next.deviceName = dev, name
+	n.id.set(next)
 	if err := n.id.save(n.cfg.DataDir); err != nil {
-		n.id.set(org, old, orgPub, name)
+		n.id.set(cur)
 		return api.Identity{}, api.E(op, api.ErrUnavailable, fmt.Errorf("save keys: %w", err))
 	}
 	if !old.IsZero() {

@@ -57,7 +57,7 @@ func (n *Node) ImportPlaces(ctx context.Context, imp api.PlaceImport, progress f
 	if err != nil {
 		return api.PlaceImportResult{}, api.E(op, api.ErrInvalid, fmt.Errorf("%w; nothing was imported", err))
 	}
-	_, dev, _ := n.id.keys()
+	dev, _ := n.id.keys()
 	if dev.IsZero() {
 		return api.PlaceImportResult{}, api.E(op, api.ErrUnavailable, errors.New("this node has no device key to sign with"))
 	}

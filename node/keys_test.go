@@ -60,7 +60,7 @@ func TestKeysOverTheNetwork(t *testing.T) {
 	}
 
 	before := harvest("H-old-key")
-	rot, err := plant.RotateDevice(ctx)
+	rot, err := plant.RotateDevice(ctx, testOrgPass)
 	if err != nil || rot.Device == pid.Device {
 		t.Fatalf("RotateDevice: %+v, %v", rot, err)
 	}

@@ -13,7 +13,6 @@ import (
 
 	"github.com/jejak/jejak/node/localapi"
 	"github.com/jejak/jejak/node/p2p"
-	"github.com/jejak/jejak/protocol"
 	"github.com/jejak/jejak/protocol/provenance"
 	"github.com/jejak/jejak/storage"
 )
@@ -81,12 +80,12 @@ func (n *Node) start(ctx context.Context) error {
 	if n.id, err = loadIdentity(cfg.DataDir); err != nil {
 		return err
 	}
-	if _, dev, _ := n.id.keys(); dev.IsZero() && !cfg.DeviceKey.IsZero() {
-		var orgPub protocol.PublicKey
+	if dev, _ := n.id.keys(); dev.IsZero() && !cfg.DeviceKey.IsZero() {
+		st := idState{org: cfg.OrgKey, device: cfg.DeviceKey, deviceName: defaultDeviceName()}
 		if !cfg.OrgKey.IsZero() {
-			orgPub = cfg.OrgKey.Public()
+			st.orgPub = cfg.OrgKey.Public()
 		}
-		n.id.set(cfg.OrgKey, cfg.DeviceKey, orgPub, defaultDeviceName())
+		n.id.set(st)
 	}
 	n.store = cfg.Store
 	if n.store == nil {

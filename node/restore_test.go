@@ -18,7 +18,7 @@ func TestRestoreOnASecondComputer(t *testing.T) {
 	first := startNode(t, Config{DataDir: t.TempDir(), KeyWorkFactor: cheapScrypt, Net: testConfig(t, "x").Net})
 	backup := filepath.Join(t.TempDir(), "keys.age")
 	id, err := first.CreateIdentity(ctx, api.Setup{Name: "Kilang Sawit Dua Meja", Roles: []protocol.Role{protocol.RoleMill}, Country: "MY",
-		BackupPath: backup, Passphrase: "correct horse battery"})
+		BackupPath: backup, Passphrase: "correct horse battery", OrgPassphrase: testOrgPass})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +28,7 @@ func TestRestoreOnASecondComputer(t *testing.T) {
 		st, _ := second.Status(ctx)
 		return st.Records >= 2
 	})
-	got, err := second.RestoreIdentity(ctx, api.Restore{Path: backup, Passphrase: "correct horse battery", NewDevice: true})
+	got, err := second.RestoreIdentity(ctx, api.Restore{Path: backup, Passphrase: "correct horse battery", NewDevice: true, OrgPassphrase: "second computer's passphrase"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,7 +54,7 @@ func (n *Node) Status(ctx context.Context) (api.Status, error) {
 	} else if n.apiListener != nil {
 		st.LocalAPI = n.apiListener.Addr().String()
 	}
-	if _, dev, _ := n.id.keys(); !dev.IsZero() {
+	if dev, _ := n.id.keys(); !dev.IsZero() {
 		st.Author = dev.Public()
 		last, err := n.lastOfFeed(ctx, st.Author)
 		if err != nil {
@@ -96,19 +96,27 @@ func (n *Node) Publish(ctx context.Context, d api.Draft) (protocol.Signed, error
 	if err := protocol.CheckDraft(d.Body); err != nil {
 		return protocol.Signed{}, api.E(op+" "+string(d.Body.Type()), api.ErrInvalid, err)
 	}
-	org, dev, _ := n.id.keys()
-	key, who := dev, "device"
+	st := n.id.state()
+	key, asOrg := st.device, false
 	switch d.Body.Type() {
 	case protocol.TypeOrg, protocol.TypeDevice, protocol.TypeEndorse, protocol.TypeRevoke:
-		key, who = org, "organisation"
+		asOrg = true
 	case protocol.TypeCorrect:
 		target := d.Body.(*protocol.Correct).Record
-		if rec, err := n.store.Get(ctx, target); err == nil && !org.IsZero() && rec.Author == org.Public() {
-			key, who = org, "organisation"
+		if rec, err := n.store.Get(ctx, target); err == nil && st.hasOrg() && rec.Author == st.orgPub {
+			asOrg = true
 		}
 	}
+	if asOrg {
+		org, release, err := n.unlockOrg(op+" "+string(d.Body.Type()), d.OrgPassphrase)
+		if err != nil {
+			return protocol.Signed{}, err
+		}
+		defer release()
+		key = org
+	}
 	if key.IsZero() {
-		return protocol.Signed{}, api.E(op+" "+string(d.Body.Type()), api.ErrUnavailable, fmt.Errorf("this node has no %s key to sign with", who))
+		return protocol.Signed{}, api.E(op+" "+string(d.Body.Type()), api.ErrUnavailable, errors.New("this node has no device key to sign with"))
 	}
 	var judge judgement
 	if !d.Unbacked {

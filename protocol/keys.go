@@ -148,3 +148,8 @@ func (p *PublicKey) UnmarshalCBOR(data []byte) error {
 	copy(p[:], b)
 	return nil
 }
+
+// Wipe overwrites k's bytes with zeroes, so an unlocked key does not
+// linger in memory once the operation that needed it is done. k and every
+// copy of it are unusable afterwards.
+func (k PrivateKey) Wipe() { clear(k.k) }

@@ -203,7 +203,7 @@ func (c *cli) fail(name string, err error) int {
 	}
 	fmt.Fprintf(c.stderr, "%s%s\n", prefix, oneLine(err.Error()))
 	var ie *inputError
-	if errors.As(err, &ie) || errors.Is(err, api.ErrInvalid) || errors.Is(err, api.ErrNotFound) || errors.Is(err, api.ErrConflict) || errors.Is(err, api.ErrUnbacked) {
+	if errors.As(err, &ie) || errors.Is(err, api.ErrInvalid) || errors.Is(err, api.ErrNotFound) || errors.Is(err, api.ErrConflict) || errors.Is(err, api.ErrUnbacked) || errors.Is(err, api.ErrLocked) {
 		return exitUsage
 	}
 	return exitUnavailable

@@ -195,7 +195,7 @@ func (o *org) isKilled() {
 // use it.
 func (o *org) try(args ...string) (int, string, string) {
 	cmd := exec.Command(o.e.bin, append([]string{"--data", o.data, "--network", "e2e"}, args...)...)
-	cmd.Env = append(os.Environ(), "JEJAK_PASSPHRASE=correct horse battery", p2p.LoopbackOnlyEnv+"=1")
+	cmd.Env = append(os.Environ(), "JEJAK_PASSPHRASE=correct horse battery", testOrgEnv, p2p.LoopbackOnlyEnv+"=1")
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

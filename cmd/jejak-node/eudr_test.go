@@ -11,7 +11,7 @@ import (
 // ships with the due diligence statement; verify tells the plots apart,
 // and --as-of shows the batch as it stood.
 func TestRecordEUDREvidence(t *testing.T) {
-	env := []string{"JEJAK_DATA=" + cheapDataDir(t), "JEJAK_NETWORK=eudr-test", "HOME=" + t.TempDir()}
+	env := []string{"JEJAK_DATA=" + cheapDataDir(t), "JEJAK_NETWORK=eudr-test", "HOME=" + t.TempDir(), testOrgEnv}
 	var rec struct {
 		CID     string `json:"cid"`
 		Batches []struct {

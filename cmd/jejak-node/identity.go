@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
+	"time"
 
 	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/protocol"
@@ -19,7 +21,7 @@ func cmdInit(c *cli, args []string) error {
 	fs.StringVar(&s.RSPO, "rspo", "", "RSPO member `ID`")
 	fs.StringVar(&s.GLN, "gln", "", "GS1 Global Location `Number`")
 	fs.StringVar(&s.DeviceName, "device", "", "this device's `name` (default: the host name)")
-	fs.StringVar(&s.BackupPath, "backup", "", "write an encrypted key backup to `FILE` (passphrase from JEJAK_PASSPHRASE or the terminal)")
+	fs.StringVar(&s.BackupPath, "backup", "", "write an encrypted key backup to `FILE` (its passphrase from JEJAK_PASSPHRASE or the terminal; not the organisation passphrase)")
 	if err := c.parse(fs, args, 0, 0); err != nil {
 		return err
 	}
@@ -38,8 +40,13 @@ func cmdInit(c *cli, args []string) error {
 		}
 		s.Roles = append(s.Roles, role)
 	}
+	p, err := c.secret(envOrgPassphrase, "New organisation passphrase (it unlocks the organisation key here)", true)
+	if err != nil {
+		return err
+	}
+	s.OrgPassphrase = p
 	if s.BackupPath != "" {
-		p, err := c.passphrase("Passphrase for the key backup", true)
+		p, err := c.passphrase("Passphrase for the key backup (a different one)", true)
 		if err != nil {
 			return err
 		}
@@ -50,9 +57,24 @@ func cmdInit(c *cli, args []string) error {
 		if err != nil {
 			return err
 		}
+		if !c.g.json {
+			fmt.Fprint(c.stderr, passphraseNote)
+		}
 		return c.printIdentity(id)
 	})
 }
+
+// passphraseNote says what the two passphrases are for, and what is lost
+// without both.
+const passphraseNote = `The organisation key is kept encrypted with the organisation passphrase:
+it is asked for to endorse, delegate or revoke devices and to back up keys.
+Daily records are signed by the device key without asking.
+A forgotten organisation passphrase is reset from the key backup
+(jejak-node keys reset-passphrase --backup FILE), with the backup's own
+passphrase. Without either, this install cannot sign as the organisation:
+no new devices, no revocations, no endorsements. Records already signed
+stay valid, and this device keeps signing daily records.
+`
 
 func (c *cli) printIdentity(id api.Identity) error {
 	if c.g.json {
@@ -67,8 +89,12 @@ func (c *cli) printIdentity(id api.Identity) error {
 		roles = append(roles, string(r))
 	}
 	fmt.Fprintf(c.stdout, "organisation %s (%s, %s)\n", id.Name, strings.Join(roles, ", "), id.Country)
-	fmt.Fprintf(c.stdout, "org key      %s\n", id.Org)
+	fmt.Fprintf(c.stdout, "org key      %s (%s)\n", id.Org, orgKeyState(id))
+	if id.HasOrgKey && !id.OrgKeyProtected {
+		fmt.Fprintf(c.stdout, "WARNING      %s\n", unprotectedWarning)
+	}
 	fmt.Fprintf(c.stdout, "device key   %s (%s)\n", id.Device, id.DeviceName)
+	printDevices(c.stdout, id)
 	for _, e := range id.Endorsements {
 		state := ""
 		if e.Revoked {
@@ -81,36 +107,96 @@ func (c *cli) printIdentity(id api.Identity) error {
 	return nil
 }
 
+// printDevices lists the organisation's device keys.
+func printDevices(w io.Writer, id api.Identity) {
+	for _, d := range id.Devices {
+		state := ""
+		switch {
+		case d.This:
+			state = " (this computer)"
+		case d.Revoked:
+			state = " (revoked)"
+		}
+		fmt.Fprintf(w, "device       %s %s, delegated %s%s\n", d.Key, d.Name, d.Delegated.UTC().Format("2006-01-02"), state)
+	}
+}
+
+// orgKeyState says in a few words where the organisation key is.
+func orgKeyState(id api.Identity) string {
+	switch {
+	case !id.HasOrgKey:
+		return "not on this install"
+	case id.OrgKeyProtected:
+		return "on this install, encrypted with the organisation passphrase"
+	}
+	return "on this install, UNPROTECTED"
+}
+
+// unprotectedWarning is what an install from before keys were encrypted
+// is told, with the fix.
+const unprotectedWarning = "the organisation key is stored unprotected: anyone who copies the data folder can sign as the organisation. Protect it with a passphrase: jejak-node keys passphrase"
+
 func cmdKeys(c *cli, args []string) error {
 	fs := c.flags("keys")
 	newDevice := fs.Bool("new-device", false, "import: make a new device key for this computer, delegated by the backup's organisation key (for a second computer of the organisation)")
+	backup := fs.String("backup", "", "reset-passphrase: the key backup `FILE` that holds the organisation key")
+	from := fs.String("from", "", "revoke: records the key signs from this `DATE` (2006-01-02 or RFC 3339) on fail verification (default: now)")
+	reason := fs.String("reason", "", "revoke: why the key is withdrawn, e.g. \"laptop stolen\" (required)")
 	if err := c.parse(fs, args, 1, 2); err != nil {
 		return err
 	}
 	sub, rest := fs.Arg(0), fs.Args()[1:]
+	var revoked protocol.PublicKey
 	switch sub {
 	case "export", "import":
 		if len(rest) != 1 {
 			return usageErrorf("keys %s: missing FILE", sub)
 		}
-	case "rotate":
+	case "revoke":
+		if len(rest) != 1 {
+			return usageErrorf("keys revoke: missing DEVICE-KEY")
+		}
+		var err error
+		if revoked, err = protocol.ParsePublicKey(rest[0]); err != nil {
+			return usageErrorf("keys revoke: DEVICE-KEY: %v", err)
+		}
+		if *reason == "" {
+			return usageErrorf("keys revoke: missing --reason")
+		}
+	case "reset-passphrase":
+		if *backup == "" {
+			return usageErrorf("keys reset-passphrase: missing --backup FILE")
+		}
+		fallthrough
+	case "rotate", "passphrase":
 		if len(rest) != 0 {
-			return usageErrorf("keys rotate: unexpected argument %q", rest[0])
+			return usageErrorf("keys %s: unexpected argument %q", sub, rest[0])
 		}
 	default:
-		return usageErrorf("unknown keys command %q (want export, import or rotate)", sub)
+		return usageErrorf("unknown keys command %q (want export, import, rotate, revoke, passphrase or reset-passphrase)", sub)
+	}
+	var fromMilli int64
+	if *from != "" {
+		var bad error
+		fromMilli = parseDate("--from", *from, func(_ string, err error) { bad = err })
+		if bad != nil {
+			return usageErrorf("keys revoke: --from %v", bad)
+		}
 	}
 	var pass string
-	if sub != "rotate" {
+	if sub == "export" || sub == "import" || sub == "reset-passphrase" {
 		var err error
-		if pass, err = c.passphrase("Passphrase", sub == "export"); err != nil {
+		if pass, err = c.passphrase("Passphrase of the key backup", sub == "export"); err != nil {
 			return err
 		}
 	}
 	return c.withService(func(ctx context.Context, svc api.Service) error {
 		switch sub {
 		case "export":
-			if err := svc.BackupKeys(ctx, rest[0], pass); err != nil {
+			err := c.withOrgPassphrase(false, "Organisation passphrase", func(org string) error {
+				return svc.BackupKeys(ctx, api.Backup{Path: rest[0], Passphrase: pass, OrgPassphrase: org})
+			})
+			if err != nil {
 				return err
 			}
 			if c.g.json {
@@ -122,19 +208,89 @@ func cmdKeys(c *cli, args []string) error {
 			if !*newDevice {
 				fmt.Fprintf(c.stderr, "jejak-node keys import: taking the backup's device key. If the computer it came from still records, stop: two computers signing with one device key fork its feed and verification fails both. For a second computer, run with --new-device instead: a new key for this computer, delegated by the organisation key.\n")
 			}
-			id, err := svc.RestoreIdentity(ctx, api.Restore{Path: rest[0], Passphrase: pass, NewDevice: *newDevice})
+			var id api.Identity
+			err := c.withOrgPassphrase(true, "New organisation passphrase for this install (not the backup's)", func(org string) error {
+				var err error
+				id, err = svc.RestoreIdentity(ctx, api.Restore{Path: rest[0], Passphrase: pass, NewDevice: *newDevice, OrgPassphrase: org})
+				return err
+			})
 			if err != nil {
 				return err
 			}
 			return c.printIdentity(id)
-		default:
-			id, err := svc.RotateDevice(ctx)
+		case "rotate":
+			var id api.Identity
+			err := c.withOrgPassphrase(false, "Organisation passphrase", func(org string) error {
+				var err error
+				id, err = svc.RotateDevice(ctx, org)
+				return err
+			})
 			if err != nil {
 				return err
 			}
 			return c.printIdentity(id)
+		case "revoke":
+			return c.revokeDevice(ctx, svc, revoked, fromMilli, *reason)
+		default: // passphrase, reset-passphrase
+			return c.setOrgPassphrase(ctx, svc, sub == "reset-passphrase", *backup, pass)
 		}
 	})
+}
+
+// revokeDevice withdraws a device key of this organisation (a stolen or
+// lost computer's) from when on: records it signs after that fail
+// verification everywhere the revocation reaches.
+func (c *cli) revokeDevice(ctx context.Context, svc api.Service, key protocol.PublicKey, from int64, reason string) error {
+	r := api.DeviceRevocation{Key: key, Reason: reason}
+	if from != 0 {
+		r.From = time.UnixMilli(from)
+	}
+	var id api.Identity
+	err := c.withOrgPassphrase(false, "Organisation passphrase", func(org string) error {
+		var err error
+		r.OrgPassphrase = org
+		id, err = svc.RevokeDevice(ctx, r)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if c.g.json {
+		return c.printJSON(id)
+	}
+	for _, d := range id.Devices {
+		if d.Key == key {
+			fmt.Fprintf(c.stdout, "revoked device key %s (%s)\n", key, d.Name)
+		}
+	}
+	fmt.Fprintf(c.stdout, "records it signs from then on fail verification on every node the revocation reaches; those it signed before stay valid\n")
+	return nil
+}
+
+// setOrgPassphrase protects an unprotected organisation key, changes the
+// organisation passphrase, or (reset) sets a new one from the key backup.
+func (c *cli) setOrgPassphrase(ctx context.Context, svc api.Service, reset bool, backup, backupPass string) error {
+	id, err := svc.Identity(ctx)
+	if err != nil {
+		return err
+	}
+	p := api.OrgPassphrase{BackupPath: backup, BackupPassphrase: backupPass}
+	if !reset && id.OrgKeyProtected {
+		if p.Old, err = c.secret(envOrgPassphrase, "Current organisation passphrase", false); err != nil {
+			return err
+		}
+	}
+	if p.New, err = c.secret(envNewOrgPassphrase, "New organisation passphrase", true); err != nil {
+		return err
+	}
+	if id, err = svc.SetOrgPassphrase(ctx, p); err != nil {
+		return err
+	}
+	if !c.g.json {
+		fmt.Fprintln(c.stdout, "the organisation key is encrypted with the new organisation passphrase")
+		fmt.Fprint(c.stderr, passphraseNote)
+	}
+	return c.printIdentity(id)
 }
 
 func cmdTrust(c *cli, args []string) error {

@@ -46,6 +46,22 @@ func cmdStatus(c *cli, args []string) error {
 		if st.ClockWarning != "" {
 			fmt.Fprintf(w, "WARNING    %s\n", st.ClockWarning)
 		}
+		if id, err := svc.Identity(ctx); err == nil && id.Ready {
+			fmt.Fprintf(w, "org        %s %s\norg key    %s\n", id.Name, id.Org, orgKeyState(id))
+			if id.HasOrgKey && !id.OrgKeyProtected {
+				fmt.Fprintf(w, "WARNING    %s\n", unprotectedWarning)
+			}
+			for _, d := range id.Devices {
+				state := ""
+				switch {
+				case d.This:
+					state = " (this computer)"
+				case d.Revoked:
+					state = " (revoked)"
+				}
+				fmt.Fprintf(w, "device key %s %s%s\n", d.Key, d.Name, state)
+			}
+		}
 		if len(st.Forks) > 0 {
 			fmt.Fprintf(w, "forks      %d (a key signed two records at one seq)\n", len(st.Forks))
 		}

@@ -14,7 +14,7 @@ import (
 // record, and changes nothing.
 func TestExportImport(t *testing.T) {
 	dir := t.TempDir()
-	plantation := []string{"JEJAK_DATA=" + cheapDataDir(t), "JEJAK_NETWORK=interop-test", "HOME=" + t.TempDir()}
+	plantation := []string{"JEJAK_DATA=" + cheapDataDir(t), "JEJAK_NETWORK=interop-test", "HOME=" + t.TempDir(), testOrgEnv}
 	run := func(env []string, want int, args ...string) string {
 		t.Helper()
 		code, stdout, stderr := runCLI(t, env, "", args...)
@@ -50,7 +50,7 @@ func TestExportImport(t *testing.T) {
 	run(plantation, 0, "export", "epcis", "-o", epcisFile, batch)
 
 	for _, tc := range []struct{ format, file string }{{"car", cars[0]}, {"epcis", epcisFile}} {
-		buyer := []string{"JEJAK_DATA=" + cheapDataDir(t), "JEJAK_NETWORK=interop-test", "HOME=" + t.TempDir()}
+		buyer := []string{"JEJAK_DATA=" + cheapDataDir(t), "JEJAK_NETWORK=interop-test", "HOME=" + t.TempDir(), testOrgEnv}
 		out := run(buyer, 0, "import", tc.format, tc.file)
 		if !strings.Contains(out, "imported 4 new records, 0 already here") {
 			t.Errorf("import %s says:\n%s", tc.format, out)
@@ -75,7 +75,7 @@ func TestExportImport(t *testing.T) {
 	if err := os.WriteFile(bad, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	buyer := []string{"JEJAK_DATA=" + cheapDataDir(t), "JEJAK_NETWORK=interop-test", "HOME=" + t.TempDir()}
+	buyer := []string{"JEJAK_DATA=" + cheapDataDir(t), "JEJAK_NETWORK=interop-test", "HOME=" + t.TempDir(), testOrgEnv}
 	out = run(buyer, 2, "import", "car", bad)
 	if !strings.Contains(out, "block") || !strings.Contains(out, "nothing was imported") {
 		t.Errorf("a tampered CAR: %s", out)
@@ -134,7 +134,7 @@ func verdictPart(s string) string {
 // nothing twice; a harvests file with a bad line records nothing and names
 // the line.
 func TestImportPlacesAndHarvests(t *testing.T) {
-	env := []string{"JEJAK_DATA=" + cheapDataDir(t), "JEJAK_NETWORK=places-test", "HOME=" + t.TempDir()}
+	env := []string{"JEJAK_DATA=" + cheapDataDir(t), "JEJAK_NETWORK=places-test", "HOME=" + t.TempDir(), testOrgEnv}
 	run := func(want int, args ...string) string {
 		t.Helper()
 		code, stdout, stderr := runCLI(t, env, "", args...)

@@ -19,7 +19,7 @@ var snake = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
 // this also holds for what the app and the command line exchange.
 func TestJSONStyle(t *testing.T) {
 	data := cheapDataDir(t)
-	env := []string{"JEJAK_DATA=" + data, "JEJAK_NETWORK=json-test", "HOME=" + t.TempDir(), "JEJAK_PASSPHRASE=correct horse battery"}
+	env := []string{"JEJAK_DATA=" + data, "JEJAK_NETWORK=json-test", "HOME=" + t.TempDir(), "JEJAK_PASSPHRASE=correct horse battery", testOrgEnv}
 	dir := t.TempDir()
 	run := func(args ...string) string {
 		t.Helper()

@@ -26,7 +26,8 @@
 //	1  verification failed: verify judged the batch failed or unendorsed
 //	   (only "trusted" exits 0), or check found damaged indexes
 //	2  usage or input error: wrong arguments, an unknown batch or key, a
-//	   malformed draft, a wrong passphrase, a record the rules reject
+//	   malformed draft, a wrong or missing passphrase, a record the rules
+//	   reject
 //	3  unavailable: the store is in use by another process, the node or
 //	   its store failed, a file could not be written
 //	4  incomplete: verify could not have every record of the batch's
@@ -94,7 +95,7 @@ func init() {
 		{"label", "-o FILE.png BATCH", "write a QR code label for a batch", cmdLabel},
 		{"export", "FORMAT [-o PATH] [--forward] [--as-of DATE] BATCH", "export a batch's provenance (CAR, EPCIS, …)", cmdExport},
 		{"import", "FORMAT FILE", "import records or drafts from a file (CAR, EPCIS, …)", cmdImport},
-		{"keys", "export FILE | import FILE | rotate", "back up, restore or rotate keys", cmdKeys},
+		{"keys", "export FILE | import FILE | rotate | revoke DEVICE-KEY --reason WHY [--from DATE] | passphrase | reset-passphrase --backup FILE", "back up, restore, rotate or revoke keys; set the organisation passphrase", cmdKeys},
 		{"trust", "add KEY [NAME] | remove KEY | list", "manage trust anchors", cmdTrust},
 		{"peers", "", "list connected peers", cmdPeers},
 		{"status", "", "show the node's identity, records and peers", cmdStatus},

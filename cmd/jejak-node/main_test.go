@@ -9,6 +9,12 @@ import (
 	"github.com/jejak/jejak/protocol"
 )
 
+// testOrgEnv gives the organisation passphrase of identities made in
+// tests.
+const testOrgEnv = "JEJAK_ORG_PASSPHRASE=" + testOrgPass
+
+const testOrgPass = "organisation passphrase"
+
 // runCLI runs the command line in-process with env (KEY=VALUE) and stdin.
 func runCLI(t *testing.T, env []string, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
@@ -19,7 +25,7 @@ func runCLI(t *testing.T, env []string, stdin string, args ...string) (code int,
 
 func TestRun(t *testing.T) {
 	data := t.TempDir()
-	env := []string{"JEJAK_DATA=" + data, "HOME=" + t.TempDir()}
+	env := []string{"JEJAK_DATA=" + data, "HOME=" + t.TempDir(), testOrgEnv}
 	tests := []struct {
 		name       string
 		args       []string
@@ -142,7 +148,7 @@ func checkOutput(t *testing.T, stream, got, want string) {
 // clerks in Indonesia type them, and checks that an ambiguous one is asked
 // about in one line and not recorded.
 func TestRecordCommaDecimal(t *testing.T) {
-	env := []string{"JEJAK_DATA=" + cheapDataDir(t), "JEJAK_NETWORK=comma-test", "HOME=" + t.TempDir(), "JEJAK_PASSPHRASE=correct horse battery"}
+	env := []string{"JEJAK_DATA=" + cheapDataDir(t), "JEJAK_NETWORK=comma-test", "HOME=" + t.TempDir(), "JEJAK_PASSPHRASE=correct horse battery", testOrgEnv}
 	type batch struct {
 		ID  string            `json:"id"`
 		Qty protocol.Quantity `json:"qty"`

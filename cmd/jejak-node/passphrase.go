@@ -2,23 +2,46 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/jejak/jejak/node/api"
 )
 
-// passphrase returns the passphrase for a key file: $JEJAK_PASSPHRASE, or
+// Where scripts give passphrases; at a terminal they are typed without
+// echo instead.
+const (
+	// envBackupPassphrase is the key backup's passphrase.
+	envBackupPassphrase = "JEJAK_PASSPHRASE"
+	// envOrgPassphrase is the organisation passphrase, which keeps the
+	// organisation key encrypted in the data folder: the one to unlock it,
+	// or, for init and keys import, the one to set.
+	envOrgPassphrase = "JEJAK_ORG_PASSPHRASE"
+	// envNewOrgPassphrase is the new organisation passphrase of keys
+	// passphrase and keys reset-passphrase.
+	envNewOrgPassphrase = "JEJAK_NEW_ORG_PASSPHRASE"
+)
+
+// passphrase returns the passphrase for a key backup: $JEJAK_PASSPHRASE, or
 // one typed at the terminal without echo (twice when confirm is set). With
 // neither it is a usage error.
 func (c *cli) passphrase(prompt string, confirm bool) (string, error) {
-	if p, ok := c.env["JEJAK_PASSPHRASE"]; ok {
+	return c.secret(envBackupPassphrase, prompt, confirm)
+}
+
+// secret returns $env, or a passphrase typed at the terminal without echo
+// (twice when confirm is set). With neither it is a usage error.
+func (c *cli) secret(env, prompt string, confirm bool) (string, error) {
+	if p, ok := c.env[env]; ok {
 		return p, nil
 	}
 	f, ok := c.stdin.(*os.File)
 	if !ok || !isTerminal(f) {
-		return "", usageErrorf("a passphrase is needed: set JEJAK_PASSPHRASE or run on a terminal")
+		return "", usageErrorf("%s is needed: set %s or run on a terminal", strings.ToLower(prompt[:1])+prompt[1:], env)
 	}
 	p, err := readHidden(f, c.stderr, prompt+": ")
 	if err != nil {
@@ -34,6 +57,31 @@ func (c *cli) passphrase(prompt string, confirm bool) (string, error) {
 		}
 	}
 	return p, nil
+}
+
+// withOrgPassphrase calls f with the organisation passphrase:
+// $JEJAK_ORG_PASSPHRASE when it is set. Otherwise f is called without
+// one, and only when it answers that it needs one (api.ErrLocked: the
+// organisation key is encrypted) is it asked at the terminal and f called
+// again, once. So nothing is asked of an install whose key is unprotected,
+// or of a command that turns out not to need it. confirm asks twice: a
+// passphrase being set.
+func (c *cli) withOrgPassphrase(confirm bool, prompt string, f func(pass string) error) error {
+	if p, ok := c.env[envOrgPassphrase]; ok {
+		return f(p)
+	}
+	err := f("")
+	if !errors.Is(err, api.ErrLocked) {
+		return err
+	}
+	if f, ok := c.stdin.(*os.File); ok && isTerminal(f) {
+		fmt.Fprintf(c.stderr, "%s\n", oneLine(err.Error()))
+	}
+	p, err := c.secret(envOrgPassphrase, prompt, confirm)
+	if err != nil {
+		return err
+	}
+	return f(p)
 }
 
 // isTerminal reports whether f is a terminal.

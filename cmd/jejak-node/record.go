@@ -122,7 +122,16 @@ func cmdRecord(c *cli, args []string) error {
 		if d.ID == "" {
 			d.ID = api.NewDraftID()
 		}
-		rec, err := svc.Publish(ctx, d)
+		var rec protocol.Signed
+		publish := func() error {
+			return c.withOrgPassphrase(false, "Organisation passphrase", func(org string) error {
+				var err error
+				d.OrgPassphrase = org
+				rec, err = svc.Publish(ctx, d)
+				return err
+			})
+		}
+		err := publish()
 		var ue *api.UnbackedError
 		if errors.Is(err, api.ErrUnbacked) && errors.As(err, &ue) {
 			if !f.unbacked {
@@ -130,7 +139,7 @@ func cmdRecord(c *cli, args []string) error {
 			}
 			fmt.Fprintf(c.stderr, "jejak-node record: recording it anyway; until the records that back it arrive, verification will say: %s\n", ue)
 			d.Unbacked = true
-			rec, err = svc.Publish(ctx, d)
+			err = publish()
 		}
 		if errors.Is(err, localapi.ErrNoAnswer) {
 			return fmt.Errorf("%w. The %s may have been recorded: repeat with --draft-id %s; it will not record twice", err, t, d.ID)

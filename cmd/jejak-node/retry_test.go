@@ -15,7 +15,7 @@ import (
 // often as one likes, records it once.
 func TestUncertainPublishSaysHowToRetry(t *testing.T) {
 	data := cheapDataDir(t)
-	env := []string{"JEJAK_DATA=" + data, "JEJAK_NETWORK=retry-test", "HOME=" + t.TempDir()}
+	env := []string{"JEJAK_DATA=" + data, "JEJAK_NETWORK=retry-test", "HOME=" + t.TempDir(), testOrgEnv}
 	cli := func(want int, args ...string) (string, string) {
 		t.Helper()
 		code, stdout, stderr := runCLI(t, env, "", args...)

@@ -27,7 +27,7 @@ func cheapDataDir(t *testing.T) string {
 // it, so each command opens the store itself.
 func TestLocalStore(t *testing.T) {
 	data := cheapDataDir(t)
-	env := []string{"JEJAK_DATA=" + data, "JEJAK_NETWORK=cli-test", "HOME=" + t.TempDir(), "JEJAK_PASSPHRASE=correct horse battery"}
+	env := []string{"JEJAK_DATA=" + data, "JEJAK_NETWORK=cli-test", "HOME=" + t.TempDir(), "JEJAK_PASSPHRASE=correct horse battery", testOrgEnv}
 	cli := func(wantCode int, args ...string) string {
 		t.Helper()
 		code, stdout, stderr := runCLI(t, env, "", args...)

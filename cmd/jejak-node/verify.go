@@ -28,6 +28,42 @@ and revoke can also be given with flags, for example:
   jejak-node record transfer --batch BATCH --qty "21 TNE" --to KEY --doc invoice=INV-42
   jejak-node record receive --transfer CID
   jejak-node record endorse --org KEY --role mill
+
+org, device, endorse and revoke records are signed by the organisation key,
+so they ask for the organisation passphrase (JEJAK_ORG_PASSPHRASE, or typed
+at the terminal); the others are signed by the device key without asking.
+`,
+	"init": `Makes the organisation key and this computer's device key, and asks for
+the organisation passphrase, which keeps the organisation key encrypted in
+the data folder (JEJAK_ORG_PASSPHRASE, or typed twice at the terminal).
+With --backup, the key backup gets a passphrase of its own
+(JEJAK_PASSPHRASE): the two must differ, since the backup is what recovers
+a forgotten organisation passphrase.
+`,
+	"keys": `  export FILE        write a key backup (asks the backup's passphrase, and the
+                     organisation passphrase to unlock the organisation key)
+  import FILE        take a backup's keys (with --new-device: a new device key
+                     for this computer); a backup with the organisation key asks
+                     for this install's organisation passphrase
+  rotate             replace this computer's device key (organisation passphrase)
+  revoke DEVICE-KEY  withdraw a device key of this organisation, such as a
+                     stolen laptop's, from --from (default now) with --reason:
+                     what it signs after that fails verification on every node.
+                     Run it on any install that holds the organisation key.
+  passphrase         change the organisation passphrase (the current one, then
+                     the new one), or protect an unprotected organisation key
+  reset-passphrase   a forgotten organisation passphrase: read the organisation
+                     key from --backup FILE (the backup's passphrase) and set a
+                     new organisation passphrase
+
+Passphrases come from the terminal (no echo) or, for scripts, from
+JEJAK_PASSPHRASE (the key backup's), JEJAK_ORG_PASSPHRASE (the
+organisation passphrase) and JEJAK_NEW_ORG_PASSPHRASE (a new one).
+
+Without the organisation passphrase and without the key backup, this
+install cannot sign as the organisation: no new devices, no revocations,
+no endorsements. Records already signed stay valid, and the device key
+keeps signing daily records.
 `,
 	"verify": `Exits 0 when the batch is trusted, 1 when it is failed or unendorsed
 (authentic records, but a signer nobody this install trusts vouches for).

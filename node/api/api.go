@@ -37,6 +37,9 @@ type Service interface {
 	//     when they connect.
 	//   - The draft breaks a record rule (a missing field, an unknown
 	//     unit, a record over 64 KiB): ErrInvalid, nothing is stored.
+	//   - The draft is signed by the organisation key and its
+	//     OrgPassphrase is missing or wrong: ErrLocked, nothing is
+	//     stored.
 	//   - The node cannot sign (it has no device key, as on a relay), is
 	//     closed, or its store fails: ErrUnavailable, nothing is stored.
 	//   - The store already holds a different record at the seq this one
@@ -107,6 +110,11 @@ type Draft struct {
 	// whose transfer has not arrived yet, say. Verification will say so
 	// until the records that back it arrive.
 	Unbacked bool `json:"unbacked,omitempty"`
+	// OrgPassphrase unlocks the organisation key for a draft it signs
+	// (org, device, endorse, revoke, and a correction of one of those);
+	// other drafts ignore it. It is used for this one publish and never
+	// kept.
+	OrgPassphrase string `json:"org_passphrase,omitempty"`
 }
 
 // NewDraftID returns a new random draft ID.

@@ -17,8 +17,21 @@ import (
 // the device key signs everything else. Publish picks the key by the
 // draft's type (a correct record is signed by the key that signed the
 // record it corrects). Both private keys live in the node's data folder,
-// readable by the owner only; a backup file encrypted with a passphrase
-// (BackupKeys) is what moves them to another machine or restores them.
+// readable by the owner only. The device key is kept as it is, so daily
+// records are signed without asking; the organisation key is encrypted
+// with the organisation passphrase and unlocked only for the one operation
+// that signs with it (the OrgPassphrase of a Draft, Setup, Restore,
+// Backup or RotateDevice), then dropped. A missing or wrong organisation
+// passphrase is ErrLocked and changes nothing. There is no OS keyring: the
+// passphrase is the only way in.
+//
+// A backup file encrypted with its own passphrase (BackupKeys) is what
+// moves the keys to another machine or restores them, and what recovers a
+// forgotten organisation passphrase (SetOrgPassphrase with a backup). The
+// two passphrases must differ: with one, forgetting it would lose both.
+// Without either, this install cannot sign as the organisation (no new
+// devices, no revocations, no endorsements); records already signed stay
+// valid and the device key keeps signing daily records.
 type App interface {
 	// Identity returns this install's organisation and device. Before
 	// setup, Identity.Ready is false and the keys are zero.
@@ -32,9 +45,13 @@ type App interface {
 	// delegation (seq 1 and 2 of the organisation's feed), and, when
 	// s.BackupPath is set, writes an encrypted key backup there.
 	//
+	// The organisation key is written encrypted with s.OrgPassphrase.
+	//
 	// Four things might happen: the new identity is returned; s breaks a
-	// rule (no name, an unknown role, a bad country code, a passphrase too
-	// short for a backup): ErrInvalid, nothing is written; this install
+	// rule (no name, an unknown role, a bad country code, an organisation
+	// passphrase missing or too short, a backup passphrase too short or
+	// the same as the organisation passphrase): ErrInvalid, nothing is
+	// written; this install
 	// already has an identity: ErrConflict, nothing is written; or the
 	// data folder or store cannot be written: ErrUnavailable.
 	CreateIdentity(ctx context.Context, s Setup) (Identity, error)
@@ -45,33 +62,74 @@ type App interface {
 	// computer, delegated by a new device record: the way to set up a
 	// second computer of the organisation (two computers signing with one
 	// device key fork its feed, and verification then fails everything it
-	// signed).
+	// signed). A restored organisation key is written encrypted with
+	// r.OrgPassphrase.
 	//
-	// Four things might happen: the restored identity is returned; the
-	// passphrase is wrong, the file is damaged or missing, or r.NewDevice
+	// Five things might happen: the restored identity is returned; the
+	// passphrase is wrong, the file is damaged or missing, the backup
+	// holds an organisation key and r.OrgPassphrase is too short or the
+	// backup's, or r.NewDevice
 	// asks for a new device key from a backup without the organisation key
 	// that must delegate it: ErrInvalid (the message says which), nothing
-	// is written; this install already has a different identity:
+	// is written; the backup holds an organisation key and no
+	// r.OrgPassphrase is given to keep it encrypted here: ErrLocked,
+	// nothing is written; this install already has a different identity:
 	// ErrConflict; or the data folder or store cannot be written:
 	// ErrUnavailable.
 	RestoreIdentity(ctx context.Context, r Restore) (Identity, error)
 
-	// BackupKeys writes this install's keys to path, encrypted with
-	// passphrase. The file is written whole or not at all.
+	// BackupKeys writes this install's keys to b.Path, encrypted with
+	// b.Passphrase. The organisation key is unlocked with b.OrgPassphrase
+	// to be written. The file is written whole or not at all.
 	//
-	// Three things might happen: the backup is written; the passphrase is
-	// too short or there are no keys yet: ErrInvalid; or path cannot be
-	// written: ErrUnavailable.
-	BackupKeys(ctx context.Context, path, passphrase string) error
+	// Four things might happen: the backup is written; the passphrase is
+	// too short, the same as the organisation passphrase, or there are no
+	// keys yet: ErrInvalid; the organisation passphrase is missing or
+	// wrong: ErrLocked; or the path cannot be written: ErrUnavailable.
+	BackupKeys(ctx context.Context, b Backup) error
 
 	// RotateDevice makes a new device key, has the organisation key
-	// delegate it and revoke the old one (naming the new one as its
-	// successor), and signs from then on with the new key.
+	// (unlocked with orgPassphrase) delegate it and revoke the old one
+	// (naming the new one as its successor), and signs from then on with
+	// the new key.
 	//
-	// Three things might happen: the new identity is returned; this
+	// Four things might happen: the new identity is returned; this
 	// install has no organisation key (ErrUnavailable, nothing changes);
-	// or the data folder or store cannot be written (ErrUnavailable).
-	RotateDevice(ctx context.Context) (Identity, error)
+	// the organisation passphrase is missing or wrong (ErrLocked, nothing
+	// changes); or the data folder or store cannot be written
+	// (ErrUnavailable).
+	RotateDevice(ctx context.Context, orgPassphrase string) (Identity, error)
+
+	// RevokeDevice withdraws a device key of this organisation (a stolen
+	// or lost computer's) from r.From (zero: now, by this node's clock),
+	// signed by the organisation key unlocked with r.OrgPassphrase: every
+	// record the key signs after that fails verification on every node
+	// the revocation reaches; records it signed before stay valid. Any
+	// install holding the organisation key can do it.
+	//
+	// Five things might happen: the identity is returned, the device
+	// shown revoked; r has no reason, or names this install's own device
+	// key (rotate it instead): ErrInvalid; the key is not a device of this
+	// organisation: ErrNotFound; the organisation passphrase is missing
+	// or wrong: ErrLocked; or this install holds no organisation key, or
+	// its store fails: ErrUnavailable. Only a success changes anything.
+	RevokeDevice(ctx context.Context, r DeviceRevocation) (Identity, error)
+
+	// SetOrgPassphrase encrypts the organisation key at rest with
+	// p.New, and rewrites the identity file whole or not at all. What
+	// unlocks the key first: nothing while it is unprotected (an install
+	// from before keys were encrypted), p.Old to change the passphrase,
+	// or a key backup (p.BackupPath and p.BackupPassphrase) when the
+	// organisation passphrase is forgotten: the backup's organisation key
+	// must be this install's, and becomes the one kept.
+	//
+	// Five things might happen: the identity is returned, its
+	// OrgKeyProtected set; p.New is too short, or the backup is wrong,
+	// damaged or of another organisation: ErrInvalid; p.Old is missing or
+	// wrong: ErrLocked; this install holds no organisation key and no
+	// backup is given: ErrUnavailable; or the data folder cannot be
+	// written: ErrUnavailable. Only a success changes anything.
+	SetOrgPassphrase(ctx context.Context, p OrgPassphrase) (Identity, error)
 
 	// Anchors returns the trust anchors: the keys this install believes.
 	Anchors(ctx context.Context) ([]provenance.Anchor, error)
@@ -143,14 +201,19 @@ type App interface {
 
 // Identity is who this install is.
 type Identity struct {
-	Ready      bool               `json:"ready"`       // an organisation and device key are set up
-	Org        protocol.PublicKey `json:"org"`         // the organisation key
-	HasOrgKey  bool               `json:"has_org_key"` // the organisation's private key is on this install
-	Name       string             `json:"name"`        // from the latest org record
-	Roles      []protocol.Role    `json:"roles,omitempty"`
-	Country    string             `json:"country"`
-	Device     protocol.PublicKey `json:"device"` // the device key records are signed with
-	DeviceName string             `json:"device_name"`
+	Ready     bool               `json:"ready"`       // an organisation and device key are set up
+	Org       protocol.PublicKey `json:"org"`         // the organisation key
+	HasOrgKey bool               `json:"has_org_key"` // the organisation's private key is on this install
+	// OrgKeyProtected says the organisation key is encrypted at rest with
+	// the organisation passphrase. HasOrgKey without it is an install
+	// from before keys were encrypted: anyone who copies its data folder
+	// can sign as the organisation until SetOrgPassphrase protects it.
+	OrgKeyProtected bool               `json:"org_key_protected"`
+	Name            string             `json:"name"` // from the latest org record
+	Roles           []protocol.Role    `json:"roles,omitempty"`
+	Country         string             `json:"country"`
+	Device          protocol.PublicKey `json:"device"` // the device key records are signed with
+	DeviceName      string             `json:"device_name"`
 	// Devices are the device keys the organisation delegated, oldest
 	// first.
 	Devices []Device `json:"devices,omitempty"`
@@ -189,15 +252,47 @@ type Setup struct {
 	DeviceName string          `json:"device_name"` // optional; defaults to the host name
 	BackupPath string          `json:"backup_path"` // optional; where to write an encrypted key backup
 	Passphrase string          `json:"passphrase"`  // for the backup; at least protocol.MinPassphraseLength
+	// OrgPassphrase encrypts the organisation key at rest (required, at
+	// least protocol.MinPassphraseLength, not the backup's passphrase).
+	OrgPassphrase string `json:"org_passphrase"`
 }
 
 // Restore is what RestoreIdentity needs.
 type Restore struct {
 	Path       string `json:"path"`
-	Passphrase string `json:"passphrase"`
+	Passphrase string `json:"passphrase"` // the backup's
 	// NewDevice makes a new device key for this computer instead of
 	// taking the backup's: for a second computer of the organisation.
 	NewDevice bool `json:"new_device,omitempty"`
+	// OrgPassphrase encrypts the backup's organisation key at rest on
+	// this install; required when the backup holds one.
+	OrgPassphrase string `json:"org_passphrase,omitempty"`
+}
+
+// Backup is what BackupKeys needs.
+type Backup struct {
+	Path       string `json:"path"`
+	Passphrase string `json:"passphrase"` // encrypts the backup; not the organisation passphrase
+	// OrgPassphrase unlocks the organisation key to be backed up.
+	OrgPassphrase string `json:"org_passphrase,omitempty"`
+}
+
+// DeviceRevocation is what RevokeDevice needs.
+type DeviceRevocation struct {
+	Key           protocol.PublicKey `json:"key"`
+	From          time.Time          `json:"from,omitzero"` // zero: now
+	Reason        string             `json:"reason"`        // such as "laptop stolen"
+	OrgPassphrase string             `json:"org_passphrase,omitempty"`
+}
+
+// OrgPassphrase is what SetOrgPassphrase needs: the new organisation
+// passphrase, and what unlocks the key now (nothing when it is
+// unprotected, Old, or a backup).
+type OrgPassphrase struct {
+	New              string `json:"new"`
+	Old              string `json:"old,omitempty"`
+	BackupPath       string `json:"backup_path,omitempty"`
+	BackupPassphrase string `json:"backup_passphrase,omitempty"`
 }
 
 // BatchFilter selects batches. The zero filter selects every batch this

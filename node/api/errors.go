@@ -28,6 +28,11 @@ var (
 	// computer say verification will fail it; see UnbackedError and
 	// Draft.Unbacked.
 	ErrUnbacked = errors.New("not backed by the records here")
+	// ErrLocked means the operation signs with the organisation key,
+	// which is encrypted at rest, and the organisation passphrase was
+	// not given or is wrong. Nothing was changed; ask the user for the
+	// passphrase and try again.
+	ErrLocked = errors.New("this needs the organisation passphrase")
 )
 
 // UnbackedError lists what verification will say of a draft that the
@@ -49,7 +54,7 @@ func (e *UnbackedError) Error() string {
 // underlying error. It matches its Kind and its Err with errors.Is.
 type Error struct {
 	Op   string // the operation, such as "publish" or "get bafy…"
-	Kind error  // ErrNotFound, ErrInvalid, ErrUnavailable, ErrConflict or nil
+	Kind error  // ErrNotFound, ErrInvalid, ErrUnavailable, ErrConflict, ErrUnbacked, ErrLocked or nil
 	Err  error  // what went wrong, possibly nil
 }
 

@@ -497,7 +497,7 @@ func memoryChild() error {
 	}
 	if a.Backup {
 		_, err := n.CreateIdentity(ctx, api.Setup{Name: "Bench Mill", Roles: []protocol.Role{protocol.RoleMill}, Country: "ID",
-			BackupPath: filepath.Join(a.Dir, "keys.age"), Passphrase: "a bench passphrase"})
+			BackupPath: filepath.Join(a.Dir, "keys.age"), Passphrase: "a bench passphrase", OrgPassphrase: "the bench organisation"})
 		if err != nil {
 			return err
 		}

@@ -211,15 +211,33 @@ func (c *Client) RestoreIdentity(ctx context.Context, r api.Restore) (api.Identi
 	return id, c.do(ctx, "restore-identity", r, &id)
 }
 
-// BackupKeys implements api.App.
-func (c *Client) BackupKeys(ctx context.Context, path, passphrase string) error {
-	return c.do(ctx, "backup-keys", keyFileRequest{Path: abs(path), Passphrase: passphrase}, nil)
+// BackupKeys implements api.App. A relative path is taken from the
+// caller's working directory.
+func (c *Client) BackupKeys(ctx context.Context, b api.Backup) error {
+	b.Path = abs(b.Path)
+	return c.do(ctx, "backup-keys", b, nil)
 }
 
 // RotateDevice implements api.App.
-func (c *Client) RotateDevice(ctx context.Context) (api.Identity, error) {
+func (c *Client) RotateDevice(ctx context.Context, orgPassphrase string) (api.Identity, error) {
 	var id api.Identity
-	return id, c.do(ctx, "rotate-device", struct{}{}, &id)
+	return id, c.do(ctx, "rotate-device", rotateRequest{OrgPassphrase: orgPassphrase}, &id)
+}
+
+// RevokeDevice implements api.App.
+func (c *Client) RevokeDevice(ctx context.Context, r api.DeviceRevocation) (api.Identity, error) {
+	var id api.Identity
+	return id, c.do(ctx, "revoke-device", r, &id)
+}
+
+// SetOrgPassphrase implements api.App. A relative BackupPath is taken from
+// the caller's working directory.
+func (c *Client) SetOrgPassphrase(ctx context.Context, p api.OrgPassphrase) (api.Identity, error) {
+	if p.BackupPath != "" {
+		p.BackupPath = abs(p.BackupPath)
+	}
+	var id api.Identity
+	return id, c.do(ctx, "set-org-passphrase", p, &id)
 }
 
 // Anchors implements api.App.

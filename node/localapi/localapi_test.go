@@ -58,7 +58,7 @@ func TestRoundTrip(t *testing.T) {
 	}
 	backup := filepath.Join(t.TempDir(), "keys.age")
 	id, err := c.CreateIdentity(ctx, api.Setup{Name: "Ladang Sungai Tiram", Roles: []protocol.Role{protocol.RolePlantation},
-		Country: "MY", BackupPath: backup, Passphrase: "correct horse battery"})
+		Country: "MY", BackupPath: backup, Passphrase: "correct horse battery", OrgPassphrase: orgPass})
 	if err != nil || !id.Ready || id.Name != "Ladang Sungai Tiram" {
 		t.Fatalf("CreateIdentity: %+v, %v", id, err)
 	}
@@ -183,24 +183,38 @@ func TestRoundTrip(t *testing.T) {
 	}
 
 	second := filepath.Join(t.TempDir(), "again.age")
-	if err := c.BackupKeys(ctx, second, "short"); !errors.Is(err, api.ErrInvalid) {
+	if err := c.BackupKeys(ctx, api.Backup{Path: second, Passphrase: "short", OrgPassphrase: orgPass}); !errors.Is(err, api.ErrInvalid) {
 		t.Fatalf("BackupKeys with a short passphrase: %v, want ErrInvalid", err)
 	}
-	if err := c.BackupKeys(ctx, second, "another good passphrase"); err != nil {
+	if err := c.BackupKeys(ctx, api.Backup{Path: second, Passphrase: "another good passphrase"}); !errors.Is(err, api.ErrLocked) {
+		t.Fatalf("BackupKeys without the organisation passphrase: %v, want ErrLocked", err)
+	}
+	if err := c.BackupKeys(ctx, api.Backup{Path: second, Passphrase: "another good passphrase", OrgPassphrase: orgPass}); err != nil {
 		t.Fatal(err)
 	}
 	_, c2, _ := serve(t)
-	if _, err := c2.RestoreIdentity(ctx, api.Restore{Path: second, Passphrase: "wrong passphrase"}); !errors.Is(err, api.ErrInvalid) || !strings.Contains(err.Error(), "passphrase") {
+	if _, err := c2.RestoreIdentity(ctx, api.Restore{Path: second, Passphrase: "wrong passphrase", OrgPassphrase: orgPass}); !errors.Is(err, api.ErrInvalid) || !strings.Contains(err.Error(), "passphrase") {
 		t.Fatalf("RestoreIdentity with a wrong passphrase: %v", err)
 	}
-	if rid, err := c2.RestoreIdentity(ctx, api.Restore{Path: second, Passphrase: "another good passphrase"}); err != nil || rid.Org != id.Org {
+	if rid, err := c2.RestoreIdentity(ctx, api.Restore{Path: second, Passphrase: "another good passphrase", OrgPassphrase: orgPass}); err != nil || rid.Org != id.Org {
 		t.Fatalf("RestoreIdentity: %+v, %v", rid, err)
 	}
-	rot, err := c.RotateDevice(ctx)
+	// The organisation passphrase crosses the socket, and so does its
+	// error kind.
+	if _, err := c.RotateDevice(ctx, "not the passphrase"); !errors.Is(err, api.ErrLocked) || !strings.Contains(err.Error(), "wrong organisation passphrase") {
+		t.Fatalf("RotateDevice with a wrong passphrase: %v, want ErrLocked", err)
+	}
+	rot, err := c.RotateDevice(ctx, orgPass)
 	if err != nil || rot.Device == id.Device {
 		t.Fatalf("RotateDevice: %+v, %v", rot, err)
 	}
+	if rot, err = c.SetOrgPassphrase(ctx, api.OrgPassphrase{Old: orgPass, New: "a newer passphrase"}); err != nil || !rot.OrgKeyProtected {
+		t.Fatalf("SetOrgPassphrase: %+v, %v", rot, err)
+	}
 }
+
+// orgPass is the organisation passphrase of the identity these tests make.
+const orgPass = "organisation passphrase"
 
 // TestListen checks that a socket left by a dead process is replaced and
 // that a live one is not taken over.

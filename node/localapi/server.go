@@ -49,11 +49,14 @@ func Listen(dataDir string) (net.Listener, error) {
 // Serve answers requests on l with svc until ctx is done, then stops: open
 // Watch streams end, and Serve returns once the handlers have returned (or
 // after five seconds). It closes l. It returns nil after ctx ends, or the
-// error that stopped it.
+// error that stopped it. Each connection's caller must run as the node's
+// user or as root (peercred.go); any other is refused with an error that
+// says so.
 func Serve(ctx context.Context, l net.Listener, svc api.Service) error {
 	srv := &http.Server{
-		Handler:           Handler(svc),
+		Handler:           refuseStrangers(Handler(svc)),
 		BaseContext:       func(net.Listener) context.Context { return ctx },
+		ConnContext:       checkPeer,
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          nil,
 	}
@@ -100,10 +103,18 @@ func Handler(svc api.Service) http.Handler {
 	call(mux, "restore-identity", func(ctx context.Context, r api.Restore) (api.Identity, error) {
 		return svc.RestoreIdentity(ctx, r)
 	})
-	call(mux, "backup-keys", func(ctx context.Context, r keyFileRequest) (struct{}, error) {
-		return none, svc.BackupKeys(ctx, r.Path, r.Passphrase)
+	call(mux, "backup-keys", func(ctx context.Context, b api.Backup) (struct{}, error) {
+		return none, svc.BackupKeys(ctx, b)
 	})
-	call(mux, "rotate-device", func(ctx context.Context, _ struct{}) (api.Identity, error) { return svc.RotateDevice(ctx) })
+	call(mux, "rotate-device", func(ctx context.Context, r rotateRequest) (api.Identity, error) {
+		return svc.RotateDevice(ctx, r.OrgPassphrase)
+	})
+	call(mux, "revoke-device", func(ctx context.Context, r api.DeviceRevocation) (api.Identity, error) {
+		return svc.RevokeDevice(ctx, r)
+	})
+	call(mux, "set-org-passphrase", func(ctx context.Context, p api.OrgPassphrase) (api.Identity, error) {
+		return svc.SetOrgPassphrase(ctx, p)
+	})
 	call(mux, "anchors", func(ctx context.Context, _ struct{}) ([]provenance.Anchor, error) { return svc.Anchors(ctx) })
 	call(mux, "add-anchor", func(ctx context.Context, r anchorRequest) (struct{}, error) {
 		return none, svc.AddAnchor(ctx, r.Key, r.Name)
@@ -193,9 +204,8 @@ func reply(rec protocol.Signed, err error) (recordReply, error) {
 	return recordReply{Record: rec.Bytes}, nil
 }
 
-type keyFileRequest struct {
-	Path       string `json:"path"`
-	Passphrase string `json:"passphrase"`
+type rotateRequest struct {
+	OrgPassphrase string `json:"org_passphrase,omitempty"`
 }
 
 type anchorRequest struct {

@@ -53,6 +53,9 @@ type wireDraft struct {
 	Body     json.RawMessage `json:"body"`
 	ID       string          `json:"id,omitempty"`
 	Unbacked bool            `json:"unbacked,omitempty"`
+	// OrgPassphrase travels only to the node that owns the socket, whose
+	// caller's user is checked (peercred.go).
+	OrgPassphrase string `json:"org_passphrase,omitempty"`
 }
 
 func encodeDraft(d api.Draft) (wireDraft, error) {
@@ -63,7 +66,7 @@ func encodeDraft(d api.Draft) (wireDraft, error) {
 	if err != nil {
 		return wireDraft{}, err
 	}
-	return wireDraft{Type: d.Body.Type(), Body: b, ID: d.ID, Unbacked: d.Unbacked}, nil
+	return wireDraft{Type: d.Body.Type(), Body: b, ID: d.ID, Unbacked: d.Unbacked, OrgPassphrase: d.OrgPassphrase}, nil
 }
 
 func decodeDraft(w wireDraft) (api.Draft, error) {
@@ -74,7 +77,7 @@ func decodeDraft(w wireDraft) (api.Draft, error) {
 	if err := decodeJSON(w.Body, body); err != nil {
 		return api.Draft{}, fmt.Errorf("%s body: %w", w.Type, err)
 	}
-	return api.Draft{Body: body, ID: w.ID, Unbacked: w.Unbacked}, nil
+	return api.Draft{Body: body, ID: w.ID, Unbacked: w.Unbacked, OrgPassphrase: w.OrgPassphrase}, nil
 }
 
 // wirePage is an api.Page with records as their CBOR bytes.
@@ -120,6 +123,7 @@ var kinds = map[string]error{
 	"unavailable": api.ErrUnavailable,
 	"conflict":    api.ErrConflict,
 	"unbacked":    api.ErrUnbacked,
+	"locked":      api.ErrLocked,
 }
 
 func kindName(err error) string {
