@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,11 +11,17 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/jejak/jejak/node/api"
+	"github.com/jejak/jejak/node/localapi"
+	"github.com/jejak/jejak/protocol"
+	"github.com/jejak/jejak/storage"
 )
 
 // The end-to-end test runs each organisation as its own "jejak-node serve"
@@ -44,6 +51,13 @@ type org struct {
 	data string
 	addr string // a listening address, with /p2p/ID
 	key  string // its organisation key, once initialised
+
+	// Where and how serve runs: listen is its --listen address (default
+	// TCP on 127.0.0.1), netns a network namespace to run it in with
+	// "ip netns exec", env what to add to its environment.
+	listen string
+	netns  string
+	env    []string
 
 	cmd    *exec.Cmd
 	exited chan struct{}
@@ -76,13 +90,24 @@ func (t *tail) String() string {
 
 // newE2E builds jejak-node (without cgo, as released) and dumps every
 // node's stderr if the test fails.
-func newE2E(t *testing.T) *e2e {
+func newE2E(t *testing.T) *e2e { return newE2EWith(t, buildNode(t)) }
+
+// buildNode builds jejak-node without cgo into a folder of t's and returns
+// its path, so that subtests can share one build.
+func buildNode(t *testing.T) string {
+	t.Helper()
 	bin := filepath.Join(t.TempDir(), "jejak-node")
 	build := exec.Command("go", "build", "-o", bin, ".")
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
+	return bin
+}
+
+// newE2EWith runs nodes of the binary bin and dumps every node's stderr if
+// the test fails.
+func newE2EWith(t *testing.T, bin string) *e2e {
 	e := &e2e{t: t, bin: bin}
 	t.Cleanup(func() {
 		if !t.Failed() {
@@ -114,10 +139,22 @@ func (e *e2e) org(name string) *org {
 func (o *org) serves(extra ...string) {
 	t := o.e.t
 	t.Helper()
-	args := append([]string{"serve", "--data", o.data, "--network", "e2e", "--listen", "/ip4/127.0.0.1/tcp/0",
+	listen := o.listen
+	if listen == "" {
+		listen = "/ip4/127.0.0.1/tcp/0"
+	}
+	args := append([]string{"serve", "--data", o.data, "--network", "e2e", "--listen", listen,
 		"--dht=false", "--mdns=false", "--sync-interval", e2eSync}, extra...)
 	cmd := exec.Command(o.e.bin, args...)
-	fmt.Fprintf(o.log, "=== %s\n", strings.Join(args, " "))
+	if o.netns != "" {
+		// ip netns exec execs the command after entering the
+		// namespace, so cmd.Process is the node itself.
+		cmd = exec.Command("ip", append([]string{"netns", "exec", o.netns, o.e.bin}, args...)...)
+	}
+	if o.env != nil {
+		cmd.Env = append(os.Environ(), o.env...)
+	}
+	fmt.Fprintf(o.log, "=== %s %s\n", o.netns, strings.Join(args, " "))
 	cmd.Stderr = o.log
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -713,3 +750,131 @@ func TestEndToEnd(t *testing.T) {
 	os.Remove(filepath.Join(refinery.data, "jejak.sock"))
 	mustContain(t, "status with the socket gone", refinery.run(3, "status"), "is in use by another Jejak process")
 }
+
+// client returns a client of o's running node's local API, closed when the
+// test ends. It never fails the test, so goroutines may use it.
+func (o *org) client() (*localapi.Client, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), e2eWait)
+	defer cancel()
+	c, err := localapi.Dial(ctx, o.data)
+	if err != nil {
+		return nil, err
+	}
+	o.e.t.Cleanup(func() { c.Close() })
+	return c, nil
+}
+
+// count returns how many records o's running node stores, asked through
+// its local API (much cheaper than "jejak-node status", for tight polls).
+func (o *org) count(c *localapi.Client) (int64, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), e2eWait)
+	defer cancel()
+	st, err := c.Status(ctx)
+	return st.Records, err
+}
+
+// cids returns the CIDs of every record o's running node stores, listed
+// through its local API.
+func (o *org) cids() map[string]bool {
+	o.e.t.Helper()
+	c, err := o.client()
+	if err != nil {
+		o.e.t.Fatalf("%s: %v", o.name, err)
+	}
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), e2eWait)
+	defer cancel()
+	set := map[string]bool{}
+	for cursor := ""; ; {
+		page, err := c.List(ctx, api.Filter{Cursor: cursor, Limit: 1000})
+		if err != nil {
+			o.e.t.Fatalf("%s: list records: %v", o.name, err)
+		}
+		for _, r := range page.Records {
+			set[r.CID.String()] = true
+		}
+		if cursor = page.Next; cursor == "" {
+			return set
+		}
+	}
+}
+
+// storedCIDs opens the store of o's stopped node itself and returns the
+// CIDs of every record in it: the store must open after whatever happened.
+func (o *org) storedCIDs() map[string]bool {
+	o.e.t.Helper()
+	if o.cmd != nil {
+		o.e.t.Fatalf("%s: storedCIDs of a running node", o.name)
+	}
+	st, err := storage.Open(filepath.Join(o.data, "store"), storage.Options{GCInterval: -1})
+	if err != nil {
+		o.e.t.Fatalf("%s: open the store of the stopped node: %v", o.name, err)
+	}
+	defer st.Close()
+	set := map[string]bool{}
+	for _, ty := range protocol.Types() {
+		cs, err := st.ByType(context.Background(), ty, protocol.PublicKey{})
+		if err != nil {
+			o.e.t.Fatalf("%s: list %s records: %v", o.name, ty, err)
+		}
+		for _, c := range cs {
+			set[c.String()] = true
+		}
+	}
+	return set
+}
+
+// setDiff describes how the record sets a and b differ, naming a few
+// records of each side, or returns "" when they are the same.
+func setDiff(an string, a map[string]bool, bn string, b map[string]bool) string {
+	only := func(x, y map[string]bool) []string {
+		var out []string
+		for c := range x {
+			if !y[c] {
+				out = append(out, c)
+			}
+		}
+		sort.Strings(out)
+		return out
+	}
+	oa, ob := only(a, b), only(b, a)
+	if len(oa) == 0 && len(ob) == 0 {
+		return ""
+	}
+	show := func(cs []string) string {
+		if len(cs) > 3 {
+			return strings.Join(cs[:3], ", ") + fmt.Sprintf(" and %d more", len(cs)-3)
+		}
+		return strings.Join(cs, ", ")
+	}
+	return fmt.Sprintf("%s holds %d records, %s %d; only %s: %d [%s]; only %s: %d [%s]",
+		an, len(a), bn, len(b), an, len(oa), show(oa), bn, len(ob), show(ob))
+}
+
+// sameRecords waits until the running nodes all hold the same set of
+// records and returns it and how long that took.
+func (e *e2e) sameRecords(what string, nodes ...*org) (map[string]bool, time.Duration) {
+	e.t.Helper()
+	start := time.Now()
+	deadline := start.Add(e2eWait)
+	for {
+		first := nodes[0].cids()
+		diff := ""
+		for _, o := range nodes[1:] {
+			if diff = setDiff(nodes[0].name, first, o.name, o.cids()); diff != "" {
+				break
+			}
+		}
+		if diff == "" {
+			return first, time.Since(start)
+		}
+		if time.Now().After(deadline) {
+			e.t.Fatalf("timed out after %v waiting until every node holds the same records %s: %s", e2eWait, what, diff)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
+
+// soak reports whether the long forms of the fault tests run
+// (JEJAK_SOAK=1, as "make soak" sets it).
+func e2eSoak() bool { return os.Getenv("JEJAK_SOAK") != "" }
