@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -194,6 +195,21 @@ func (o *org) recovers(what string, mustHave map[string]bool, extra ...string) (
 	return have, took
 }
 
+// checksOffline runs "jejak-node check" on o's folder while no node serves
+// it, so the command opens the store as the kill left it (no clean close in
+// between) and compares its indexes with a rebuild. The crash phases do it
+// after every other kill, and restart the node straight away after the
+// others.
+func (o *org) checksOffline(what string) {
+	o.e.t.Helper()
+	if o.cmd != nil {
+		o.e.t.Fatalf("%s: checksOffline with the node running", o.name)
+	}
+	if out := o.run(0, "check"); !strings.Contains(out, "match") {
+		o.e.t.Fatalf("%s: check after the kill %s, with no node running, said %q", o.name, what, out)
+	}
+}
+
 // setOf returns the CIDs as a set.
 func setOf(cids ...[]string) map[string]bool {
 	m := map[string]bool{}
@@ -248,6 +264,9 @@ func killDuringPublish(t *testing.T, e *e2e, rng *rand.Rand, kills int, tally *c
 		}
 		failed += rec.failed.Load()
 		what := fmt.Sprintf("%d during publish", k+1)
+		if k%2 == 1 {
+			v.checksOffline(what)
+		}
 		_, restart := v.recovers(what, acked, "--bootstrap", peer.addr)
 		_, took := e.sameRecords("after kill "+what, v, peer)
 		tally.killed("publish", restart, took)
@@ -293,6 +312,9 @@ func killDuringGossip(t *testing.T, e *e2e, rng *rand.Rand, kills int, tally *cr
 			acked[c] = true
 		}
 		what := fmt.Sprintf("%d during gossip ingest", k+1)
+		if k%2 == 1 {
+			v.checksOffline(what)
+		}
 		_, restart := v.recovers(what, held, "--bootstrap", peer.addr)
 		set, took := e.sameRecords("after kill "+what, v, peer)
 		for c := range acked {
@@ -368,6 +390,9 @@ func killDuringSync(t *testing.T, e *e2e, rng *rand.Rand, kills, records int, ta
 			v.isKilled()
 			killed++
 			what := fmt.Sprintf("%d mid-sync at %d of %d records", killed, seen, total)
+			if killed%2 == 0 {
+				v.checksOffline(what)
+			}
 			have, restart := v.recovers(what, nil, "--bootstrap", peer.addr)
 			// What the node held when it was killed survives: records
 			// from peers are stored buffered, which a process kill does
