@@ -131,9 +131,9 @@ func TestPartition(t *testing.T) {
 	}
 	start := time.Now()
 	lab := newNetLab(t)
-	rounds, syncCuts, records := 3, 1, 5000
+	rounds, syncCuts, records := 3, 1, 3000
 	if e2eSoak() {
-		rounds, syncCuts = 30, 5
+		rounds, syncCuts, records = 30, 5, 5000
 	}
 	e := newE2E(t)
 	a, b, c := e.org("a"), e.org("b"), e.org("c")
