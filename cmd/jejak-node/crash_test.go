@@ -347,7 +347,7 @@ func killDuringSync(t *testing.T, e *e2e, rng *rand.Rand, kills, records int, ta
 		t.Fatalf("%s serves %d records, want at least %d", peer.name, len(want), records)
 	}
 	total := int64(len(want))
-	killed, missed := 0, 0
+	killed, missed, resumed := 0, 0, 0
 	for victim := 0; killed < kills; victim++ {
 		if missed > 3*kills {
 			t.Fatalf("%d catch-ups ended before their kill point: the sync is too quick for the test to catch", missed)
@@ -364,11 +364,19 @@ func killDuringSync(t *testing.T, e *e2e, rng *rand.Rand, kills, records int, ta
 				t.Fatal(err)
 			}
 			if n >= total {
-				missed++
+				if j == 0 {
+					missed++
+				} else {
+					resumed++ // it finished while the restart was checked
+				}
 				break
 			}
-			// A point in the first three quarters of what is left.
-			at := n + 1 + rng.Int64N(max(1, (total-n)*3/4))
+			// A random point short of the last page: the count moves a
+			// sync page at a time.
+			if total-n <= syncPage {
+				break // too near the end to land a kill mid-sync
+			}
+			at := n + 1 + rng.Int64N(total-n-syncPage)
 			var seen int64
 			deadline := time.Now().Add(e2eWait)
 			for {
@@ -424,8 +432,13 @@ func killDuringSync(t *testing.T, e *e2e, rng *rand.Rand, kills, records int, ta
 	if d := setDiff(peer.name, peer.storedCIDs(), "what it served", want); d != "" {
 		t.Fatalf("%s's store changed: %s", peer.name, d)
 	}
-	t.Logf("%d kills mid-sync of %d records; %d catch-ups ended before their kill point", killed, total, missed)
+	t.Logf("%d kills mid-sync of %d records; %d restarted nodes finished their catch-up while the restart was checked; %d fresh catch-ups ended before their kill point",
+		killed, total, resumed, missed)
 }
+
+// syncPage is about how many records one sync page brings, and so how far
+// a syncing node's count moves at a time.
+const syncPage = 500
 
 // fill stores n valid records of unrelated feeds in o's store before its
 // node first runs.
