@@ -77,9 +77,9 @@ func TestKill9(t *testing.T) {
 			t.Logf("%s: %v", phase.name, time.Since(began).Round(time.Millisecond))
 		})
 	}
-	t.Logf("kills survived: publish %d, gossip %d, sync %d (%d of them mid-sync); acknowledged records checked after every kill: %d distinct; "+
+	t.Logf("kills survived: publish %d (and %d more of the restarts), gossip %d, sync %d (%d of them mid-sync); acknowledged records checked after every kill: %d distinct; "+
 		"restart to ready: at most %v; converged with the peer after restart: at most %v; total %v",
-		tally.kills["publish"], tally.kills["gossip"], tally.kills["sync"], tally.midSync, tally.acked,
+		tally.kills["publish"], tally.startKills, tally.kills["gossip"], tally.kills["sync"], tally.midSync, tally.acked,
 		tally.maxRestart.Round(time.Millisecond), tally.maxConverge.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
 }
 
@@ -88,6 +88,7 @@ type crashTally struct {
 	mu          sync.Mutex
 	kills       map[string]int
 	midSync     int
+	startKills  int // second kills of a node restarting after a kill
 	acked       int
 	maxRestart  time.Duration
 	maxConverge time.Duration
@@ -266,6 +267,23 @@ func killDuringPublish(t *testing.T, e *e2e, rng *rand.Rand, kills int, tally *c
 		what := fmt.Sprintf("%d during publish", k+1)
 		if k%2 == 1 {
 			v.checksOffline(what)
+		}
+		if k%4 == 3 {
+			// A second kill while the node starts on the store the
+			// first one left: during its open, its catch-up or just
+			// after it is ready.
+			ready := v.starts("--bootstrap", peer.addr)
+			time.Sleep(time.Duration(rng.IntN(1500)) * time.Millisecond) // the random moment of the kill
+			select {
+			case <-ready:
+				what += ", then once more just after the restart was ready"
+			default:
+				what += ", then once more while the restart was starting"
+			}
+			v.isKilled()
+			tally.mu.Lock()
+			tally.startKills++
+			tally.mu.Unlock()
 		}
 		_, restart := v.recovers(what, acked, "--bootstrap", peer.addr)
 		_, took := e.sameRecords("after kill "+what, v, peer)

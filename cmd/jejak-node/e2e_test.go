@@ -139,6 +139,21 @@ func (e *e2e) org(name string) *org {
 func (o *org) serves(extra ...string) {
 	t := o.e.t
 	t.Helper()
+	ready := o.starts(extra...)
+	select {
+	case o.addr = <-ready:
+	case <-o.exited:
+		t.Fatalf("%s: serve exited before it was ready", o.name)
+	case <-time.After(e2eWait):
+		t.Fatalf("%s: serve was not ready within %v", o.name, e2eWait)
+	}
+}
+
+// starts starts "jejak-node serve" on o's data folder and returns a
+// channel that gets its listening address once it is ready.
+func (o *org) starts(extra ...string) <-chan string {
+	t := o.e.t
+	t.Helper()
 	listen := o.listen
 	if listen == "" {
 		listen = "/ip4/127.0.0.1/tcp/0"
@@ -184,13 +199,7 @@ func (o *org) serves(extra ...string) {
 		close(o.exited)
 	}()
 	t.Cleanup(o.stops)
-	select {
-	case o.addr = <-ready:
-	case <-o.exited:
-		t.Fatalf("%s: serve exited before it was ready", o.name)
-	case <-time.After(e2eWait):
-		t.Fatalf("%s: serve was not ready within %v", o.name, e2eWait)
-	}
+	return ready
 }
 
 // servesFrom starts o bootstrapped to the relay.

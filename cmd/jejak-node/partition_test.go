@@ -131,9 +131,9 @@ func TestPartition(t *testing.T) {
 	}
 	start := time.Now()
 	lab := newNetLab(t)
-	rounds, syncCuts, records := 3, 1, 3000
+	rounds, each, syncCuts, records := 3, 1, 1, 2000
 	if e2eSoak() {
-		rounds, syncCuts, records = 30, 5, 5000
+		rounds, each, syncCuts, records = 30, 2, 5, 5000
 	}
 	e := newE2E(t)
 	a, b, c := e.org("a"), e.org("b"), e.org("c")
@@ -159,7 +159,7 @@ func TestPartition(t *testing.T) {
 		// Both sides publish while the cut lasts.
 		var during []string
 		for _, o := range orgs {
-			for i := range 2 {
+			for i := range each {
 				during = append(during, o.registersPlot(fmt.Sprintf("Blok %d-%d", r, i)))
 			}
 		}
@@ -168,8 +168,8 @@ func TestPartition(t *testing.T) {
 		// the node cut off.
 		alone := cutOff.cids()
 		for i, cid := range during {
-			if orgs[i/2] != cutOff && alone[cid] {
-				t.Fatalf("round %d: %s, cut off, holds %s published by %s during the cut", r, cutOff.name, cid, orgs[i/2].name)
+			if by := orgs[i/each]; by != cutOff && alone[cid] {
+				t.Fatalf("round %d: %s, cut off, holds %s published by %s during the cut", r, cutOff.name, cid, by.name)
 			}
 		}
 		lab.restore(cutOff.name)
