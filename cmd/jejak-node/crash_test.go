@@ -44,14 +44,7 @@ func TestKill9(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the crash test kills node processes for a minute or more; skipped with -short")
 	}
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("JEJAK_CRASH_SEED"); s != "" {
-		var err error
-		if seed, err = strconv.ParseUint(s, 10, 64); err != nil {
-			t.Fatalf("JEJAK_CRASH_SEED=%q: not a seed: %v", s, err)
-		}
-	}
-	t.Logf("seed %d (JEJAK_CRASH_SEED=%d repeats this run's kill moments)", seed, seed)
+	seed := testSeed(t, "JEJAK_CRASH_SEED", "kill moments")
 	kills := map[string]int{"publish": 8, "gossip": 6, "sync": 6}
 	syncRecords := 3000
 	if e2eSoak() {
@@ -81,6 +74,21 @@ func TestKill9(t *testing.T) {
 		"restart to ready: at most %v; converged with the peer after restart: at most %v; total %v",
 		tally.kills["publish"], tally.startKills, tally.kills["gossip"], tally.kills["sync"], tally.midSync, tally.acked,
 		tally.maxRestart.Round(time.Millisecond), tally.maxConverge.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+}
+
+// testSeed returns a new seed, or the one in the environment variable
+// env, and logs it with how to repeat the run's random choices (what).
+func testSeed(t *testing.T, env, what string) uint64 {
+	t.Helper()
+	seed := uint64(time.Now().UnixNano())
+	if s := os.Getenv(env); s != "" {
+		var err error
+		if seed, err = strconv.ParseUint(s, 10, 64); err != nil {
+			t.Fatalf("%s=%q: not a seed: %v", env, s, err)
+		}
+	}
+	t.Logf("seed %d (%s=%d repeats this run's %s)", seed, env, seed, what)
+	return seed
 }
 
 // crashTally collects the crash test's figures across its phases.

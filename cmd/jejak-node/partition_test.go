@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	mrand "math/rand/v2"
 	"os"
 	"os/exec"
 	"strings"
@@ -125,11 +126,13 @@ func (l *netLab) inLab(o *org) {
 // set. One more cut falls in the middle of a catch-up: a new, empty node
 // is cut off while it syncs thousands of records, and after the restore it
 // holds exactly its peers' records. JEJAK_SOAK=1 runs more rounds.
+// JEJAK_PARTITION_SEED=N repeats a run's cut points.
 func TestPartition(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the partition test runs nodes in network namespaces; skipped with -short")
 	}
 	start := time.Now()
+	rng := mrand.New(mrand.NewPCG(testSeed(t, "JEJAK_PARTITION_SEED", "mid-sync cut points"), 0))
 	lab := newNetLab(t)
 	rounds, each, syncCuts, records := 3, 1, 1, 2000
 	if e2eSoak() {
@@ -200,9 +203,12 @@ func TestPartition(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The cut falls once the count passes a random point short of
+		// the last sync page.
+		at := 1 + rng.Int64N(max(1, total-syncPage))
 		var n int64
 		deadline := time.Now().Add(e2eWait)
-		for n == 0 && time.Now().Before(deadline) {
+		for n < at && time.Now().Before(deadline) {
 			if n, err = late.count(cl); err != nil {
 				t.Fatal(err)
 			}
