@@ -39,12 +39,12 @@ import (
 // records.
 //
 // JEJAK_SOAK=1 runs 200 kills instead of 20; JEJAK_CRASH_SEED=N repeats a
-// run's kill moments.
+// run's random delays and kill points.
 func TestKill9(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the crash test kills node processes for a minute or more; skipped with -short")
 	}
-	seed := testSeed(t, "JEJAK_CRASH_SEED", "kill moments")
+	seed := testSeed(t, "JEJAK_CRASH_SEED", "random delays and kill points")
 	kills := map[string]int{"publish": 8, "gossip": 6, "sync": 6}
 	syncRecords := 3000
 	if e2eSoak() {
