@@ -172,7 +172,11 @@ func (o *org) starts(extra ...string) <-chan string {
 	if o.env != nil {
 		cmd.Env = append(os.Environ(), o.env...)
 	}
-	fmt.Fprintf(o.log, "=== %s %s\n", o.netns, strings.Join(args, " "))
+	where := ""
+	if o.netns != "" {
+		where = "[netns " + o.netns + "] "
+	}
+	fmt.Fprintf(o.log, "=== %s%s\n", where, strings.Join(args, " "))
 	cmd.Stderr = o.log
 	out, err := cmd.StdoutPipe()
 	if err != nil {
