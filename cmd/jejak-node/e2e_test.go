@@ -2,21 +2,30 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/jejak/jejak/node/api"
+	"github.com/jejak/jejak/node/localapi"
 	"github.com/jejak/jejak/node/p2p"
+	"github.com/jejak/jejak/protocol"
+	"github.com/jejak/jejak/storage"
 )
 
 // The end-to-end test runs each organisation as its own "jejak-node serve"
@@ -46,6 +55,13 @@ type org struct {
 	data string
 	addr string // a listening address, with /p2p/ID
 	key  string // its organisation key, once initialised
+
+	// Where and how serve runs: listen is its --listen address (default
+	// TCP on 127.0.0.1), netns a network namespace to run it in with
+	// "ip netns exec", env what to add to its environment.
+	listen string
+	netns  string
+	env    []string
 
 	cmd    *exec.Cmd
 	exited chan struct{}
@@ -78,13 +94,24 @@ func (t *tail) String() string {
 
 // newE2E builds jejak-node (without cgo, as released) and dumps every
 // node's stderr if the test fails.
-func newE2E(t *testing.T) *e2e {
+func newE2E(t *testing.T) *e2e { return newE2EWith(t, buildNode(t)) }
+
+// buildNode builds jejak-node without cgo into a folder of t's and returns
+// its path, so that subtests can share one build.
+func buildNode(t *testing.T) string {
+	t.Helper()
 	bin := filepath.Join(t.TempDir(), "jejak-node")
 	build := exec.Command("go", "build", "-o", bin, ".")
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
+	return bin
+}
+
+// newE2EWith runs nodes of the binary bin and dumps every node's stderr if
+// the test fails.
+func newE2EWith(t *testing.T, bin string) *e2e {
 	e := &e2e{t: t, bin: bin}
 	t.Cleanup(func() {
 		if !t.Failed() {
@@ -116,11 +143,41 @@ func (e *e2e) org(name string) *org {
 func (o *org) serves(extra ...string) {
 	t := o.e.t
 	t.Helper()
-	args := append([]string{"serve", "--data", o.data, "--network", "e2e", "--listen", "/ip4/127.0.0.1/tcp/0",
+	ready := o.starts(extra...)
+	select {
+	case o.addr = <-ready:
+	case <-o.exited:
+		t.Fatalf("%s: serve exited before it was ready", o.name)
+	case <-time.After(e2eWait):
+		t.Fatalf("%s: serve was not ready within %v", o.name, e2eWait)
+	}
+}
+
+// starts starts "jejak-node serve" on o's data folder and returns a
+// channel that gets its listening address once it is ready.
+func (o *org) starts(extra ...string) <-chan string {
+	t := o.e.t
+	t.Helper()
+	listen := o.listen
+	if listen == "" {
+		listen = "/ip4/127.0.0.1/tcp/0"
+	}
+	args := append([]string{"serve", "--data", o.data, "--network", "e2e", "--listen", listen,
 		"--dht=false", "--mdns=false", "--sync-interval", e2eSync}, extra...)
 	cmd := exec.Command(o.e.bin, args...)
-	cmd.Env = append(os.Environ(), p2p.LoopbackOnlyEnv+"=1")
-	fmt.Fprintf(o.log, "=== %s\n", strings.Join(args, " "))
+	if o.netns != "" {
+		// ip netns exec execs the command after entering the
+		// namespace, so cmd.Process is the node itself.
+		cmd = exec.Command("ip", append([]string{"netns", "exec", o.netns, o.e.bin}, args...)...)
+	}
+	// Nodes stay on loopback unless o.env says otherwise (the nodes in a
+	// test's own network namespaces); the last value of a variable wins.
+	cmd.Env = append(append(os.Environ(), p2p.LoopbackOnlyEnv+"=1"), o.env...)
+	where := ""
+	if o.netns != "" {
+		where = "[netns " + o.netns + "] "
+	}
+	fmt.Fprintf(o.log, "=== %s%s\n", where, strings.Join(args, " "))
 	cmd.Stderr = o.log
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -150,13 +207,7 @@ func (o *org) serves(extra ...string) {
 		close(o.exited)
 	}()
 	t.Cleanup(o.stops)
-	select {
-	case o.addr = <-ready:
-	case <-o.exited:
-		t.Fatalf("%s: serve exited before it was ready", o.name)
-	case <-time.After(e2eWait):
-		t.Fatalf("%s: serve was not ready within %v", o.name, e2eWait)
-	}
+	return ready
 }
 
 // servesFrom starts o bootstrapped to the relay.
@@ -716,3 +767,183 @@ func TestEndToEnd(t *testing.T) {
 	os.Remove(filepath.Join(refinery.data, "jejak.sock"))
 	mustContain(t, "status with the socket gone", refinery.run(3, "status"), "is in use by another Jejak process")
 }
+
+// client returns a client of o's running node's local API, closed when the
+// test ends. It never fails the test, so goroutines may use it.
+func (o *org) client() (*localapi.Client, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), e2eWait)
+	defer cancel()
+	c, err := localapi.Dial(ctx, o.data)
+	if err != nil {
+		return nil, err
+	}
+	o.e.t.Cleanup(func() { c.Close() })
+	return c, nil
+}
+
+// count returns how many records o's running node stores, asked through
+// its local API (much cheaper than "jejak-node status", for tight polls).
+func (o *org) count(c *localapi.Client) (int64, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), e2eWait)
+	defer cancel()
+	st, err := c.Status(ctx)
+	return st.Records, err
+}
+
+// cids returns the CIDs of every record o's running node stores, listed
+// through its local API. It reads the list call's answer itself and only
+// hashes each record's bytes: the client's List also checks every
+// signature, which is right for a program and, for thousands of records
+// polled in a test under -race, the slowest thing in the test.
+func (o *org) cids() map[string]bool {
+	o.e.t.Helper()
+	hc := &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "unix", localapi.SocketPath(o.data))
+		},
+	}}
+	defer hc.CloseIdleConnections()
+	ctx, cancel := context.WithTimeout(context.Background(), e2eWait)
+	defer cancel()
+	set := map[string]bool{}
+	for cursor := ""; ; {
+		req, _ := json.Marshal(api.Filter{Cursor: cursor, Limit: 1000})
+		hr, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://jejak/v1/list", bytes.NewReader(req))
+		if err != nil {
+			o.e.t.Fatal(err)
+		}
+		hr.Header.Set("Content-Type", "application/json")
+		resp, err := hc.Do(hr)
+		if err != nil {
+			o.e.t.Fatalf("%s: list records: %v", o.name, err)
+		}
+		var page struct {
+			Records [][]byte `json:"records"`
+			Next    string   `json:"next"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&page)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || err != nil {
+			o.e.t.Fatalf("%s: list records: %s, %v", o.name, resp.Status, err)
+		}
+		for _, b := range page.Records {
+			set[protocol.ComputeCID(b).String()] = true
+		}
+		if cursor = page.Next; cursor == "" {
+			return set
+		}
+	}
+}
+
+// storedCIDs opens the store of o's stopped node itself and returns the
+// CIDs of every record in it: the store must open after whatever happened.
+func (o *org) storedCIDs() map[string]bool {
+	o.e.t.Helper()
+	if o.cmd != nil {
+		o.e.t.Fatalf("%s: storedCIDs of a running node", o.name)
+	}
+	st, err := storage.Open(filepath.Join(o.data, "store"), storage.Options{GCInterval: -1})
+	if err != nil {
+		o.e.t.Fatalf("%s: open the store of the stopped node: %v", o.name, err)
+	}
+	defer st.Close()
+	set := map[string]bool{}
+	for _, ty := range protocol.Types() {
+		cs, err := st.ByType(context.Background(), ty, protocol.PublicKey{})
+		if err != nil {
+			o.e.t.Fatalf("%s: list %s records: %v", o.name, ty, err)
+		}
+		for _, c := range cs {
+			set[c.String()] = true
+		}
+	}
+	return set
+}
+
+// setDiff describes how the record sets a and b differ, naming a few
+// records of each side, or returns "" when they are the same.
+func setDiff(an string, a map[string]bool, bn string, b map[string]bool) string {
+	only := func(x, y map[string]bool) []string {
+		var out []string
+		for c := range x {
+			if !y[c] {
+				out = append(out, c)
+			}
+		}
+		sort.Strings(out)
+		return out
+	}
+	oa, ob := only(a, b), only(b, a)
+	if len(oa) == 0 && len(ob) == 0 {
+		return ""
+	}
+	show := func(cs []string) string {
+		if len(cs) > 3 {
+			return strings.Join(cs[:3], ", ") + fmt.Sprintf(" and %d more", len(cs)-3)
+		}
+		return strings.Join(cs, ", ")
+	}
+	return fmt.Sprintf("%s holds %d records, %s %d; only %s: %d [%s]; only %s: %d [%s]",
+		an, len(a), bn, len(b), an, len(oa), show(oa), bn, len(ob), show(ob))
+}
+
+// sameRecords waits until the running nodes all hold the same set of
+// records and returns it and how long that took. It polls the nodes'
+// counts, which are cheap, and lists the sets only when the counts agree.
+func (e *e2e) sameRecords(what string, nodes ...*org) (map[string]bool, time.Duration) {
+	e.t.Helper()
+	start := time.Now()
+	deadline := start.Add(e2eWait)
+	for {
+		var counts []string
+		agree := true
+		var first int64
+		for i, o := range nodes {
+			n, err := o.countNow()
+			if err != nil {
+				e.t.Fatalf("%s: %v", o.name, err)
+			}
+			if i == 0 {
+				first = n
+			}
+			counts = append(counts, fmt.Sprintf("%s %d", o.name, n))
+			agree = agree && n == first
+		}
+		diff := "counts " + strings.Join(counts, ", ")
+		if agree {
+			set := nodes[0].cids()
+			diff = ""
+			for _, o := range nodes[1:] {
+				if diff = setDiff(nodes[0].name, set, o.name, o.cids()); diff != "" {
+					break
+				}
+			}
+			if diff == "" {
+				return set, time.Since(start)
+			}
+		}
+		if time.Now().After(deadline) {
+			e.t.Fatalf("timed out after %v waiting until every node holds the same records %s: %s", e2eWait, what, diff)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// countNow returns how many records o's running node stores, asked
+// through its local API.
+func (o *org) countNow() (int64, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), e2eWait)
+	defer cancel()
+	c, err := localapi.Dial(ctx, o.data)
+	if err != nil {
+		return 0, err
+	}
+	defer c.Close()
+	st, err := c.Status(ctx)
+	return st.Records, err
+}
+
+// e2eSoak reports whether the long forms of the fault tests run
+// (JEJAK_SOAK=1, as "make soak" sets it).
+func e2eSoak() bool { return os.Getenv("JEJAK_SOAK") != "" }
