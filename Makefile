@@ -31,10 +31,13 @@ GO ?= go
 #   x11-apps imagemagick  xwd and convert, for screenshots of the app
 #   postgresql         the central-database baseline of "jejak-node bench"
 #                      (a throwaway cluster on a Unix socket; nothing listens)
+#   iproute2           "ip netns": the partition tests run nodes in network
+#                      namespaces of their own, and the offline-app test runs
+#                      the app in one with only loopback
 DEB_PACKAGES := \
 	gcc libc6-dev pkg-config libgl-dev \
 	libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev \
-	xvfb xauth libgl1-mesa-dri x11-apps imagemagick postgresql
+	xvfb xauth libgl1-mesa-dri x11-apps imagemagick postgresql iproute2
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT_GET := $(SUDO) env DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 apt-get
@@ -81,8 +84,8 @@ test: deps ## Check formatting, go.mod, vet, build both binaries and run every t
 	CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/jejak-node
 	$(GO) test -race -timeout 20m ./...
 	@# Every benchmark scenario still runs, with its baselines (small sizes;
-	@# nothing is asserted about speed).
-	CGO_ENABLED=0 $(GO) run ./cmd/jejak-node bench --quick
+	@# nothing is asserted about speed), its nodes kept on loopback.
+	JEJAK_LOOPBACK_ONLY=1 CGO_ENABLED=0 $(GO) run ./cmd/jejak-node bench --quick
 
 package: deps ## Build a Linux package of the desktop app (dist/Jejak.tar.xz) with fyne package.
 	mkdir -p dist
@@ -106,8 +109,11 @@ screenshots: deps ## Run the app's screens under Xvfb and save a PNG of each to 
 	DISPLAY=":$$(cat "$$tmp/display")" LANG=en_US.UTF-8 JEJAK_SCREENSHOTS="$(CURDIR)/docs/screenshots" \
 		$(GO) test -tags screenshots -run TestScreenshots -count=1 -v -timeout 10m ./gui
 
-soak: ## Long fault runs: 500 SIGKILLs of a store mid-write (storage crash test).
-	JEJAK_SOAK=1 $(GO) test -count=1 -timeout 120m -run 'TestCrash' -v ./storage
+soak: ## Long fault runs (docs/RELIABILITY.md): kills, partitions, dishonest peers, fuzzing; about an hour.
+	@# Every test reads JEJAK_SOAK=1 and runs at its soak size: 500 kills of a
+	@# store mid-write, 200 kills of jejak-node, 30 partitions, the dishonest
+	@# peers and the holding area at their larger counts.
+	JEJAK_SOAK=1 $(GO) test -count=1 -timeout 180m ./storage ./node/p2p ./node ./cmd/jejak-node
 
 bench: ## Benchmarks behind docs/BENCHMARKS.md (long: about an hour with the large stores).
 	CGO_ENABLED=0 $(GO) run ./cmd/jejak-node bench --out bench.json
