@@ -3,10 +3,13 @@ package p2p
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -15,9 +18,11 @@ import (
 
 	pubsub "github.com/libp2p/go-libp2p-pubsub"
 	pb "github.com/libp2p/go-libp2p-pubsub/pb"
+	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	libp2pproto "github.com/libp2p/go-libp2p/core/protocol"
+	ma "github.com/multiformats/go-multiaddr"
 
 	"github.com/jejak/jejak/protocol"
 	"github.com/jejak/jejak/protocol/prototest"
@@ -614,6 +619,130 @@ func FuzzValidateGossip(f *testing.F) {
 			}
 		default:
 			t.Fatalf("validation result %v", got)
+		}
+	})
+}
+
+// FuzzPeerBook reads DATA/peers.json, the peers a node remembers. What it
+// loads is bounded as what it remembers is (at most maxRemembered peers,
+// maxRememberedAddr addresses each), whatever the file holds, and a file
+// it cannot read is an error, not a panic.
+func FuzzPeerBook(f *testing.F) {
+	now := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
+	dir := f.TempDir()
+	b := newPeerBook(dir, func() time.Time { return now })
+	for i := range 3 {
+		k := prototest.Key(fmt.Sprintf("peer-%d", i))
+		pk, err := libp2pKeyOf(k)
+		if err != nil {
+			f.Fatal(err)
+		}
+		id, err := peer.IDFromPrivateKey(pk)
+		if err != nil {
+			f.Fatal(err)
+		}
+		addr := fmt.Sprintf("/ip4/127.0.0.1/tcp/%d", 4001+i)
+		b.add(id, []ma.Multiaddr{ma.StringCast(addr), ma.StringCast("/ip4/127.0.0.1/udp/4001/quic-v1")})
+	}
+	good, err := os.ReadFile(filepath.Join(dir, peersFile))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(good, uint8(1))
+	f.Add(good, uint8(maxRemembered+5))
+	f.Add([]byte(`[{"id":"x","addrs":["/ip4/1.2.3.4"],"seen":"2026-01-01T00:00:00Z"}]`), uint8(0))
+	f.Add([]byte(`{}`), uint8(0))
+	f.Fuzz(func(t *testing.T, data []byte, copies uint8) {
+		// copies repeats the entries (under fresh peer IDs when the
+		// input has some), to reach the bounds.
+		data = repeatPeers(data, int(copies))
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, peersFile), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		b := newPeerBook(dir, func() time.Time { return now })
+		if err := b.load(); err != nil {
+			return
+		}
+		list := b.list()
+		if len(list) > maxRemembered {
+			t.Fatalf("loaded %d peers, at most %d are remembered", len(list), maxRemembered)
+		}
+		for _, p := range list {
+			if len(p.Addrs) > maxRememberedAddr || len(p.Addrs) == 0 {
+				t.Fatalf("peer %s with %d addresses", p.ID, len(p.Addrs))
+			}
+		}
+	})
+}
+
+// repeatPeers returns a peers.json list whose entries are those of data
+// repeated n times, each copy under another peer ID; data unchanged when
+// it is no such list.
+func repeatPeers(data []byte, n int) []byte {
+	var list []rememberedPeer
+	if n <= 1 || json.Unmarshal(data, &list) != nil || len(list) == 0 {
+		return data
+	}
+	var out []rememberedPeer
+	for i := range n {
+		for j, r := range list {
+			pk, err := libp2pKeyOf(prototest.Key(fmt.Sprintf("copy-%d-%d", i, j)))
+			if err != nil {
+				return data
+			}
+			id, _ := peer.IDFromPrivateKey(pk)
+			r.ID = id.String()
+			r.Seen = r.Seen.Add(time.Duration(i) * time.Minute)
+			out = append(out, r)
+		}
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return data
+	}
+	return b
+}
+
+// libp2pKeyOf is k as a libp2p key, for peer IDs in tests.
+func libp2pKeyOf(k protocol.PrivateKey) (crypto.PrivKey, error) {
+	return crypto.UnmarshalEd25519PrivateKey(ed25519.NewKeyFromSeed(k.Seed()))
+}
+
+// FuzzLoadPeerKey reads DATA/peer.key, the key that names the node on the
+// network. A file it cannot use gives an error naming the file, and the
+// file is left as it was (never replaced by a new key).
+func FuzzLoadPeerKey(f *testing.F) {
+	dir := f.TempDir()
+	if _, err := loadPeerKey(dir); err != nil {
+		f.Fatal(err)
+	}
+	good, err := os.ReadFile(filepath.Join(dir, peerKeyFile))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(good)
+	f.Add(good[:len(good)/2])
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dir := t.TempDir()
+		path := filepath.Join(dir, peerKeyFile)
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		k, err := loadPeerKey(dir)
+		after, rerr := os.ReadFile(path)
+		if rerr != nil || !bytes.Equal(after, data) {
+			t.Fatalf("the peer key file changed (%v)", rerr)
+		}
+		if err != nil {
+			if !strings.Contains(err.Error(), path) {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		if _, err := peer.IDFromPrivateKey(k); err != nil {
+			t.Fatalf("loaded a key that names no peer: %v", err)
 		}
 	})
 }
