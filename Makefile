@@ -80,6 +80,9 @@ test: deps ## Check formatting, go.mod, vet, build both binaries and run every t
 	$(GO) build -o /dev/null .
 	CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/jejak-node
 	$(GO) test -race -timeout 20m ./...
+	@# Every fuzz target, a few seconds each, from its committed corpus
+	@# (testdata/fuzz) and what earlier runs on this machine found.
+	scripts/fuzz 2s
 	@# Every benchmark scenario still runs, with its baselines (small sizes;
 	@# nothing is asserted about speed).
 	CGO_ENABLED=0 $(GO) run ./cmd/jejak-node bench --quick
@@ -106,8 +109,9 @@ screenshots: deps ## Run the app's screens under Xvfb and save a PNG of each to 
 	DISPLAY=":$$(cat "$$tmp/display")" LANG=en_US.UTF-8 JEJAK_SCREENSHOTS="$(CURDIR)/docs/screenshots" \
 		$(GO) test -tags screenshots -run TestScreenshots -count=1 -v -timeout 10m ./gui
 
-soak: ## Long fault runs: 500 SIGKILLs of a store mid-write (storage crash test).
+soak: ## Long fault runs: 500 SIGKILLs of a store mid-write (storage crash test), and every fuzz target for 2 minutes.
 	JEJAK_SOAK=1 $(GO) test -count=1 -timeout 120m -run 'TestCrash' -v ./storage
+	scripts/fuzz 2m
 
 bench: ## Benchmarks behind docs/BENCHMARKS.md (long: about an hour with the large stores).
 	CGO_ENABLED=0 $(GO) run ./cmd/jejak-node bench --out bench.json
