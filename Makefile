@@ -83,6 +83,9 @@ test: deps ## Check formatting, go.mod, vet, build both binaries and run every t
 	$(GO) build -o /dev/null .
 	CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/jejak-node
 	$(GO) test -race -timeout 20m ./...
+	@# Every fuzz target, a few seconds each, from its committed corpus
+	@# (testdata/fuzz) and what earlier runs on this machine found.
+	scripts/fuzz 2s
 	@# Every benchmark scenario still runs, with its baselines (small sizes;
 	@# nothing is asserted about speed), its nodes kept on loopback.
 	JEJAK_LOOPBACK_ONLY=1 CGO_ENABLED=0 $(GO) run ./cmd/jejak-node bench --quick
@@ -109,11 +112,12 @@ screenshots: deps ## Run the app's screens under Xvfb and save a PNG of each to 
 	DISPLAY=":$$(cat "$$tmp/display")" LANG=en_US.UTF-8 JEJAK_SCREENSHOTS="$(CURDIR)/docs/screenshots" \
 		$(GO) test -tags screenshots -run TestScreenshots -count=1 -v -timeout 10m ./gui
 
-soak: ## Long fault runs (docs/RELIABILITY.md): kills, partitions, dishonest peers, fuzzing; about an hour.
+soak: ## Long fault runs (docs/RELIABILITY.md): kills, partitions, dishonest peers, then every fuzz target for 2 minutes; about two hours.
 	@# Every test reads JEJAK_SOAK=1 and runs at its soak size: 500 kills of a
 	@# store mid-write, 200 kills of jejak-node, 30 partitions, the dishonest
 	@# peers and the holding area at their larger counts.
 	JEJAK_SOAK=1 $(GO) test -count=1 -timeout 180m ./storage ./node/p2p ./node ./cmd/jejak-node
+	scripts/fuzz 2m
 
 bench: ## Benchmarks behind docs/BENCHMARKS.md (long: about an hour with the large stores).
 	CGO_ENABLED=0 $(GO) run ./cmd/jejak-node bench --out bench.json

@@ -52,11 +52,22 @@ func ParseBatchID(s string) (BatchID, error) {
 	return BatchID{Record: cid, Index: uint32(i)}, nil
 }
 
-// MarshalText implements encoding.TextMarshaler.
-func (b BatchID) MarshalText() ([]byte, error) { return []byte(b.String()), nil }
+// MarshalText implements encoding.TextMarshaler. The zero BatchID, which
+// names nothing, writes as the empty string, as the zero CID does.
+func (b BatchID) MarshalText() ([]byte, error) {
+	if b.IsZero() {
+		return []byte{}, nil
+	}
+	return []byte(b.String()), nil
+}
 
-// UnmarshalText implements encoding.TextUnmarshaler.
+// UnmarshalText implements encoding.TextUnmarshaler. The empty string
+// reads as the zero BatchID, as MarshalText writes it.
 func (b *BatchID) UnmarshalText(t []byte) error {
+	if len(t) == 0 {
+		*b = BatchID{}
+		return nil
+	}
 	v, err := ParseBatchID(string(t))
 	if err != nil {
 		return err

@@ -188,3 +188,23 @@ func TestCIDValue(t *testing.T) {
 		t.Fatalf("text round trip: %v, %v", fromText, err)
 	}
 }
+
+// TestBatchIDZeroText: the zero batch ID writes as "" and reads back from
+// it, so a draft without its batch survives JSON and is refused by the
+// record rules for the missing batch, not by the text of "/0".
+func TestBatchIDZeroText(t *testing.T) {
+	b, err := json.Marshal(protocol.Transfer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back protocol.Transfer
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatalf("%s does not read back: %v", b, err)
+	}
+	if !back.Batch.IsZero() {
+		t.Fatalf("the zero batch ID reads back as %v", back.Batch)
+	}
+	if text, _ := (protocol.BatchID{}).MarshalText(); len(text) != 0 {
+		t.Fatalf("the zero batch ID writes as %q", text)
+	}
+}

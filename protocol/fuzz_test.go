@@ -277,9 +277,18 @@ func seedCorpus(t *testing.T) map[string][]byte {
 // code makes (with -update, it writes them), and that it stays small.
 func TestFuzzCorpus(t *testing.T) {
 	files := seedCorpus(t)
+	// The generated seeds are those of the targets seedCorpus makes; the
+	// other targets' corpora (and inputs the fuzzer found and kept) are
+	// left alone.
+	dirs := map[string]bool{}
+	for path := range files {
+		dirs[filepath.Dir(path)] = true
+	}
 	if *update {
-		if err := os.RemoveAll(filepath.Join("testdata", "fuzz")); err != nil {
-			t.Fatal(err)
+		for dir := range dirs {
+			if err := os.RemoveAll(dir); err != nil {
+				t.Fatal(err)
+			}
 		}
 		for path, b := range files {
 			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -298,14 +307,16 @@ func TestFuzzCorpus(t *testing.T) {
 		}
 	}
 	n := 0
-	err := filepath.WalkDir(filepath.Join("testdata", "fuzz"), func(path string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			n++
+	for dir := range dirs {
+		err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				n++
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	if n >= 200 {
 		t.Errorf("the seed corpus has %d files; keep it under 200", n)

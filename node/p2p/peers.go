@@ -68,13 +68,24 @@ func (b *peerBook) load() error {
 	if err := json.Unmarshal(data, &list); err != nil {
 		return err
 	}
+	// The file may have been edited or come from elsewhere: keep what the
+	// book would have kept, the most recently seen peers, each with its
+	// first addresses.
+	slices.SortStableFunc(list, func(x, y rememberedPeer) int { return y.Seen.Compare(x.Seen) })
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for _, r := range list {
+		if len(b.peers) == maxRemembered {
+			break
+		}
 		id, err := peer.Decode(r.ID)
 		if err != nil {
 			continue
 		}
+		if _, dup := b.peers[id]; dup {
+			continue
+		}
+		r.Addrs = r.Addrs[:min(len(r.Addrs), maxRememberedAddr)]
 		b.peers[id] = r
 	}
 	return nil
