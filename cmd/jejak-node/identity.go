@@ -107,17 +107,22 @@ func (c *cli) printIdentity(id api.Identity) error {
 	return nil
 }
 
+// deviceState is what a device line adds after the key: this computer's
+// key, or a revoked one.
+func deviceState(d api.Device) string {
+	switch {
+	case d.This:
+		return " (this computer)"
+	case d.Revoked:
+		return " (revoked)"
+	}
+	return ""
+}
+
 // printDevices lists the organisation's device keys.
 func printDevices(w io.Writer, id api.Identity) {
 	for _, d := range id.Devices {
-		state := ""
-		switch {
-		case d.This:
-			state = " (this computer)"
-		case d.Revoked:
-			state = " (revoked)"
-		}
-		fmt.Fprintf(w, "device       %s %s, delegated %s%s\n", d.Key, d.Name, d.Delegated.UTC().Format("2006-01-02"), state)
+		fmt.Fprintf(w, "device       %s %s, delegated %s%s\n", d.Key, d.Name, d.Delegated.UTC().Format("2006-01-02"), deviceState(d))
 	}
 }
 

@@ -52,14 +52,7 @@ func cmdStatus(c *cli, args []string) error {
 				fmt.Fprintf(w, "WARNING    %s\n", unprotectedWarning)
 			}
 			for _, d := range id.Devices {
-				state := ""
-				switch {
-				case d.This:
-					state = " (this computer)"
-				case d.Revoked:
-					state = " (revoked)"
-				}
-				fmt.Fprintf(w, "device key %s %s%s\n", d.Key, d.Name, state)
+				fmt.Fprintf(w, "device key %s %s%s\n", d.Key, d.Name, deviceState(d))
 			}
 		}
 		if len(st.Forks) > 0 {
