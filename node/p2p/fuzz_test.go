@@ -362,15 +362,20 @@ func FuzzAnswerFetch(f *testing.F) {
 			}
 			return
 		}
-		if err != nil {
-			t.Fatalf("a request that reads failed: %v", err)
-		}
 		fr := newFrameReader(bytes.NewReader(s.out.Bytes()))
 		if len(asked.CIDs) > maxFetch {
-			if kind, _, err := fr.next(maxControlFrame); err != nil || kind != frameError {
-				t.Fatalf("a request of %d CIDs answered with frame %d (%v), want an error frame", len(asked.CIDs), kind, err)
+			// Too large: refused with an error frame, and a violation
+			// that costs the asker.
+			if !isViolation(err) {
+				t.Fatalf("a request of %d CIDs failed with %v, want a violation", len(asked.CIDs), err)
+			}
+			if kind, _, ferr := fr.next(maxControlFrame); ferr != nil || kind != frameError {
+				t.Fatalf("a request of %d CIDs answered with frame %d (%v), want an error frame", len(asked.CIDs), kind, ferr)
 			}
 			return
+		}
+		if err != nil {
+			t.Fatalf("a request that reads failed: %v", err)
 		}
 		i, missing := 0, 0
 		for {
