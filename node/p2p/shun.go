@@ -19,6 +19,12 @@ import (
 // refused again at the next score report.
 const shunFor = 10 * time.Minute
 
+// maxShunned bounds the peers refused at once, so that an attacker who
+// makes up identity after identity cannot grow the list without end: past
+// it, the block that runs out first is dropped (its peer is then refused
+// again at the next score report if it is still graylisted).
+const maxShunned = 4096
+
 // shunList holds the peers the engine cut off: once pubsub graylists a
 // peer (its score, gossip and sync penalties together, below
 // graylistThreshold) gossip ignores it, and nothing else it could do is
@@ -52,9 +58,30 @@ func (l *shunList) add(p peer.ID, score float64, why []string, now time.Time) bo
 	if b, ok := l.peers[p]; ok && now.Before(b.Until) {
 		return false
 	}
+	if len(l.peers) >= maxShunned {
+		l.evict(now)
+	}
 	l.peers[p] = &BlockedPeer{ID: p.String(), Score: score, Why: why, Since: now, Until: now.Add(shunFor)}
 	l.total++
 	return true
+}
+
+// evict forgets the blocks that have run out at now, and when none has,
+// the one that runs out first. l.mu is held.
+func (l *shunList) evict(now time.Time) {
+	var first peer.ID
+	for id, b := range l.peers {
+		if !now.Before(b.Until) {
+			delete(l.peers, id)
+			continue
+		}
+		if first == "" || b.Until.Before(l.peers[first].Until) {
+			first = id
+		}
+	}
+	if len(l.peers) >= maxShunned && first != "" {
+		delete(l.peers, first)
+	}
 }
 
 // blocked reports whether p is refused at now; a block that has run out is
