@@ -105,7 +105,7 @@ func (e *Engine) startGossip() error {
 	})
 	// The inspector must come after WithPeerScore.
 	opts := append(setup.Options,
-		pubsub.WithPeerScoreInspect(pubsub.PeerScoreInspectFn(e.onScores), e.cfg.ScoreInterval),
+		pubsub.WithPeerScoreInspect(pubsub.ExtendedPeerScoreInspectFn(e.onScores), e.cfg.ScoreInterval),
 		pubsub.WithRawTracer(&e.mesh),
 	)
 	opts = append(opts, e.cfg.GossipOptions...)

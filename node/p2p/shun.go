@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	pubsub "github.com/libp2p/go-libp2p-pubsub"
 	"github.com/libp2p/go-libp2p/core/connmgr"
 	"github.com/libp2p/go-libp2p/core/control"
 	"github.com/libp2p/go-libp2p/core/network"
@@ -113,24 +114,46 @@ func (l *shunList) list(now time.Time) ([]BlockedPeer, int) {
 }
 
 // onScores is pubsub's score inspector: it keeps the scores for Status and
-// cuts off every peer below the graylist threshold. Pubsub calls it on a
-// goroutine of its own.
-func (e *Engine) onScores(scores map[peer.ID]float64) {
+// cuts off every peer below the graylist threshold for what it did wrong:
+// invalid records and sync or fetch violations (misconduct). Pubsub's
+// behaviour penalty (a GRAFT during a prune backoff, which a node that
+// crashed and came straight back sends) and IP colocation (many nodes
+// behind one address) can take an honest peer's score below the threshold
+// too: pubsub then ignores its gossip until the score recovers, but it is
+// not disconnected, so sync still brings its records. Pubsub calls this on
+// a goroutine of its own.
+func (e *Engine) onScores(snaps map[peer.ID]*pubsub.PeerScoreSnapshot) {
+	scores := make(map[peer.ID]float64, len(snaps))
+	for p, s := range snaps {
+		scores[p] = s.Score
+	}
 	e.scores.update(scores)
-	for p, s := range scores {
-		if s >= graylistThreshold || p == e.host.ID() {
+	for p, s := range snaps {
+		if s.Score >= graylistThreshold || misconduct(s) >= graylistThreshold || p == e.host.ID() {
 			continue
 		}
 		now := e.cfg.Now() // read only for a peer to cut off, not at every report
 		_, why := e.scores.penaltyOf(p, now)
-		if !e.shun.add(p, s, why, now) {
+		if !e.shun.add(p, s.Score, why, now) {
 			continue
 		}
-		e.log.Warn("peer graylisted: disconnected and refused for a while", "peer", p, "score", s, "for", shunFor)
+		e.log.Warn("peer graylisted: disconnected and refused for a while", "peer", p, "score", s.Score, "for", shunFor)
 		if e.ctx.Err() == nil {
 			_ = e.host.Network().ClosePeer(p)
 		}
 	}
+}
+
+// misconduct is the part of a peer's score that comes from what it did
+// wrong: the invalid records it sent (the topic's score for them, as
+// scoreParams weighs them) and the engine's own penalties for sync and
+// fetch violations (the app-specific score, weight 1).
+func misconduct(s *pubsub.PeerScoreSnapshot) float64 {
+	m := s.AppSpecificScore
+	for _, t := range s.Topics {
+		m += invalidWeight * t.InvalidMessageDeliveries * t.InvalidMessageDeliveries
+	}
+	return m
 }
 
 // shunGater refuses connections to and from peers on the shun list, and
