@@ -78,7 +78,8 @@ func TestImportArrows(t *testing.T) {
 		"protocol/interop/eudr":        {"protocol", "protocol/provenance"},
 		"protocol/interop/places":      {"protocol"},
 		"protocol/interop/cmrt":        {"protocol", "protocol/provenance"},
-		"protocol/interop/export":      {"protocol", "protocol/provenance", "protocol/interop/car", "protocol/interop/epcis", "protocol/interop/eudr", "protocol/interop/cmrt"},
+		"protocol/interop/capsule":     {"protocol", "protocol/provenance"},
+		"protocol/interop/export":      {"protocol", "protocol/provenance", "protocol/interop/capsule", "protocol/interop/car", "protocol/interop/epcis", "protocol/interop/eudr", "protocol/interop/cmrt"},
 		"storage":                      {"protocol"},
 		"storage/storetest":            {"protocol", "protocol/prototest", "protocol/provenance/scenario", "storage"},
 		"internal/atomicfile":          {},
@@ -161,7 +162,7 @@ func TestWhatEachLayerLinks(t *testing.T) {
 func TestPureDoesNoFileIO(t *testing.T) {
 	pkgs := listAll(t, false)
 	for _, path := range []string{"protocol", "protocol/provenance", "protocol/interop/car", "protocol/interop/epcis",
-		"protocol/interop/eudr", "protocol/interop/places", "protocol/interop/cmrt", "protocol/interop/export"} {
+		"protocol/interop/eudr", "protocol/interop/places", "protocol/interop/cmrt", "protocol/interop/export", "protocol/interop/capsule"} {
 		if _, ok := pkgs[path]; !ok {
 			continue // not written yet
 		}
