@@ -214,7 +214,7 @@ func (v *verifyScreen) exportAs(f exportpkg.Format) {
 		if err != nil {
 			return nil, err
 		}
-		return f.Write(exportpkg.Input{Report: ev.Report, Records: ev.Records})
+		return f.Write(exportpkg.Input{Report: ev.Report, Records: ev.Records, Network: ev.Network, Maker: ev.Maker})
 	}, func(files []exportpkg.File) {
 		v.u.files.save("Export "+f.Title, files[0].Name, func(path string) {
 			// The files can be large (an EUDR export's plots): write them

@@ -457,15 +457,26 @@ func (n *Node) anchors() (*provenance.Anchors, error) {
 		n.anchorList = &provenance.Anchors{}
 		return n.anchorList, nil
 	}
-	data, err := os.ReadFile(filepath.Join(n.cfg.DataDir, anchorsFile))
+	a, err := ReadAnchors(n.cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	n.anchorList = a
+	return a, nil
+}
+
+// ReadAnchors reads the trust anchors saved in the data folder dir, without
+// opening its store (none when there is no file): for checks that need
+// nothing else, such as a capsule's.
+func ReadAnchors(dir string) (*provenance.Anchors, error) {
+	data, err := os.ReadFile(filepath.Join(dir, anchorsFile))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("trust anchors: %w", err)
 	}
 	a, err := provenance.ParseAnchors(data)
 	if err != nil {
-		return nil, fmt.Errorf("%w (in %s)", err, filepath.Join(n.cfg.DataDir, anchorsFile))
+		return nil, fmt.Errorf("%w (in %s)", err, filepath.Join(dir, anchorsFile))
 	}
-	n.anchorList = a
 	return a, nil
 }
 

@@ -84,7 +84,7 @@ func cmdExport(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	files, err := format.Write(export.Input{Report: ev.Report, Records: ev.Records, Transfer: transfer})
+	files, err := format.Write(export.Input{Report: ev.Report, Records: ev.Records, Transfer: transfer, Network: ev.Network, Maker: ev.Maker})
 	if err != nil {
 		return inputErrorf("%v", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"os/signal"
 	"strings"
 	"syscall"
@@ -19,6 +20,7 @@ import (
 	"github.com/jejak/jejak/node"
 	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/node/p2p"
+	"github.com/jejak/jejak/node/web"
 )
 
 func cmdServe(c *cli, args []string) error {
@@ -32,6 +34,9 @@ func cmdServe(c *cli, args []string) error {
 	mdns := fs.Bool("mdns", false, "find peers on the local network (default: true unless --relay)")
 	dht := fs.Bool("dht", false, "join the DHT (default: true)")
 	syncEvery := fs.Duration("sync-interval", 0, "catch up with connected peers every `DURATION` (env JEJAK_SYNC_INTERVAL; default 1m; negative: only on connect)")
+	httpAddr := fs.String("http", "", "serve the verification page (/b/BATCH) on `ADDR`, e.g. 127.0.0.1:8080 behind a TLS proxy (env JEJAK_HTTP; default off)")
+	httpAssets := fs.String("http-assets", "", "serve the page's verifier (verify.wasm, wasm_exec.js) from `DIR` instead of the copy built in")
+	httpProxy := fs.Bool("http-behind-proxy", false, "take the client's address from X-Forwarded-For (only behind a proxy that sets it) for the rate limit")
 	verbose := fs.Bool("v", false, "log more")
 	if err := c.parse(fs, args, 0, 0); err != nil {
 		return err
@@ -139,11 +144,36 @@ func cmdServe(c *cli, args []string) error {
 		go msrv.Serve(ml)
 		fmt.Fprintf(c.stdout, "metrics http://%s/metrics\n", ml.Addr())
 	}
+	var wsrv *http.Server
+	if addr := first(*httpAddr, c.getenv("JEJAK_HTTP")); addr != "" && addr != "off" {
+		wcfg := web.Config{Source: n, Logger: cfg.Logger, TrustProxy: *httpProxy}
+		if *httpAssets != "" {
+			wcfg.Assets = os.DirFS(*httpAssets)
+		} else if !web.HasVerifier() {
+			fmt.Fprintf(c.stderr, "jejak-node serve: this binary was built without the page's verifier: the page will say so (build with make build, or give --http-assets DIR)\n")
+		}
+		h, err := web.Handler(wcfg)
+		if err != nil {
+			return usageErrorf("--http-assets: %v", err)
+		}
+		wl, err := net.Listen("tcp", addr)
+		if err != nil {
+			return fmt.Errorf("--http: %w", err)
+		}
+		wsrv = web.Server(addr, h)
+		go wsrv.Serve(wl)
+		fmt.Fprintf(c.stdout, "page http://%s/b/BATCH\n", wl.Addr())
+	}
 	fmt.Fprintln(c.stdout, "ready")
 	go reportSync(ctx, n, c.stderr)
 
 	<-ctx.Done()
 	stop()
+	if wsrv != nil {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		wsrv.Shutdown(sctx)
+		cancel()
+	}
 	if msrv != nil {
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		msrv.Shutdown(sctx)

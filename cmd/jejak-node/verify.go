@@ -94,6 +94,10 @@ func (c *cli) report(args []string, name string) (*provenance.Report, error) {
 	fs := c.flags(name)
 	forward := fs.Bool("forward", false, "also trace forward to every product made from the batch")
 	asOf := fs.String("as-of", "", "show the batch as it stood on `DATE` (2026-01-31: the end of that day, UTC; or an RFC 3339 time), e.g. when its due diligence statement was filed")
+	if name == "verify" {
+		fs.String("capsule", "", "verify from the capsule `FILE` alone (jejak-node export capsule): no store, no network; BATCH is then optional")
+		fs.Var(&stringList{}, "anchor", "with --capsule, also trust `KEY` (repeatable), besides the anchors saved in the data folder")
+	}
 	if err := c.parse(fs, args, 1, 1); err != nil {
 		return nil, err
 	}
@@ -137,7 +141,13 @@ func parseAsOf(s string) (time.Time, error) {
 }
 
 func cmdVerify(c *cli, args []string) error {
-	rep, err := c.report(args, "verify")
+	var rep *provenance.Report
+	var err error
+	if capsuleArg(args) {
+		rep, err = c.capsuleReport(args)
+	} else {
+		rep, err = c.report(args, "verify")
+	}
 	if err != nil {
 		return err
 	}

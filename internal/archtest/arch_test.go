@@ -90,9 +90,10 @@ func TestImportArrows(t *testing.T) {
 		"node/localapi":                {"node/api", "protocol", "protocol/provenance"},
 		"node":                         {"internal/atomicfile", "internal/jsonerr", "node/api", "node/localapi", "node/p2p", "protocol", "protocol/provenance", "protocol/interop/places", "storage"},
 		"node/bench":                   {"node", "node/api", "node/p2p", "protocol", "protocol/provenance", "protocol/provenance/scenario", "storage"},
+		"node/web":                     {"node/api", "protocol", "protocol/interop/capsule"},
 		"node/demo":                    {"node/api", "node/p2p", "protocol", "protocol/provenance/scenario", "storage"},
-		"gui":                          {"internal/atomicfile", "node/api", "protocol", "protocol/provenance", "protocol/interop/export", "protocol/interop/places", "protocol/interop/car", "protocol/interop/epcis"},
-		"cmd/jejak-node":               {"internal/atomicfile", "internal/jsonerr", "node", "node/api", "node/localapi", "node/p2p", "protocol", "protocol/provenance", "protocol/interop/export", "protocol/interop/places", "protocol/interop/car", "protocol/interop/epcis", "storage", "node/bench"},
+		"gui":                          {"internal/atomicfile", "node/api", "protocol", "protocol/provenance", "protocol/interop/export", "protocol/interop/places", "protocol/interop/car", "protocol/interop/epcis", "protocol/interop/capsule"},
+		"cmd/jejak-node":               {"internal/atomicfile", "internal/jsonerr", "node", "node/api", "node/localapi", "node/p2p", "protocol", "protocol/provenance", "protocol/interop/export", "protocol/interop/places", "protocol/interop/car", "protocol/interop/epcis", "protocol/interop/capsule", "storage", "node/bench", "node/web"},
 	}
 	for path, p := range listAll(t, true) {
 		allow, known := allowed[path]

@@ -377,6 +377,11 @@ type Evidence struct {
 	// the order it read them, each opened (decoded, its signature and CID
 	// checked) again by whoever receives it.
 	Records []protocol.Signed `json:"-"`
+	// Network is the Jejak network the records belong to, and Maker who
+	// gathered them (the organisation's name, or the node's peer ID when
+	// it has no organisation): a capsule's manifest says both.
+	Network string `json:"network"`
+	Maker   string `json:"maker"`
 }
 
 // ImportResult says what an import stored.

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/jejak/jejak/protocol"
+	"github.com/jejak/jejak/protocol/interop/capsule"
 	"github.com/jejak/jejak/protocol/interop/car"
 	"github.com/jejak/jejak/protocol/interop/cmrt"
 	"github.com/jejak/jejak/protocol/interop/epcis"
@@ -37,6 +38,10 @@ type Input struct {
 	// export then declares what it sends (its quantity, to its
 	// addressee) instead of the whole batch.
 	Transfer *protocol.Signed
+	// Network and Maker go into a capsule's manifest: the network the
+	// records belong to and who made the file (an organisation's name, a
+	// relay's peer ID).
+	Network, Maker string
 }
 
 // File is one file of an export.
@@ -49,6 +54,7 @@ type File struct {
 func Formats() []Format {
 	return []Format{
 		{Name: "car", Title: "CAR (IPFS)", About: "the signed records behind the verdict, for ipfs dag import and other Jejak installs", write: writeCAR},
+		{Name: "capsule", Title: "Verification capsule", About: "one file that verifies the batch offline with nothing else: its ancestry, the trust records and the uses and revocations known now (jejak-node verify --capsule, the app's Open capsule, the relay's page)", write: writeCapsule},
 		{Name: "epcis", Title: "EPCIS 2.0", About: "GS1 EPCIS 2.0 JSON-LD events and master data, each carrying its signed record", write: writeEPCIS},
 		{Name: "eudr", Title: "EUDR due diligence", About: "the geolocation file the EU Information System (TRACES) takes, and the due diligence summary beside it (JSON and a page to print)", write: writeEUDR},
 		{Name: "smelters", Title: "CMRT smelter list", About: "the smelters behind an electronics batch in the columns of the RMI Conflict Minerals Reporting Template (XLSX and CSV)", write: writeSmelters},
@@ -115,6 +121,15 @@ func writeCAR(in Input) ([]File, error) {
 		return nil, err
 	}
 	return []File{{Name: BaseName(in.Report) + ".car", Data: b.Bytes()}}, nil
+}
+
+func writeCapsule(in Input) ([]File, error) {
+	var b bytes.Buffer
+	m := capsule.Manifest{Network: in.Network, Batch: in.Report.Batch, Made: in.Report.CheckedAt, Maker: in.Maker}
+	if err := capsule.Write(&b, m, in.Records); err != nil {
+		return nil, err
+	}
+	return []File{{Name: BaseName(in.Report) + ".capsule.car", Data: b.Bytes()}}, nil
 }
 
 func writeEPCIS(in Input) ([]File, error) {

@@ -23,10 +23,10 @@ func TestFormats(t *testing.T) {
 		why   map[string]string   // format: what the refusal says
 	}{
 		{scenario.HonestPalm(), map[string][]string{
-			"car": {".car"}, "epcis": {".epcis.jsonld"}, "eudr": {".eudr.geojson", ".eudr-summary.json", ".eudr-summary.html"},
+			"car": {".car"}, "capsule": {".capsule.car"}, "epcis": {".epcis.jsonld"}, "eudr": {".eudr.geojson", ".eudr-summary.json", ".eudr-summary.html"},
 		}, map[string]string{"smelters": "tin, tantalum, tungsten or gold"}},
 		{scenario.HonestElectronics(), map[string][]string{
-			"car": {".car"}, "epcis": {".epcis.jsonld"}, "smelters": {".smelters.xlsx", ".smelters.csv"},
+			"car": {".car"}, "capsule": {".capsule.car"}, "epcis": {".epcis.jsonld"}, "smelters": {".smelters.xlsx", ".smelters.csv"},
 		}, map[string]string{"eudr": "plot"}},
 	} {
 		rep, recs, err := provenance.VerifyWithEvidence(ctx, provenance.NewMemSource(tc.s.Records...), tc.s.Batch,
@@ -35,7 +35,7 @@ func TestFormats(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, f := range export.Formats() {
-			files, err := f.Write(export.Input{Report: rep, Records: recs})
+			files, err := f.Write(export.Input{Report: rep, Records: recs, Network: "jejak", Maker: "test"})
 			if why, refused := tc.why[f.Name]; refused {
 				if err == nil || !strings.Contains(err.Error(), why) {
 					t.Errorf("%s as %s: %v, want a refusal saying %q", tc.s.Name, f.Name, err, why)
@@ -58,7 +58,7 @@ func TestFormats(t *testing.T) {
 			}
 		}
 	}
-	if _, err := export.Lookup("pdf"); err == nil || !strings.Contains(err.Error(), "car, epcis, eudr, smelters") {
+	if _, err := export.Lookup("pdf"); err == nil || !strings.Contains(err.Error(), "car, capsule, epcis, eudr, smelters") {
 		t.Errorf("an unknown format: %v", err)
 	}
 }

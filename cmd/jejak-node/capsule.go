@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/jejak/jejak/node"
+	"github.com/jejak/jejak/protocol/interop/capsule"
+	"github.com/jejak/jejak/protocol/provenance"
+)
+
+// capsuleArg says whether verify was given --capsule.
+func capsuleArg(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		if n := strings.TrimLeft(a, "-"); a != n && (n == "capsule" || strings.HasPrefix(n, "capsule=")) {
+			return true
+		}
+	}
+	return false
+}
+
+// stringList is a flag that may be given many times.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(s string) error { *l = append(*l, s); return nil }
+
+// capsuleReport verifies a capsule file with nothing else: the anchors
+// saved in the data folder (read, not the store opened) and those given
+// with --anchor, the network of the configuration.
+func (c *cli) capsuleReport(args []string) (*provenance.Report, error) {
+	fs := flag.NewFlagSet("jejak-node verify", flag.ContinueOnError)
+	c.globalFlags(fs)
+	file := fs.String("capsule", "", "")
+	var anchors stringList
+	fs.Var(&anchors, "anchor", "")
+	fs.Bool("forward", false, "")
+	asOf := fs.String("as-of", "", "")
+	if err := c.parse(fs, args, 0, 1); err != nil {
+		return nil, err
+	}
+	if *asOf != "" {
+		return nil, usageErrorf("--as-of: a capsule is checked as it was made; it takes no --as-of")
+	}
+	if *file == "" {
+		return nil, usageErrorf("--capsule: give the capsule FILE")
+	}
+	if err := c.resolve(); err != nil {
+		return nil, err
+	}
+	o := capsule.CheckOptions{Network: c.g.network}
+	if fs.NArg() == 1 {
+		id, err := parseBatchArg(fs.Arg(0))
+		if err != nil {
+			return nil, err
+		}
+		o.Batch = id.String()
+	}
+	saved, err := node.ReadAnchors(c.g.data)
+	if err != nil {
+		return nil, inputErrorf("%v", err)
+	}
+	for _, k := range saved.Keys() {
+		o.Anchors = append(o.Anchors, k.String())
+	}
+	o.Anchors = append(o.Anchors, anchors...)
+	data, err := os.ReadFile(*file)
+	if err != nil {
+		return nil, inputErrorf("--capsule: %v", err)
+	}
+	res := capsule.Check(context.Background(), data, o)
+	if !res.OK {
+		return nil, inputErrorf("%s: %s", *file, strings.TrimPrefix(res.Error, "capsule: "))
+	}
+	if !c.g.json {
+		m := res.Capsule
+		fmt.Fprintf(c.stdout, "Capsule %s: made %s by %s, %s (%d bytes). As far as this capsule shows, on %s:\n",
+			*file, m.Made.Format("2006-01-02 15:04 UTC"), m.Maker, count(m.Records, "record", "records"), m.Bytes, m.Made.Format("2006-01-02"))
+		for _, n := range res.Notes {
+			fmt.Fprintf(c.stdout, "  note: %s\n", n)
+		}
+		fmt.Fprintln(c.stdout)
+	}
+	return res.Report, nil
+}
+
