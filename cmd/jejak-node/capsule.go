@@ -89,4 +89,3 @@ func (c *cli) capsuleReport(args []string) (*provenance.Report, error) {
 	}
 	return res.Report, nil
 }
-
