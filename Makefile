@@ -34,15 +34,19 @@ GO ?= go
 #   iproute2           "ip netns": the partition tests run nodes in network
 #                      namespaces of their own, and the offline-app test runs
 #                      the app in one with only loopback
+#   chromium fonts-liberation  a real headless browser for the phone page's
+#                      tests (node/web), in a network namespace of their own
+#   util-linux         unshare, which makes that namespace
 DEB_PACKAGES := \
 	gcc libc6-dev pkg-config libgl-dev \
 	libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev \
-	xvfb xauth libgl1-mesa-dri x11-apps imagemagick postgresql iproute2
+	xvfb xauth libgl1-mesa-dri x11-apps imagemagick postgresql iproute2 \
+	chromium fonts-liberation util-linux
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT_GET := $(SUDO) env DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 apt-get
 
-.PHONY: help deps run build test clean soak bench package screenshots
+.PHONY: help deps run build test clean soak bench package screenshots web
 
 help: ## Show this help.
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
@@ -66,9 +70,15 @@ run: deps ## Build and open the desktop app.
 	$(GO) build -o bin/jejak .
 	./bin/jejak
 
-build: deps ## Build bin/jejak (the desktop app) and bin/jejak-node (no cgo).
+build: deps web ## Build bin/jejak (the desktop app) and bin/jejak-node (no cgo, with the phone page's verifier).
 	$(GO) build -o bin/jejak .
 	CGO_ENABLED=0 $(GO) build -o bin/jejak-node ./cmd/jejak-node
+
+# The phone page's verifier: Jejak's protocol and provenance code as
+# WebAssembly, with Go's loader beside it, where jejak-node embeds them.
+web: ## Build the verification page's WebAssembly verifier into node/web/dist/.
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o node/web/dist/verify.wasm ./cmd/jejak-wasm
+	cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" node/web/dist/wasm_exec.js
 
 test: deps ## Check formatting, go.mod, vet, build both binaries and run every test.
 	@unformatted="$$(gofmt -l .)"; \
@@ -80,6 +90,7 @@ test: deps ## Check formatting, go.mod, vet, build both binaries and run every t
 	@$(GO) mod tidy -diff >/dev/null 2>&1 || { \
 		echo "go.mod and go.sum are not tidy (run go mod tidy):"; $(GO) mod tidy -diff; exit 1; }
 	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./cmd/jejak-wasm
 	$(GO) build -o /dev/null .
 	CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/jejak-node
 	$(GO) test -race -timeout 20m ./...
@@ -111,6 +122,7 @@ screenshots: deps ## Run the app's screens under Xvfb and save a PNG of each to 
 	for i in $$(seq 100); do [ -s "$$tmp/display" ] && break; sleep 0.1; done; \
 	DISPLAY=":$$(cat "$$tmp/display")" LANG=en_US.UTF-8 JEJAK_SCREENSHOTS="$(CURDIR)/docs/screenshots" \
 		$(GO) test -tags screenshots -run TestScreenshots -count=1 -v -timeout 10m ./gui
+	JEJAK_SCREENSHOTS="$(CURDIR)/docs/screenshots" $(GO) test -run 'TestPhonePage$$' -count=1 ./node/web
 
 soak: ## Long fault runs (docs/RELIABILITY.md): kills, partitions, dishonest peers, then every fuzz target for 2 minutes; about two hours.
 	@# Every test reads JEJAK_SOAK=1 and runs at its soak size: 500 kills of a

@@ -90,7 +90,7 @@ func init() {
 		{"serve", "[--relay] [--listen ADDR]... [--bootstrap ADDR]... [--metrics ADDR]", "run a node (or a relay) until interrupted", cmdServe},
 		{"init", "--name NAME --role ROLE --country CC [--backup FILE]", "create this install's organisation and device keys", cmdInit},
 		{"record", "TYPE [flags] | TYPE --file DRAFT.json", "sign and publish a record", cmdRecord},
-		{"verify", "[--forward] BATCH", "verify a batch's provenance", cmdVerify},
+		{"verify", "[--forward] BATCH | --capsule FILE [--anchor KEY] [BATCH]", "verify a batch's provenance (from a capsule file: offline, nothing set up)", cmdVerify},
 		{"trace", "[--forward] BATCH", "show a batch's provenance graph", cmdTrace},
 		{"label", "-o FILE.png BATCH", "write a QR code label for a batch", cmdLabel},
 		{"export", "FORMAT [-o PATH] [--forward] [--as-of DATE] BATCH", "export a batch's provenance (CAR, EPCIS, …)", cmdExport},
