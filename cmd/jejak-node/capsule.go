@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/jejak/jejak/node"
+	"github.com/jejak/jejak/node/p2p"
 	"github.com/jejak/jejak/protocol/interop/capsule"
 	"github.com/jejak/jejak/protocol/provenance"
 )
@@ -54,7 +55,7 @@ func (c *cli) capsuleReport(args []string) (*provenance.Report, error) {
 	if err := c.resolve(); err != nil {
 		return nil, err
 	}
-	o := capsule.CheckOptions{Network: c.g.network}
+	o := capsule.CheckOptions{Network: first(c.g.network, p2p.DefaultNetwork)}
 	if fs.NArg() == 1 {
 		id, err := parseBatchArg(fs.Arg(0))
 		if err != nil {

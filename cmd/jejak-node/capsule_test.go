@@ -76,3 +76,29 @@ func TestCapsuleCLI(t *testing.T) {
 		mustContain(t, tc.name, out, tc.says)
 	}
 }
+
+// TestCapsuleFromARunningNode: export capsule goes through the local API
+// of a running node, and serve --http hands the same capsule to a browser.
+func TestCapsuleFromARunningNode(t *testing.T) {
+	e := newE2E(t)
+	mill := e.org("mill")
+	mill.initialises("Kilang Uji", "plantation")
+	plot := mill.registersPlot("Blok C")
+	batch := mill.harvests(plot, "12 TNE", "C-1")
+	mill.serves()
+	file := filepath.Join(t.TempDir(), "c1.capsule.car")
+	out := mill.run(0, "export", "capsule", "-o", file, batch)
+	mustContain(t, "export capsule through the socket", out, "wrote "+file)
+	buyer := []string{"JEJAK_DATA=" + filepath.Join(t.TempDir(), "none"), "HOME=" + t.TempDir()}
+	// The buyer's install is on the main network; the mill's on "e2e".
+	code, _, stderr := runCLI(t, buyer, "", "verify", "--capsule", file, batch)
+	if code != 2 || !strings.Contains(stderr, `network "e2e", not "main"`) {
+		t.Fatalf("verify --capsule of another network = %d\n%s", code, stderr)
+	}
+	buyer = append(buyer, "JEJAK_NETWORK=e2e")
+	code, stdout, stderr := runCLI(t, buyer, "", "verify", "--capsule", file, batch)
+	if code != 1 {
+		t.Fatalf("verify --capsule = %d\n%s%s", code, stdout, stderr)
+	}
+	mustContain(t, "verify --capsule", stdout, "by Kilang Uji", "UNENDORSED")
+}

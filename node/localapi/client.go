@@ -292,7 +292,7 @@ func (c *Client) Evidence(ctx context.Context, req api.VerifyRequest) (*api.Evid
 	if err != nil {
 		return nil, api.E("evidence", api.ErrUnavailable, fmt.Errorf("local API answer: %w", err))
 	}
-	return &api.Evidence{Report: w.Report, Records: recs}, nil
+	return &api.Evidence{Report: w.Report, Records: recs, Network: w.Network, Maker: w.Maker}, nil
 }
 
 // Batches implements api.App.

@@ -135,7 +135,7 @@ func Handler(svc api.Service) http.Handler {
 		if err != nil {
 			return evidenceWire{}, err
 		}
-		return evidenceWire{Report: e.Report, Records: bytesOf(e.Records)}, nil
+		return evidenceWire{Report: e.Report, Records: bytesOf(e.Records), Network: e.Network, Maker: e.Maker}, nil
 	})
 	call(mux, "batches", func(ctx context.Context, f api.BatchFilter) ([]api.Batch, error) { return svc.Batches(ctx, f) })
 	call(mux, "batch", func(ctx context.Context, r struct{ ID protocol.BatchID }) (api.Batch, error) {
@@ -218,6 +218,8 @@ type anchorRequest struct {
 type evidenceWire struct {
 	Report  *provenance.Report `json:"report"`
 	Records [][]byte           `json:"records"`
+	Network string             `json:"network"`
+	Maker   string             `json:"maker"`
 }
 
 // frame is one line of a streamed answer (Watch, Reindex).
