@@ -146,7 +146,7 @@ func cmdServe(c *cli, args []string) error {
 	}
 	var wsrv *http.Server
 	if addr := first(*httpAddr, c.getenv("JEJAK_HTTP")); addr != "" && addr != "off" {
-		wcfg := web.Config{Source: n, Logger: cfg.Logger, TrustProxy: *httpProxy}
+		wcfg := web.Config{Source: n, Logger: cfg.Logger, TrustProxy: *httpProxy, Network: st.Network}
 		if *httpAssets != "" {
 			wcfg.Assets = os.DirFS(*httpAssets)
 		} else if !web.HasVerifier() {

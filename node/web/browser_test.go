@@ -20,7 +20,9 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/node/web"
+	"github.com/jejak/jejak/protocol/interop/capsule"
 	"github.com/jejak/jejak/protocol/provenance/scenario"
 )
 
@@ -109,7 +111,7 @@ func verifierAssets(t *testing.T) string {
 // page serves the real page for src, through wrap when given.
 func page(t *testing.T, src web.Source, wrap func(http.Handler) http.Handler) *httptest.Server {
 	t.Helper()
-	h, err := web.Handler(web.Config{Source: src, Assets: os.DirFS(verifierAssets(t)), Rate: 6000, Burst: 1000})
+	h, err := web.Handler(web.Config{Source: src, Assets: os.DirFS(verifierAssets(t)), Rate: 6000, Burst: 1000, Network: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,6 +234,20 @@ func TestPhonePage(t *testing.T) {
 		chromedp.SetUploadFiles(`[data-testid=capsule-input]`, []string{file}, chromedp.NodeReady))
 	if !strings.HasPrefix(got, "error:") || !strings.Contains(got, "truncated") {
 		t.Errorf("truncated capsule: %q", got)
+	}
+
+	// A capsule of another Jejak network.
+	ev, err := relay(t, honest).Evidence(context.Background(), api.VerifyRequest{Batch: honest.Batch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var elsewhere bytes.Buffer
+	capsule.Write(&elsewhere, capsule.Manifest{Network: "elsewhere", Batch: honest.Batch, Made: time.Now(), Maker: "a test"}, ev.Records)
+	os.WriteFile(file, elsewhere.Bytes(), 0o644)
+	got = shown(t, ctx, chromedp.Navigate(hsrv.URL+"/"),
+		chromedp.SetUploadFiles(`[data-testid=capsule-input]`, []string{file}, chromedp.NodeReady))
+	if !strings.HasPrefix(got, "error:") || !strings.Contains(got, `network "elsewhere", not "test"`) {
+		t.Errorf("capsule of another network: %q", got)
 	}
 
 	// An unknown batch.

@@ -62,7 +62,10 @@ type Config struct {
 	// TrustProxy takes the client's address from the last entry of
 	// X-Forwarded-For, for a relay behind its own TLS proxy.
 	TrustProxy bool
-	Logger     *slog.Logger
+	// Network is the Jejak network the relay is on: the page refuses a
+	// capsule file of another (GET /about.json tells it).
+	Network string
+	Logger  *slog.Logger
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
@@ -177,7 +180,7 @@ func pathJoin(dir, name string) string {
 
 // Route is what a request path asks for.
 type Route struct {
-	Kind  string // "page", "capsule", "asset" or "robots"
+	Kind  string // "page", "capsule", "asset" or "about"
 	Batch protocol.BatchID
 	Asset string
 	GTIN  string
@@ -239,6 +242,8 @@ func ParseRoute(path, rawQuery string) (Route, error) {
 		return Route{Kind: "asset", Asset: parts[1]}, nil
 	case "robots.txt":
 		return Route{Kind: "asset", Asset: "robots.txt"}, nil
+	case "about.json":
+		return Route{Kind: "about"}, nil
 	}
 	return Route{}, errNotFound
 }
@@ -303,6 +308,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.serveAsset(w, r, a)
 	case "capsule":
 		h.serveCapsule(w, r, rt.Batch)
+	case "about":
+		hd.Set("Content-Type", "application/json")
+		hd.Set("Cache-Control", "public, max-age=300")
+		json.NewEncoder(w).Encode(map[string]string{"network": h.cfg.Network})
 	}
 }
 

@@ -20,7 +20,7 @@ const svg = (tag, attrs) => {
   return e;
 };
 
-const state = { batch: '', lot: '', bytes: null, offline: false, fileName: '' };
+const state = { batch: '', lot: '', bytes: null, offline: false, fileName: '', network: '' };
 
 // --- where we are -------------------------------------------------------
 function parseLocation() {
@@ -98,7 +98,7 @@ function loadVerifier() {
 }
 
 function check(bytes) {
-  const opts = { batch: state.offline ? '' : state.batch, anchors: savedAnchors().map(a => a.key), network: '', lot: state.lot };
+  const opts = { batch: state.offline ? '' : state.batch, anchors: savedAnchors().map(a => a.key), network: state.network, lot: state.lot };
   return JSON.parse(window.jejak.verify(bytes, JSON.stringify(opts)));
 }
 
@@ -258,6 +258,7 @@ function reverify() {
 }
 
 async function verifyBytes(bytes) {
+  await about;
   status('Checking ' + (bytes.length / 1024).toFixed(0) + ' KB of records on this device…');
   await ready;
   await new Promise(r => setTimeout(r, 0));
@@ -305,7 +306,11 @@ function readLabel(text) {
   return text.toLowerCase();
 }
 
+// The relay's network, so a capsule file of another network is refused;
+// with no relay to ask (offline), the file is taken as it is.
+let about = Promise.resolve();
 function start() {
+  about = fetch('/about.json').then(r => r.json()).then(j => { state.network = j.network || ''; }, () => {});
   parseLocation();
   renderAnchors();
   $('anchor-form').addEventListener('submit', ev => {
