@@ -21,6 +21,7 @@ import (
 	"github.com/jejak/jejak/internal/atomicfile"
 	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/protocol"
+	"github.com/jejak/jejak/protocol/interop/capsule"
 	"github.com/jejak/jejak/protocol/interop/car"
 	"github.com/jejak/jejak/protocol/interop/epcis"
 	exportpkg "github.com/jejak/jejak/protocol/interop/export"
@@ -61,7 +62,8 @@ func newVerifyScreen(u *UI) *verifyScreen {
 	go1.Importance = widget.HighImportance
 	open := widget.NewButtonWithIcon("Open QR image…", theme.FileImageIcon(), v.openImage)
 	openExport := widget.NewButtonWithIcon("Open an export…", theme.FolderOpenIcon(), v.openExport)
-	bar := container.NewBorder(nil, nil, nil, container.NewHBox(go1, open, openExport), v.scan)
+	openCapsule := widget.NewButtonWithIcon("Open capsule…", theme.FolderOpenIcon(), v.openCapsule)
+	bar := container.NewBorder(nil, nil, nil, container.NewHBox(go1, open, openExport, openCapsule), v.scan)
 	top := container.NewVBox(heading("Verify a batch"), bar, v.msg, container.NewBorder(nil, nil, v.forward, v.demo))
 	v.result.Objects = []fyne.CanvasObject{container.NewPadded(note("Scan a QR label with a barcode scanner, paste a batch ID, or open a photo of a label.\nJejak traces the batch back to its origins and checks every record on the way."))}
 	v.obj = container.NewBorder(top, nil, nil, nil, v.result)
@@ -93,6 +95,7 @@ func (v *verifyScreen) setDemo(d Demo) {
 func (v *verifyScreen) submit(text string) {
 	id, err := protocol.ParseBatchID(text)
 	if err != nil {
+		v.msg.Importance = widget.DangerImportance
 		v.msg.SetText("That is not a batch ID: " + detail(err) + ". A batch ID looks like bafyrei…/0; scan the QR code on the label or copy the ID from the Batches screen.")
 		v.msg.Show()
 		// The report below was of another batch: it must not look like the
@@ -111,6 +114,7 @@ func (v *verifyScreen) submit(text string) {
 // run verifies id and shows the report.
 func (v *verifyScreen) run(id protocol.BatchID) {
 	v.last = id
+	v.msg.Hide()
 	forward := v.forward.Checked
 	v.result.Objects = []fyne.CanvasObject{starting("Tracing " + shortBatch(id) + " and checking every record…")}
 	v.result.Refresh()
@@ -267,6 +271,49 @@ func (v *verifyScreen) openExport() {
 				v.u.info("Records imported", "The file's records are on this computer now; it names no batch to verify. Scan or paste the batch ID.")
 			}
 		}, nil)
+	})
+}
+
+// openCapsule verifies a capsule file with nothing else: its records are
+// checked here with this install's trust anchors and not stored (a
+// capsule is evidence to look at, not records to take).
+func (v *verifyScreen) openCapsule() {
+	v.u.files.open("Open a verification capsule", []string{".car"}, func(path string) {
+		v.result.Objects = []fyne.CanvasObject{starting("Checking every record of " + filepath.Base(path) + "…")}
+		v.result.Refresh()
+		background(v.u, "open "+filepath.Base(path), func(ctx context.Context) (capsule.Result, error) {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return capsule.Result{}, err
+			}
+			o := capsule.CheckOptions{}
+			if st, err := v.u.svc.Status(ctx); err == nil {
+				o.Network = st.Network
+			}
+			anchors, err := v.u.svc.Anchors(ctx)
+			if err != nil {
+				return capsule.Result{}, err
+			}
+			for _, a := range anchors {
+				o.Anchors = append(o.Anchors, a.Key.String())
+			}
+			res := capsule.Check(ctx, data, o)
+			if !res.OK {
+				return res, errors.New(strings.TrimPrefix(res.Error, "capsule: "))
+			}
+			return res, nil
+		}, func(res capsule.Result) {
+			v.show(res.Report)
+			m := res.Capsule
+			v.msg.Importance = widget.MediumImportance
+			v.msg.SetText(fmt.Sprintf("As far as this capsule shows: made %s by %s, %d records, each checked on this computer. A capsule can leave out what came after it (a later sale, a revoked key).",
+				m.Made.Local().Format("2 Jan 2006 15:04"), m.Maker, m.Records))
+			v.msg.Show()
+		}, func(err error) {
+			v.report = nil
+			v.result.Objects = []fyne.CanvasObject{container.NewPadded(wrapLabel("This capsule cannot be trusted: " + detail(err) + "."))}
+			v.result.Refresh()
+		})
 	})
 }
 
