@@ -104,7 +104,8 @@ func (d *batchDetail) info() labelInfo {
 	if d.b.Received || org == "" {
 		org = d.b.MakerName
 	}
-	return labelInfo{ID: d.b.ID, Product: d.b.Product, Qty: formatQty(d.b.Qty), Lot: d.b.Lot, Org: org}
+	text := protocol.LabelPayload(d.u.ident.LabelResolver, d.u.ident.GTINs[d.b.Product], d.b.Lot, d.b.ID)
+	return labelInfo{ID: d.b.ID, Text: text, Product: d.b.Product, Qty: formatQty(d.b.Qty), Lot: d.b.Lot, Org: org}
 }
 
 // usesText lists where a batch went, one line each. The transfer that

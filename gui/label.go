@@ -32,7 +32,10 @@ const (
 
 // labelInfo is what a label shows besides the code.
 type labelInfo struct {
-	ID      protocol.BatchID
+	ID protocol.BatchID
+	// Text is what the QR code carries (protocol.LabelPayload); empty
+	// means the bare batch ID.
+	Text    string
 	Product string
 	Qty     string
 	Lot     string
@@ -71,7 +74,11 @@ func renderLabel(l labelInfo) (*image.RGBA, error) {
 	if err := loadFonts(); err != nil {
 		return nil, err
 	}
-	mods, err := qrModules(l.ID)
+	text := l.Text
+	if text == "" {
+		text = protocol.LabelText(l.ID)
+	}
+	mods, err := qrModules(text)
 	if err != nil {
 		return nil, err
 	}

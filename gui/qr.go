@@ -18,10 +18,10 @@ import (
 	"github.com/jejak/jejak/protocol"
 )
 
-// qrModules returns the QR code of id as modules (true is dark), with the
-// standard four-module quiet zone around it.
-func qrModules(id protocol.BatchID) ([][]bool, error) {
-	q, err := qrcode.New(protocol.LabelText(id), qrcode.Medium)
+// qrModules returns the QR code of a label's text as modules (true is
+// dark), with the standard four-module quiet zone around it.
+func qrModules(text string) ([][]bool, error) {
+	q, err := qrcode.New(text, qrcode.Medium)
 	if err != nil {
 		return nil, fmt.Errorf("make QR code: %w", err)
 	}
@@ -39,9 +39,9 @@ func decodeQR(img image.Image) (protocol.BatchID, error) {
 	if err != nil {
 		return protocol.BatchID{}, errors.New("no QR code found in the image; try a sharper, straighter picture with the whole code in it")
 	}
-	id, err := protocol.ParseBatchID(res.GetText())
+	id, err := protocol.ParseLabel(res.GetText())
 	if err != nil {
-		return protocol.BatchID{}, fmt.Errorf("the QR code says %q, which is not a Jejak batch ID", truncate(res.GetText(), 80))
+		return protocol.BatchID{}, fmt.Errorf("the QR code says %q, which is not a Jejak label: %s", truncate(res.GetText(), 80), detail(err))
 	}
 	return id, nil
 }

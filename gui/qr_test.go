@@ -17,9 +17,12 @@ import (
 func TestLabelQRRoundTrip(t *testing.T) {
 	s := scenario.HonestPalm()
 	ids := []protocol.BatchID{s.Batch, {Record: s.Batch.Record, Index: 255}, {Record: s.Records[0].CID, Index: 7}}
-	for _, id := range ids {
+	// The bare ID, the /b/ URL a phone camera opens, and the GS1 form.
+	texts := []string{"", protocol.LabelPayload("verify.example.org", "", "", ids[1]),
+		protocol.LabelPayload("verify.example.org", "9506000134352", "PGEO-OL-2403-07", ids[2])}
+	for i, id := range ids {
 		t.Run(id.String(), func(t *testing.T) {
-			img, err := renderLabel(labelInfo{ID: id, Product: "RBD PALM OLEIN", Qty: "15,750 t", Lot: "PGEO-OL-2403-07", Org: "Pasir Gudang Edible Oils Sdn Bhd"})
+			img, err := renderLabel(labelInfo{ID: id, Text: texts[i], Product: "RBD PALM OLEIN", Qty: "15,750 t", Lot: "PGEO-OL-2403-07", Org: "Pasir Gudang Edible Oils Sdn Bhd"})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -50,7 +50,7 @@ func newVerifyScreen(u *UI) *verifyScreen {
 	v.msg.Wrapping = fyne.TextWrapWord
 	v.msg.Hide()
 	v.scan = widget.NewEntry()
-	v.scan.SetPlaceHolder("Scan a label or paste a batch ID, then press Enter")
+	v.scan.SetPlaceHolder("Scan a label or paste a batch ID or label link, then press Enter")
 	v.scan.TextStyle.Monospace = true
 	v.scan.OnSubmitted = v.submit
 	v.forward = widget.NewCheck("Trace forward (recall)", func(bool) {
@@ -93,10 +93,10 @@ func (v *verifyScreen) setDemo(d Demo) {
 
 // submit reads what was typed or scanned and verifies it.
 func (v *verifyScreen) submit(text string) {
-	id, err := protocol.ParseBatchID(text)
+	id, err := protocol.ParseLabel(text)
 	if err != nil {
 		v.msg.Importance = widget.DangerImportance
-		v.msg.SetText("That is not a batch ID: " + detail(err) + ". A batch ID looks like bafyrei…/0; scan the QR code on the label or copy the ID from the Batches screen.")
+		v.msg.SetText("That is not a batch ID or a Jejak label: " + detail(err) + ". A batch ID looks like bafyrei…/0, a label link like https://…/b/bafyrei…/0; scan the QR code on the label or copy the ID from the Batches screen.")
 		v.msg.Show()
 		// The report below was of another batch: it must not look like the
 		// answer to this one.

@@ -18,6 +18,12 @@ import (
 // usable and documented; a Config with only a DataDir runs a desktop node on
 // the main network.
 type Config struct {
+	// LabelResolver is the host labels' QR codes name (empty: the host of
+	// the first relay or bootstrap peer given by DNS name, else the bare
+	// batch ID), and GTINs the GS1 GTIN of each product that has one.
+	LabelResolver string
+	GTINs         map[string]string
+
 	// DataDir is the install's folder: the record store (store/), the
 	// identity (identity.json, owner only), trust anchors (anchors.json),
 	// an optional conversion-bounds table (bounds.json), the peer key and

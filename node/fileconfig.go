@@ -50,6 +50,11 @@ type FileConfig struct {
 	SyncInterval  string   `json:"sync_interval,omitempty"`
 	KeyWorkFactor int      `json:"key_work_factor,omitempty"`
 	RecordFormat  int      `json:"record_format,omitempty"`
+	// LabelResolver is the host labels name: "verify.example.org" makes
+	// labels https://verify.example.org/b/<batch>. GTINs maps a product
+	// ("CPO") to its GS1 GTIN, for labels in the GS1 Digital Link form.
+	LabelResolver string            `json:"label_resolver,omitempty"`
+	GTINs         map[string]string `json:"gtins,omitempty"`
 }
 
 // ReadFileConfig reads the config file at path. A file that does not exist
@@ -75,6 +80,14 @@ func ReadFileConfig(path string) (FileConfig, error) {
 	}
 	if f.KeyWorkFactor != 0 && (f.KeyWorkFactor < protocol.MinScryptWorkFactor || f.KeyWorkFactor > protocol.MaxScryptWorkFactor) {
 		return FileConfig{}, fmt.Errorf("config file %s: key_work_factor %d: want %d to %d", path, f.KeyWorkFactor, protocol.MinScryptWorkFactor, protocol.MaxScryptWorkFactor)
+	}
+	if err := protocol.CheckResolver(f.LabelResolver); err != nil {
+		return FileConfig{}, fmt.Errorf("config file %s: label_resolver: %w", path, err)
+	}
+	for product, g := range f.GTINs {
+		if _, err := protocol.CheckGTIN(g); err != nil {
+			return FileConfig{}, fmt.Errorf("config file %s: gtins: %q: %w", path, product, err)
+		}
 	}
 	if f.Network != "" {
 		if err := p2p.CheckNetworkName(f.Network); err != nil {
@@ -123,5 +136,11 @@ func (f FileConfig) ApplyTo(c *Config) {
 	}
 	if f.RecordFormat != 0 {
 		c.RecordFormat = f.RecordFormat
+	}
+	if f.LabelResolver != "" {
+		c.LabelResolver = f.LabelResolver
+	}
+	if len(f.GTINs) > 0 {
+		c.GTINs = f.GTINs
 	}
 }

@@ -167,7 +167,8 @@ func (n *Node) Identity(ctx context.Context) (api.Identity, error) {
 	}
 	st := n.id.state()
 	dev := st.device
-	out := api.Identity{Org: st.orgPub, HasOrgKey: st.hasOrg(), OrgKeyProtected: len(st.orgSealed) > 0, DeviceName: st.deviceName}
+	out := api.Identity{Org: st.orgPub, HasOrgKey: st.hasOrg(), OrgKeyProtected: len(st.orgSealed) > 0, DeviceName: st.deviceName,
+		LabelResolver: n.labelResolver(), GTINs: n.cfg.GTINs}
 	if dev.IsZero() {
 		return out, nil
 	}
@@ -492,4 +493,24 @@ func (n *Node) saveAnchors(op string, a *provenance.Anchors) error {
 		return api.E(op, api.ErrUnavailable, err)
 	}
 	return nil
+}
+
+// labelResolver is the host labels name: the one configured, else the host
+// name of the first relay or bootstrap peer given by name (/dns, /dns4,
+// /dns6), else none (labels carry the bare batch ID).
+func (n *Node) labelResolver() string {
+	if n.cfg.LabelResolver != "" {
+		return n.cfg.LabelResolver
+	}
+	for _, a := range append(append([]string{}, n.cfg.Net.Relays...), n.cfg.Net.Bootstrap...) {
+		parts := strings.Split(a, "/")
+		for i := 0; i+1 < len(parts); i++ {
+			if parts[i] == "dns" || parts[i] == "dns4" || parts[i] == "dns6" {
+				if protocol.CheckResolver(parts[i+1]) == nil {
+					return parts[i+1]
+				}
+			}
+		}
+	}
+	return ""
 }

@@ -102,3 +102,59 @@ func TestCapsuleFromARunningNode(t *testing.T) {
 	}
 	mustContain(t, "verify --capsule", stdout, "by Kilang Uji", "UNENDORSED")
 }
+
+// TestLabelURLs: with a resolver in the config file, a label's QR code
+// carries the URL a phone camera opens, and verify reads that URL back, in
+// upper or lower case; a resolver or GTIN that cannot be used is refused
+// naming the setting.
+func TestLabelURLs(t *testing.T) {
+	data := cheapDataDir(t)
+	env := []string{"JEJAK_DATA=" + data, "JEJAK_NETWORK=label-test", "HOME=" + t.TempDir(), testOrgEnv}
+	run := func(want int, args ...string) string {
+		t.Helper()
+		code, stdout, stderr := runCLI(t, env, "", args...)
+		if code != want {
+			t.Fatalf("jejak-node %s = %d, want %d\n%s%s", strings.Join(args, " "), code, want, stdout, stderr)
+		}
+		return stdout + stderr
+	}
+	run(0, "init", "--name", "Ladang Label", "--role", "plantation", "--country", "MY")
+	var rec struct {
+		CID     string `json:"cid"`
+		Batches []struct {
+			ID string `json:"id"`
+		} `json:"batches"`
+	}
+	json.Unmarshal([]byte(run(0, "--json", "record", "place", "--name", "Blok L", "--kind", "plot", "--country", "MY", "--point", "1.70,103.90", "--area", "20000")), &rec)
+	json.Unmarshal([]byte(run(0, "--json", "record", "origin", "--place", rec.CID, "--product", "FFB", "--qty", "10 TNE", "--lot", "L-1", "--from", "2026-11-01", "--until", "2026-11-02")), &rec)
+	batch := rec.Batches[0].ID
+	cfg := filepath.Join(data, "config.json")
+	png := filepath.Join(t.TempDir(), "l.png")
+
+	var out struct{ Text string }
+	json.Unmarshal([]byte(run(0, "--json", "label", "-o", png, batch)), &out)
+	if !strings.EqualFold(out.Text, batch) {
+		t.Errorf("with no resolver the label reads %q, want the bare ID", out.Text)
+	}
+	os.WriteFile(cfg, []byte(`{"label_resolver": "verify.example.org"}`), 0o644)
+	json.Unmarshal([]byte(run(0, "--json", "label", "-o", png, batch)), &out)
+	if want := strings.ToUpper("https://verify.example.org/b/" + batch); out.Text != want {
+		t.Errorf("label reads %q, want %q", out.Text, want)
+	}
+	os.WriteFile(cfg, []byte(`{"label_resolver": "verify.example.org", "gtins": {"FFB": "9506000134352"}}`), 0o644)
+	json.Unmarshal([]byte(run(0, "--json", "label", "-o", png, batch)), &out)
+	if want := "https://verify.example.org/01/09506000134352/10/L-1?jb=" + batch; out.Text != want {
+		t.Errorf("GS1 label reads %q, want %q", out.Text, want)
+	}
+	for _, arg := range []string{out.Text, strings.ToUpper("https://verify.example.org/b/" + batch), "https://verify.example.org/b/" + batch} {
+		run(1, "verify", arg) // unendorsed: found and judged
+	}
+	mustContain(t, "a GS1 link with no batch", run(2, "verify", "https://x.org/01/09506000134352/10/L-1"), "no Jejak batch")
+	for body, says := range map[string]string{
+		`{"label_resolver": "https://x.org"}`: "label_resolver",
+		`{"gtins": {"FFB": "9506000134353"}}`: `gtins: "FFB"`,
+	} {
+		os.WriteFile(cfg, []byte(body), 0o644)
+		mustContain(t, body, run(2, "status"), says)
+	}
+}

@@ -81,9 +81,10 @@ JEJAK_SYNC_INTERVAL.
 `,
 }
 
-// parseBatchArg reads the BATCH argument.
+// parseBatchArg reads the BATCH argument: a batch ID in any case, or a
+// label's URL.
 func parseBatchArg(s string) (protocol.BatchID, error) {
-	id, err := protocol.ParseBatchID(s)
+	id, err := protocol.ParseLabel(s)
 	if err != nil {
 		return id, usageErrorf("BATCH: %v", err)
 	}
@@ -235,14 +236,27 @@ func cmdLabel(c *cli, args []string) error {
 	if *size < 64 || *size > 8192 {
 		return usageErrorf("-size %d: want 64 to 8192", *size)
 	}
+	var text string
 	err = c.withService(func(ctx context.Context, svc api.Service) error {
-		_, err := svc.Get(ctx, id.Record)
-		return err
+		rec, err := svc.Get(ctx, id.Record)
+		if err != nil {
+			return err
+		}
+		ident, err := svc.Identity(ctx)
+		if err != nil {
+			return err
+		}
+		var product, lot string
+		if out, ok := protocol.OutputOf(rec.Body, id); ok {
+			product, lot = out.Product, out.Lot
+		}
+		text = protocol.LabelPayload(ident.LabelResolver, ident.GTINs[product], lot, id)
+		return nil
 	})
 	if err != nil {
 		return err
 	}
-	png, err := qrcode.Encode(protocol.LabelText(id), qrcode.Medium, *size)
+	png, err := qrcode.Encode(text, qrcode.Medium, *size)
 	if err != nil {
 		return fmt.Errorf("label: %w", err)
 	}
@@ -250,9 +264,9 @@ func cmdLabel(c *cli, args []string) error {
 		return fmt.Errorf("label: %w", err)
 	}
 	if c.g.json {
-		return c.printJSON(map[string]string{"batch": id.String(), "file": *out})
+		return c.printJSON(map[string]string{"batch": id.String(), "file": *out, "text": text})
 	}
-	fmt.Fprintf(c.stdout, "label for %s written to %s\n", id, *out)
+	fmt.Fprintf(c.stdout, "label for %s written to %s (its QR code reads %s)\n", id, *out, text)
 	return nil
 }
 
