@@ -201,15 +201,15 @@ type App interface {
 
 // Identity is who this install is.
 type Identity struct {
-	Ready     bool               `json:"ready"`       // an organisation and device key are set up
+	Ready bool `json:"ready"` // an organisation and device key are set up
 	// LabelResolver is the host its labels' QR codes name
 	// (https://RESOLVER/b/<batch>; empty: the bare batch ID), and GTINs
 	// the GS1 GTIN of each product that has one (the label is then the
 	// GS1 Digital Link form): protocol.LabelPayload makes the label.
-	LabelResolver string            `json:"label_resolver,omitempty"`
-	GTINs         map[string]string `json:"gtins,omitempty"`
-	Org       protocol.PublicKey `json:"org"`         // the organisation key
-	HasOrgKey bool               `json:"has_org_key"` // the organisation's private key is on this install
+	LabelResolver string             `json:"label_resolver,omitempty"`
+	GTINs         map[string]string  `json:"gtins,omitempty"`
+	Org           protocol.PublicKey `json:"org"`         // the organisation key
+	HasOrgKey     bool               `json:"has_org_key"` // the organisation's private key is on this install
 	// OrgKeyProtected says the organisation key is encrypted at rest with
 	// the organisation passphrase. HasOrgKey without it is an install
 	// from before keys were encrypted: anyone who copies its data folder
