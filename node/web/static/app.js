@@ -303,6 +303,7 @@
     var out = $("out");
     out.textContent = "";
     add(out, nodes);
+    $("anchors-used").textContent = "";
   }
 
   function errorBlock(title, text, extra) {
@@ -458,9 +459,9 @@
       el("p", { "class": "reason", "data-testid": "reason" }, reasonText(r)),
       el("p", { "class": "freshness", "data-testid": "freshness" }, freshness(res, from)),
       res.notes && res.notes.length ? el("ul", { "class": "notes", "data-testid": "notes" }, res.notes.map(function (n) { return el("li", null, n); })) : null,
-      anchorsUsed(res, anchors),
-      el("details", { "class": "limits" }, [
-        el("summary", null, t("What this cannot rule out")),
+      anchorsLine(res, anchors),
+      el("div", { "class": "limits", "data-testid": "limits" }, [
+        el("h3", null, t("What this cannot rule out")),
         el("p", null, from.kind === "file"
           ? t("A capsule can leave records out: a later sale of the same batch (a double claim) or the revocation of a signer's key, made after the capsule or left out of it, would not show here. A fuller check needs a Jejak install that syncs with the network, a relay, or a fresher capsule.")
           : t("A relay can leave records out: a later sale of the same batch (a double claim) or the revocation of a signer's key would not show here. A fuller check needs a Jejak install that syncs with the network, or another relay, or a fresher capsule."))
@@ -472,6 +473,7 @@
     nodes.push(section(t("Where it came from"), mapBlock(r.origins || [])));
     nodes.push(section(t("Who signed"), signersBlock(r.signers || [])));
     show(nodes);
+    add($("anchors-used"), anchorsUsed(res, anchors));
   }
 
   function section(title, body) {
@@ -494,6 +496,18 @@
       return t("As far as this capsule shows, made {date} by {maker}.", { date: when(c.made, true) || t("(no date)"), maker: c.maker || t("an unnamed maker") });
     }
     return t("As far as this relay shows, on {date}.", { date: when(c.made, true) || when(new Date().toISOString(), true) });
+  }
+
+  // anchorsLine is the one line under the verdict about the anchors; the
+  // full account is in the anchors section.
+  function anchorsLine(res, anchors) {
+    var used = res.anchors || [];
+    var by = {};
+    anchors.forEach(function (a) { by[a.key] = a; });
+    var link = el("a", { href: "#anchors", "class": "jump" }, t("Whom you trust"));
+    link.addEventListener("click", function (ev) { ev.preventDefault(); $("anchors").scrollIntoView(); });
+    if (!used.length) return el("p", { "class": "used warnline" }, [t("Trust anchors: none chosen. "), link]);
+    return el("p", { "class": "used" }, [t("Trust anchors: {names}. ", { names: used.map(function (k) { return (by[k] && by[k].name) || short(k); }).join(", ") }), link]);
   }
 
   function anchorsUsed(res, anchors) {
@@ -698,7 +712,7 @@
     var minSpan = 0.004; // about 450 m, so one point still has a frame
     if (spanX < minSpan) { var cx = (minX + maxX) / 2; minX = cx - minSpan / 2 / k; maxX = cx + minSpan / 2 / k; spanX = minSpan; }
     if (spanY < minSpan) { var cy = (minY + maxY) / 2; minY = cy - minSpan / 2; maxY = cy + minSpan / 2; spanY = minSpan; }
-    var W = 360, pad = 0.12;
+    var W = 360, pad = 0.16;
     var H = Math.round(Math.min(420, Math.max(220, W * spanY / spanX)));
     var sc = Math.min((W * (1 - 2 * pad)) / spanX, (H * (1 - 2 * pad)) / spanY);
     var ox = W / 2 - ((minX + maxX) / 2 - minX) * k * sc, oy = H / 2 + ((minY + maxY) / 2 - minY) * sc;
@@ -719,7 +733,7 @@
     for (var la = Math.ceil(latLo / sLat) * sLat; la <= latHi; la += sLat) {
       var y = fmt(px([minX, la])[1]);
       gr.appendChild(sv("line", { x1: 0, y1: y, x2: W, y2: y }));
-      labels.appendChild(sv("text", { x: 2, y: y - 2 }, deg(la, sLat, "N", "S")));
+      if (y > 14 && y < H - 26) labels.appendChild(sv("text", { x: 2, y: y - 2 }, deg(la, sLat, "N", "S")));
     }
     svg.appendChild(gr);
     svg.appendChild(labels);
@@ -738,8 +752,15 @@
         shapesG.appendChild(sv("circle", { cx: fmt(p[0]), cy: fmt(p[1]), r: 5, fill: col, stroke: "#fff", "stroke-width": 1.5, "class": "plot" }, title));
       });
       var ctr = x.s.rings.length ? centroid(x.s.rings[0]) : x.s.pts[0];
-      var cp = px(ctr);
-      namesG.appendChild(sv("text", { x: fmt(cp[0]), y: fmt(cp[1] + (x.s.rings.length ? 3 : -8)), stroke: "#fff", "stroke-width": 3, "paint-order": "stroke" }, x.o.name || ""));
+      var cp = px(ctr), name = x.o.name || "";
+      // keep the name inside the frame: anchor it on the side it fits
+      var half = name.length * 2.8, anchor = "middle";
+      if (cp[0] - half < 4) anchor = "start";
+      else if (cp[0] + half > W - 4) anchor = "end";
+      var ty = cp[1] + (x.s.rings.length ? 3 : -8);
+      if (ty < 22) ty = cp[1] + 16;
+      namesG.appendChild(sv("text", { x: fmt(anchor === "start" ? Math.max(4, cp[0] - 4) : anchor === "end" ? Math.min(W - 4, cp[0] + 4) : cp[0]), y: fmt(ty),
+        "text-anchor": anchor, stroke: "#ffffff", "stroke-width": 2.5, "stroke-linejoin": "round", "stroke-opacity": 0.85, "paint-order": "stroke" }, name));
     });
     svg.appendChild(shapesG);
     svg.appendChild(namesG);
@@ -830,6 +851,7 @@
       anchorsChanged();
     });
     $("home").hidden = !(a.home || a.problem);
+    if (a.home) $("home").after(document.querySelector(".open")); // the picker first on the home page
     if (a.problem) {
       show(errorBlock(t("This address names no batch"), a.problem));
     } else if (a.batch) {
