@@ -20,7 +20,7 @@
   var state = {
     batch: "",        // the batch the address names, lower case
     lot: "",          // a GS1 link's lot
-    network: "",      // expected network, from <meta name="jejak-network">
+    network: null,    // promise of the relay's network, from /about.json ("" when unknown)
     suggested: [],    // anchor keys the label suggests (#anchors=)
     useSuggested: false,
     bytes: null,      // the last capsule's bytes (Uint8Array)
@@ -382,7 +382,8 @@
     state.from = from;
     var anchors = activeAnchors();
     progress(t("Loading the verifier…"));
-    loadVerifier().then(function (j) {
+    Promise.all([loadVerifier(), state.network]).then(function (v) {
+      var j = v[0], network = v[1];
       if (seq !== runSeq) return;
       var n = countBlocks(bytes);
       progress(n > 0 ? t("Checking {n} records…", { n: n.toLocaleString() }) : t("Checking the records…"));
@@ -391,7 +392,7 @@
         var opts = {
           batch: from.kind === "relay" || state.batch ? state.batch : "",
           anchors: anchors.map(function (a) { return a.key; }),
-          network: state.network,
+          network: network,
           lot: state.lot
         };
         var res;
@@ -538,7 +539,7 @@
     }
     var titles = {
       mismatch: t("This capsule was changed or damaged"),
-      truncated: from.kind === "file" ? t("This capsule file is incomplete") : t("The relay's answer was cut off"),
+      truncated: from.kind === "file" ? t("This capsule file is truncated") : t("The relay's answer was cut off"),
       not_capsule: from.kind === "file" ? t("This is not a Jejak capsule") : t("The relay did not send a capsule"),
       wrong_network: t("This capsule belongs to another Jejak network"),
       wrong_batch: t("This capsule is for another batch"),
@@ -814,10 +815,24 @@
 
   // ---- start ----
 
+  // aboutNetwork asks the relay which Jejak network it is on, so that a
+  // capsule file of another network is refused; "" (any network) when the
+  // relay cannot say within a few seconds, as with no network at all. It
+  // is a check of consistency, not of trust: the records are verified on
+  // this device whatever the relay says.
+  function aboutNetwork() {
+    var ask = fetch("/about.json", { cache: "no-store" }).then(function (r) {
+      return r.ok ? r.json() : {};
+    }).then(function (j) {
+      return j && typeof j.network === "string" ? j.network : "";
+    }, function () { return ""; });
+    var wait = new Promise(function (r) { setTimeout(function () { r(""); }, 4000); });
+    return Promise.race([ask, wait]);
+  }
+
   function start() {
     var a = parseAddress(location.pathname, location.search, location.hash);
-    var meta = document.querySelector('meta[name="jejak-network"]');
-    state.network = meta ? meta.getAttribute("content") || "" : "";
+    state.network = aboutNetwork();
     state.batch = a.batch;
     state.lot = a.lot;
     state.suggested = a.anchors.filter(function (k) { return KEY_RE.test(k); });
