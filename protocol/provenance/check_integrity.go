@@ -79,7 +79,7 @@ func (v *verifier) checkIntegrity() Check {
 	}
 	signed := "signed by their authors"
 	if v.opts.SkipSignatures {
-		signed = "signatures checked by the source when it stored them"
+		signed = "signatures checked when each record was taken in (from a peer or a file)"
 	}
 	return b.done(fmt.Sprintf("%d records in the trace and %d supporting records, all present, matching their CIDs, %s", traced, context, signed), "nothing to check")
 }
