@@ -12,33 +12,9 @@ import (
 // on a machine with no install at all: no store, no network, no setup.
 func TestCapsuleCLI(t *testing.T) {
 	dir := t.TempDir()
-	plantation := []string{"JEJAK_DATA=" + cheapDataDir(t), "JEJAK_NETWORK=capsule-test", "HOME=" + t.TempDir(), testOrgEnv}
-	run := func(env []string, want int, args ...string) string {
-		t.Helper()
-		code, stdout, stderr := runCLI(t, env, "", args...)
-		if code != want {
-			t.Fatalf("jejak-node %s = %d, want %d\n%s%s", strings.Join(args, " "), code, want, stdout, stderr)
-		}
-		return stdout + stderr
-	}
-	run(plantation, 0, "init", "--name", "Ladang Sungai Lebam", "--role", "plantation", "--country", "MY")
-	var rec struct {
-		CID     string `json:"cid"`
-		Batches []struct {
-			ID string `json:"id"`
-		} `json:"batches"`
-	}
-	out := run(plantation, 0, "--json", "record", "place", "--name", "Blok A", "--kind", "plot", "--country", "MY", "--point", "1.70,103.90", "--area", "20000")
-	if err := json.Unmarshal([]byte(out), &rec); err != nil {
-		t.Fatal(err)
-	}
-	out = run(plantation, 0, "--json", "record", "origin", "--place", rec.CID, "--product", "FFB", "--qty", "10 TNE", "--lot", "A-1", "--from", "2026-11-01", "--until", "2026-11-02")
-	if err := json.Unmarshal([]byte(out), &rec); err != nil {
-		t.Fatal(err)
-	}
-	batch := rec.Batches[0].ID
+	plantation, run, batch := harvestCLI(t, "capsule-test", "Ladang Sungai Lebam", "Blok A", "A-1")
 	file := filepath.Join(dir, "a1.capsule.car")
-	out = run(plantation, 0, "export", "capsule", "-o", file, batch)
+	out := run(plantation, 0, "export", "capsule", "-o", file, batch)
 	mustContain(t, "export capsule", out, "wrote "+file, "Verification capsule")
 
 	// A buyer with nothing set up: a data folder that does not exist.
@@ -108,26 +84,9 @@ func TestCapsuleFromARunningNode(t *testing.T) {
 // upper or lower case; a resolver or GTIN that cannot be used is refused
 // naming the setting.
 func TestLabelURLs(t *testing.T) {
-	data := cheapDataDir(t)
-	env := []string{"JEJAK_DATA=" + data, "JEJAK_NETWORK=label-test", "HOME=" + t.TempDir(), testOrgEnv}
-	run := func(want int, args ...string) string {
-		t.Helper()
-		code, stdout, stderr := runCLI(t, env, "", args...)
-		if code != want {
-			t.Fatalf("jejak-node %s = %d, want %d\n%s%s", strings.Join(args, " "), code, want, stdout, stderr)
-		}
-		return stdout + stderr
-	}
-	run(0, "init", "--name", "Ladang Label", "--role", "plantation", "--country", "MY")
-	var rec struct {
-		CID     string `json:"cid"`
-		Batches []struct {
-			ID string `json:"id"`
-		} `json:"batches"`
-	}
-	json.Unmarshal([]byte(run(0, "--json", "record", "place", "--name", "Blok L", "--kind", "plot", "--country", "MY", "--point", "1.70,103.90", "--area", "20000")), &rec)
-	json.Unmarshal([]byte(run(0, "--json", "record", "origin", "--place", rec.CID, "--product", "FFB", "--qty", "10 TNE", "--lot", "L-1", "--from", "2026-11-01", "--until", "2026-11-02")), &rec)
-	batch := rec.Batches[0].ID
+	env, runIn, batch := harvestCLI(t, "label-test", "Ladang Label", "Blok L", "L-1")
+	run := func(want int, args ...string) string { t.Helper(); return runIn(env, want, args...) }
+	data := strings.TrimPrefix(env[0], "JEJAK_DATA=")
 	cfg := filepath.Join(data, "config.json")
 	png := filepath.Join(t.TempDir(), "l.png")
 
@@ -157,4 +116,34 @@ func TestLabelURLs(t *testing.T) {
 		os.WriteFile(cfg, []byte(body), 0o644)
 		mustContain(t, body, run(2, "status"), says)
 	}
+}
+
+// harvestCLI sets up a plantation with the CLI on a data folder of its own
+// in network, records plot NAME and a 10 t harvest of FFB with lot LOT on
+// it, and returns its environment, a runner and the batch.
+func harvestCLI(t *testing.T, network, org, plot, lot string) (env []string, run func(env []string, want int, args ...string) string, batch string) {
+	t.Helper()
+	env = []string{"JEJAK_DATA=" + cheapDataDir(t), "JEJAK_NETWORK=" + network, "HOME=" + t.TempDir(), testOrgEnv}
+	run = func(env []string, want int, args ...string) string {
+		t.Helper()
+		code, stdout, stderr := runCLI(t, env, "", args...)
+		if code != want {
+			t.Fatalf("jejak-node %s = %d, want %d\n%s%s", strings.Join(args, " "), code, want, stdout, stderr)
+		}
+		return stdout + stderr
+	}
+	run(env, 0, "init", "--name", org, "--role", "plantation", "--country", "MY")
+	var rec struct {
+		CID     string `json:"cid"`
+		Batches []struct {
+			ID string `json:"id"`
+		} `json:"batches"`
+	}
+	if err := json.Unmarshal([]byte(run(env, 0, "--json", "record", "place", "--name", plot, "--kind", "plot", "--country", "MY", "--point", "1.70,103.90", "--area", "20000")), &rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(run(env, 0, "--json", "record", "origin", "--place", rec.CID, "--product", "FFB", "--qty", "10 TNE", "--lot", lot, "--from", "2026-11-01", "--until", "2026-11-02")), &rec); err != nil {
+		t.Fatal(err)
+	}
+	return env, run, rec.Batches[0].ID
 }

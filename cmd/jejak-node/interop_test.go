@@ -14,34 +14,10 @@ import (
 // record, and changes nothing.
 func TestExportImport(t *testing.T) {
 	dir := t.TempDir()
-	plantation := []string{"JEJAK_DATA=" + cheapDataDir(t), "JEJAK_NETWORK=interop-test", "HOME=" + t.TempDir(), testOrgEnv}
-	run := func(env []string, want int, args ...string) string {
-		t.Helper()
-		code, stdout, stderr := runCLI(t, env, "", args...)
-		if code != want {
-			t.Fatalf("jejak-node %s = %d, want %d\n%s%s", strings.Join(args, " "), code, want, stdout, stderr)
-		}
-		return stdout + stderr
-	}
-	run(plantation, 0, "init", "--name", "Ladang Sungai Lebam", "--role", "plantation", "--country", "MY")
-	var rec struct {
-		CID     string `json:"cid"`
-		Batches []struct {
-			ID string `json:"id"`
-		} `json:"batches"`
-	}
-	out := run(plantation, 0, "--json", "record", "place", "--name", "Blok A", "--kind", "plot", "--country", "MY", "--point", "1.70,103.90", "--area", "20000")
-	if err := json.Unmarshal([]byte(out), &rec); err != nil {
-		t.Fatal(err)
-	}
-	out = run(plantation, 0, "--json", "record", "origin", "--place", rec.CID, "--product", "FFB", "--qty", "10 TNE", "--lot", "A-1", "--from", "2026-11-01", "--until", "2026-11-02")
-	if err := json.Unmarshal([]byte(out), &rec); err != nil {
-		t.Fatal(err)
-	}
-	batch := rec.Batches[0].ID
+	plantation, run, batch := harvestCLI(t, "interop-test", "Ladang Sungai Lebam", "Blok A", "A-1")
 	want := run(plantation, 1, "verify", batch) // unendorsed: nobody vouches for the plantation here
 
-	out = run(plantation, 0, "export", "car", "-o", dir+"/", batch)
+	out := run(plantation, 0, "export", "car", "-o", dir+"/", batch)
 	cars, _ := filepath.Glob(filepath.Join(dir, "A-1-*.car"))
 	if len(cars) != 1 || !strings.Contains(out, "wrote "+cars[0]) {
 		t.Fatalf("export car wrote %v:\n%s", cars, out)
@@ -98,6 +74,9 @@ func TestExportImport(t *testing.T) {
 		t.Errorf("the geolocation file does not name the plot: %s", data)
 	}
 	out = run(plantation, 0, "--json", "record", "transfer", "--batch", batch, "--qty", "4 TNE", "--to", "ed25519:mjxuo26es464tlpmieruqzzr7blfj3lcxp3oz54nwnw3onhithna", "--dds", "24MYQK2D9XW3P1")
+	var rec struct {
+		CID string `json:"cid"`
+	}
 	if err := json.Unmarshal([]byte(out), &rec); err != nil {
 		t.Fatal(err)
 	}
