@@ -181,15 +181,14 @@ func (n *Node) Evidence(ctx context.Context, r api.VerifyRequest) (*api.Evidence
 	if err != nil {
 		return nil, err
 	}
-	ns := n.net.Status()
-	maker := "node " + ns.PeerID
+	maker := "node " + n.PeerID()
 	if dev, _ := n.id.keys(); !dev.IsZero() {
 		bk := n.book(ctx)
 		if org, ok := bk.OrgOf(dev.Public()); ok {
 			maker = bk.OrgName(org)
 		}
 	}
-	return &api.Evidence{Report: rep, Records: recs, Network: ns.Network, Maker: maker}, nil
+	return &api.Evidence{Report: rep, Records: recs, Network: n.cfg.Net.Network, Maker: maker}, nil
 }
 
 // ImportRecords implements api.App.
