@@ -18,10 +18,11 @@ func TestCapsuleCLI(t *testing.T) {
 	mustContain(t, "export capsule", out, "wrote "+file, "Verification capsule")
 
 	// A buyer with nothing set up: a data folder that does not exist.
-	buyer := []string{"JEJAK_DATA=" + filepath.Join(t.TempDir(), "none"), "JEJAK_NETWORK=capsule-test", "HOME=" + t.TempDir()}
+	none := filepath.Join(t.TempDir(), "none")
+	buyer := []string{"JEJAK_DATA=" + none, "JEJAK_NETWORK=capsule-test", "HOME=" + t.TempDir()}
 	out = run(buyer, 1, "verify", "--capsule", file) // unendorsed: nobody vouches for the plantation
 	mustContain(t, "verify --capsule", out, "As far as this capsule shows", "by Ladang Sungai Lebam", "UNENDORSED", "4 records")
-	if _, err := os.Stat(filepath.Join(t.TempDir(), "none")); err == nil {
+	if _, err := os.Stat(none); err == nil {
 		t.Error("verify --capsule made a data folder")
 	}
 	run(buyer, 1, "verify", "--capsule", file, strings.ToUpper(batch))

@@ -38,14 +38,12 @@ const inNetns = "JEJAK_WEB_TEST_NETNS"
 // caller should stop (the child ran the test).
 func browserTests(t *testing.T) bool {
 	t.Helper()
-	chromium, err := exec.LookPath("chromium")
-	if err != nil {
+	if _, err := exec.LookPath("chromium"); err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("chromium is not installed (make deps installs it)")
 		}
 		t.Skip("chromium is not installed (make deps installs it)")
 	}
-	_ = chromium
 	if os.Getenv(inNetns) == "1" {
 		return true
 	}
@@ -61,7 +59,7 @@ func browserTests(t *testing.T) bool {
 	cmd.Env = append(os.Environ(), inNetns+"=1")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	err = cmd.Run()
+	err := cmd.Run()
 	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
 		if strings.Contains(line, ": ") || strings.HasPrefix(line, "---") || strings.HasPrefix(line, "    ") {
 			t.Log(line)
