@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/jejak/jejak/i18n"
 	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/protocol"
 )
@@ -35,6 +36,9 @@ type Options struct {
 	StartDemo func(ctx context.Context) (Demo, error)
 	// DataDir is the data folder, shown on the Identity & trust screen.
 	DataDir string
+	// Lang is the language to use until the person chooses one (first run,
+	// settings); zero takes it from the environment ($JEJAK_LANG, $LANG).
+	Lang i18n.Lang
 }
 
 // Demo is a running demo network: the service of the demo's own node and
@@ -58,6 +62,7 @@ type UI struct {
 	win  fyne.Window
 	svc  api.Service
 	opts Options
+	lang i18n.Lang // the language every text is shown in
 
 	draftCards []*draftCard // the drafts of the last imported document under review
 
@@ -131,6 +136,7 @@ func newUI(a fyne.App, svc api.Service, opts Options, run func(func())) *UI {
 	u.ctx, u.cancel = context.WithCancel(context.Background())
 	u.svcCtx, u.svcEnd = context.WithCancel(u.ctx)
 	u.files = dialogPicker{u}
+	u.lang = u.chosenLang()
 	u.win = a.NewWindow(title)
 	u.root = container.NewStack(starting("Opening the node…"))
 	u.win.SetContent(u.root)

@@ -71,7 +71,7 @@ func TestImportArrows(t *testing.T) {
 		"assets":                       {},
 		"protocol":                     {},
 		"protocol/prototest":           {"protocol"},
-		"protocol/provenance":          {"protocol"},
+		"protocol/provenance":          {"i18n", "protocol"},
 		"protocol/provenance/scenario": {"protocol", "protocol/provenance"},
 		"protocol/interop/car":         {"protocol"},
 		"protocol/interop/epcis":       {"protocol", "protocol/provenance"},
@@ -85,15 +85,16 @@ func TestImportArrows(t *testing.T) {
 		"internal/atomicfile":          {},
 		"internal/jsonerr":             {},
 		"internal/archtest":            {},
+		"i18n":                         {},
 		"node/p2p":                     {"protocol", "storage", "internal/atomicfile"},
 		"node/api":                     {"protocol", "protocol/provenance", "protocol/interop/places"},
 		"node/localapi":                {"node/api", "protocol", "protocol/provenance"},
 		"node":                         {"internal/atomicfile", "internal/jsonerr", "node/api", "node/localapi", "node/p2p", "protocol", "protocol/provenance", "protocol/interop/places", "storage"},
 		"node/bench":                   {"node", "node/api", "node/p2p", "protocol", "protocol/provenance", "protocol/provenance/scenario", "storage"},
-		"node/web":                     {"node/api", "protocol", "protocol/interop/capsule"},
+		"node/web":                     {"i18n", "node/api", "protocol", "protocol/interop/capsule"},
 		"node/demo":                    {"node/api", "node/p2p", "protocol", "protocol/provenance/scenario", "storage"},
-		"gui":                          {"internal/atomicfile", "node/api", "protocol", "protocol/provenance", "protocol/interop/export", "protocol/interop/places", "protocol/interop/car", "protocol/interop/epcis", "protocol/interop/capsule"},
-		"cmd/jejak-node":               {"internal/atomicfile", "internal/jsonerr", "node", "node/api", "node/localapi", "node/p2p", "protocol", "protocol/provenance", "protocol/interop/export", "protocol/interop/places", "protocol/interop/car", "protocol/interop/epcis", "protocol/interop/capsule", "storage", "node/bench", "node/web"},
+		"gui":                          {"i18n", "internal/atomicfile", "node/api", "protocol", "protocol/provenance", "protocol/interop/export", "protocol/interop/places", "protocol/interop/car", "protocol/interop/epcis", "protocol/interop/capsule"},
+		"cmd/jejak-node":               {"i18n", "internal/atomicfile", "internal/jsonerr", "node", "node/api", "node/localapi", "node/p2p", "protocol", "protocol/provenance", "protocol/interop/export", "protocol/interop/places", "protocol/interop/car", "protocol/interop/epcis", "protocol/interop/capsule", "storage", "node/bench", "node/web"},
 	}
 	for path, p := range listAll(t, true) {
 		allow, known := allowed[path]
