@@ -18,6 +18,7 @@ var decodes = regexp.MustCompile(`json\.Unmarshal|json\.NewDecoder|csv\.NewReade
 // and why.
 var notFuzzed = map[string]string{
 	"node/bench":     "reads only what its own child processes write",
+	"i18n":           "decodes only its own catalog, embedded at build time and checked by TestCatalogComplete",
 	"cmd/jejak-wasm": "browser glue: what it decodes goes to capsule.Check, fuzzed as FuzzCheck",
 }
 
