@@ -86,3 +86,15 @@ func TestMatch(t *testing.T) {
 		t.Errorf("Parse(ms-MY) = %s, %v", l, err)
 	}
 }
+
+func TestRendered(t *testing.T) {
+	if !Rendered(Malay, T(Malay, "common.records", "n", 7)) {
+		t.Error("a Malay rendering is not recognised")
+	}
+	if Rendered(Malay, "7 records") {
+		t.Error("English text passes as Malay")
+	}
+	if !Rendered(English, "Cancel") || Rendered(English, "Cancelled") {
+		t.Error("the match is not anchored")
+	}
+}
