@@ -280,7 +280,7 @@ func (f *firstRun) restoreFrom(r api.Restore) {
 			f.u.showError("restore from the backup", err)
 			return
 		}
-		pass, again, items := newPassphraseItems("Organisation passphrase", fmt.Sprintf("At least %d characters, different from the backup's. Jejak asks for it to add or withdraw a computer and to endorse.", protocol.MinPassphraseLength))
+		pass, again, items := newPassphraseItems(f.u, "Organisation passphrase", fmt.Sprintf("At least %d characters, different from the backup's. Jejak asks for it to add or withdraw a computer and to endorse.", protocol.MinPassphraseLength))
 		items = append([]*widget.FormItem{widget.NewFormItem("", wrapLabel("The backup holds the organisation key. Choose the passphrase that keeps it encrypted on this computer."))}, items...)
 		d := dialog.NewForm("Organisation passphrase", "Restore", "Cancel", items, func(ok bool) {
 			if !ok {

@@ -126,9 +126,9 @@ func (s *identityScreen) setKeys(id api.Identity) {
 	case !id.HasOrgKey:
 		s.keyState.SetText("The organisation key is not on this computer: adding or withdrawing computers and endorsing are done on a computer that holds it.")
 	case id.OrgKeyProtected:
-		s.keyState.SetText("The organisation key is encrypted with the organisation passphrase, which Jejak asks for to add or withdraw a computer, to endorse and to back up the keys. Daily records are signed by this computer's key without asking.\n\n" + lostPassphraseText)
+		s.keyState.SetText("The organisation key is encrypted with the organisation passphrase, which Jejak asks for to add or withdraw a computer, to endorse and to back up the keys. Daily records are signed by this computer's key without asking.\n\n" + s.u.t("keys.lost_passphrase"))
 	default:
-		s.keyState.SetText(unprotectedText)
+		s.keyState.SetText(s.u.t("keys.unprotected"))
 	}
 	show := func(b *widget.Button, on bool) {
 		if on {

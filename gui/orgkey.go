@@ -3,7 +3,6 @@ package gui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
@@ -19,22 +18,15 @@ import (
 // key backup) asks for the passphrase in a dialog, hands it to the node for
 // that one call, and forgets it.
 
-// lostPassphraseText says what a lost organisation passphrase costs.
-const lostPassphraseText = "Forgot it? Set a new one from your key backup (Identity & trust, \"Forgot the passphrase…\"). Without the passphrase and without the backup, this computer cannot sign as the organisation: no new computers, no withdrawing a computer's key, no endorsements. Records already signed stay valid, and this computer keeps signing daily records."
-
-// unprotectedText is what an install from before keys were encrypted is
-// told, with the fix.
-const unprotectedText = "Unprotected: the organisation key is stored without a passphrase, so anyone who copies Jejak's data folder can sign as your organisation. Protect it with a passphrase below."
-
 // askOrgPassphrase asks for the organisation passphrase to do what, and
 // calls then with it; Cancel does nothing.
 func (u *UI) askOrgPassphrase(what string, then func(pass string)) {
 	pass := widget.NewPasswordEntry()
-	item := widget.NewFormItem("Organisation passphrase", pass)
-	item.HintText = "The passphrase set for the organisation key (not the key backup's)."
-	items := []*widget.FormItem{widget.NewFormItem("", wrapLabel("To "+what+", Jejak signs with the organisation key, which is encrypted on this computer.")), item,
-		widget.NewFormItem("", wrapLabel(lostPassphraseText))}
-	d := dialog.NewForm("Organisation passphrase", "Unlock", "Cancel", items, func(ok bool) {
+	item := widget.NewFormItem(u.t("keys.org_passphrase"), pass)
+	item.HintText = u.t("keys.org_passphrase_hint")
+	items := []*widget.FormItem{widget.NewFormItem("", wrapLabel(u.t("keys.signs_with_org_key", "what", what))), item,
+		widget.NewFormItem("", wrapLabel(u.t("keys.lost_passphrase")))}
+	d := dialog.NewForm(u.t("keys.org_passphrase"), u.t("keys.unlock"), u.t("common.cancel"), items, func(ok bool) {
 		if ok {
 			then(pass.Text)
 		}
@@ -70,11 +62,11 @@ func withOrgKey[T any](u *UI, op string, call func(ctx context.Context, pass str
 }
 
 // newPassphraseItems are the two entries of a new passphrase, with a hint.
-func newPassphraseItems(label, hint string) (pass, again *widget.Entry, items []*widget.FormItem) {
+func newPassphraseItems(u *UI, label, hint string) (pass, again *widget.Entry, items []*widget.FormItem) {
 	pass, again = widget.NewPasswordEntry(), widget.NewPasswordEntry()
 	first := widget.NewFormItem(label, pass)
 	first.HintText = hint
-	return pass, again, []*widget.FormItem{first, widget.NewFormItem("Again", again)}
+	return pass, again, []*widget.FormItem{first, widget.NewFormItem(u.t("keys.again"), again)}
 }
 
 // protectOrgKey sets the organisation passphrase: on an unprotected key, a
@@ -85,28 +77,28 @@ func (s *identityScreen) protectOrgKey() {
 	var items []*widget.FormItem
 	old := widget.NewPasswordEntry()
 	if protected {
-		items = append(items, widget.NewFormItem("Current passphrase", old))
+		items = append(items, widget.NewFormItem(u.t("keys.current_passphrase"), old))
 	}
-	pass, again, more := newPassphraseItems("New passphrase", fmt.Sprintf("At least %d characters, different from the key backup's passphrase. It is asked for to add or withdraw a computer, to endorse, and to back up the keys.", protocol.MinPassphraseLength))
+	pass, again, more := newPassphraseItems(u, u.t("keys.new_passphrase"), u.t("keys.new_passphrase_hint", "n", protocol.MinPassphraseLength))
 	items = append(items, more...)
-	title := "Protect the organisation key"
+	title := u.t("keys.protect_title")
 	if protected {
-		title = "Change the organisation passphrase"
+		title = u.t("keys.change_title")
 	}
-	d := dialog.NewForm(title, "Save", "Cancel", items, func(ok bool) {
+	d := dialog.NewForm(title, u.t("common.save"), u.t("common.cancel"), items, func(ok bool) {
 		if !ok {
 			return
 		}
 		if msg := checkPassphrase(pass.Text, again.Text); msg != "" {
-			u.showError("set the organisation passphrase", errors.New(msg))
+			u.showError(u.t("keys.op_set_passphrase"), errors.New(msg))
 			return
 		}
 		p := api.OrgPassphrase{Old: old.Text, New: pass.Text}
-		background(u, "set the organisation passphrase", func(ctx context.Context) (api.Identity, error) {
+		background(u, u.t("keys.op_set_passphrase"), func(ctx context.Context) (api.Identity, error) {
 			return u.svc.SetOrgPassphrase(ctx, p)
 		}, func(id api.Identity) {
 			s.set(id)
-			u.info("Organisation key protected", "The organisation key is now encrypted with the new passphrase. Jejak asks for it to add or withdraw a computer, to endorse and to back up the keys; daily records are signed without it. Keep it apart from the key backup's passphrase.")
+			u.info(u.t("keys.protected_title"), u.t("keys.protected_text"))
 		}, nil)
 	}, u.win)
 	d.Resize(fyne.NewSize(560, 0))
@@ -117,26 +109,26 @@ func (s *identityScreen) protectOrgKey() {
 // backup, when the old one is forgotten.
 func (s *identityScreen) resetOrgPassphrase() {
 	u := s.u
-	u.files.open("Open your key backup", nil, func(path string) {
+	u.files.open(u.t("keys.open_backup"), nil, func(path string) {
 		backupPass := widget.NewPasswordEntry()
-		first := widget.NewFormItem("Backup passphrase", backupPass)
-		first.HintText = "The passphrase of the key backup file."
-		pass, again, more := newPassphraseItems("New organisation passphrase", fmt.Sprintf("At least %d characters, different from the backup's.", protocol.MinPassphraseLength))
+		first := widget.NewFormItem(u.t("keys.backup_passphrase"), backupPass)
+		first.HintText = u.t("keys.backup_passphrase_hint")
+		pass, again, more := newPassphraseItems(u, u.t("keys.new_org_passphrase"), u.t("keys.new_org_passphrase_hint", "n", protocol.MinPassphraseLength))
 		items := append([]*widget.FormItem{first}, more...)
-		d := dialog.NewForm("New passphrase from "+filepath.Base(path), "Save", "Cancel", items, func(ok bool) {
+		d := dialog.NewForm(u.t("keys.new_from_backup_title", "file", filepath.Base(path)), u.t("common.save"), u.t("common.cancel"), items, func(ok bool) {
 			if !ok {
 				return
 			}
 			if msg := checkPassphrase(pass.Text, again.Text); msg != "" {
-				u.showError("set the organisation passphrase", errors.New(msg))
+				u.showError(u.t("keys.op_set_passphrase"), errors.New(msg))
 				return
 			}
 			p := api.OrgPassphrase{BackupPath: path, BackupPassphrase: backupPass.Text, New: pass.Text}
-			background(u, "set the organisation passphrase from the backup", func(ctx context.Context) (api.Identity, error) {
+			background(u, u.t("keys.op_set_passphrase_backup"), func(ctx context.Context) (api.Identity, error) {
 				return u.svc.SetOrgPassphrase(ctx, p)
 			}, func(id api.Identity) {
 				s.set(id)
-				u.info("New organisation passphrase", "The organisation key from the backup is now encrypted with the new passphrase.")
+				u.info(u.t("keys.new_org_passphrase"), u.t("keys.new_org_passphrase_done"))
 			}, nil)
 		}, u.win)
 		d.Resize(fyne.NewSize(560, 0))
@@ -150,27 +142,27 @@ func (s *identityScreen) resetOrgPassphrase() {
 func (s *identityScreen) revokeDevice(dev api.Device) {
 	u := s.u
 	reason := widget.NewEntry()
-	reason.SetPlaceHolder("e.g. laptop stolen")
+	reason.SetPlaceHolder(u.t("keys.withdraw_reason_placeholder"))
 	items := []*widget.FormItem{
-		widget.NewFormItem("", wrapLabel(fmt.Sprintf("Withdraw the key of %q (%s)? From now on, every record it signs fails verification on every computer that hears of the withdrawal. Records it signed before stay valid. Do this for a stolen or lost computer; it cannot be undone.", orDash(dev.Name), dev.Key.Short()))),
-		widget.NewFormItem("Reason", reason),
+		widget.NewFormItem("", wrapLabel(u.t("keys.withdraw_question", "name", orDash(dev.Name), "key", dev.Key.Short()))),
+		widget.NewFormItem(u.t("keys.reason"), reason),
 	}
-	d := dialog.NewForm("Withdraw a computer's key", "Withdraw", "Cancel", items, func(ok bool) {
+	d := dialog.NewForm(u.t("keys.withdraw_title"), u.t("keys.withdraw"), u.t("common.cancel"), items, func(ok bool) {
 		if !ok {
 			return
 		}
 		why := clean(reason.Text)
 		if why == "" {
-			why = "withdrawn"
+			why = u.t("keys.withdrawn_default")
 		}
 		r := api.DeviceRevocation{Key: dev.Key, Reason: why}
-		withOrgKey(u, "withdraw the device key", func(ctx context.Context, pass string) (api.Identity, error) {
+		withOrgKey(u, u.t("keys.op_withdraw"), func(ctx context.Context, pass string) (api.Identity, error) {
 			r := r
 			r.OrgPassphrase = pass
 			return u.svc.RevokeDevice(ctx, r)
 		}, func(id api.Identity) {
 			s.set(id)
-			u.info("Key withdrawn", fmt.Sprintf("The key of %q is withdrawn: what it signs from now on fails verification.", orDash(dev.Name)))
+			u.info(u.t("keys.withdrawn_title"), u.t("keys.withdrawn_text", "name", orDash(dev.Name)))
 		})
 	}, u.win)
 	d.Resize(fyne.NewSize(560, 0))
