@@ -51,22 +51,22 @@ func (u *UI) reviewDrafts(file string, sum [sha256.Size]byte, doc *epcis.Result)
 		text.Wrapping = fyne.TextWrapBreak
 		c := &draftCard{status: wrapLabel("")}
 		if n := needs[i]; len(n) > 0 {
-			c.status.SetText("To fill in before it can be signed (with jejak-node import epcis and record --file):\n" + strings.Join(n, "\n"))
+			c.status.SetText(u.t("drafts.to_fill") + "\n" + strings.Join(n, "\n"))
 		}
 		body2, draftID := d.Body, fmt.Sprintf("epcis %x %d", sum[:8], i)
-		c.sign = widget.NewButton("Sign as ours", func() {
+		c.sign = widget.NewButton(u.t("drafts.sign"), func() {
 			c.sign.Disable()
-			background(u, "sign the draft", func(ctx context.Context) (protocol.Signed, error) {
+			background(u, u.t("drafts.op_sign"), func(ctx context.Context) (protocol.Signed, error) {
 				return u.svc.Publish(ctx, api.Draft{Body: body2, ID: draftID})
 			}, func(rec protocol.Signed) {
-				c.status.SetText("Recorded as " + shortCID(rec.CID) + ".")
+				c.status.SetText(u.t("drafts.recorded_as", "cid", shortCID(rec.CID)))
 			}, func(err error) {
 				c.sign.Enable()
-				c.status.SetText("Not signed: " + detail(err) + ".")
+				c.status.SetText(u.t("drafts.not_signed", "why", detail(err)))
 			})
 		})
 		u.draftCards = append(u.draftCards, c)
-		head := widget.NewLabelWithStyle(fmt.Sprintf("%s, from %s", d.Body.Type(), d.Path), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		head := widget.NewLabelWithStyle(u.t("drafts.from", "type", d.Body.Type(), "path", d.Path), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		list.Add(container.NewVBox(head, text, c.status, container.NewHBox(c.sign), widget.NewSeparator()))
 	}
 	var unmapped []string
@@ -76,13 +76,13 @@ func (u *UI) reviewDrafts(file string, sum [sha256.Size]byte, doc *epcis.Result)
 	if len(unmapped) > 0 {
 		l := widget.NewLabel(strings.Join(unmapped, "\n"))
 		l.Wrapping = fyne.TextWrapWord
-		list.Add(widget.NewLabelWithStyle(fmt.Sprintf("%s of the document with no place in a Jejak record", countOf(len(unmapped), "field", "fields")), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		list.Add(widget.NewLabelWithStyle(u.t("drafts.unmapped", "n", len(unmapped)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		list.Add(l)
 	}
-	head := wrapLabel(fmt.Sprintf("%s holds %s that another system recorded. Review each: signing makes it this organisation's record, which cannot be edited afterwards, only corrected.", file, countOf(len(idx), "event", "events")))
+	head := wrapLabel(u.t("drafts.head", "file", file, "n", len(idx)))
 	scroll := container.NewVScroll(list)
 	scroll.SetMinSize(fyne.NewSize(620, 360))
-	d := dialog.NewCustom("Review imported drafts", "Close", container.NewBorder(head, nil, nil, nil, scroll), u.win)
+	d := dialog.NewCustom(u.t("drafts.title"), u.t("common.close"), container.NewBorder(head, nil, nil, nil, scroll), u.win)
 	d.Resize(fyne.NewSize(700, 520))
 	d.Show()
 }

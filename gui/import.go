@@ -3,7 +3,6 @@ package gui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -22,9 +21,9 @@ import (
 // and records what it holds, all or nothing, with a progress bar: what
 // the command line's "import places" and "import harvests" do.
 func (u *UI) importButton(what string) *widget.Button {
-	label := "Import places from a file…"
+	label := u.t("import.places_button")
 	if what == "harvests" {
-		label = "Import harvests from a CSV file…"
+		label = u.t("import.harvests_button")
 	}
 	return widget.NewButton(label, func() { u.importFile(what) })
 }
@@ -66,24 +65,24 @@ func (u *UI) importFile(what string) {
 	if what == "places" {
 		exts = []string{".geojson", ".json", ".csv"}
 	}
-	u.files.open("Import "+what, exts, func(path string) {
+	u.files.open(u.t("import.open_"+what), exts, func(path string) {
 		name := filepath.Base(path)
-		p := &importing{u: u, phase: widget.NewLabel("Checking " + name + "…"), bar: widget.NewProgressBar()}
-		p.d = dialog.NewCustomWithoutButtons("Importing "+what, container.NewVBox(p.phase, p.bar), u.win)
+		p := &importing{u: u, phase: widget.NewLabel(u.t("import.checking", "file", name)), bar: widget.NewProgressBar()}
+		p.d = dialog.NewCustomWithoutButtons(u.t("import.importing_"+what), container.NewVBox(p.phase, p.bar), u.win)
 		p.d.Resize(fyne.NewSize(460, 0))
 		p.d.Show()
-		checking := p.step(func(int64, int64) string { return "Checking " + name + "…" })
-		recording := p.step(func(done, total int64) string { return fmt.Sprintf("Recording: %d of %d", done, total) })
+		checking := p.step(func(int64, int64) string { return u.t("import.checking", "file", name) })
+		recording := p.step(func(done, total int64) string { return u.t("import.recording", "done", done, "total", total) })
 		country := u.ident.Country
-		background(u, "import "+what, func(ctx context.Context) (api.PlaceImportResult, error) {
+		background(u, u.t("import.op_"+what), func(ctx context.Context) (api.PlaceImportResult, error) {
 			return importPlaces(ctx, u.svc, what, path, country, checking, recording)
 		}, func(res api.PlaceImportResult) {
 			p.d.Hide()
-			msg := fmt.Sprintf("%s recorded from %s.", countOf(len(res.Places), "place", "places"), filepath.Base(path))
+			msg := u.t("import.places_done", "n", len(res.Places), "file", filepath.Base(path))
 			if what == "harvests" {
-				msg = fmt.Sprintf("%s recorded from %s: each is a batch, listed under Batches.", countOf(len(res.Origins), "harvest", "harvests"), filepath.Base(path))
+				msg = u.t("import.harvests_done", "n", len(res.Origins), "file", filepath.Base(path))
 			}
-			u.info("Imported", msg)
+			u.info(u.t("import.done_title"), msg)
 		}, func(err error) {
 			p.d.Hide()
 			u.showImportError(what, path, err)
@@ -120,16 +119,16 @@ func (u *UI) showImportError(what, path string, err error) {
 			lines = append(lines, p.String())
 		}
 		if pe.Truncated {
-			lines = append(lines, fmt.Sprintf("… and more: the first %d are shown", len(pe.Problems)))
+			lines = append(lines, u.t("import.more_problems", "n", len(pe.Problems)))
 		}
 		text = strings.Join(lines, "\n")
 	}
-	head := wrapLabel(fmt.Sprintf("Nothing was recorded from %s. Correct the file and import it again; rows recorded by an earlier try are not recorded twice.", filepath.Base(path)))
+	head := wrapLabel(u.t("import.nothing_recorded", "file", filepath.Base(path)))
 	list := widget.NewLabel(text)
 	list.Wrapping = fyne.TextWrapWord
 	scroll := container.NewVScroll(list)
 	scroll.SetMinSize(fyne.NewSize(560, 240))
-	d := dialog.NewCustom("Could not import "+what, "OK", container.NewBorder(head, nil, nil, nil, scroll), u.win)
+	d := dialog.NewCustom(u.t("import.failed_"+what), u.t("common.ok"), container.NewBorder(head, nil, nil, nil, scroll), u.win)
 	d.Resize(fyne.NewSize(620, 420))
 	d.Show()
 }
