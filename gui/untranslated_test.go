@@ -1,0 +1,116 @@
+package gui
+
+import (
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/jejak/jejak/i18n"
+)
+
+// shownTexts are the texts a person reads on o, a widget at a time: each
+// label, button, check, card title, tab, hyperlink and the placeholder of
+// an empty entry or choice. (Drawn texts of custom widgets, such as the
+// graph's boxes, are their own tests' business.)
+func shownTexts(o fyne.CanvasObject) []string {
+	var out []string
+	add := func(s string) {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	for _, obj := range test.LaidOutObjects(o) {
+		if !obj.Visible() {
+			continue
+		}
+		switch w := obj.(type) {
+		case *widget.Label:
+			add(w.Text)
+		case *widget.Button:
+			add(w.Text)
+		case *widget.Check:
+			add(w.Text)
+		case *widget.Hyperlink:
+			add(w.Text)
+		case *widget.Card:
+			add(w.Title)
+			add(w.Subtitle)
+		case *widget.Entry:
+			if w.Text == "" {
+				add(w.PlaceHolder)
+			}
+		case *widget.Select:
+			if w.Selected == "" {
+				add(w.PlaceHolder)
+			}
+		case *container.AppTabs:
+			for _, it := range w.Items {
+				add(it.Text)
+			}
+		}
+	}
+	return out
+}
+
+// dataText matches what is data, not words: record IDs, numbers, dates,
+// codes in capitals, keys.
+var (
+	idText     = regexp.MustCompile(`bafy[a-z2-7]{8,}(/\d+)?|[a-z2-7]{6,}…[a-z2-7]{2,}|[0-9a-f]{16,}`)
+	wordsInput = regexp.MustCompile(`\p{Ll}{3,}`)
+)
+
+// untranslated returns the texts o shows that are not renderings of the
+// catalog in l. Texts with no word in small letters once IDs and the given
+// data (names and lot codes from the records) are taken out are data.
+func untranslated(o fyne.CanvasObject, l i18n.Lang, data ...string) []string {
+	var bad []string
+	for _, s := range shownTexts(o) {
+		rest := idText.ReplaceAllString(s, "")
+		for _, d := range data {
+			rest = strings.ReplaceAll(rest, d, "")
+		}
+		if !wordsInput.MatchString(rest) {
+			continue
+		}
+		ok := i18n.Rendered(l, s)
+		if !ok && strings.Contains(s, "\n") {
+			ok = true
+			for _, line := range strings.Split(s, "\n") {
+				line = strings.TrimSpace(line)
+				if line != "" && wordsInput.MatchString(idText.ReplaceAllString(line, "")) && !i18n.Rendered(l, line) {
+					ok = false
+				}
+			}
+		}
+		if !ok {
+			bad = append(bad, s)
+		}
+	}
+	return bad
+}
+
+// TestImportSpeaksMalay: the import dialogs, in Malay, show nothing that
+// bypasses the catalog, and the walker does find English where it is.
+func TestImportSpeaksMalay(t *testing.T) {
+	m := startMill(t)
+	u := newTestUI(t, m, Options{Lang: i18n.Malay})
+	u.files.(*stubPicker).openPath = filepath.Join("..", "docs", "templates", "places.csv")
+	u.importFile("places")
+	settle(t, u)
+	d := topDialog(t, u)
+	if !shows(d, "2 tempat direkodkan daripada places.csv") {
+		t.Fatalf("the import's result in Malay: %q", texts(d))
+	}
+	if bad := untranslated(d, i18n.Malay); len(bad) > 0 {
+		t.Errorf("the import dialog shows text that is not in the catalog: %q", bad)
+	}
+	if bad := untranslated(widget.NewLabel("Nothing was recorded"), i18n.Malay); len(bad) != 1 {
+		t.Errorf("English in a Malay window went unnoticed: %q", bad)
+	}
+}
