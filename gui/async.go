@@ -77,32 +77,33 @@ func (u *UI) finish(f func()) {
 	})
 }
 
-// showError shows a dialog that says what failed and what to do.
+// showError shows a dialog that says what failed and what to do. op says
+// what was being done, in the window's language ("verify the batch").
 func (u *UI) showError(op string, err error) {
 	if errors.Is(err, context.Canceled) {
 		return
 	}
-	msg := widget.NewLabel(explain(op, err))
+	msg := widget.NewLabel(u.explain(op, err))
 	msg.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustom("Could not "+op, "OK", msg, u.win)
+	d := dialog.NewCustom(u.t("error.title", "op", op), u.t("common.ok"), msg, u.win)
 	d.Resize(fyne.NewSize(520, 0))
 	d.Show()
 }
 
 // explain says in words what went wrong and what the user can do about it.
-func explain(op string, err error) string {
-	d := detail(err)
+func (u *UI) explain(op string, err error) string {
+	key := "error.other"
 	switch {
 	case errors.Is(err, api.ErrInvalid):
-		return "Jejak could not " + op + ": " + d + ".\n\nCheck what you entered and try again."
+		key = "error.invalid"
 	case errors.Is(err, api.ErrNotFound):
-		return "Jejak could not " + op + ": " + d + ".\n\nIf it was made on another computer, wait until this one has caught up with its peers (see Network) and try again."
+		key = "error.not_found"
 	case errors.Is(err, api.ErrConflict):
-		return "Jejak could not " + op + ": " + d + ".\n\nThis usually means this install's keys are also in use on another computer. Rotate this computer's device key under Identity & trust, then try again."
+		key = "error.conflict"
 	case errors.Is(err, api.ErrUnavailable):
-		return "The node could not " + op + ": " + d + ".\n\nNothing was saved. If Jejak is shutting down, wait; otherwise restart Jejak. If this keeps happening, check that the disk holding the data folder has free space."
+		key = "error.unavailable"
 	}
-	return "Jejak could not " + op + ": " + d + "."
+	return u.t(key, "op", op, "detail", detail(err))
 }
 
 // detail returns the most specific message inside err, without the
@@ -135,7 +136,7 @@ type dialogPicker struct{ u *UI }
 func (p dialogPicker) save(title, name string, done func(string)) {
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil {
-			p.u.showError("choose a file", err)
+			p.u.showError(p.u.t("error.op_choose_file"), err)
 			return
 		}
 		if w == nil {
@@ -157,7 +158,7 @@ func (p dialogPicker) save(title, name string, done func(string)) {
 func (p dialogPicker) open(title string, exts []string, done func(string)) {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
-			p.u.showError("choose a file", err)
+			p.u.showError(p.u.t("error.op_choose_file"), err)
 			return
 		}
 		if r == nil {

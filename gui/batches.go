@@ -126,7 +126,7 @@ func (s *batchesScreen) load() {
 	}
 	newest(s.u, &s.loads, "list batches", func(ctx context.Context) ([]api.Batch, error) {
 		return s.u.svc.Batches(ctx, f)
-	}, s.set, func(err error) { s.count.SetText(explain("list batches", err)) })
+	}, s.set, func(err error) { s.count.SetText(s.u.explain("list batches", err)) })
 }
 
 func (s *batchesScreen) set(bs []api.Batch) {

@@ -185,13 +185,13 @@ func (u *UI) loadIdentity() {
 		}
 		u.showMain()
 	}, func(err error) {
-		u.setRoot(unavailable(err, u.loadIdentity))
+		u.setRoot(u.unavailable(err, u.loadIdentity))
 	})
 }
 
 // unavailable is the screen shown when the node cannot answer at start.
-func unavailable(err error, retry func()) fyne.CanvasObject {
-	msg := widget.NewLabel(explain("open the node", err))
+func (u *UI) unavailable(err error, retry func()) fyne.CanvasObject {
+	msg := widget.NewLabel(u.explain("open the node", err))
 	msg.Wrapping = fyne.TextWrapWord
 	head := widget.NewLabelWithStyle("Jejak cannot reach its node", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	btn := widget.NewButtonWithIcon("Try again", theme.ViewRefreshIcon(), retry)

@@ -130,7 +130,7 @@ func (v *verifyScreen) run(id protocol.BatchID) {
 			// maker may be offline, or the ID mistyped.
 			v.result.Objects = []fyne.CanvasObject{notFoundPanel(detail(err))}
 		} else {
-			v.result.Objects = []fyne.CanvasObject{container.NewPadded(wrapLabel(explain("verify the batch", err)))}
+			v.result.Objects = []fyne.CanvasObject{container.NewPadded(wrapLabel(v.u.explain("verify the batch", err)))}
 		}
 		v.result.Refresh()
 		v.focus()
