@@ -102,3 +102,31 @@ func (s Signer) WhyIn(l i18n.Lang) string {
 	}
 	return render(l, s.WhyKey, s.WhyParams)
 }
+
+// In returns a copy of the report whose words are in l: the summary, each
+// check's title and summary, each reason's text, what each missing record
+// was, why each signer is trusted or not. Keys, parameters and everything
+// else are as in r: for a front end that shows a report's text fields as
+// they are (the phone page).
+func (r *Report) In(l i18n.Lang) *Report {
+	out := *r
+	out.Summary = r.SummaryIn(l)
+	out.Checks = make([]Check, len(r.Checks))
+	for i, c := range r.Checks {
+		c.Title, c.Summary = c.TitleIn(l), c.SummaryIn(l)
+		c.Reasons = append([]Reason(nil), c.Reasons...)
+		for j := range c.Reasons {
+			c.Reasons[j].Text = c.Reasons[j].In(l)
+		}
+		out.Checks[i] = c
+	}
+	out.Missing = append([]Missing(nil), r.Missing...)
+	for i := range out.Missing {
+		out.Missing[i].What = out.Missing[i].WhatIn(l)
+	}
+	out.Signers = append([]Signer(nil), r.Signers...)
+	for i := range out.Signers {
+		out.Signers[i].Why = out.Signers[i].WhyIn(l)
+	}
+	return &out
+}

@@ -79,6 +79,20 @@ func translated(t *testing.T, r *provenance.Report) {
 			check(l, "signer", s.WhyKey, s.Why, s.WhyIn(l), false)
 		}
 		check(l, "text", "", r.Text(), r.TextIn(l), false)
+		in := r.In(l)
+		for i, c := range in.Checks {
+			if c.Title != c.TitleIn(l) || c.Summary != r.Checks[i].SummaryIn(l) {
+				t.Errorf("%s: Report.In: check %s reads %q: %q", l, c.Name, c.Title, c.Summary)
+			}
+			for j, x := range c.Reasons {
+				if x.Text != r.Checks[i].Reasons[j].In(l) || r.Checks[i].Reasons[j].Text == x.Text {
+					t.Errorf("%s: Report.In: reason %s reads %q", l, x.Code, x.Text)
+				}
+			}
+		}
+		if in.Summary != r.SummaryIn(l) || r.Summary == in.Summary {
+			t.Errorf("%s: Report.In: summary %q; the report's own became %q", l, in.Summary, r.Summary)
+		}
 	}
 }
 
