@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/jejak/jejak/i18n"
 	"github.com/jejak/jejak/node"
 	"github.com/jejak/jejak/node/p2p"
 	"github.com/jejak/jejak/protocol/interop/capsule"
@@ -80,11 +81,15 @@ func (c *cli) capsuleReport(args []string) (*provenance.Report, error) {
 		return nil, inputErrorf("%s: %s", *file, strings.TrimPrefix(res.Error, "capsule: "))
 	}
 	if !c.g.json {
+		l, err := c.language()
+		if err != nil {
+			return nil, err
+		}
 		m := res.Capsule
-		fmt.Fprintf(c.stdout, "Capsule %s: made %s by %s, %s (%d bytes). As far as this capsule shows, on %s:\n",
-			*file, m.Made.Format("2006-01-02 15:04 UTC"), m.Maker, count(m.Records, "record", "records"), m.Bytes, m.Made.Format("2006-01-02"))
+		fmt.Fprintln(c.stdout, i18n.T(l, "cli.capsule.header", "file", *file, "made", m.Made.Format("2006-01-02 15:04 UTC"), "maker", m.Maker,
+			"records", i18n.T(l, "common.records", "n", m.Records), "bytes", m.Bytes, "day", m.Made.Format("2006-01-02")))
 		for _, n := range res.Notes {
-			fmt.Fprintf(c.stdout, "  note: %s\n", n)
+			fmt.Fprintf(c.stdout, "  %s\n", i18n.T(l, "cli.capsule.note", "note", n))
 		}
 		fmt.Fprintln(c.stdout)
 	}

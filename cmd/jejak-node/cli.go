@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/jejak/jejak/i18n"
 	"github.com/jejak/jejak/node"
 	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/storage"
@@ -31,6 +32,7 @@ type cli struct {
 type globals struct {
 	data, network, config string
 	json                  bool
+	lang                  string          // --lang: the language of reports, as given
 	file                  node.FileConfig // the config file, once read
 }
 
@@ -40,6 +42,21 @@ func (c *cli) globalFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.g.network, "network", c.g.network, "network `name` (env JEJAK_NETWORK)")
 	fs.StringVar(&c.g.config, "config", c.g.config, "config `file` (env JEJAK_CONFIG)")
 	fs.BoolVar(&c.g.json, "json", c.g.json, "machine-readable output")
+	fs.StringVar(&c.g.lang, "lang", c.g.lang, "`language` of reports: en, ms or id (env JEJAK_LANG, LANGUAGE, LC_ALL, LANG)")
+}
+
+// language is the language reports are printed in: --lang, else the
+// environment ($JEJAK_LANG, $LANGUAGE, $LC_ALL, $LC_MESSAGES, $LANG),
+// else English. A --lang Jejak does not speak is a usage error.
+func (c *cli) language() (i18n.Lang, error) {
+	if c.g.lang != "" {
+		l, err := i18n.Parse(c.g.lang)
+		if err != nil {
+			return "", usageErrorf("--lang: %v", strings.TrimPrefix(err.Error(), "i18n: "))
+		}
+		return l, nil
+	}
+	return i18n.FromEnv(c.getenv), nil
 }
 
 // parseGlobals reads the global flags before the command and returns the

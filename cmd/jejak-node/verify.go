@@ -9,6 +9,7 @@ import (
 
 	qrcode "github.com/skip2/go-qrcode"
 
+	"github.com/jejak/jejak/i18n"
 	"github.com/jejak/jejak/internal/atomicfile"
 	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/protocol"
@@ -152,21 +153,24 @@ func cmdVerify(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
+	l, err := c.language()
+	if err != nil {
+		return err
+	}
 	if c.g.json {
 		if err := c.printJSON(rep); err != nil {
 			return err
 		}
 	} else {
-		fmt.Fprint(c.stdout, rep.Text())
+		fmt.Fprint(c.stdout, rep.TextIn(l))
 	}
 	switch rep.Verdict {
 	case provenance.Trusted:
 		return nil
 	case provenance.Unendorsed:
-		return &verifyFailed{msg: fmt.Sprintf("batch %s is unendorsed: not every signer is vouched for by a trust anchor", rep.Batch)}
+		return &verifyFailed{msg: i18n.T(l, "cli.verify.unendorsed", "batch", rep.Batch)}
 	case provenance.Incomplete:
-		return &incomplete{msg: fmt.Sprintf("batch %s cannot be judged yet: %s of its story could not be had (see Missing above); verify again when their makers are online",
-			rep.Batch, count(len(rep.Missing), "record", "records"))}
+		return &incomplete{msg: i18n.T(l, "cli.verify.incomplete", "batch", rep.Batch, "n", len(rep.Missing))}
 	}
 	var reasons []string
 	for _, ch := range rep.Checks {
@@ -174,7 +178,7 @@ func cmdVerify(c *cli, args []string) error {
 			reasons = append(reasons, ch.Name)
 		}
 	}
-	return &verifyFailed{msg: fmt.Sprintf("batch %s failed verification (%s)", rep.Batch, strings.Join(reasons, ", "))}
+	return &verifyFailed{msg: i18n.T(l, "cli.verify.failed", "batch", rep.Batch, "checks", strings.Join(reasons, ", "))}
 }
 
 func cmdTrace(c *cli, args []string) error {

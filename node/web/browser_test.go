@@ -122,9 +122,10 @@ func page(t *testing.T, src web.Source, wrap func(http.Handler) http.Handler) *h
 }
 
 // browser starts a headless chromium with a phone-sized window.
-func browser(t *testing.T) context.Context {
+func browser(t *testing.T, flags ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+	opts := append(append([]chromedp.ExecAllocatorOption{}, chromedp.DefaultExecAllocatorOptions[:]...), flags...)
+	opts = append(opts,
 		chromedp.ExecPath("chromium"), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.WindowSize(390, 844),
 		chromedp.UserDataDir(t.TempDir()),
@@ -275,6 +276,28 @@ func corruptCapsules(h http.Handler) http.Handler {
 		w.WriteHeader(rec.Code)
 		w.Write(body)
 	})
+}
+
+// TestPhonePageMalay: in a browser set to Malay, the page shows the
+// verdict, the verifier's reasons and its own words in Malay.
+func TestPhonePageMalay(t *testing.T) {
+	if !browserTests(t) {
+		return
+	}
+	ctx := browser(t, chromedp.Flag("lang", "ms-MY"), chromedp.Flag("accept-lang", "ms-MY,ms"))
+	s := scenario.DoubleClaim()
+	srv := page(t, relay(t, s), nil)
+	saveAnchors(t, ctx, srv.URL, s)
+	got := shown(t, ctx, chromedp.Navigate(srv.URL+"/b/"+s.Batch.String()))
+	for _, want := range []string{"verdict: GAGAL", "Jangan bergantung pada kelompok ini: tuntutan berganda gagal.", "dituntut oleh 2 rekod", "Setakat yang ditunjukkan geganti ini"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the Malay page does not say %q:\n%s", want, got)
+		}
+	}
+	checks, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('[data-testid=checks]').textContent`))
+	if err != nil || !strings.Contains(checks, "Tuntutan berganda") || !strings.Contains(checks, "Integriti") {
+		t.Errorf("the Malay checks read %q (%v)", checks, err)
+	}
 }
 
 // TestPhonePageBudget loads the page for a batch with 1,000 ancestors on a

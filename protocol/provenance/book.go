@@ -105,7 +105,7 @@ type HoldingUse struct {
 // with Known false.
 func (bk *Book) Holding(id protocol.BatchID, org protocol.PublicKey) (Holding, error) {
 	v := bk.v
-	b := v.batchOf(id, protocol.CID{}, "batch")
+	b := v.batchOf(id, protocol.CID{}, m("reason.what.batch"))
 	if v.err != nil {
 		return Holding{}, v.err
 	}
@@ -141,7 +141,7 @@ func (bk *Book) Holding(id protocol.BatchID, org protocol.PublicKey) (Holding, e
 			continue
 		}
 		u := HoldingUse{Record: c.use.Record, Type: protocol.TypeProcess, Qty: c.use.Qty, By: v.orgKey(c.use.Author)}
-		if e := v.load(c.use.Record, b.id.Record, "use"); e != nil && e.rec != nil {
+		if e := v.load(c.use.Record, b.id.Record, m("reason.what.use")); e != nil && e.rec != nil {
 			u.Time = time.UnixMilli(e.rec.Time)
 		}
 		h.Uses = append(h.Uses, u)

@@ -125,7 +125,7 @@ func (b Bound) format(r float64) string {
 	if b.InUnit == "" {
 		return trimFloat(r*100) + " %"
 	}
-	return trimFloat(r) + " " + string(b.OutUnit) + " per " + string(b.InUnit)
+	return trimFloat(r) + " " + string(b.OutUnit) + "/" + string(b.InUnit)
 }
 
 // rangeText writes the bound's range: "17–25 %".
@@ -133,7 +133,7 @@ func (b Bound) rangeText() string {
 	if b.InUnit == "" {
 		return trimFloat(b.Min*100) + "–" + trimFloat(b.Max*100) + " %"
 	}
-	return trimFloat(b.Min) + "–" + trimFloat(b.Max) + " " + string(b.OutUnit) + " per " + string(b.InUnit)
+	return trimFloat(b.Min) + "–" + trimFloat(b.Max) + " " + string(b.OutUnit) + "/" + string(b.InUnit)
 }
 
 func trimFloat(f float64) string {

@@ -32,10 +32,10 @@ func modelRank(m string) int {
 // that allows model: an endorsement carrying it, not withdrawn, valid at t,
 // of the model or a stronger one (a certificate without a model allows
 // any). It prefers one issued by a trusted certifier. When none fits, it
-// says why in words.
-func (v *verifier) certFor(o protocol.PublicKey, scheme, model string, t int64) (*endorsement, string) {
+// says why (of the first certificate that does not fit).
+func (v *verifier) certFor(o protocol.PublicKey, scheme, model string, t int64) (*endorsement, msg) {
 	var found *endorsement
-	var why []string
+	var why []msg
 	for _, en := range v.orgOf(o).endorsements {
 		c := en.body.Cert
 		if c == nil || !strings.EqualFold(c.Scheme, scheme) {
@@ -43,11 +43,11 @@ func (v *verifier) certFor(o protocol.PublicKey, scheme, model string, t int64) 
 		}
 		switch {
 		case en.revoked.at(t):
-			why = append(why, fmt.Sprintf("certificate %s was withdrawn from %s (reason: %q)", c.Number, day(en.revoked.from), en.revoked.reason))
+			why = append(why, m("reason.cert.withdrawn", "number", c.Number, "withdrawn", day(en.revoked.from), "cause", en.revoked.reason))
 		case t < c.From || t > c.Until:
-			why = append(why, fmt.Sprintf("certificate %s was valid only from %s to %s", c.Number, day(c.From), day(c.Until)))
+			why = append(why, m("reason.cert.expired", "number", c.Number, "from", day(c.From), "until", day(c.Until)))
 		case c.Model != "" && modelRank(c.Model) < modelRank(model):
-			why = append(why, fmt.Sprintf("certificate %s covers %s only", c.Number, c.Model))
+			why = append(why, m("reason.cert.model", "number", c.Number, "cert_model", c.Model))
 		default:
 			if found == nil || (!v.trustedCertifier(found.by, t, 0) && v.trustedCertifier(en.by, t, 0)) {
 				found = en
@@ -55,12 +55,16 @@ func (v *verifier) certFor(o protocol.PublicKey, scheme, model string, t int64) 
 		}
 	}
 	if found != nil {
-		return found, ""
+		return found, msg{}
 	}
 	if len(why) == 0 {
-		return nil, "holds no " + scheme + " certificate"
+		return nil, m("reason.cert.none", "scheme", scheme)
 	}
-	return nil, "has no valid " + scheme + " certificate on " + day(t) + ": " + strings.Join(why, "; ")
+	key := "reason.cert.invalid"
+	if len(why) > 1 {
+		key = "reason.cert.invalid.more"
+	}
+	return nil, m(key, "scheme", scheme, "on", day(t), "more", len(why)-1).nest("cert", why[0])
 }
 
 // checkCertification: every claim rests on a certificate of its scheme,
@@ -69,7 +73,7 @@ func (v *verifier) certFor(o protocol.PublicKey, scheme, model string, t int64) 
 // certified share of each output never exceeds the certified share of the
 // inputs.
 func (v *verifier) checkCertification() Check {
-	b := newCheck("certification", "Certification")
+	b := newCheck("certification")
 	claims := 0
 	for _, e := range v.tracedRecords() {
 		var outs []protocol.Output
@@ -88,7 +92,8 @@ func (v *verifier) checkCertification() Check {
 		o := v.orgKey(e.rec.Author)
 		schemes := map[string]bool{}
 		type failure struct {
-			code, claim, why  string
+			code, claim       string
+			why               msg
 			products, batches []string
 		}
 		var fails []*failure
@@ -101,13 +106,13 @@ func (v *verifier) checkCertification() Check {
 			c := out.Claim
 			if en, why := v.certFor(o, c.Scheme, c.Model, e.rec.Time); en == nil {
 				code := CodeCertInvalid
-				if strings.HasPrefix(why, "holds no") {
+				if why.key == "reason.cert.none" {
 					code = CodeNoCertificate
 				}
 				claim := c.Scheme + " " + c.Model
 				var f *failure
 				for _, x := range fails {
-					if x.claim == claim && x.why == why {
+					if x.claim == claim && x.why.en() == why.en() {
 						f = x
 					}
 				}
@@ -126,15 +131,14 @@ func (v *verifier) checkCertification() Check {
 			}
 		}
 		for _, f := range fails {
-			b.fail(f.code, fmt.Sprintf("%s claims %s for %s (%s) in record %s on %s, but %s",
-				v.orgName(o), f.claim, andList(f.products), strings.Join(f.batches, ", "), e.cid.Short(), day(e.rec.Time), f.why), e.cid)
+			b.fail(f.code, m("reason.certificate", "org", v.orgName(o), "claim", f.claim, "products_list", list(f.products),
+				"batches", strings.Join(f.batches, ", "), "record", e.cid.Short(), "date", day(e.rec.Time)).nest("why", f.why), e.cid)
 		}
 	}
 	if b.unknown {
-		b.info("incomplete", "claims on processes with inputs whose records are missing could not be checked against them (see integrity)")
+		b.info("incomplete", m("reason.incomplete.certification"))
 	}
-	return b.done(fmt.Sprintf("%s backed by valid certificates, models only downgrade, and certified output never exceeds certified input", plural(claims, "claim is", "claims are")),
-		"no batch in the trace carries a certification claim")
+	return b.done(m("report.summary.certification.pass", "n", claims), m("report.summary.certification.skip"))
 }
 
 // judgeInputs checks a process's claims of one scheme against its inputs.
@@ -143,7 +147,7 @@ func (v *verifier) judgeInputs(b *checkBuilder, e *entry, p *protocol.Process, s
 	in := map[protocol.Dimension]*share{}
 	weakest, weakestBatch := 4, protocol.BatchID{}
 	for _, x := range p.In {
-		ib := v.batchOf(x.Batch, e.cid, "input")
+		ib := v.batchOf(x.Batch, e.cid, m("reason.what.input"))
 		if !ib.known() {
 			b.unknown = true
 			return
@@ -194,17 +198,17 @@ func (v *verifier) judgeInputs(b *checkBuilder, e *entry, p *protocol.Process, s
 			upgradedBatches[o.Claim.Model] = append(upgradedBatches[o.Claim.Model], shortBatch(protocol.BatchID{Record: e.cid, Index: uint32(i)}))
 		}
 	}
-	for _, m := range []string{protocol.ModelIP, protocol.ModelSG} {
-		if len(upgraded[m]) == 0 {
+	for _, model := range []string{protocol.ModelIP, protocol.ModelSG} {
+		if len(upgraded[model]) == 0 {
 			continue
 		}
-		have := "no " + scheme + " claim"
+		have := "reason.cert.have.none"
 		if weakest > 0 {
-			have = "only " + scheme + " " + [...]string{"", "MB", "SG", "IP"}[weakest]
+			have = "reason.cert.have.only"
 		}
-		b.fail(CodeModelUpgrade, fmt.Sprintf("record %s by %s claims %s %s for %s (%s), but its input batch %s has %s: supply-chain models only go down (IP → SG → MB)",
-			e.cid.Short(), v.signerName(e.rec.Author), scheme, m, andList(upgraded[m]), strings.Join(upgradedBatches[m], ", "),
-			shortBatch(weakestBatch), have), e.cid, weakestBatch.Record)
+		b.fail(CodeModelUpgrade, m("reason.model_upgrade", "record", e.cid.Short(), "signer", v.signerName(e.rec.Author), "scheme", scheme, "model", model,
+			"products_list", list(upgraded[model]), "batches", strings.Join(upgradedBatches[model], ", "),
+			"input", shortBatch(weakestBatch), "have_key", have, "have_model", [...]string{"", "MB", "SG", "IP"}[weakest]), e.cid, weakestBatch.Record)
 	}
 	for _, o := range p.Out {
 		s := outs[NormProduct(o.Product)]
@@ -213,18 +217,10 @@ func (v *verifier) judgeInputs(b *checkBuilder, e *entry, p *protocol.Process, s
 		}
 		outShare := float64(s.certified) / float64(s.total)
 		if outShare > inShare+1e-9 {
-			b.add(LevelFail, CodeOverCertified, fmt.Sprintf("record %s by %s claims %s for %.0f %% of its %s, but only %.0f %% of its inputs are %s certified",
-				e.cid.Short(), v.signerName(e.rec.Author), scheme, outShare*100, o.Product, inShare*100, scheme), []protocol.CID{e.cid},
+			b.add(LevelFail, CodeOverCertified, m("reason.certified_output_exceeds_input", "record", e.cid.Short(), "signer", v.signerName(e.rec.Author), "scheme", scheme,
+				"out_share", fmt.Sprintf("%.0f %%", outShare*100), "product", o.Product, "in_share", fmt.Sprintf("%.0f %%", inShare*100)), []protocol.CID{e.cid},
 				map[string]string{"certified_output": fmt.Sprintf("%.1f %%", outShare*100), "certified_input": fmt.Sprintf("%.1f %%", inShare*100)})
 			delete(outs, NormProduct(o.Product))
 		}
 	}
-}
-
-// andList joins words for people: "a", "a and b", "a, b and c".
-func andList(ss []string) string {
-	if len(ss) <= 1 {
-		return strings.Join(ss, "")
-	}
-	return strings.Join(ss[:len(ss)-1], ", ") + " and " + ss[len(ss)-1]
 }

@@ -1,8 +1,6 @@
 package provenance
 
 import (
-	"fmt"
-
 	"github.com/jejak/jejak/protocol"
 )
 
@@ -18,7 +16,7 @@ const (
 // without a replacement must not be used; corrections by anyone but the
 // record's own organisation are ignored.
 func (v *verifier) checkCorrections() Check {
-	b := newCheck("corrections", "Corrections")
+	b := newCheck("corrections")
 	n := 0
 	for _, e := range v.order {
 		if !e.traced || e.rec == nil {
@@ -34,26 +32,26 @@ func (v *verifier) checkCorrections() Check {
 		if k.retracted && k.final == e.cid {
 			continue // reported below, per batch
 		}
-		b.info(CodeCorrected, fmt.Sprintf("%s record %s by %s was corrected on %s by record %s (reason: %q); its replacement %s is used instead",
-			e.rec.Type(), e.cid.Short(), v.signerName(e.rec.Author), day(k.by.rec.Time), k.by.cid.Short(), reason, k.final.Short()), e.cid, k.by.cid, k.final)
+		b.info(CodeCorrected, m("reason.corrected", "date", day(k.by.rec.Time), "by", k.by.cid.Short(), "cause", reason, "final", k.final.Short()).nest("who", v.who(e)), e.cid, k.by.cid, k.final)
 	}
 	for _, bt := range v.batchOrder {
 		if !bt.traced || !bt.corr.retracted || bt.corr.by == nil {
 			continue
 		}
 		by := bt.corr.by
-		text := fmt.Sprintf("batch %s was withdrawn by its maker on %s (record %s, reason: %q), yet it is used", shortBatch(bt.id), day(by.rec.Time), by.cid.Short(), by.rec.Body.(*protocol.Correct).Reason)
+		text := m("reason.retracted_in_use", "batch", shortBatch(bt.id), "date", day(by.rec.Time), "record", by.cid.Short(), "cause", by.rec.Body.(*protocol.Correct).Reason)
 		if !bt.refBy.IsZero() {
-			text += " by record " + bt.refBy.Short()
+			text = text.with("user", bt.refBy.Short())
+			text.key = "reason.retracted_in_use.by"
 		}
 		b.fail(CodeRetracted, text, bt.id.Record, by.cid, bt.refBy)
 	}
 	for _, is := range v.corrIssues {
 		b.warn(CodeBadCorrection, is.text, is.correct.cid)
 	}
-	summary := "no record in the trace was corrected"
+	summary := m("report.summary.corrections.none")
 	if n > 0 {
-		summary = fmt.Sprintf("%s corrected by its author; the replacements are used", plural(n, "record was", "records were"))
+		summary = m("report.summary.corrections.pass", "n", n)
 	}
-	return b.done(summary, "no records to check")
+	return b.done(summary, m("report.summary.no_records"))
 }

@@ -1,7 +1,6 @@
 package provenance
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -21,7 +20,7 @@ const (
 // matching receipt signed by it); no transfer is received beyond what was
 // sent, and only by its addressee.
 func (v *verifier) checkCustody() Check {
-	b := newCheck("custody", "Custody")
+	b := newCheck("custody")
 	ledgers := map[*batch]*ledger{}
 	ledgerOf := func(bt *batch) *ledger {
 		if l, ok := ledgers[bt]; ok {
@@ -46,27 +45,30 @@ func (v *verifier) checkCustody() Check {
 			return
 		}
 		maker := v.batchOrg(bt)
-		text := fmt.Sprintf("%s %s %s of batch %s (%s) in %s record %s, but never held it: the batch was made by %s",
-			v.orgName(o), kind, qty, shortBatch(bt.id), bt.out.Product, taker.rec.Type(), taker.cid.Short(), v.orgName(maker))
 		var sentTo []string
+		var unreceived protocol.CID
 		recs := []protocol.CID{taker.cid, bt.prod.cid}
 		for _, x := range bt.transfers {
 			if x.corrected || x.e.rec == nil {
 				continue
 			}
 			recs = append(recs, x.e.cid)
-			s := fmt.Sprintf("%s (transfer %s", v.orgName(x.body.To), x.e.cid.Short())
-			if x.body.To == o {
-				s += ", never received by it"
+			sentTo = append(sentTo, v.orgName(x.body.To)+" ("+x.e.cid.Short()+")")
+			if x.body.To == o && unreceived.IsZero() {
+				unreceived = x.e.cid
 			}
-			sentTo = append(sentTo, s+")")
 		}
-		if len(sentTo) == 0 {
-			text += " and never sent to anyone"
-		} else {
-			text += " and sent only to " + strings.Join(sentTo, ", ")
+		key := "reason.no_custody.unsent"
+		switch {
+		case !unreceived.IsZero():
+			key = "reason.no_custody.unreceived"
+		case len(sentTo) > 0:
+			key = "reason.no_custody.sent"
 		}
-		b.add(LevelFail, CodeNoCustody, text, recs, map[string]string{"quantity": qty.String()})
+		b.add(LevelFail, CodeNoCustody, m(key, "org", v.orgName(o), "action_key", "reason.action."+kind, "qty", qty,
+			"batch", shortBatch(bt.id), "product", bt.out.Product, "type_key", typeKey(taker.rec.Type()), "record", taker.cid.Short(),
+			"maker", v.orgName(maker), "sent_to", strings.Join(sentTo, ", "), "transfer", unreceived.Short()),
+			recs, map[string]string{"quantity": qty.String()})
 	}
 	for _, e := range v.tracedRecords() {
 		switch body := e.rec.Body.(type) {
@@ -75,13 +77,13 @@ func (v *verifier) checkCustody() Check {
 				continue
 			}
 			for _, in := range body.In {
-				judge(e, "consumed", v.batchOf(in.Batch, e.cid, "input"), in.Qty)
+				judge(e, "consumed", v.batchOf(in.Batch, e.cid, m("reason.what.input")), in.Qty)
 			}
 		case *protocol.Transfer:
 			if v.corrected(e.cid) {
 				continue
 			}
-			judge(e, "sent", v.batchOf(body.Batch, e.cid, "transferred batch"), body.Qty)
+			judge(e, "sent", v.batchOf(body.Batch, e.cid, m("reason.what.transferred_batch")), body.Qty)
 		case *protocol.Receive:
 			v.judgeReceipt(b, e, body)
 		}
@@ -116,28 +118,20 @@ func (v *verifier) checkCustody() Check {
 					recs = append(recs, r.cid)
 					names = append(names, r.cid.Short())
 				}
-				b.add(LevelFail, CodeDoubleReceipt, fmt.Sprintf("transfer %s of %s of batch %s (%s) to %s was received %s, by receipts %s: it counts once, by the first (%s)",
-					x.e.cid.Short(), x.body.Qty, shortBatch(bt.id), bt.out.Product, v.orgName(x.body.To), times(len(rs)), strings.Join(names, ", "), rs[0].cid.Short()),
+				key := "reason.double_receipt"
+				if len(rs) == 2 {
+					key = "reason.double_receipt.twice"
+				}
+				b.add(LevelFail, CodeDoubleReceipt, m(key, "transfer", x.e.cid.Short(), "qty", x.body.Qty, "batch", shortBatch(bt.id),
+					"product", bt.out.Product, "to", v.orgName(x.body.To), "n", len(rs), "receipts", strings.Join(names, ", "), "first", rs[0].cid.Short()),
 					recs, map[string]string{"receipts": strconv.Itoa(len(rs)), "quantity": x.body.Qty.String()})
 			}
 		}
 	}
 	if b.unknown {
-		b.info("incomplete", "uses of batches whose records are missing could not be judged (see integrity)")
+		b.info("incomplete", m("reason.incomplete.custody"))
 	}
-	return b.done(fmt.Sprintf("each of the %s of batches in the trace was by an organisation holding them",
-		plural(b.judged, "consumption, transfer or receipt", "consumptions, transfers and receipts")), "nothing in the trace consumes or sends a batch")
-}
-
-// times says how many times: "twice", "3 times".
-func times(n int) string {
-	switch n {
-	case 1:
-		return "once"
-	case 2:
-		return "twice"
-	}
-	return strconv.Itoa(n) + " times"
+	return b.done(m("report.summary.custody.pass", "n", b.judged), m("report.summary.custody.skip"))
 }
 
 // judgeReceipt checks one receipt against its transfer.
@@ -152,23 +146,21 @@ func (v *verifier) judgeReceipt(b *checkBuilder, e *entry, body *protocol.Receiv
 	}
 	t, ok := te.rec.Body.(*protocol.Transfer)
 	if !ok {
-		b.fail(CodeWrongReceiver, fmt.Sprintf("receipt %s names record %s, a %s record, not a transfer", e.cid.Short(), te.cid.Short(), te.rec.Type()), e.cid, te.cid)
+		b.fail(CodeWrongReceiver, m("reason.wrong_receiver.not_transfer", "receipt", e.cid.Short(), "record", te.cid.Short(), "type_key", typeKey(te.rec.Type())), e.cid, te.cid)
 		return
 	}
 	b.judged++
 	by := v.orgKey(e.rec.Author)
 	if by != t.To {
-		b.fail(CodeWrongReceiver, fmt.Sprintf("receipt %s of transfer %s was signed by %s, but the transfer was addressed to %s",
-			e.cid.Short(), te.cid.Short(), v.orgName(by), v.orgName(t.To)), e.cid, te.cid)
+		b.fail(CodeWrongReceiver, m("reason.wrong_receiver", "receipt", e.cid.Short(), "transfer", te.cid.Short(), "by", v.orgName(by), "to", v.orgName(t.To)), e.cid, te.cid)
 	}
 	sent, sd, err1 := t.Qty.Base()
 	got, gd, err2 := body.Qty.Base()
 	if err1 != nil || err2 != nil || sd != gd {
-		b.fail(CodeOverReceived, fmt.Sprintf("receipt %s records %s for transfer %s of %s: the quantities cannot be compared", e.cid.Short(), body.Qty, te.cid.Short(), t.Qty), e.cid, te.cid)
+		b.fail(CodeOverReceived, m("reason.over_received.incomparable", "receipt", e.cid.Short(), "received", body.Qty, "transfer", te.cid.Short(), "sent", t.Qty), e.cid, te.cid)
 		return
 	}
 	if got > sent {
-		b.add(LevelFail, CodeOverReceived, fmt.Sprintf("receipt %s records %s received, but transfer %s sent only %s",
-			e.cid.Short(), body.Qty, te.cid.Short(), t.Qty), []protocol.CID{e.cid, te.cid}, map[string]string{"received": body.Qty.String(), "sent": t.Qty.String()})
+		b.add(LevelFail, CodeOverReceived, m("reason.over_received", "receipt", e.cid.Short(), "received", body.Qty, "transfer", te.cid.Short(), "sent", t.Qty), []protocol.CID{e.cid, te.cid}, map[string]string{"received": body.Qty.String(), "sent": t.Qty.String()})
 	}
 }

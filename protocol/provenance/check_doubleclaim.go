@@ -1,7 +1,6 @@
 package provenance
 
 import (
-	"fmt"
 	"strconv"
 
 	"github.com/jejak/jejak/protocol"
@@ -24,7 +23,7 @@ func shortBatch(id protocol.BatchID) string {
 // maker holds the batch's quantity; an organisation that received part of
 // it holds what it received.
 func (v *verifier) checkDoubleClaim() Check {
-	b := newCheck("double_claim", "Double claims")
+	b := newCheck("double_claim")
 	for _, bt := range v.batchOrder {
 		if !bt.traced {
 			continue
@@ -42,16 +41,12 @@ func (v *verifier) checkDoubleClaim() Check {
 				continue
 			}
 			q := inUnits(unit, h.available, h.claimed)
-			var text string
+			key := "reason.double_claim.received"
 			if h.producer {
-				text = fmt.Sprintf("batch %s (%s made by %s) holds %s but %s is claimed by %s: %s",
-					shortBatch(bt.id), bt.out.Product, v.orgName(o), q[0], q[1],
-					plural(len(h.claims), "record", "records"), v.describeClaims(h.claims))
-			} else {
-				text = fmt.Sprintf("%s received %s of batch %s (%s) but claims %s in %s: %s",
-					v.orgName(o), q[0], shortBatch(bt.id), bt.out.Product, q[1],
-					plural(len(h.claims), "record", "records"), v.describeClaims(h.claims))
+				key = "reason.double_claim.made"
 			}
+			text := m(key, "batch", shortBatch(bt.id), "product", bt.out.Product, "org", v.orgName(o), "available", q[0], "claimed", q[1],
+				"n", len(h.claims), "claims", v.describeClaims(h.claims))
 			recs := append([]protocol.CID{bt.prod.cid}, claimCIDs(h.claims)...)
 			recs = append(recs, h.receipts...)
 			b.add(LevelFail, CodeDoubleClaim, text, recs, map[string]string{
@@ -61,12 +56,11 @@ func (v *verifier) checkDoubleClaim() Check {
 			})
 		}
 		for _, c := range l.mismatch {
-			b.fail(CodeUnitMismatch, fmt.Sprintf("%s record %s takes %s of batch %s, which is measured in %s: the quantities cannot be compared",
-				c.kind, c.record.Short(), c.qty, shortBatch(bt.id), unit), c.record, bt.prod.cid)
+			b.fail(CodeUnitMismatch, m("reason.unit_mismatch", "type_key", "reason.type."+c.kind, "record", c.record.Short(), "qty", c.qty, "batch", shortBatch(bt.id), "unit", unit), c.record, bt.prod.cid)
 		}
 	}
 	if b.unknown {
-		b.info("incomplete", "batches whose records are missing could not be accounted (see integrity)")
+		b.info("incomplete", m("reason.incomplete.double_claim"))
 	}
-	return b.done(fmt.Sprintf("no batch of the %s in the trace is claimed beyond its quantity, across every record this node knows", plural(b.judged, "batch", "batches")), "no batch could be accounted")
+	return b.done(m("report.summary.double_claim.pass", "n", b.judged), m("report.summary.double_claim.skip"))
 }

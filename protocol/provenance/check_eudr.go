@@ -2,7 +2,6 @@ package provenance
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/jejak/jejak/protocol"
@@ -39,15 +38,21 @@ func outdatedPlaceRule(rec *protocol.Record, pl *protocol.Place) error {
 	return protocol.CheckDraft(pl)
 }
 
-// outdatedPlaceText says what outdatedPlaceRule found.
-func outdatedPlaceText(who string, pc protocol.CID, rec *protocol.Record, pl *protocol.Place, err error) string {
+// outdatedPlaceText says what outdatedPlaceRule found; who (zero for
+// none) names the origin record. The rule broken stays in the protocol's
+// words (a field and its rule).
+func outdatedPlaceText(who msg, pc protocol.CID, rec *protocol.Record, pl *protocol.Place, err error) msg {
 	rule := err.Error()
 	var fe *protocol.FieldError
 	if errors.As(err, &fe) {
 		rule = strings.TrimPrefix(fe.Field, "body.") + ": " + fe.Rule
 	}
-	return fmt.Sprintf("%splace %q (record %s, format %d) breaks a rule of record format %d: %v. Format %d allowed it, but EUDR needs valid geolocation: the place must be recorded again, correctly",
-		who, pl.Name, pc.Short(), rec.V, protocol.Version, rule, rec.V)
+	x := m("reason.invalid_geolocation", "place", pl.Name, "record", pc.Short(), "format", rec.V, "version", protocol.Version, "rule", rule)
+	if who.key != "" {
+		x = x.nest("who", who)
+		x.key = "reason.invalid_geolocation.origin"
+	}
+	return x
 }
 
 // The EUDR status of a plot: what its records show of its land.
@@ -111,7 +116,7 @@ func plotEvidence(pl *protocol.Place) PlotEvidence {
 // it was not. As information, it says which origins the due diligence
 // statements on transfers upstream cover, and which none covers.
 func (v *verifier) checkEUDR() Check {
-	b := newCheck("eudr", "EUDR")
+	b := newCheck("eudr")
 	var other []string
 	var judged []protocol.CID // origin records of EUDR commodities
 	for _, e := range v.tracedRecords() {
@@ -119,7 +124,7 @@ func (v *verifier) checkEUDR() Check {
 		if !ok || v.corrected(e.cid) {
 			continue
 		}
-		who := fmt.Sprintf("origin record %s by %s", e.cid.Short(), v.signerName(e.rec.Author))
+		who := m("reason.who.origin", "who_record", e.cid.Short(), "who_signer", v.signerName(e.rec.Author))
 		var products []string
 		relevant := false
 		for _, out := range o.Out {
@@ -139,7 +144,7 @@ func (v *verifier) checkEUDR() Check {
 			pl, ok := pe.rec.Body.(*protocol.Place)
 			if !ok {
 				b.judged++
-				b.fail(CodeNotAPlace, fmt.Sprintf("%s names record %s as its place, but that is a %s record, not a place: the origin is unknown", who, pc.Short(), pe.rec.Type()), e.cid, pc)
+				b.fail(CodeNotAPlace, m("reason.not_a_place", "place", pc.Short(), "type_key", typeKey(pe.rec.Type())).nest("who", who), e.cid, pc)
 				continue
 			}
 			places = append(places, pl)
@@ -160,7 +165,7 @@ func (v *verifier) checkEUDR() Check {
 			pc := placeCIDs[i]
 			land := pl.IsLand()
 			if err := outdatedPlaceRule(placeRecs[i], pl); err != nil {
-				b.fail(CodeOutdatedPlace, outdatedPlaceText(who+": ", pc, placeRecs[i], pl, err), e.cid, pc)
+				b.fail(CodeOutdatedPlace, outdatedPlaceText(who, pc, placeRecs[i], pl, err), e.cid, pc)
 				continue
 			}
 			if land {
@@ -168,11 +173,10 @@ func (v *verifier) checkEUDR() Check {
 			}
 			switch {
 			case !land:
-				b.fail(CodeNotLand, fmt.Sprintf("%s takes %s from %q, a %s located by a %s, not from the plots of land where it was grown: EUDR needs the geolocation of every plot (a polygon for plots over 4 ha)",
-					who, strings.Join(products, ", "), pl.Name, pl.Kind, strings.ToLower(pl.Geo.Type)), e.cid, pc)
+				b.fail(CodeNotLand, m("reason.not_production_land", "products", strings.Join(products, ", "), "place", pl.Name,
+					"kind_key", "reason.place."+pl.Kind, "geo_key", "reason.geo."+strings.ToLower(pl.Geo.Type)).nest("who", who), e.cid, pc)
 			case pl.Area > protocol.PolygonRequiredArea && pl.Geo.Type != protocol.GeoPolygon:
-				b.fail(CodeNoPolygon, fmt.Sprintf("%s: plot %q covers %s ha but is located only by a point: EUDR needs a polygon for plots over 4 ha",
-					who, pl.Name, protocol.FormatMilli(pl.Area/10)), e.cid, pc)
+				b.fail(CodeNoPolygon, m("reason.polygon_required", "place", pl.Name, "area", protocol.FormatMilli(pl.Area/10)+" ha").nest("who", who), e.cid, pc)
 			}
 		}
 	}
@@ -182,16 +186,16 @@ func (v *verifier) checkEUDR() Check {
 		if b.failures() == 0 {
 			b.judged = 0 // cannot be established either way
 		}
-		b.info(CodeUnknownOrigin, "the origin of part of this batch is unknown because records are missing (see integrity), so EUDR compliance cannot be established")
+		b.info(CodeUnknownOrigin, m("reason.unknown_origin"))
 	}
-	skip := "no origin in the trace is an EUDR commodity"
+	skip := m("report.summary.eudr.skip")
 	if len(other) > 0 {
-		skip += " (" + strings.Join(uniq(other), "; ") + ")"
+		skip = m("report.summary.eudr.skip.products", "products", strings.Join(uniq(other), "; "))
 	}
 	if b.unknown || v.incomplete() {
-		skip = "cannot be established: the trace is incomplete (see integrity)"
+		skip = m("report.summary.eudr.skip.incomplete")
 	}
-	return b.done(fmt.Sprintf("%s of EUDR commodities: production land with valid geolocation, each plot assessed deforestation-free after 2020-12-31 and held legally", plural(b.judged, "origin", "origins")), skip)
+	return b.done(m("report.summary.eudr.pass", "n", b.judged), skip)
 }
 
 func (b *checkBuilder) failures() int {
@@ -218,20 +222,17 @@ func uniq(ss []string) []string {
 
 // judgePlotEvidence warns of a plot whose record does not show its land
 // deforestation-free after the cut-off, or held legally.
-func (v *verifier) judgePlotEvidence(b *checkBuilder, who string, origin, pc protocol.CID, pl *protocol.Place) {
+func (v *verifier) judgePlotEvidence(b *checkBuilder, who msg, origin, pc protocol.CID, pl *protocol.Place) {
 	pe := plotEvidence(pl)
 	switch pe.Status {
 	case PlotNotAssessed:
-		b.add(LevelWarn, CodeNotAssessed, fmt.Sprintf("%s: plot %q (%s) is not assessed: its record carries no evidence that its land was not deforested after 2020-12-31",
-			who, pl.Name, pc.Short()), []protocol.CID{origin, pc}, map[string]string{"place": pc.String()})
+		b.add(LevelWarn, CodeNotAssessed, m("reason.not_assessed", "place", pl.Name, "record", pc.Short()).nest("who", who), []protocol.CID{origin, pc}, map[string]string{"place": pc.String()})
 	case PlotAssessedBeforeCutoff:
 		d := pe.Deforestation
-		b.add(LevelWarn, CodeOldAssessment, fmt.Sprintf("%s: plot %q (%s) was assessed on %s (%s, %s), before the cut-off: that cannot show its land was not deforested after 2020-12-31",
-			who, pl.Name, pc.Short(), day(d.Date), d.Method, d.Ref), []protocol.CID{origin, pc},
+		b.add(LevelWarn, CodeOldAssessment, m("reason.assessed_before_cutoff", "place", pl.Name, "record", pc.Short(), "date", day(d.Date), "method", d.Method, "ref", d.Ref).nest("who", who), []protocol.CID{origin, pc},
 			map[string]string{"place": pc.String(), "assessed": day(d.Date), "cutoff": "2020-12-31"})
 	}
 	if pe.Legality == nil {
-		b.add(LevelWarn, CodeNoLegality, fmt.Sprintf("%s: plot %q (%s) has no evidence that its land is used legally (a land title, a concession or plantation permit)",
-			who, pl.Name, pc.Short()), []protocol.CID{origin, pc}, map[string]string{"place": pc.String()})
+		b.add(LevelWarn, CodeNoLegality, m("reason.no_legality_evidence", "place", pl.Name, "record", pc.Short()).nest("who", who), []protocol.CID{origin, pc}, map[string]string{"place": pc.String()})
 	}
 }

@@ -15,7 +15,7 @@ const CodeFork = "fork"
 // records, the organisations that delegated them, the certifiers that
 // endorsed those) signed two different records at one seq of its feed.
 func (v *verifier) checkForks() Check {
-	b := newCheck("forks", "Forks")
+	b := newCheck("forks")
 	var keys []protocol.PublicKey
 	seen := map[protocol.PublicKey]bool{}
 	add := func(k protocol.PublicKey) {
@@ -50,26 +50,24 @@ func (v *verifier) checkForks() Check {
 				short = append(short, c.Short())
 				// Read, so the evidence of the equivocation travels with
 				// the report's other records.
-				v.loadContext(c, protocol.CID{}, "a record of a fork")
+				v.loadContext(c, protocol.CID{}, m("reason.what.fork"))
 			}
 			sort.Strings(short)
-			who := v.keyName(k)
-			b.add(LevelFail, CodeFork, fmt.Sprintf("%s signed %d different records at seq %d of its feed (%s): a signer that equivocates cannot be believed",
-				who, len(f.CIDs), f.Seq, strings.Join(short, " and ")), f.CIDs, map[string]string{"seq": fmt.Sprint(f.Seq)})
+			b.add(LevelFail, CodeFork, m("reason.fork", "n", len(f.CIDs), "seq", f.Seq, "records", strings.Join(short, ", ")).nest("who", v.keyName(k)), f.CIDs, map[string]string{"seq": fmt.Sprint(f.Seq)})
 		}
 	}
-	return b.done(fmt.Sprintf("none of the %s behind the trace signed two records at one seq", plural(b.judged, "key", "keys")), "no keys to check")
+	return b.done(m("report.summary.forks.pass", "n", b.judged), m("report.summary.forks.skip"))
 }
 
 // keyName names a key for people: an organisation's key, or a device key
 // with its organisation.
-func (v *verifier) keyName(k protocol.PublicKey) string {
+func (v *verifier) keyName(k protocol.PublicKey) msg {
 	if o, ok := v.orgs[k]; ok && o.profile != nil {
-		return fmt.Sprintf("the organisation key of %s (%s)", o.profile.Name, k.Short())
+		return m("reason.key.org", "who_org", o.profile.Name, "who_key_id", k.Short())
 	}
 	d := v.deviceOf(k)
 	if d.org.IsZero() {
-		return "key " + k.Short()
+		return m("reason.key.bare", "who_key_id", k.Short())
 	}
-	return fmt.Sprintf("device key %s of %s", k.Short(), v.orgName(d.org))
+	return m("reason.key.device", "who_key_id", k.Short(), "who_org", v.orgName(d.org))
 }

@@ -1,7 +1,6 @@
 package provenance
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/jejak/jejak/protocol"
@@ -21,7 +20,7 @@ const (
 // checkIntegrity: every record the trace needs is present, matches its
 // CID and carries a valid signature; every batch reference names a batch.
 func (v *verifier) checkIntegrity() Check {
-	b := newCheck("integrity", "Integrity")
+	b := newCheck("integrity")
 	var traced, context int
 	for _, e := range v.order {
 		if e.traced {
@@ -30,7 +29,7 @@ func (v *verifier) checkIntegrity() Check {
 			context++
 		}
 		b.judged++
-		if e.problem == "" {
+		if e.problem.key == "" {
 			// The rule nodes take records by (protocol.CheckTime): one
 			// dated ahead of the clock does not count yet.
 			if e.rec == nil {
@@ -38,62 +37,64 @@ func (v *verifier) checkIntegrity() Check {
 			}
 			switch t, _ := protocol.CheckTime(e.rec.Time, v.now); t {
 			case protocol.Early, protocol.TooEarly:
-				b.warn(CodeFutureTime, fmt.Sprintf("record %s by %s is dated %s, more than %d minutes ahead of this computer's clock: peers take it only from %s",
-					e.cid.Short(), v.signerName(e.rec.Author), when(e.rec.Time), int(protocol.ClockAhead.Minutes()), when(protocol.TakeAt(e.rec.Time).UnixMilli())), e.cid)
+				b.warn(CodeFutureTime, m("reason.future_time", "record", e.cid.Short(), "signer", v.signerName(e.rec.Author), "date", when(e.rec.Time),
+					"minutes", int(protocol.ClockAhead.Minutes()), "from", when(protocol.TakeAt(e.rec.Time).UnixMilli())), e.cid)
 			case protocol.Refused:
-				b.fail(CodeFutureTime, fmt.Sprintf("record %s by %s is dated %s, more than a year ahead of this computer's clock: no peer takes it", e.cid.Short(), v.signerName(e.rec.Author), when(e.rec.Time)), e.cid)
+				b.fail(CodeFutureTime, m("reason.future_time.refused", "record", e.cid.Short(), "signer", v.signerName(e.rec.Author), "date", when(e.rec.Time)), e.cid)
 			}
 			continue
 		}
-		what := "record " + e.cid.Short()
+		what := m("reason.who.bare", "who_record", e.cid.Short())
 		if e.rec != nil {
-			what = fmt.Sprintf("%s record %s by %s", e.rec.Type(), e.cid.Short(), v.signerName(e.rec.Author))
+			what = v.who(e)
 		}
 		if e.code == CodeMissing {
-			text := what + " is missing"
+			text := m("reason.missing_record")
 			if !e.refBy.IsZero() {
-				by := ""
+				text = m("reason.missing_record.ref", "ref", e.refBy.Short())
 				if ref := v.entries[e.refBy]; ref != nil && ref.rec != nil {
-					by = " of " + v.signerName(ref.rec.Author)
+					text = m("reason.missing_record.ref_by", "ref", e.refBy.Short(), "ref_signer", v.signerName(ref.rec.Author))
 				}
-				text += fmt.Sprintf(": it is the %s named by record %s%s, and %s", e.refWhat, e.refBy.Short(), by, v.notFound(e))
-			} else if e.refWhat != "" {
-				text += " (" + e.refWhat + "): " + v.notFound(e)
+			} else if e.refWhat.key != "" {
+				text = m("reason.missing_record.what")
 			}
+			if e.refWhat.key != "" {
+				text = text.nest("what", e.refWhat)
+			}
+			text = text.nest("who", what).nest("where", v.notFound(e))
 			b.add(LevelFail, CodeMissing, text, []protocol.CID{e.cid, e.refBy}, nil)
 			continue
 		}
-		b.fail(e.code, what+": "+e.problem, e.cid)
+		b.fail(e.code, m("reason.problem").nest("who", what).nest("problem", e.problem), e.cid)
 	}
 	for _, bt := range v.batchOrder {
-		if bt.broken != "" && bt.traced {
+		if bt.broken.key != "" && bt.traced {
 			text := bt.broken
 			if !bt.refBy.IsZero() {
-				text += fmt.Sprintf(" (referenced by record %s)", bt.refBy.Short())
+				text = m("reason.not_a_batch.ref", "ref", bt.refBy.Short()).nest("finding", text)
 			}
 			b.fail(CodeNotABatch, text, bt.prod.cid, bt.refBy)
 		}
 	}
 	if v.stats.Truncated {
-		b.fail(CodeTruncated, fmt.Sprintf("the trace stopped at %d records (the limit); the rest was not checked", v.opts.MaxRecords))
+		b.fail(CodeTruncated, m("reason.truncated", "n", v.opts.MaxRecords))
 	}
-	signed := "signed by their authors"
+	pass := "report.summary.integrity.pass"
 	if v.opts.SkipSignatures {
-		signed = "signatures checked when each record was taken in (from a peer or a file)"
+		pass = "report.summary.integrity.pass.taken"
 	}
-	return b.done(fmt.Sprintf("%d records in the trace and %d supporting records, all present, matching their CIDs, %s", traced, context, signed), "nothing to check")
+	return b.done(m(pass, "traced", traced, "context", context), m("report.summary.integrity.skip"))
 }
 
 // notFound says where a missing record was looked for.
-func (v *verifier) notFound(e *entry) string {
+func (v *verifier) notFound(e *entry) msg {
 	switch {
 	case v.opts.Fetch == nil:
-		return "this computer does not have it"
+		return m("reason.not_found")
 	case len(e.asked) == 0:
-		return "this computer does not have it and no peer was connected to ask"
+		return m("reason.not_found.no_peers")
 	}
-	return fmt.Sprintf("this computer does not have it, nor did the %s asked (%s); its maker may be offline",
-		plural(len(e.asked), "peer", "peers"), shortPeers(e.asked))
+	return m("reason.not_found.asked", "n", len(e.asked), "peers", shortPeers(e.asked))
 }
 
 // shortPeers lists peer IDs by their last characters.

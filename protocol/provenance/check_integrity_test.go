@@ -40,7 +40,7 @@ func TestIntegrity(t *testing.T) {
 		r := verify(t, s, protocol.BatchID{}, provenance.Options{})
 		m := scenario.HonestPalm().Marks
 		refinery := scenario.Key("pasir-gudang").Public()
-		want := provenance.Missing{Record: m["mill.process"].CID, ReferencedBy: m["refinery.process"].CID, What: "input",
+		want := provenance.Missing{Record: m["mill.process"].CID, ReferencedBy: m["refinery.process"].CID, What: "input", WhatKey: "reason.what.input",
 			ReferencedByOrg: "Pasir Gudang Edible Oils Sdn Bhd", OrgKey: &refinery, Asked: []string{}}
 		if len(r.Missing) != 1 || !reflect.DeepEqual(r.Missing[0], want) || r.Stats.Missing != 1 {
 			t.Errorf("missing %+v, want %+v", r.Missing, want)

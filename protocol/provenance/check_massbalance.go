@@ -1,7 +1,6 @@
 package provenance
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 
@@ -44,7 +43,7 @@ func addAmount(m map[string]*amount, order *[]string, product string, q protocol
 // by the conversion-bounds table; pieces never outnumber the pieces they
 // are assembled from; the same product never grows.
 func (v *verifier) checkMassBalance() Check {
-	b := newCheck("mass_balance", "Mass balance")
+	b := newCheck("mass_balance")
 	table := v.opts.Bounds
 	for _, e := range v.tracedRecords() {
 		p, ok := e.rec.Body.(*protocol.Process)
@@ -55,7 +54,7 @@ func (v *verifier) checkMassBalance() Check {
 		var inOrder, outOrder []string
 		complete := true
 		for _, in := range p.In {
-			ib := v.batchOf(in.Batch, e.cid, "input")
+			ib := v.batchOf(in.Batch, e.cid, m("reason.what.input"))
 			if !ib.known() {
 				complete = false
 				break
@@ -70,25 +69,26 @@ func (v *verifier) checkMassBalance() Check {
 			addAmount(outs, &outOrder, o.Product, o.Qty)
 		}
 		b.judged++
-		who := fmt.Sprintf("%s record %s by %s", e.rec.Type(), e.cid.Short(), v.signerName(e.rec.Author))
+		who := v.who(e)
 		for _, r := range judgeYields(table, ins, inOrder, outs, outOrder, who) {
-			b.add(r.Level, r.Code, r.Text, []protocol.CID{e.cid}, r.Numbers)
+			b.add(r.Level, r.Code, msg{key: r.Key, params: r.Params}, []protocol.CID{e.cid}, r.Numbers)
 		}
 	}
 	if b.unknown {
-		b.info("incomplete", "processes with inputs whose records are missing could not be checked (see integrity)")
+		b.info("incomplete", m("reason.incomplete.mass_balance"))
 	}
-	return b.done(fmt.Sprintf("the outputs of %s are plausible for their inputs", plural(b.judged, "process", "processes")), "no process in the trace")
+	return b.done(m("report.summary.mass_balance.pass", "n", b.judged), m("report.summary.mass_balance.skip"))
 }
 
 // judgeYields judges one process's outputs against its inputs (totals by
 // product, in their order) by the conversion-bounds table: the reasons of
 // the mass-balance check, without their records. who names the process
 // for people.
-func judgeYields(table *Table, ins map[string]*amount, inOrder []string, outs map[string]*amount, outOrder []string, who string) []Reason {
+func judgeYields(table *Table, ins map[string]*amount, inOrder []string, outs map[string]*amount, outOrder []string, who msg) []Reason {
 	var rs []Reason
-	add := func(level Level, code, text string, numbers map[string]string) {
-		rs = append(rs, Reason{Level: level, Code: code, Text: text, Numbers: numbers})
+	add := func(level Level, code string, x msg, numbers map[string]string) {
+		x = x.nest("who", who)
+		rs = append(rs, Reason{Level: level, Code: code, Key: x.key, Params: x.params, Text: x.en(), Numbers: numbers})
 	}
 	for _, op := range outOrder {
 		out := outs[op]
@@ -103,12 +103,12 @@ func judgeYields(table *Table, ins map[string]*amount, inOrder []string, outs ma
 				judged = true
 				r, ok := bd.ratio(in.base, in.dim, out.base, out.dim)
 				if !ok {
-					add(LevelWarn, CodeUnknownPair, fmt.Sprintf("%s: %s → %s is measured in %s and %s, which the bound for this pair cannot compare", who, in.product, out.product, in.qty.Unit, out.qty.Unit), nil)
+					add(LevelWarn, CodeUnknownPair, m("reason.unknown_conversion.units", "input", in.product, "output", out.product, "in_unit", in.qty.Unit, "out_unit", out.qty.Unit), nil)
 					continue
 				}
 				if r < bd.Min-1e-9 || r > bd.Max+1e-9 {
-					add(LevelFail, CodeImplausible, fmt.Sprintf("%s makes %s of %s from %s of %s: %s, outside the plausible %s (%s)",
-						who, inUnit(out.base, out.qty.Unit), out.product, inUnit(in.base, in.qty.Unit), in.product, bd.format(r), bd.rangeText(), bd.Source),
+					add(LevelFail, CodeImplausible, m("reason.implausible_conversion", "out_qty", inUnit(out.base, out.qty.Unit), "output", out.product,
+						"in_qty", inUnit(in.base, in.qty.Unit), "input", in.product, "ratio", bd.format(r), "range", bd.rangeText(), "source", bd.Source),
 						map[string]string{"input": inUnit(in.base, in.qty.Unit), "output": inUnit(out.base, out.qty.Unit), "ratio": bd.format(r), "min": bd.format(bd.Min), "max": bd.format(bd.Max)})
 				}
 				continue
@@ -116,12 +116,11 @@ func judgeYields(table *Table, ins map[string]*amount, inOrder []string, outs ma
 			if in.dim == out.dim && (in.dim == protocol.Count || ip == op) {
 				judged = true
 				if out.base > in.base {
-					code, what := CodeCountExceeds, "an assembly cannot outnumber its components"
+					code, key := CodeCountExceeds, "reason.count_exceeds_components"
 					if in.dim != protocol.Count {
-						code, what = CodeImplausible, "a product cannot grow in processing"
+						code, key = CodeImplausible, "reason.implausible_conversion.grows"
 					}
-					add(LevelFail, code, fmt.Sprintf("%s makes %s of %s from only %s of %s: %s",
-						who, inUnit(out.base, out.qty.Unit), out.product, inUnit(in.base, in.qty.Unit), in.product, what),
+					add(LevelFail, code, m(key, "out_qty", inUnit(out.base, out.qty.Unit), "output", out.product, "in_qty", inUnit(in.base, in.qty.Unit), "input", in.product),
 						map[string]string{"input": inUnit(in.base, in.qty.Unit), "output": inUnit(out.base, out.qty.Unit)})
 				}
 				continue
@@ -130,9 +129,14 @@ func judgeYields(table *Table, ins map[string]*amount, inOrder []string, outs ma
 		}
 		if !judged && len(unknown) > 0 {
 			sort.Strings(unknown)
-			add(LevelWarn, CodeUnknownPair, fmt.Sprintf("%s: no conversion bounds for %s → %s in the table, so its plausibility was not checked",
-				who, strings.Join(unknown, " + "), out.product), nil)
+			add(LevelWarn, CodeUnknownPair, m("reason.unknown_conversion", "input", strings.Join(unknown, " + "), "output", out.product), nil)
 		}
 	}
 	return rs
+}
+
+// who names a record for people: its type, short CID and signer, as the
+// parameter "who" of a message.
+func (v *verifier) who(e *entry) msg {
+	return m("reason.who.record", "who_type_key", typeKey(e.rec.Type()), "who_record", e.cid.Short(), "who_signer", v.signerName(e.rec.Author))
 }

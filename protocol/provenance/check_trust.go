@@ -1,7 +1,6 @@
 package provenance
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 
@@ -23,18 +22,18 @@ const (
 // certifier it endorses), none of them withdrawn at the record's time; and
 // every certificate a claim relies on was issued by such a certifier.
 func (v *verifier) checkTrust() Check {
-	b := newCheck("trust", "Trust")
+	b := newCheck("trust")
 	if len(v.anchors) == 0 {
-		b.add(LevelFail, CodeUnendorsed, "no trust anchors are configured, so no signer can be trusted; add the keys of the certifiers or consortia you believe", nil, nil)
+		b.add(LevelFail, CodeUnendorsed, m("reason.no_anchors"), nil, nil)
 	}
 	type group struct {
-		text    string
+		text    msg
 		code    string
 		records []protocol.CID
 	}
 	groups := map[string]*group{}
 	var keys []string
-	note := func(key, code, text string, c protocol.CID) {
+	note := func(key, code string, text msg, c protocol.CID) {
 		g, ok := groups[key]
 		if !ok {
 			g = &group{text: text, code: code}
@@ -50,19 +49,18 @@ func (v *verifier) checkTrust() Check {
 		switch {
 		case d.org.IsZero():
 			note("nodelegation:"+d.key.String(), CodeUnendorsed,
-				fmt.Sprintf("device key %s is not delegated by any organisation, so nobody vouches for its records", d.key.Short()), e.cid)
+				m("reason.unendorsed.no_delegation", "key", d.key.Short()), e.cid)
 			continue
 		case d.revoked.at(t):
 			note("revokeddev:"+d.key.String(), CodeRevokedKey,
-				fmt.Sprintf("device key %s (%s) of %s was revoked from %s (reason: %q, record %s), yet signed records after that",
-					d.key.Short(), d.name, v.orgName(d.org), when(d.revoked.from), d.revoked.reason, d.revoked.record.Short()), e.cid)
+				m("reason.revoked_key", "key", d.key.Short(), "device", d.name, "org", v.orgName(d.org), "from", when(d.revoked.from),
+					"cause", d.revoked.reason, "record", d.revoked.record.Short()), e.cid)
 			continue
 		}
 		o := v.orgOf(d.org)
 		if o.revoked.at(t) {
 			note("revokedorg:"+o.key.String(), CodeRevokedOrg,
-				fmt.Sprintf("the organisation key of %s was revoked from %s (reason: %q, record %s), yet its devices signed records after that",
-					v.orgName(o.key), when(o.revoked.from), o.revoked.reason, o.revoked.record.Short()), e.cid)
+				m("reason.revoked_org", "org", v.orgName(o.key), "from", when(o.revoked.from), "cause", o.revoked.reason, "record", o.revoked.record.Short()), e.cid)
 			continue
 		}
 		if len(v.anchors) == 0 {
@@ -76,7 +74,7 @@ func (v *verifier) checkTrust() Check {
 		g := groups[k]
 		text := g.text
 		if len(g.records) > 1 {
-			text += fmt.Sprintf(" (%d records in this trace)", len(g.records))
+			text = m("reason.records_in_trace", "n", len(g.records)).nest("finding", text)
 		}
 		recs := g.records
 		if len(recs) > maxListed {
@@ -92,40 +90,48 @@ func (v *verifier) checkTrust() Check {
 		seen[rc.en] = true
 		if !v.trustedCertifier(rc.en.by, rc.claim.rec.Time, 0) {
 			c := rc.en.body.Cert
-			b.add(LevelFail, CodeUnendorsed, fmt.Sprintf("certificate %s %s of %s, relied on by record %s, was issued by %s, which no trust anchor endorses as a certifier",
-				c.Scheme, c.Number, v.orgName(rc.en.body.Org), rc.claim.cid.Short(), v.orgName(rc.en.by)), []protocol.CID{rc.en.e.cid, rc.claim.cid}, nil)
+			b.add(LevelFail, CodeUnendorsed, m("reason.unendorsed.certifier", "scheme", c.Scheme, "number", c.Number, "org", v.orgName(rc.en.body.Org),
+				"record", rc.claim.cid.Short(), "by", v.orgName(rc.en.by)), []protocol.CID{rc.en.e.cid, rc.claim.cid}, nil)
 		}
 	}
 	orgs := map[protocol.PublicKey]bool{}
 	for _, e := range v.tracedRecords() {
 		orgs[v.orgKey(e.rec.Author)] = true
 	}
-	who := fmt.Sprintf("all %d signers chain", len(orgs))
-	switch len(orgs) {
-	case 1:
-		who = "the signer chains"
-	case 2:
-		who = "both signers chain"
+	pass := m("report.summary.trust.pass", "n", len(orgs))
+	if len(orgs) == 2 {
+		pass = m("report.summary.trust.pass.two")
 	}
-	return b.done(who+" to a trust anchor; no key was used after its revocation", "no records to check")
+	return b.done(pass, m("report.summary.no_records"))
 }
 
-// whyUnendorsed says in words why an organisation is not trusted.
-func (v *verifier) whyUnendorsed(o *org) string {
+// whyUnendorsed says why an organisation is not trusted.
+func (v *verifier) whyUnendorsed(o *org) msg {
 	name := v.orgName(o.key)
 	if len(o.endorsements) == 0 {
-		return fmt.Sprintf("%s (%s) is not endorsed by anyone, so no trust anchor vouches for it", name, o.key.Short())
+		return m("reason.unendorsed.nobody", "org", name, "key", o.key.Short())
 	}
-	var by []string
+	var by, withdrawn, unanchored []string
 	for _, en := range o.endorsements {
 		s := v.orgName(en.by)
-		if en.revoked.from != 0 {
-			s += fmt.Sprintf(" (withdrawn from %s)", day(en.revoked.from))
-		} else if !v.isAnchor(en.by) {
-			s += " (which no trust anchor endorses)"
-		}
 		by = append(by, s)
+		if en.revoked.from != 0 {
+			withdrawn = append(withdrawn, s+" ("+day(en.revoked.from)+")")
+		} else if !v.isAnchor(en.by) {
+			unanchored = append(unanchored, s)
+		}
 	}
 	sort.Strings(by)
-	return fmt.Sprintf("%s (%s) is not endorsed by any trust anchor: its endorsements come from %s", name, o.key.Short(), strings.Join(by, ", "))
+	sort.Strings(withdrawn)
+	sort.Strings(unanchored)
+	x := m("reason.unendorsed.by", "org", name, "key", o.key.Short(), "by", strings.Join(uniq(by), ", "),
+		"withdrawn", strings.Join(withdrawn, ", "), "unanchored", strings.Join(unanchored, ", "),
+		"withdrawn_note_key", "reason.empty", "unanchored_note_key", "reason.empty")
+	if len(withdrawn) > 0 {
+		x = x.with("withdrawn_note_key", "reason.unendorsed.withdrawn")
+	}
+	if len(unanchored) > 0 {
+		x = x.with("unanchored_note_key", "reason.unendorsed.unanchored")
+	}
+	return x
 }

@@ -17,7 +17,7 @@ type corr struct {
 // corrIssue is a correction that was not applied, and why.
 type corrIssue struct {
 	correct *entry
-	text    string
+	text    msg
 }
 
 // maxCorrections bounds a chain of corrections of corrections.
@@ -41,10 +41,10 @@ func (v *verifier) canonDepth(c protocol.CID, depth int) *corr {
 	if len(refs) == 0 {
 		return k
 	}
-	target := v.load(c, protocol.CID{}, "corrected record")
+	target := v.load(c, protocol.CID{}, m("reason.what.corrected"))
 	var supersede []*entry
 	for _, rc := range refs {
-		e := v.loadContext(rc, c, "correction")
+		e := v.loadContext(rc, c, m("reason.what.correction"))
 		if e == nil || !e.ok() {
 			continue
 		}
@@ -60,8 +60,8 @@ func (v *verifier) canonDepth(c protocol.CID, depth int) *corr {
 			continue
 		}
 		if v.orgKey(e.rec.Author) != v.orgKey(target.rec.Author) {
-			v.corrIssues = append(v.corrIssues, corrIssue{e, "record " + e.cid.Short() + " by " + v.signerName(e.rec.Author) +
-				" claims to correct record " + c.Short() + " by " + v.signerName(target.rec.Author) + ", which it did not write; the correction is ignored"})
+			v.corrIssues = append(v.corrIssues, corrIssue{e, m("reason.invalid_correction.author", "record", e.cid.Short(), "signer", v.signerName(e.rec.Author),
+				"target", c.Short(), "author", v.signerName(target.rec.Author))})
 			continue
 		}
 		supersede = append(supersede, e)
@@ -77,7 +77,7 @@ func (v *verifier) canonDepth(c protocol.CID, depth int) *corr {
 		k.retracted = true
 		return k
 	}
-	repl := v.load(*b.By, by.cid, "replacement")
+	repl := v.load(*b.By, by.cid, m("reason.what.replacement"))
 	if repl == nil {
 		return k
 	}
@@ -88,9 +88,8 @@ func (v *verifier) canonDepth(c protocol.CID, depth int) *corr {
 		return k
 	}
 	if repl.rec.Type() != target.rec.Type() || v.orgKey(repl.rec.Author) != v.orgKey(target.rec.Author) {
-		v.corrIssues = append(v.corrIssues, corrIssue{by, "correction " + by.cid.Short() + " replaces " + string(target.rec.Type()) + " record " +
-			c.Short() + " with " + string(repl.rec.Type()) + " record " + repl.cid.Short() + " by " + v.signerName(repl.rec.Author) +
-			"; a replacement must be the same kind of record by the same organisation, so the correction is ignored"})
+		v.corrIssues = append(v.corrIssues, corrIssue{by, m("reason.invalid_correction.kind", "record", by.cid.Short(), "type_key", typeKey(target.rec.Type()),
+			"target", c.Short(), "new_type_key", typeKey(repl.rec.Type()), "replacement", repl.cid.Short(), "signer", v.signerName(repl.rec.Author))})
 		k.by = nil
 		return k
 	}

@@ -85,7 +85,7 @@ func (v *verifier) graph(checks []Check) Graph {
 		}
 		consumer := v.orgKey(bt.prod.rec.Author)
 		for _, in := range p.In {
-			ib := v.batchOf(in.Batch, bt.prod.cid, "input")
+			ib := v.batchOf(in.Batch, bt.prod.cid, m("reason.what.input"))
 			if !ib.traced {
 				continue
 			}

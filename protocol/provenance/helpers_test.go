@@ -61,6 +61,7 @@ func verify(t *testing.T, s *scenario.Scenario, batch protocol.BatchID, opts pro
 	if err != nil {
 		t.Fatalf("Verify: %v", err)
 	}
+	translated(t, r)
 	return r
 }
 

@@ -59,7 +59,7 @@ func (v *verifier) deviceOf(k protocol.PublicKey) *device {
 	v.devices[k] = d
 	var dels []*entry
 	for _, c := range v.keyRecords(k, protocol.TypeDevice) {
-		e := v.loadContext(c, protocol.CID{}, "delegation of device key "+k.Short())
+		e := v.loadContext(c, protocol.CID{}, m("reason.what.delegation", "key", k.Short()))
 		if e == nil || !e.ok() {
 			continue
 		}
@@ -110,7 +110,7 @@ func (v *verifier) orgOf(k protocol.PublicKey) *org {
 	v.orgs[k] = o
 	var latest *entry
 	for _, c := range v.keyRecords(k, protocol.TypeOrg) {
-		e := v.loadContext(c, protocol.CID{}, "profile of "+k.Short())
+		e := v.loadContext(c, protocol.CID{}, m("reason.what.profile", "key", k.Short()))
 		if e == nil || !e.ok() || e.rec.Author != k {
 			continue
 		}
@@ -122,7 +122,7 @@ func (v *verifier) orgOf(k protocol.PublicKey) *org {
 		o.profile = latest.rec.Body.(*protocol.Org)
 	}
 	for _, c := range v.keyRecords(k, protocol.TypeEndorse) {
-		e := v.loadContext(c, protocol.CID{}, "endorsement of "+k.Short())
+		e := v.loadContext(c, protocol.CID{}, m("reason.what.endorsement", "key", k.Short()))
 		if e == nil || !e.ok() {
 			continue
 		}
@@ -152,7 +152,7 @@ func (v *verifier) revokeBy(c protocol.CID, author protocol.PublicKey) *protocol
 	if author.IsZero() {
 		return nil
 	}
-	e := v.loadContext(c, protocol.CID{}, "revocation")
+	e := v.loadContext(c, protocol.CID{}, m("reason.what.revocation"))
 	if e == nil || !e.ok() || e.rec.Author != author {
 		return nil
 	}

@@ -162,14 +162,14 @@ func inUnits(u protocol.Unit, bases ...int64) []string {
 	return out
 }
 
-// describeClaims lists claims for people: "transfer …abcd (21 TNE to X)".
+// describeClaims lists claims for people, in any language: "…abcd (21 TNE → X)".
 func (v *verifier) describeClaims(cs []claimRef) string {
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].record.String() < cs[j].record.String() })
 	var parts []string
 	for _, c := range cs {
-		s := fmt.Sprintf("%s %s (%s", c.kind, c.record.Short(), c.qty)
+		s := fmt.Sprintf("%s (%s", c.record.Short(), c.qty)
 		if c.kind == "transfer" {
-			s += " to " + v.orgName(c.to)
+			s += " → " + v.orgName(c.to)
 		}
 		parts = append(parts, s+")")
 	}

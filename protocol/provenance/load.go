@@ -13,7 +13,7 @@ type entry struct {
 	cid     protocol.CID
 	rec     *protocol.Record // decoded from the record's own bytes; nil when unreadable
 	bytes   []byte
-	problem string // why the record cannot be used: missing, wrong CID, malformed, bad signature
+	problem msg    // why the record cannot be used: missing, wrong CID, malformed, bad signature
 	code    string // the integrity reason code for problem
 	fetched bool
 	asked   []string // for a missing record: the peers the Fetcher asked
@@ -22,14 +22,14 @@ type entry struct {
 	traced  bool         // part of the trace, not just context
 	role    string       // "start", "ancestor" or "descendant" for traced records
 	refBy   protocol.CID // the record that first referenced it
-	refWhat string       // what the reference was, in words
+	refWhat msg          // what the reference was
 }
 
-func (e *entry) ok() bool { return e.rec != nil && e.problem == "" }
+func (e *entry) ok() bool { return e.rec != nil && e.problem.key == "" }
 
 // load returns the entry for c, reading it from the source (or the
 // fetcher) on first use. It returns nil only with v.err set.
-func (v *verifier) load(c protocol.CID, refBy protocol.CID, refWhat string) *entry {
+func (v *verifier) load(c protocol.CID, refBy protocol.CID, refWhat msg) *entry {
 	if e, ok := v.entries[c]; ok {
 		return e
 	}
@@ -63,7 +63,7 @@ func (v *verifier) load(c protocol.CID, refBy protocol.CID, refWhat string) *ent
 			}
 		}
 		if e.bytes == nil {
-			e.problem, e.code = "missing", "missing_record"
+			e.problem, e.code = m("reason.problem.missing"), "missing_record"
 			v.stats.Missing++
 			return e
 		}
@@ -72,12 +72,12 @@ func (v *verifier) load(c protocol.CID, refBy protocol.CID, refWhat string) *ent
 		return nil
 	}
 	if got := protocol.ComputeCID(e.bytes); got != c {
-		e.problem, e.code = "its bytes do not match its CID (they hash to "+got.Short()+")", "cid_mismatch"
+		e.problem, e.code = m("reason.problem.cid_mismatch", "hash", got.Short()), "cid_mismatch"
 		return e
 	}
 	r, err := protocol.Decode(e.bytes)
 	if err != nil {
-		e.problem, e.code = "cannot be read: "+err.Error(), "malformed_record"
+		e.problem, e.code = m("reason.problem.malformed", "error", err.Error()), "malformed_record"
 		return e
 	}
 	e.rec = r
@@ -87,7 +87,7 @@ func (v *verifier) load(c protocol.CID, refBy protocol.CID, refWhat string) *ent
 // loadContext loads a record that supports the trace (a key, an
 // endorsement, a receipt) and checks its signature at once, so that a
 // forged one is never believed.
-func (v *verifier) loadContext(c protocol.CID, refBy protocol.CID, refWhat string) *entry {
+func (v *verifier) loadContext(c protocol.CID, refBy protocol.CID, refWhat msg) *entry {
 	e := v.load(c, refBy, refWhat)
 	if e != nil && e.rec != nil && !e.sigDone && (!v.opts.SkipSignatures || e.fetched) {
 		verifySig(e)
@@ -106,7 +106,7 @@ func verifySig(e *entry) {
 	e.sigDone = true
 	msg, err := e.rec.SigningBytes()
 	if err != nil || !e.rec.Author.Verify(msg, e.rec.Sig) {
-		e.problem, e.code = "its signature does not verify for its author "+e.rec.Author.Short(), "bad_signature"
+		e.problem, e.code = m("reason.problem.bad_signature", "author", e.rec.Author.Short()), "bad_signature"
 	}
 }
 

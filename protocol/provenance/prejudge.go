@@ -1,7 +1,6 @@
 package provenance
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -14,7 +13,16 @@ import (
 type Finding struct {
 	Check string `json:"check"`
 	Code  string `json:"code"`
-	Text  string `json:"text"`
+	// Key and Params are the message of the catalog that says it: In
+	// renders it in any language. Text is its English rendering.
+	Key    string            `json:"key,omitempty"`
+	Params map[string]string `json:"params,omitempty"`
+	Text   string            `json:"text"`
+}
+
+// finding makes a finding from its message.
+func finding(check, code string, x msg) Finding {
+	return Finding{Check: check, Code: code, Key: x.key, Params: x.params, Text: x.en()}
 }
 
 // Prejudge says what verification will find wrong with body if
@@ -64,29 +72,29 @@ func (bk *Book) Prejudge(org protocol.PublicKey, body protocol.Body, table *Tabl
 			for _, o := range b.Out {
 				addAmount(outs, &outOrder, o.Product, o.Qty)
 			}
-			for _, r := range judgeYields(table, ins, inOrder, outs, outOrder, "this processing run") {
+			for _, r := range judgeYields(table, ins, inOrder, outs, outOrder, m("reason.who.run")) {
 				if r.Level == LevelFail {
-					fs = append(fs, Finding{Check: "mass_balance", Code: r.Code, Text: r.Text})
+					fs = append(fs, Finding{Check: "mass_balance", Code: r.Code, Key: r.Key, Params: r.Params, Text: r.Text})
 				}
 			}
 		}
 	case *protocol.Origin:
 		for _, pc := range b.Places {
-			e := bk.v.load(pc, protocol.CID{}, "a place of the origin")
+			e := bk.v.load(pc, protocol.CID{}, m("reason.what.a_place_of_the_origin"))
 			if e == nil {
 				break
 			}
 			if e.rec == nil {
-				text := fmt.Sprintf("this computer does not hold place record %s, so where this harvest grew cannot be shown; until it arrives, verification will call the story incomplete", pc.Short())
+				text := m("reason.prejudge.no_place", "record", pc.Short())
 				if e.code != CodeMissing {
-					text = fmt.Sprintf("place record %s %s", pc.Short(), e.problem)
+					text = m("reason.prejudge.bad_place", "record", pc.Short()).nest("problem", e.problem)
 				}
-				fs = append(fs, Finding{Check: "integrity", Code: e.code, Text: text})
+				fs = append(fs, finding("integrity", e.code, text))
 				continue
 			}
 			if pl, ok := e.rec.Body.(*protocol.Place); ok {
 				if err := outdatedPlaceRule(e.rec, pl); err != nil {
-					fs = append(fs, Finding{Check: "eudr", Code: CodeOutdatedPlace, Text: outdatedPlaceText("", pc, e.rec, pl, err)})
+					fs = append(fs, finding("eudr", CodeOutdatedPlace, outdatedPlaceText(msg{}, pc, e.rec, pl, err)))
 				}
 			}
 		}
@@ -108,29 +116,26 @@ func (bk *Book) prejudgeTake(org protocol.PublicKey, id protocol.BatchID, qty pr
 	}
 	switch {
 	case !h.Known:
-		return []Finding{{Check: "integrity", Code: CodeMissing, Text: fmt.Sprintf(
-			"this computer does not hold the record that made batch %s, so what it holds of it cannot be checked; until that record arrives, verification will call the story incomplete",
-			shortBatch(id))}}, nil
+		return []Finding{finding("integrity", CodeMissing, m("reason.prejudge.no_batch", "batch", shortBatch(id)))}, nil
 	case h.Retracted:
-		return []Finding{{Check: "corrections", Code: CodeRetracted, Text: fmt.Sprintf(
-			"batch %s (%s) was withdrawn by its maker", shortBatch(id), h.Output.Product)}}, nil
+		return []Finding{finding("corrections", CodeRetracted, m("reason.prejudge.retracted", "batch", shortBatch(id), "product", h.Output.Product))}, nil
 	}
 	qb, qd, err := qty.Base()
 	_, bd, _ := h.Output.Qty.Base()
 	if err != nil || qd != bd {
-		return []Finding{{Check: "double_claim", Code: CodeUnitMismatch, Text: fmt.Sprintf(
-			"batch %s (%s) is measured in %s; %s of it cannot be compared", shortBatch(id), h.Output.Product, h.Output.Qty.Unit, qty)}}, nil
+		return []Finding{finding("double_claim", CodeUnitMismatch, m("reason.prejudge.unit_mismatch", "batch", shortBatch(id), "product", h.Output.Product, "unit", h.Output.Qty.Unit, "qty", qty))}, nil
 	}
 	if !h.Producer && len(h.Receipts) == 0 {
-		text := fmt.Sprintf("%s never held batch %s (%s, made by %s): it cannot %s %s of it",
-			bk.OrgName(org), shortBatch(id), h.Output.Product, bk.OrgName(h.Maker), verb, qty)
+		text := m("reason.prejudge.no_custody", "org", bk.OrgName(org), "batch", shortBatch(id), "product", h.Output.Product, "maker", bk.OrgName(h.Maker),
+			"verb_key", "reason.verb."+verb, "qty", qty)
 		for _, u := range h.Uses {
 			if u.Type == protocol.TypeTransfer && u.To == org {
-				text += fmt.Sprintf("; a transfer of %s to it (%s) is waiting to be received: record the receipt first", u.Qty, u.Record.Short())
+				text = text.with("waiting", u.Qty).with("transfer", u.Record.Short())
+				text.key = "reason.prejudge.no_custody.waiting"
 				break
 			}
 		}
-		return []Finding{{Check: "custody", Code: CodeNoCustody, Text: text}}, nil
+		return []Finding{finding("custody", CodeNoCustody, text)}, nil
 	}
 	held, _, _ := h.Held.Base()
 	left, _, _ := h.Left.Base()
@@ -138,70 +143,69 @@ func (bk *Book) prejudgeTake(org protocol.PublicKey, id protocol.BatchID, qty pr
 		return nil, nil
 	}
 	q := inUnits(h.Output.Qty.Unit, left, held, qb)
-	how := "made"
+	how := "reason.prejudge.made"
 	if !h.Producer {
-		how = "received"
+		how = "reason.prejudge.received"
 	}
-	var used []string
+	var sent, consumed []string
 	for _, u := range h.Uses {
 		if u.By != org {
 			continue
 		}
+		use := u.Qty.String() + " (" + u.Time.UTC().Format(time.DateOnly) + ")"
 		switch u.Type {
 		case protocol.TypeTransfer:
-			used = append(used, fmt.Sprintf("%s sent on %s", u.Qty, u.Time.UTC().Format(time.DateOnly)))
+			sent = append(sent, use)
 		default:
-			used = append(used, fmt.Sprintf("%s consumed on %s", u.Qty, u.Time.UTC().Format(time.DateOnly)))
+			consumed = append(consumed, use)
 		}
 	}
-	detail := q[1] + " " + how
-	if len(used) > 0 {
-		detail += ", " + strings.Join(used, ", ")
+	x := m("reason.prejudge.double_claim", "batch", shortBatch(id), "product", h.Output.Product, "left", q[0], "held", q[1], "how_key", how,
+		"verb_key", "reason.verb."+verb, "qty", q[2], "sent", strings.Join(sent, ", "), "consumed", strings.Join(consumed, ", "),
+		"sent_note_key", "reason.empty", "consumed_note_key", "reason.empty")
+	if len(sent) > 0 {
+		x = x.with("sent_note_key", "reason.prejudge.sent")
 	}
-	return []Finding{{Check: "double_claim", Code: CodeDoubleClaim, Text: fmt.Sprintf(
-		"batch %s (%s) has %s left here (%s): it cannot %s %s", shortBatch(id), h.Output.Product, q[0], detail, verb, q[2])}}, nil
+	if len(consumed) > 0 {
+		x = x.with("consumed_note_key", "reason.prejudge.consumed")
+	}
+	return []Finding{finding("double_claim", CodeDoubleClaim, x)}, nil
 }
 
 // prejudgeReceipt judges a receipt org is about to sign.
 func (bk *Book) prejudgeReceipt(org protocol.PublicKey, b *protocol.Receive) ([]Finding, error) {
 	v := bk.v
-	te := v.load(b.Transfer, protocol.CID{}, "transfer received")
+	te := v.load(b.Transfer, protocol.CID{}, m("reason.what.transfer_received"))
 	if v.err != nil {
 		return nil, v.err
 	}
 	if te.rec == nil {
-		return []Finding{{Check: "integrity", Code: CodeMissing, Text: fmt.Sprintf(
-			"this computer does not hold transfer %s: wait until it arrives from the sender, or check the ID", b.Transfer.Short())}}, nil
+		return []Finding{finding("integrity", CodeMissing, m("reason.prejudge.no_transfer", "transfer", b.Transfer.Short()))}, nil
 	}
 	t, ok := te.rec.Body.(*protocol.Transfer)
 	if !ok {
-		return []Finding{{Check: "custody", Code: CodeWrongReceiver, Text: fmt.Sprintf(
-			"record %s is a %s record, not a transfer", b.Transfer.Short(), te.rec.Type())}}, nil
+		return []Finding{finding("custody", CodeWrongReceiver, m("reason.prejudge.not_transfer", "record", b.Transfer.Short(), "type_key", typeKey(te.rec.Type())))}, nil
 	}
 	var fs []Finding
 	if t.To != org {
-		fs = append(fs, Finding{Check: "custody", Code: CodeWrongReceiver, Text: fmt.Sprintf(
-			"transfer %s (%s) is addressed to %s, not to %s: only its addressee can receive it", b.Transfer.Short(), t.Qty, bk.OrgName(t.To), bk.OrgName(org))})
+		fs = append(fs, finding("custody", CodeWrongReceiver, m("reason.prejudge.wrong_receiver", "transfer", b.Transfer.Short(), "qty", t.Qty, "to", bk.OrgName(t.To), "org", bk.OrgName(org))))
 	}
 	for _, rc := range v.referrers(b.Transfer, protocol.TypeReceive) {
-		r := v.loadContext(rc, b.Transfer, "receipt")
+		r := v.loadContext(rc, b.Transfer, m("reason.what.receipt"))
 		if r == nil || !r.ok() || v.corrected(rc) || v.orgKey(r.rec.Author) != org {
 			continue
 		}
-		fs = append(fs, Finding{Check: "custody", Code: CodeDoubleReceipt, Text: fmt.Sprintf(
-			"transfer %s (%s) was already received on %s (receipt %s): a second receipt would count nothing and fail custody",
-			b.Transfer.Short(), t.Qty, time.UnixMilli(r.rec.Time).UTC().Format(time.DateOnly), rc.Short())})
+		fs = append(fs, finding("custody", CodeDoubleReceipt, m("reason.prejudge.double_receipt", "transfer", b.Transfer.Short(), "qty", t.Qty,
+			"date", time.UnixMilli(r.rec.Time).UTC().Format(time.DateOnly), "receipt", rc.Short())))
 		break
 	}
 	sent, sd, err1 := t.Qty.Base()
 	got, gd, err2 := b.Qty.Base()
 	switch {
 	case err1 != nil || err2 != nil || sd != gd:
-		fs = append(fs, Finding{Check: "custody", Code: CodeOverReceived, Text: fmt.Sprintf(
-			"transfer %s sent %s; %s cannot be compared with it", b.Transfer.Short(), t.Qty, b.Qty)})
+		fs = append(fs, finding("custody", CodeOverReceived, m("reason.prejudge.incomparable", "transfer", b.Transfer.Short(), "sent", t.Qty, "qty", b.Qty)))
 	case got > sent:
-		fs = append(fs, Finding{Check: "custody", Code: CodeOverReceived, Text: fmt.Sprintf(
-			"transfer %s sent %s; a receipt of %s is more than was sent", b.Transfer.Short(), t.Qty, b.Qty)})
+		fs = append(fs, finding("custody", CodeOverReceived, m("reason.prejudge.over_received", "transfer", b.Transfer.Short(), "sent", t.Qty, "qty", b.Qty)))
 	}
 	return fs, v.err
 }

@@ -34,7 +34,7 @@ func TestPrejudge(t *testing.T) {
 	}{
 		{"a sale of what is held", mill, &protocol.Transfer{Batch: pk, Qty: tne(5), To: refinery}, "", nil},
 		{"a sale of a batch with nothing left", mill, &protocol.Transfer{Batch: cpo, Qty: tne(1), To: refinery}, "double_claim",
-			[]string{"has 0 TNE left here", "21 TNE made", "21 TNE sent on", "cannot send 1 TNE"}},
+			[]string{"has 0 TNE left here", "21 TNE made", "sent 21 TNE (", "cannot send 1 TNE"}},
 		{"more than is left", mill, &protocol.Transfer{Batch: pk, Qty: tne(6), To: refinery}, "double_claim",
 			[]string{"has 5 TNE left here", "cannot send 6 TNE"}},
 		{"a sale of a batch never held", plantation, &protocol.Transfer{Batch: cpo, Qty: tne(1), To: refinery}, "custody",
@@ -46,7 +46,7 @@ func TestPrejudge(t *testing.T) {
 		{"a receipt by a stranger", plantation, &protocol.Receive{Transfer: m["mill.transfer"].CID, Qty: tne(21)}, "custody",
 			[]string{"addressed to Pasir Gudang", "not to Ladang Sungai Lebam"}},
 		{"processing FFB already processed", mill, &protocol.Process{In: []protocol.Input{{Batch: ffb, Qty: tne(100)}},
-			Out: []protocol.Output{{Product: "CPO", Qty: tne(21)}}}, "double_claim", []string{"has 0 TNE left", "100 TNE received", "100 TNE consumed on", "cannot consume 100 TNE"}},
+			Out: []protocol.Output{{Product: "CPO", Qty: tne(21)}}}, "double_claim", []string{"has 0 TNE left", "100 TNE received", "consumed 100 TNE (", "cannot consume 100 TNE"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fs, err := bk.Prejudge(tc.org, tc.body, nil)
@@ -68,6 +68,7 @@ func TestPrejudge(t *testing.T) {
 			if found == nil {
 				t.Fatalf("findings %+v, want one of check %s", fs, tc.check)
 			}
+			findingsTranslated(t, fs)
 			for _, w := range tc.says {
 				if !strings.Contains(found.Text, w) {
 					t.Errorf("finding %q does not say %q", found.Text, w)
@@ -101,6 +102,7 @@ func TestPrejudgeYields(t *testing.T) {
 	if len(fs) != 1 || fs[0].Check != "mass_balance" || !strings.Contains(fs[0].Text, "150 TNE of CPO from 100 TNE of FFB") {
 		t.Fatalf("findings %+v, want the implausible yield", fs)
 	}
+	findingsTranslated(t, fs)
 }
 
 // TestPrejudgeOrigins: a new harvest from a plot whose record breaks
@@ -123,6 +125,7 @@ func TestPrejudgeOrigins(t *testing.T) {
 	if err != nil || len(fs) != 1 || fs[0].Check != "integrity" || !strings.Contains(fs[0].Text, "does not hold place record") {
 		t.Errorf("a harvest from an unknown place: findings %+v, %v; want the missing place", fs, err)
 	}
+	findingsTranslated(t, fs)
 
 	old := scenario.OldFormatBowTie()
 	bk = provenance.NewBook(ctx, provenance.NewMemSource(old.Records...), provenance.Options{})
@@ -133,6 +136,7 @@ func TestPrejudgeOrigins(t *testing.T) {
 	if len(fs) != 1 || fs[0].Check != "eudr" || fs[0].Code != provenance.CodeOutdatedPlace {
 		t.Fatalf("a harvest from an old bow-tie plot: findings %+v, want its geolocation", fs)
 	}
+	findingsTranslated(t, fs)
 	for _, w := range []string{`"Blok 12B"`, "format 1", "geo.rings[0]: the ring crosses itself", "recorded again"} {
 		if !strings.Contains(fs[0].Text, w) {
 			t.Errorf("finding %q does not say %q", fs[0].Text, w)

@@ -51,10 +51,14 @@ const (
 // Report is everything a verification found about one batch. Its JSON
 // field names are stable and documented in REPORT.md.
 type Report struct {
-	Batch     protocol.BatchID `json:"batch"`
-	Verdict   Verdict          `json:"verdict"`
-	Summary   string           `json:"summary"`
-	CheckedAt time.Time        `json:"checked_at"`
+	Batch   protocol.BatchID `json:"batch"`
+	Verdict Verdict          `json:"verdict"`
+	Summary string           `json:"summary"`
+	// SummaryKey and SummaryParams are Summary as a message of the
+	// catalog: SummaryIn renders it in any language.
+	SummaryKey    string            `json:"summary_key,omitempty"`
+	SummaryParams map[string]string `json:"summary_params,omitempty"`
+	CheckedAt     time.Time         `json:"checked_at"`
 	// AsOf is set when the batch was verified as it stood at CheckedAt
 	// (Options.AsOf), leaving out what was recorded later.
 	AsOf    bool                 `json:"as_of,omitempty"`
@@ -87,6 +91,9 @@ type Missing struct {
 	Record       protocol.CID `json:"record"`
 	ReferencedBy protocol.CID `json:"referenced_by,omitempty"`
 	What         string       `json:"what"` // what the reference was: "input", "place of origin", …
+	// WhatKey and WhatParams are What as a message of the catalog.
+	WhatKey    string            `json:"what_key,omitempty"`
+	WhatParams map[string]string `json:"what_params,omitempty"`
 	// ReferencedByOrg names the organisation whose record named it: the
 	// one whose partner's records are missing, to ask or to wait for.
 	ReferencedByOrg string              `json:"referenced_by_org,omitempty"`
@@ -97,17 +104,26 @@ type Missing struct {
 
 // Check is the outcome of one check with its reasons.
 type Check struct {
-	Name    string   `json:"name"`  // stable identifier, e.g. "double_claim"
-	Title   string   `json:"title"` // for people, e.g. "Double claims"
-	Status  Status   `json:"status"`
-	Summary string   `json:"summary"`
-	Reasons []Reason `json:"reasons,omitempty"`
+	Name    string `json:"name"`  // stable identifier, e.g. "double_claim"
+	Title   string `json:"title"` // for people, e.g. "Double claims"
+	Status  Status `json:"status"`
+	Summary string `json:"summary"`
+	// SummaryKey and SummaryParams are Summary as a message of the
+	// catalog: SummaryIn renders it in any language.
+	SummaryKey    string            `json:"summary_key,omitempty"`
+	SummaryParams map[string]string `json:"summary_params,omitempty"`
+	Reasons       []Reason          `json:"reasons,omitempty"`
 }
 
 // Reason is one finding, in plain words, with the records behind it.
 type Reason struct {
-	Level   Level             `json:"level"`
-	Code    string            `json:"code"` // stable identifier of the kind of finding
+	Level Level  `json:"level"`
+	Code  string `json:"code"` // stable identifier of the kind of finding
+	// Key is the message of the catalog (package i18n) that says it, and
+	// Params its parameters: In renders it in any language. Text is its
+	// English rendering.
+	Key     string            `json:"key,omitempty"`
+	Params  map[string]string `json:"params,omitempty"`
 	Text    string            `json:"text"`
 	Records []protocol.CID    `json:"records,omitempty"`
 	Numbers map[string]string `json:"numbers,omitempty"`
@@ -215,6 +231,9 @@ type Signer struct {
 	Endorsements []Endorsement      `json:"endorsements"`
 	Trusted      bool               `json:"trusted"`
 	Why          string             `json:"why"`
+	// WhyKey and WhyParams are Why as a message of the catalog.
+	WhyKey    string            `json:"why_key,omitempty"`
+	WhyParams map[string]string `json:"why_params,omitempty"`
 }
 
 // SignerDevice is a device key that signed records for an organisation.

@@ -40,12 +40,12 @@ func TestReportJSON(t *testing.T) {
 	}
 	first := func(k string) any { return top[k].([]any)[0] }
 	want := map[string][]string{
-		"report":   {"anchors", "batch", "checked_at", "checks", "forward", "graph", "missing", "origins", "signers", "statements", "stats", "summary", "verdict"},
+		"report":   {"anchors", "batch", "checked_at", "checks", "forward", "graph", "missing", "origins", "signers", "statements", "stats", "summary", "summary_key", "summary_params", "verdict"},
 		"stats":    {"context", "fetched", "missing", "records", "truncated"},
-		"check":    {"name", "reasons", "status", "summary", "title"},
-		"reason":   {"code", "level", "numbers", "records", "text"},
+		"check":    {"name", "reasons", "status", "summary", "summary_key", "summary_params", "title"},
+		"reason":   {"code", "key", "level", "numbers", "params", "records", "text"},
 		"origin":   {"area_ha", "country", "eudr", "from", "geometry", "kind", "lat", "lon", "name", "org", "org_key", "place", "polygon", "products", "records", "until"},
-		"signer":   {"country", "devices", "endorsements", "key", "name", "records", "roles", "trusted", "why"},
+		"signer":   {"country", "devices", "endorsements", "key", "name", "records", "roles", "trusted", "why", "why_key", "why_params"},
 		"device":   {"delegation", "key", "name", "records"},
 		"endorse":  {"by", "by_name", "certificate", "record", "role", "trusted"},
 		"cert":     {"model", "number", "scheme", "valid_from", "valid_until"},

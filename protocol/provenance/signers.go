@@ -1,7 +1,6 @@
 package provenance
 
 import (
-	"fmt"
 	"math"
 	"sort"
 	"time"
@@ -82,7 +81,7 @@ func (v *verifier) signers() []Signer {
 	type acc struct {
 		s       *Signer
 		devices map[protocol.PublicKey]*SignerDevice
-		why     string
+		why     msg
 	}
 	byKey := map[protocol.PublicKey]*acc{}
 	var order []protocol.PublicKey
@@ -118,19 +117,19 @@ func (v *verifier) signers() []Signer {
 		switch {
 		case !a.s.Trusted:
 		case d.org.IsZero():
-			a.s.Trusted, a.why = false, "its device key is not delegated by any organisation"
+			a.s.Trusted, a.why = false, m("report.why.no_delegation")
 		case d.revoked.at(t):
-			a.s.Trusted, a.why = false, fmt.Sprintf("device key %s signed record %s after its revocation on %s", d.key.Short(), e.cid.Short(), when(d.revoked.from))
+			a.s.Trusted, a.why = false, m("report.why.revoked_key", "key", d.key.Short(), "record", e.cid.Short(), "date", when(d.revoked.from))
 		case v.orgOf(d.org).revoked.at(t):
-			a.s.Trusted, a.why = false, fmt.Sprintf("its organisation key was revoked on %s", when(v.orgOf(d.org).revoked.from))
+			a.s.Trusted, a.why = false, m("report.why.revoked_org", "date", when(v.orgOf(d.org).revoked.from))
 		default:
 			if en, ok := v.endorsedAt(d.org, t); !ok {
 				a.s.Trusted, a.why = false, v.whyUnendorsed(v.orgOf(d.org))
-			} else if a.why == "" {
+			} else if a.why.key == "" {
 				if en == nil {
-					a.why = "it is one of your trust anchors"
+					a.why = m("report.why.anchor")
 				} else {
-					a.why = fmt.Sprintf("endorsed as %s by %s (record %s)", en.body.Role, v.orgName(en.by), en.e.cid.Short())
+					a.why = m("report.why.endorsed", "role_key", "report.role."+string(en.body.Role), "by", v.orgName(en.by), "record", en.e.cid.Short())
 				}
 			}
 		}
@@ -142,10 +141,11 @@ func (v *verifier) signers() []Signer {
 			a.s.Devices = append(a.s.Devices, *sd)
 		}
 		sort.Slice(a.s.Devices, func(i, j int) bool { return a.s.Devices[i].Key.String() < a.s.Devices[j].Key.String() })
-		a.s.Why = a.why
+		why := a.why
 		if len(v.anchors) == 0 {
-			a.s.Trusted, a.s.Why = false, "no trust anchors are configured"
+			a.s.Trusted, why = false, m("report.why.no_anchors")
 		}
+		a.s.Why, a.s.WhyKey, a.s.WhyParams = why.en(), why.key, why.params
 		out = append(out, *a.s)
 	}
 	return out
@@ -154,7 +154,7 @@ func (v *verifier) signers() []Signer {
 // describeOrg fills a signer's profile and endorsements.
 func (v *verifier) describeOrg(s *Signer, d *device) {
 	if d.org.IsZero() {
-		s.Name = "unknown signer " + d.key.Short()
+		s.Name = m("report.unknown_signer", "key", d.key.Short()).en()
 		return
 	}
 	o := v.orgOf(d.org)

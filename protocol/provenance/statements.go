@@ -102,7 +102,7 @@ func (u upstream) origins(b *batch) []protocol.CID {
 	case *protocol.Process:
 		seen := map[protocol.CID]bool{}
 		for _, in := range body.In {
-			for _, c := range u.origins(u.v.batchOf(in.Batch, b.prod.cid, "input")) {
+			for _, c := range u.origins(u.v.batchOf(in.Batch, b.prod.cid, m("reason.what.input"))) {
 				if !seen[c] {
 					seen[c] = true
 					out = append(out, c)
@@ -152,13 +152,13 @@ func (v *verifier) judgeStatements(b *checkBuilder, judged []protocol.CID, compl
 		for _, c := range s.OriginRecords {
 			covered[c] = true
 		}
-		verification := ""
+		verification := "reason.empty"
 		if s.Verification != "" {
-			verification = " (verification number " + s.Verification + ")"
+			verification = "reason.statement.verification"
 		}
 		recs := append([]protocol.CID{s.Transfer}, s.OriginRecords...)
-		b.add(LevelInfo, CodeStatement, fmt.Sprintf("%s covered by due diligence statement %s%s on transfer %s of %s of %s from %s to %s on %s",
-			v.placePhrase(s.Origins), s.Ref, verification, s.Transfer.Short(), s.Qty, s.Product, s.From, s.To, day(s.Time.UnixMilli())),
+		b.add(LevelInfo, CodeStatement, m("reason.statement_upstream", "ref", s.Ref, "verification_note_key", verification, "verification", s.Verification,
+			"transfer", s.Transfer.Short(), "qty", s.Qty, "product", s.Product, "from", s.From, "to", s.To, "date", day(s.Time.UnixMilli())).nest("places", v.placePhrase(s.Origins)),
 			recs, map[string]string{"reference": s.Ref, "transfer": s.Transfer.String()})
 	}
 	if !complete {
@@ -175,22 +175,20 @@ func (v *verifier) judgeStatements(b *checkBuilder, judged []protocol.CID, compl
 	}
 	places := v.placesOf(bare)
 	if len(v.statements) == 0 {
-		b.add(LevelInfo, CodeNoStatement, fmt.Sprintf("no transfer upstream carries a due diligence statement (a document of kind %q), so none of the %s is declared yet: whoever first places these goods on the EU market, or exports them, files one",
-			protocol.DocDDS, plural(len(places), "origin", "origins")), bare, nil)
+		b.add(LevelInfo, CodeNoStatement, m("reason.no_statement_upstream.none", "kind", protocol.DocDDS, "n", len(places)), bare, nil)
 		return
 	}
-	b.add(LevelInfo, CodeNoStatement, fmt.Sprintf("%s covered by no due diligence statement upstream: whoever first places these goods on the EU market, or exports them, declares them in its own",
-		v.placePhrase(places)), bare, nil)
+	b.add(LevelInfo, CodeNoStatement, m("reason.no_statement_upstream").nest("places", v.placePhrase(places)), bare, nil)
 }
 
 // placePhrase names places for a sentence: `origin "Blok 12A" is`,
-// `origins "Blok 12A", "Blok 12B" and 998 more are`.
-func (v *verifier) placePhrase(places []protocol.CID) string {
+// `origins "Blok 12A", "Blok 12B", +998 are`.
+func (v *verifier) placePhrase(places []protocol.CID) msg {
 	const shown = 5
 	var names []string
 	for i, pc := range places {
 		if i == shown {
-			names = append(names, fmt.Sprintf("%d more", len(places)-shown))
+			names = append(names, fmt.Sprintf("+%d", len(places)-shown))
 			break
 		}
 		name := pc.Short()
@@ -201,11 +199,8 @@ func (v *verifier) placePhrase(places []protocol.CID) string {
 		}
 		names = append(names, name)
 	}
-	switch len(places) {
-	case 0:
-		return "no origin in the trace is"
-	case 1:
-		return "origin " + names[0] + " is"
+	if len(places) == 0 {
+		return m("reason.places.none")
 	}
-	return "origins " + andList(names) + " are"
+	return m("reason.places", "n", len(places), "names_list", list(names))
 }

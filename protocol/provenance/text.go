@@ -3,88 +3,105 @@ package provenance
 import (
 	"fmt"
 	"strings"
+
+	"github.com/jejak/jejak/i18n"
 )
 
-// Text renders the report as plain text for the command line: a verdict
-// banner, each check with its reasons, then the origins and the signers.
-// It is written for a buyer, not a developer: full sentences, short IDs.
-func (r *Report) Text() string {
+// Text renders the report as plain English text for the command line:
+// TextIn(i18n.English).
+func (r *Report) Text() string { return r.TextIn(i18n.English) }
+
+// TextIn renders the report as plain text in l: a verdict banner, each
+// check with its reasons, then the origins and the signers. It is written
+// for a buyer, not a developer: full sentences, short IDs.
+func (r *Report) TextIn(l i18n.Lang) string {
 	var w strings.Builder
-	banner := map[Verdict]string{
-		Trusted:    "TRUSTED: this batch's provenance checks out",
-		Unendorsed: "UNENDORSED: authentic records, but not every signer is vouched for",
-		Failed:     "FAILED: do not rely on this batch",
-		Incomplete: "INCOMPLETE: records are missing, so the batch cannot be judged yet",
-	}[r.Verdict]
+	t := func(key string, kv ...any) string { return i18n.T(l, key, kv...) }
+	banner := r.Verdict.BannerIn(l)
 	line := strings.Repeat("=", len([]rune(banner)))
 	fmt.Fprintf(&w, "%s\n%s\n%s\n", line, banner, line)
-	fmt.Fprintf(&w, "%s\n\n", r.Summary)
-	fmt.Fprintf(&w, "Batch:    %s\n", r.Batch)
+	fmt.Fprintf(&w, "%s\n\n", r.SummaryIn(l))
+	fmt.Fprintf(&w, "%s\n", t("report.text.batch", "batch", r.Batch))
 	if n := r.startNode(); n != nil {
 		desc := n.Product
 		if n.Qty != nil {
 			desc += ", " + n.Qty.String()
 		}
 		if n.Lot != "" {
-			desc += ", lot " + n.Lot
+			desc += ", " + t("report.text.lot", "lot", n.Lot)
 		}
 		if n.Claim != nil {
 			desc += ", " + n.Claim.Scheme + " " + n.Claim.Model
 		}
-		fmt.Fprintf(&w, "Product:  %s\n", desc)
+		fmt.Fprintf(&w, "%s\n", t("report.text.product", "product", desc))
 		if n.Org != "" {
-			fmt.Fprintf(&w, "Made by:  %s\n", n.Org)
+			fmt.Fprintf(&w, "%s\n", t("report.text.made_by", "org", n.Org))
 		}
 	}
-	dir := "back to its origins"
+	dir := "report.text.back"
 	if r.Forward {
-		dir = "back to its origins and forward to every product that used it"
+		dir = "report.text.back_forward"
 	}
 	when := r.CheckedAt.Format("2006-01-02 15:04 UTC")
 	if r.AsOf {
-		when = "as it stood at " + r.CheckedAt.Format("2006-01-02 15:04:05 UTC") + " (records made later left out)"
+		when = t("report.text.as_of", "time", r.CheckedAt.Format("2006-01-02 15:04:05 UTC"))
 	}
-	fmt.Fprintf(&w, "Checked:  %s, %s; %d records in the trace, %d supporting; %d trust %s\n\n",
-		when, dir, r.Stats.Records, r.Stats.Context, len(r.Anchors), pluralWord(len(r.Anchors), "anchor", "anchors"))
+	fmt.Fprintf(&w, "%s\n\n", t("report.text.checked", "when", when, "direction", t(dir), "records", r.Stats.Records,
+		"context", r.Stats.Context, "anchors", t("report.text.anchors", "n", len(r.Anchors))))
 
-	fmt.Fprintf(&w, "Checks\n------\n")
+	heading := func(key string) {
+		h := t(key)
+		fmt.Fprintf(&w, "%s\n%s\n", h, strings.Repeat("-", len([]rune(h))))
+	}
+	heading("report.text.checks")
 	for _, c := range r.Checks {
-		fmt.Fprintf(&w, "[%s] %s: %s\n", strings.ToUpper(string(c.Status)), c.Title, c.Summary)
+		fmt.Fprintf(&w, "[%s] %s: %s\n", t("report.status."+string(c.Status)), c.TitleIn(l), c.SummaryIn(l))
 		for _, rs := range c.Reasons {
 			mark := map[Level]string{LevelFail: "x", LevelWarn: "!", LevelInfo: "-"}[rs.Level]
-			fmt.Fprintf(&w, "    %s %s\n", mark, wrap(rs.Text, 90, "      "))
+			fmt.Fprintf(&w, "    %s %s\n", mark, wrap(rs.In(l), 90, "      "))
 		}
 	}
 
-	fmt.Fprintf(&w, "\nOrigins\n-------\n")
+	w.WriteString("\n")
+	heading("report.text.origins")
 	if len(r.Origins) == 0 {
-		fmt.Fprintf(&w, "    (none reached)\n")
+		fmt.Fprintf(&w, "    %s\n", t("report.text.no_origins"))
 	}
 	for _, o := range r.Origins {
-		shape := "point"
+		shape := t("reason.geo.point")
 		if o.Polygon {
-			shape = "polygon"
+			shape = t("reason.geo.polygon")
 		}
 		area := ""
 		if o.AreaHa > 0 {
 			area = ", " + trimFloat(o.AreaHa) + " ha"
 		}
-		fmt.Fprintf(&w, "    %s (%s, %s), %.5f, %.5f%s, %s\n", o.Name, o.Kind, o.Country, o.Lat, o.Lon, area, shape)
-		fmt.Fprintf(&w, "      %s by %s, %s to %s\n", strings.Join(o.Products, ", "), o.Org, o.From.Format("2006-01-02"), o.Until.Format("2006-01-02"))
+		kind := o.Kind
+		if i18n.Has("reason.place." + o.Kind) {
+			kind = t("reason.place." + o.Kind)
+		}
+		fmt.Fprintf(&w, "    %s (%s, %s), %.5f, %.5f%s, %s\n", o.Name, kind, o.Country, o.Lat, o.Lon, area, shape)
+		fmt.Fprintf(&w, "      %s\n", t("report.text.origin", "products", strings.Join(o.Products, ", "), "org", o.Org,
+			"from", o.From.Format("2006-01-02"), "until", o.Until.Format("2006-01-02")))
 	}
 
-	fmt.Fprintf(&w, "\nSigners\n-------\n")
+	w.WriteString("\n")
+	heading("report.text.signers")
 	for _, s := range r.Signers {
-		trust := "trusted"
+		trust := t("report.text.trusted")
 		if !s.Trusted {
-			trust = "NOT trusted"
+			trust = t("report.text.not_trusted")
 		}
 		var roles []string
 		for _, x := range s.Roles {
-			roles = append(roles, string(x))
+			if i18n.Has("report.role." + string(x)) {
+				roles = append(roles, t("report.role."+string(x)))
+			} else {
+				roles = append(roles, string(x))
+			}
 		}
 		fmt.Fprintf(&w, "    %s (%s%s), %s\n", s.Name, strings.Join(roles, ", "), countrySuffix(s.Country), s.Key.Short())
-		fmt.Fprintf(&w, "      %s: %s; %d %s\n", trust, s.Why, s.Records, pluralWord(s.Records, "record", "records"))
+		fmt.Fprintf(&w, "      %s: %s; %s\n", trust, s.WhyIn(l), t("common.records", "n", s.Records))
 		for _, e := range s.Endorsements {
 			if e.Certificate == nil {
 				continue
@@ -92,13 +109,13 @@ func (r *Report) Text() string {
 			c := e.Certificate
 			state := ""
 			if e.RevokedAt != nil {
-				state = ", withdrawn " + e.RevokedAt.Format("2006-01-02")
+				state = t("report.text.withdrawn", "date", e.RevokedAt.Format("2006-01-02"))
 			}
 			if !e.Trusted {
-				state += ", issuer not trusted"
+				state += t("report.text.issuer_untrusted")
 			}
-			fmt.Fprintf(&w, "      certificate %s %s %s, valid %s to %s, issued by %s%s\n", c.Scheme, c.Model, c.Number,
-				c.ValidFrom.Format("2006-01-02"), c.ValidUntil.Format("2006-01-02"), e.ByName, state)
+			fmt.Fprintf(&w, "      %s\n", t("report.text.certificate", "scheme", c.Scheme, "model", c.Model, "number", c.Number,
+				"from", c.ValidFrom.Format("2006-01-02"), "until", c.ValidUntil.Format("2006-01-02"), "by", e.ByName, "state", state))
 		}
 	}
 	return w.String()
@@ -118,13 +135,6 @@ func countrySuffix(c string) string {
 		return ""
 	}
 	return ", " + c
-}
-
-func pluralWord(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // wrap breaks text into lines of at most width characters, indenting the

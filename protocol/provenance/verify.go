@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jejak/jejak/i18n"
 	"github.com/jejak/jejak/protocol"
 )
 
@@ -88,7 +89,7 @@ func verify(ctx context.Context, src Source, id protocol.BatchID, opts Options) 
 	}
 	opts = opts.withDefaults()
 	v := newVerifier(ctx, src, opts)
-	start := v.batchOf(id, protocol.CID{}, "the batch being verified")
+	start := v.batchOf(id, protocol.CID{}, m("reason.what.verified"))
 	if v.err == nil {
 		v.walkBack(start)
 	}
@@ -135,17 +136,20 @@ func verify(ctx context.Context, src Source, id protocol.BatchID, opts Options) 
 			r.Stats.Context++
 		}
 		if e.code == CodeMissing {
-			m := Missing{Record: e.cid, ReferencedBy: e.refBy, What: e.refWhat, Asked: append([]string{}, e.asked...)}
+			ms := Missing{Record: e.cid, ReferencedBy: e.refBy, What: e.refWhat.en(), WhatKey: e.refWhat.key, WhatParams: e.refWhat.params, Asked: append([]string{}, e.asked...)}
 			if ref := v.entries[e.refBy]; ref != nil && ref.rec != nil {
 				if o := v.orgKey(ref.rec.Author); !o.IsZero() {
-					m.ReferencedByOrg, m.OrgKey = v.orgName(o), &o
+					ms.ReferencedByOrg, ms.OrgKey = v.orgName(o), &o
 				}
 			}
-			r.Missing = append(r.Missing, m)
+			r.Missing = append(r.Missing, ms)
 		}
 	}
 	r.Stats.Missing, r.Stats.Fetched, r.Stats.Truncated = v.stats.Missing, v.stats.Fetched, v.stats.Truncated
-	r.Verdict, r.Summary = verdict(r.Checks)
+	var sum msg
+	r.Verdict, sum = verdict(r.Checks)
+	r.SummaryKey, r.SummaryParams = sum.key, sum.params
+	r.Summary = r.SummaryIn(i18n.English)
 	r.Graph = v.graph(r.Checks)
 	r.Origins = v.origins()
 	r.Statements = v.statements
@@ -192,7 +196,7 @@ func (v *verifier) loadSigners() {
 // guilty: nothing seen breaks a rule, but not everything was seen). Else
 // failures that only say a signer or certificate is not endorsed make it
 // Unendorsed.
-func verdict(checks []Check) (Verdict, string) {
+func verdict(checks []Check) (Verdict, msg) {
 	var failed, unendorsed []string
 	missing := false
 	for _, c := range checks {
@@ -215,25 +219,26 @@ func verdict(checks []Check) (Verdict, string) {
 		}
 		switch {
 		case broken:
-			failed = append(failed, c.Title)
+			failed = append(failed, c.Name)
 		case notEndorsed:
-			unendorsed = append(unendorsed, c.Title)
+			unendorsed = append(unendorsed, c.Name)
 		}
 	}
 	switch {
 	case len(failed) > 0:
-		return Failed, "Do not rely on this batch: " + strings.ToLower(strings.Join(failed, ", ")) + " failed."
+		return Failed, m("report.verdict.failed", "checks", strings.Join(failed, ","))
 	case missing:
-		return Incomplete, "Some records of this batch's story could not be had (see the missing records), so it cannot be judged yet. Nothing found so far breaks a rule. Their maker may be offline: verify again later."
+		return Incomplete, m("report.verdict.incomplete")
 	case len(unendorsed) > 0:
-		return Unendorsed, "The records are authentic and consistent, but not every signer is endorsed by a trust anchor you chose."
+		return Unendorsed, m("report.verdict.unendorsed")
 	}
-	return Trusted, "Every check passed and every signer is endorsed by a trust anchor you chose."
+	return Trusted, m("report.verdict.trusted")
 }
 
-// newCheck starts a check.
-func newCheck(name, title string) *checkBuilder {
-	return &checkBuilder{c: Check{Name: name, Title: title}}
+// newCheck starts a check; its title is the message
+// "report.check.<name>".
+func newCheck(name string) *checkBuilder {
+	return &checkBuilder{c: Check{Name: name, Title: checkTitle(i18n.English, name)}}
 }
 
 // checkBuilder collects a check's reasons and works out its status.
@@ -243,25 +248,25 @@ type checkBuilder struct {
 	unknown bool // some items could not be judged for lack of records
 }
 
-func (b *checkBuilder) add(level Level, code, text string, records []protocol.CID, numbers map[string]string) {
-	b.c.Reasons = append(b.c.Reasons, Reason{Level: level, Code: code, Text: text, Records: dedupe(records), Numbers: numbers})
+func (b *checkBuilder) add(level Level, code string, x msg, records []protocol.CID, numbers map[string]string) {
+	b.c.Reasons = append(b.c.Reasons, Reason{Level: level, Code: code, Key: x.key, Params: x.params, Text: x.en(), Records: dedupe(records), Numbers: numbers})
 }
 
-func (b *checkBuilder) fail(code, text string, records ...protocol.CID) {
-	b.add(LevelFail, code, text, records, nil)
+func (b *checkBuilder) fail(code string, x msg, records ...protocol.CID) {
+	b.add(LevelFail, code, x, records, nil)
 }
 
-func (b *checkBuilder) warn(code, text string, records ...protocol.CID) {
-	b.add(LevelWarn, code, text, records, nil)
+func (b *checkBuilder) warn(code string, x msg, records ...protocol.CID) {
+	b.add(LevelWarn, code, x, records, nil)
 }
 
-func (b *checkBuilder) info(code, text string, records ...protocol.CID) {
-	b.add(LevelInfo, code, text, records, nil)
+func (b *checkBuilder) info(code string, x msg, records ...protocol.CID) {
+	b.add(LevelInfo, code, x, records, nil)
 }
 
 // done works out the status: fail over warn over pass; skip when nothing
-// could be judged. passSummary is used when nothing is wrong.
-func (b *checkBuilder) done(passSummary, skipSummary string) Check {
+// could be judged. pass is the summary when nothing is wrong.
+func (b *checkBuilder) done(pass, skip msg) Check {
 	var fails, warns int
 	for _, r := range b.c.Reasons {
 		switch r.Level {
@@ -271,26 +276,19 @@ func (b *checkBuilder) done(passSummary, skipSummary string) Check {
 			warns++
 		}
 	}
+	var s msg
 	switch {
 	case fails > 0:
-		b.c.Status = Fail
-		b.c.Summary = plural(fails, "problem", "problems") + " found"
+		b.c.Status, s = Fail, m("report.summary.problems", "n", fails)
 	case warns > 0:
-		b.c.Status = Warn
-		b.c.Summary = plural(warns, "warning", "warnings")
+		b.c.Status, s = Warn, m("report.summary.warnings", "n", warns)
 	case b.judged == 0:
-		b.c.Status, b.c.Summary = Skip, skipSummary
+		b.c.Status, s = Skip, skip
 	default:
-		b.c.Status, b.c.Summary = Pass, passSummary
+		b.c.Status, s = Pass, pass
 	}
+	b.c.Summary, b.c.SummaryKey, b.c.SummaryParams = s.en(), s.key, s.params
 	return b.c
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
 
 func dedupe(cs []protocol.CID) []protocol.CID {

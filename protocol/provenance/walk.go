@@ -1,8 +1,6 @@
 package provenance
 
 import (
-	"fmt"
-
 	"github.com/jejak/jejak/protocol"
 )
 
@@ -20,7 +18,7 @@ type batch struct {
 	aliases []protocol.BatchID // every ID it goes by, the canonical one first
 	prod    *entry             // the canonical producer record
 	out     *protocol.Output   // nil when the batch cannot be read
-	broken  string             // why the reference names no batch, if it does not
+	broken  msg                // why the reference names no batch, if it does not
 	refBy   protocol.CID
 	corr    *corr // corrections of the referenced record
 
@@ -50,7 +48,7 @@ type consumption struct {
 func (b *batch) known() bool { return b.out != nil && b.prod != nil && b.prod.ok() }
 
 // batchOf returns the batch a record refers to, reading its producer.
-func (v *verifier) batchOf(raw protocol.BatchID, refBy protocol.CID, what string) *batch {
+func (v *verifier) batchOf(raw protocol.BatchID, refBy protocol.CID, what msg) *batch {
 	k := v.canon(raw.Record)
 	id := protocol.BatchID{Record: k.final, Index: raw.Index}
 	if b, ok := v.batches[id]; ok {
@@ -76,11 +74,11 @@ func (v *verifier) batchOf(raw protocol.BatchID, refBy protocol.CID, what string
 	}
 	outs := protocol.Outputs(b.prod.rec.Body)
 	if outs == nil {
-		b.broken = fmt.Sprintf("batch %s names a %s record, which makes no batches", shortBatch(raw), b.prod.rec.Type())
+		b.broken = m("reason.not_a_batch.type", "batch", shortBatch(raw), "type_key", typeKey(b.prod.rec.Type()))
 		return b
 	}
 	if int(raw.Index) >= len(outs) {
-		b.broken = fmt.Sprintf("batch %s does not exist: record %s has %d outputs", shortBatch(raw), b.prod.cid.Short(), len(outs))
+		b.broken = m("reason.not_a_batch", "batch", shortBatch(raw), "record", b.prod.cid.Short(), "n", len(outs))
 		return b
 	}
 	b.out = &outs[raw.Index]
@@ -143,14 +141,14 @@ func (v *verifier) walkBack(start *batch) {
 		switch body := b.prod.rec.Body.(type) {
 		case *protocol.Origin:
 			for _, p := range body.Places {
-				v.trace(v.load(p, b.prod.cid, "place of origin"), roleAncestor)
+				v.trace(v.load(p, b.prod.cid, m("reason.what.place_of_origin")), roleAncestor)
 			}
 		case *protocol.Process:
 			if body.Place != nil {
-				v.load(*body.Place, b.prod.cid, "place of process")
+				v.load(*body.Place, b.prod.cid, m("reason.what.place_of_process"))
 			}
 			for _, in := range body.In {
-				ib := v.batchOf(in.Batch, b.prod.cid, "input")
+				ib := v.batchOf(in.Batch, b.prod.cid, m("reason.what.input"))
 				if v.visit(ib, roleAncestor) {
 					queue = append(queue, ib)
 				}
@@ -169,7 +167,7 @@ func (v *verifier) walkBack(start *batch) {
 				role = roleAncestor
 			}
 			for _, in := range p.In {
-				ib := v.batchOf(in.Batch, b.prod.cid, "input")
+				ib := v.batchOf(in.Batch, b.prod.cid, m("reason.what.input"))
 				v.custodyPath(consumer, ib, role, map[protocol.PublicKey]bool{})
 			}
 		}
@@ -225,7 +223,7 @@ func (v *verifier) walkForward(start *batch) {
 			if c.corrected {
 				continue
 			}
-			pe := v.load(c.use.Record, b.id.Record, "use")
+			pe := v.load(c.use.Record, b.id.Record, m("reason.what.use"))
 			v.trace(pe, roleDescendant)
 			if pe == nil || !pe.ok() {
 				continue
@@ -235,10 +233,10 @@ func (v *verifier) walkForward(start *batch) {
 				continue
 			}
 			for _, in := range p.In {
-				v.batchOf(in.Batch, pe.cid, "input") // context for the checks
+				v.batchOf(in.Batch, pe.cid, m("reason.what.input")) // context for the checks
 			}
 			for i := range p.Out {
-				ob := v.batchOf(protocol.BatchID{Record: pe.cid, Index: uint32(i)}, pe.cid, "output")
+				ob := v.batchOf(protocol.BatchID{Record: pe.cid, Index: uint32(i)}, pe.cid, m("reason.what.output"))
 				v.visit(ob, roleDescendant)
 				if !seen[ob] {
 					seen[ob] = true
@@ -266,7 +264,7 @@ func (v *verifier) loadUses(b *batch) {
 			corrected := v.corrected(u.Record)
 			switch u.Type {
 			case protocol.TypeTransfer:
-				e := v.load(u.Record, b.id.Record, "transfer")
+				e := v.load(u.Record, b.id.Record, m("reason.what.transfer"))
 				if e == nil || e.rec == nil {
 					continue
 				}
@@ -275,12 +273,12 @@ func (v *verifier) loadUses(b *batch) {
 					continue
 				}
 				x := &xfer{e: e, body: body, corrected: corrected}
-				for _, m := range v.canon(u.Record).members {
-					for _, rc := range v.referrers(m, protocol.TypeReceive) {
+				for _, mem := range v.canon(u.Record).members {
+					for _, rc := range v.referrers(mem, protocol.TypeReceive) {
 						if v.corrected(rc) {
 							continue
 						}
-						if r := v.load(rc, e.cid, "receipt"); r != nil && r.rec != nil {
+						if r := v.load(rc, e.cid, m("reason.what.receipt")); r != nil && r.rec != nil {
 							if _, ok := r.rec.Body.(*protocol.Receive); ok {
 								x.receipts = append(x.receipts, r)
 							}

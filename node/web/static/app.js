@@ -6,9 +6,27 @@
 // from the relay. See README.md beside this file for the contract.
 "use strict";
 (function () {
-  // t is the one door for text a person reads: a translation table can
-  // replace it. {name} placeholders are filled from vars.
+  // LANG is the page's language: the first of the browser's languages
+  // that Jejak speaks (ms, id; "in" is Indonesian's old code), else en.
+  var LANG = (function () {
+    var prefs = (navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || "en"]);
+    for (var i = 0; i < prefs.length; i++) {
+      var b = String(prefs[i] || "").toLowerCase().split(/[-_]/)[0];
+      if (b === "in") b = "id";
+      if (b === "en" || b === "ms" || b === "id") return b;
+    }
+    return "en";
+  })();
+
+  // MSG maps the page's English texts to LANG's, from the verifier's
+  // catalog (jejak.messages) once it is loaded; until then, and for a
+  // text it lacks, the English text shows.
+  var MSG = {};
+
+  // t is the one door for text a person reads: the English text, or its
+  // translation from MSG. {name} placeholders are filled from vars.
   function t(s, vars) {
+    if (Object.prototype.hasOwnProperty.call(MSG, s)) s = MSG[s];
     return vars ? s.replace(/\{(\w+)\}/g, function (m, k) { return k in vars ? String(vars[k]) : m; }) : s;
   }
 
@@ -222,6 +240,9 @@
       function ok() {
         if (done) return;
         if (!window.jejak || typeof window.jejak.verify !== "function") return fail(t("it started but offers no verify function"));
+        if (LANG !== "en" && typeof window.jejak.messages === "function") {
+          try { MSG = JSON.parse(window.jejak.messages(LANG)); document.documentElement.lang = LANG; } catch (e) { MSG = {}; }
+        }
         done = true;
         resolve(window.jejak);
       }
@@ -398,6 +419,9 @@
         var res;
         try {
           res = JSON.parse(j.verify(bytes, JSON.stringify(opts)));
+          // The report's own words (reasons, checks, the summary) in the
+          // page's language, rendered by the verifier from its catalog.
+          if (res.ok && LANG !== "en" && typeof j.localize === "function") res = JSON.parse(j.localize(JSON.stringify(res), LANG));
         } catch (e) {
           res = { ok: false, code: "internal", error: t("The verifier failed: {why}", { why: e && e.message ? e.message : String(e) }) };
         }
@@ -429,15 +453,19 @@
 
   // ---- rendering ----
 
-  var VERDICT = {
-    trusted: t("TRUSTED"), unendorsed: t("UNENDORSED"), incomplete: t("INCOMPLETE"), failed: t("FAILED")
-  };
-  var UNITS = { TNE: "t", KGM: "kg", GRM: "g", H87: t("pcs"), LTR: "L", MTQ: "m³", C62: t("pcs") };
+  // verdictWord and UNITS read t() when used: MSG arrives with the
+  // verifier.
+  function verdictWord(v) {
+    return ({ trusted: t("TRUSTED"), unendorsed: t("UNENDORSED"), incomplete: t("INCOMPLETE"), failed: t("FAILED") })[v] || v.toUpperCase();
+  }
+  function unit(u) {
+    return ({ TNE: "t", KGM: "kg", GRM: "g", H87: t("pcs"), LTR: "L", MTQ: "m³", C62: t("pcs") })[u] || u || "";
+  }
 
   function qty(q) {
     if (!q || q.milli == null) return "";
     var n = q.milli / 1000;
-    return n.toLocaleString(undefined, { maximumFractionDigits: 3 }) + " " + (UNITS[q.unit] || q.unit || "");
+    return n.toLocaleString(undefined, { maximumFractionDigits: 3 }) + " " + unit(q.unit);
   }
   function when(s, withTime) {
     if (!s) return "";
@@ -456,7 +484,7 @@
     var nodes = [];
     var v = r.verdict || "failed";
     nodes.push(el("section", { "class": "head v-" + v }, [
-      el("p", { "class": "verdict", "data-testid": "verdict" }, VERDICT[v] || v.toUpperCase()),
+      el("p", { "class": "verdict", "data-testid": "verdict" }, verdictWord(v)),
       el("p", { "class": "reason", "data-testid": "reason" }, reasonText(r)),
       el("p", { "class": "freshness", "data-testid": "freshness" }, freshness(res, from)),
       res.notes && res.notes.length ? el("ul", { "class": "notes", "data-testid": "notes" }, res.notes.map(function (n) { return el("li", null, n); })) : null,
