@@ -15,7 +15,7 @@ import (
 // the origin record and its disclosure.
 func onBehalf(t *testing.T, s *scenario.Scenario) (protocol.Signed, protocol.Disclosure) {
 	t.Helper()
-	plot := appendTo(t, s, millDevice, &protocol.Place{Name: "Kebun Pak Hassan", Kind: protocol.PlacePlot, Country: "MY",
+	plot := appendTo(t, s, millDevice, &protocol.Place{Name: "Kebun Parit 7", Kind: protocol.PlacePlot, Country: "MY",
 		Geo: protocol.PointGeometry(protocol.Pos(103.91, 1.79)), Area: 18_000,
 		Evidence: []protocol.Evidence{{Kind: protocol.EvidenceDeforestationFree, Ref: "GFW-2025-118", Method: "satellite imagery (Global Forest Watch)", Date: scenario.Start.UnixMilli()}}})
 	sup, d, err := protocol.SupplierDraft{Kind: protocol.SupplierSmallholder, Scheme: protocol.SchemeMPOB,
