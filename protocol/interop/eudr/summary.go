@@ -31,8 +31,8 @@ type Summary struct {
 	// who run no Jejak, with their names and IDs where the exporter
 	// disclosed them: personal data, for the operator's due diligence.
 	Suppliers []Supplier `json:"suppliers"`
-	Plots     []Plot      `json:"plots"`
-	Schemes   []Scheme    `json:"certification_schemes"`
+	Plots     []Plot     `json:"plots"`
+	Schemes   []Scheme   `json:"certification_schemes"`
 	// Statements are the due diligence statements on the transfers
 	// upstream and, for a transfer, its own; Undeclared the plots none of
 	// them covers.
