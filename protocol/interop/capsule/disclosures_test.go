@@ -18,7 +18,7 @@ import (
 // withSupplier adds to the palm scenario a delivery the mill records on a
 // smallholder's behalf, makes it the scenario's batch, and returns its
 // disclosure.
-func withSupplier(t *testing.T) (*scenario.Scenario, protocol.Disclosure) {
+func withSupplier(t testing.TB) (*scenario.Scenario, protocol.Disclosure) {
 	t.Helper()
 	s := scenario.HonestPalm()
 	key := scenario.Key("bukit-lebam-mill/device-1")
@@ -51,7 +51,7 @@ func withSupplier(t *testing.T) (*scenario.Scenario, protocol.Disclosure) {
 	return s, d
 }
 
-func writeWith(t *testing.T, s *scenario.Scenario, ds []protocol.Disclosure) []byte {
+func writeWith(t testing.TB, s *scenario.Scenario, ds []protocol.Disclosure) []byte {
 	t.Helper()
 	_, recs, err := provenance.VerifyWithEvidence(context.Background(), provenance.NewMemSource(s.Records...), s.Batch, options(s))
 	if err != nil {
