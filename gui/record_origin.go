@@ -26,6 +26,7 @@ type originForm struct {
 	fPlaces *field
 	fFrom   *field
 	fUntil  *field
+	sup     *supplierSection // bought from a supplier who runs no Jejak (record_supplier.go)
 	obj     fyne.CanvasObject
 }
 
@@ -45,6 +46,7 @@ func newOriginForm(u *UI) *originForm {
 	f.from.OnChanged = touchOnChange(f.fFrom, f.validate)
 	f.until.OnChanged = touchOnChange(f.fUntil, f.validate)
 	f.outs = newOutputsEditor(f.fm, f.validate)
+	f.sup = newSupplierSection(f)
 	f.built = true
 	f.reset()
 	f.obj = container.NewVBox(
@@ -52,6 +54,7 @@ func newOriginForm(u *UI) *originForm {
 		note("Raw material entering the supply chain at your places: fresh fruit bunches from plots, ore from a mine. Each output becomes a batch with its own QR label."),
 		container.NewHBox(u.importButton("harvests")),
 		grid(f.fPlaces, f.fFrom, f.fUntil),
+		f.sup.object(),
 		widget.NewSeparator(),
 		f.outs.object(),
 		widget.NewSeparator(),
@@ -141,7 +144,7 @@ func (f *originForm) validate() {
 }
 
 func (f *originForm) submit() {
-	f.fm.submit(f.u, f.validate, f.buildBody, "harvest", f.reset)
+	f.sup.submit()
 }
 
 // reset empties the form for the next harvest: the last week, no places.
@@ -152,6 +155,7 @@ func (f *originForm) reset() {
 	f.from.SetText(now.AddDate(0, 0, -6).Format(dayLayout))
 	f.until.SetText(now.Format(dayLayout))
 	f.outs.reset()
+	f.sup.reset()
 	f.fm.touchAll(false)
 	f.validate()
 }
@@ -169,4 +173,4 @@ func describeOutputs(out []protocol.Output) string {
 }
 
 // buildBody is body as the shared form helpers take it.
-func (f *originForm) buildBody() protocol.Body { return f.body() }
+func (f *originForm) buildBody() protocol.Body { return f.sup.checked(f.body()) }

@@ -57,11 +57,11 @@ func TestRecordFormatForOlderPeers(t *testing.T) {
 
 func TestRecordFormatOutOfRange(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "config.json")
-	if err := os.WriteFile(path, []byte(`{"record_format": 3}`), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte(`{"record_format": 4}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ReadFileConfig(path); err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "record_format 3") {
-		t.Fatalf("record_format 3: %v, want an error naming the file and the value", err)
+	if _, err := ReadFileConfig(path); err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "record_format 4") {
+		t.Fatalf("record_format 4: %v, want an error naming the file and the value", err)
 	}
 	cfg := testConfig(t, "format-9")
 	cfg.RecordFormat = 9

@@ -96,7 +96,7 @@ func (n *Node) ImportPlaces(ctx context.Context, imp api.PlaceImport, progress f
 	}
 	var res api.PlaceImportResult
 	for i := range imp.Places {
-		rec, err := n.publish(ctx, op, dev, &imp.Places[i], draftOf(imp.Source, "place", i), nil)
+		rec, err := n.publish(ctx, op, dev, &imp.Places[i], draftOf(imp.Source, "place", i), nil, nil)
 		if err != nil {
 			return res, importCut(op, err, len(res.Places), len(res.Origins))
 		}
@@ -111,7 +111,7 @@ func (n *Node) ImportPlaces(ctx context.Context, imp api.PlaceImport, progress f
 				o.Places[k] = res.Places[j]
 			}
 		}
-		rec, err := n.publish(ctx, op, dev, &o, draftOf(imp.Source, "harvest", i), nil)
+		rec, err := n.publish(ctx, op, dev, &o, draftOf(imp.Source, "harvest", i), nil, nil)
 		if err != nil {
 			return res, importCut(op, err, len(res.Places), len(res.Origins))
 		}

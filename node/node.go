@@ -31,6 +31,7 @@ type Node struct {
 
 	publishMu sync.Mutex
 	id        *identity // organisation and device keys (identity.go)
+	disc      discStore // disclosures of suppliers' identities (disclosures.go)
 
 	anchorsMu  sync.Mutex
 	anchorList *provenance.Anchors // loaded on first use (anchors.go)

@@ -122,7 +122,11 @@ func (n *Node) Publish(ctx context.Context, d api.Draft) (protocol.Signed, error
 	if !d.Unbacked {
 		judge = n.judge
 	}
-	return n.publish(ctx, op, key, d.Body, d.ID, judge)
+	body, disc, err := n.commitSupplier(d)
+	if err != nil {
+		return protocol.Signed{}, err
+	}
+	return n.publish(ctx, op, key, body, d.ID, judge, disc)
 }
 
 // judgement says what verification will find wrong with a body about to
@@ -173,15 +177,17 @@ func (n *Node) judgeMany(ctx context.Context) (judgement, error) {
 // publishAs signs body as the next record of key's feed, stores it synced
 // and gossips it.
 func (n *Node) publishAs(ctx context.Context, op string, key protocol.PrivateKey, body protocol.Body) (protocol.Signed, error) {
-	return n.publish(ctx, op, key, body, "", nil)
+	return n.publish(ctx, op, key, body, "", nil, nil)
 }
 
 // publish is publishAs for a draft named draftID ("" for none), which is
 // stored with the record in one transaction, judged first by judge (nil:
 // not judged). The draft lookup, the judgement and the signing happen
 // under one lock, so two publishes never take the same seq, and two
-// shipments of the last of a batch cannot both be judged backed.
-func (n *Node) publish(ctx context.Context, op string, key protocol.PrivateKey, body protocol.Body, draftID string, judge judgement) (protocol.Signed, error) {
+// shipments of the last of a batch cannot both be judged backed. disc,
+// when set, is the disclosure of the origin's supplier: it is kept, on
+// disk, before the record is stored, so no record stored lacks one.
+func (n *Node) publish(ctx context.Context, op string, key protocol.PrivateKey, body protocol.Body, draftID string, judge judgement, disc *protocol.Disclosure) (protocol.Signed, error) {
 	n.publishMu.Lock()
 	defer n.publishMu.Unlock()
 	if draftID != "" {
@@ -231,6 +237,12 @@ func (n *Node) publish(ctx context.Context, op string, key protocol.PrivateKey, 
 	rec, err := protocol.SealVersion(r, key, n.cfg.RecordFormat)
 	if err != nil {
 		return protocol.Signed{}, api.E(op+" "+string(body.Type()), api.ErrInvalid, err)
+	}
+	if disc != nil {
+		disc.Record = rec.CID
+		if err := n.disc.put(n.cfg.DataDir, *disc); err != nil {
+			return protocol.Signed{}, api.E(op+" "+string(body.Type()), api.ErrUnavailable, err)
+		}
 	}
 	var res storage.PutResult
 	if draftID != "" {

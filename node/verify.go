@@ -230,6 +230,7 @@ func (n *Node) verify(ctx context.Context, r api.VerifyRequest, evidence bool) (
 		AsOf:           r.AsOf,
 		Fetch:          n.net.Fetch,
 		SkipSignatures: true, // the store keeps only records protocol.Open accepted
+		Disclosures:    n.disclosures(),
 	}
 	if opts.Bounds, err = n.bounds(); err != nil {
 		return nil, nil, api.E(op, api.ErrInvalid, err)

@@ -247,6 +247,45 @@ type Origin struct {
 	From   int64    `cbor:"from" json:"from"`   // production period start, Unix ms
 	Until  int64    `cbor:"until" json:"until"` // production period end, Unix ms
 	Out    []Output `cbor:"out" json:"out"`
+	// Supplier, when set, says the author (a mill) recorded this delivery
+	// on behalf of a smallholder or dealer who runs no Jejak (format 3).
+	Supplier *Supplier `cbor:"supplier,omitempty" json:"supplier,omitempty"`
+}
+
+// Kinds of supplier who runs no Jejak.
+const (
+	SupplierSmallholder = "smallholder" // a person growing fruit on their own land
+	SupplierDealer      = "dealer"      // a collector who buys from smallholders
+)
+
+// SupplierKinds lists every kind of supplier.
+func SupplierKinds() []string { return []string{SupplierSmallholder, SupplierDealer} }
+
+// Schemes of a supplier's ID: an MPOB licence, an MSPO or ISPO certificate,
+// an RSPO membership, or another registry's.
+const (
+	SchemeMPOB  = "MPOB"
+	SchemeMSPO  = "MSPO"
+	SchemeISPO  = "ISPO"
+	SchemeRSPO  = "RSPO"
+	SchemeOther = "other"
+)
+
+// SupplierSchemes lists every scheme of a supplier's ID.
+func SupplierSchemes() []string {
+	return []string{SchemeMPOB, SchemeMSPO, SchemeISPO, SchemeRSPO, SchemeOther}
+}
+
+// Supplier is who a mill bought an origin's fruit from when the supplier
+// runs no Jejak. A smallholder is a person, and records are replicated and
+// kept forever, so the name and the ID are not in the record: Name and ID
+// are commitments (CommitSupplier) that a Disclosure, handed only to those
+// who need it, opens.
+type Supplier struct {
+	Kind   string `cbor:"kind" json:"kind"`     // SupplierSmallholder or SupplierDealer
+	Scheme string `cbor:"scheme" json:"scheme"` // the ID's scheme, one of SupplierSchemes
+	Name   []byte `cbor:"name" json:"name"`     // commitment to the name, 32 bytes
+	ID     []byte `cbor:"id" json:"id"`         // commitment to the ID, 32 bytes
 }
 
 // Input is a quantity consumed from a batch.

@@ -22,11 +22,16 @@ const (
 	// three distinct corners, no ring crossing itself or another, and
 	// holes inside the outer ring; country codes from the ISO 3166-1 list.
 	Version2 = 2
+	// Version3 adds: an origin's supplier (Origin.Supplier), recorded by a
+	// mill on behalf of a smallholder or dealer who runs no Jejak. Older
+	// releases refuse unknown fields, so such an origin must be of a
+	// version they keep unjudged rather than reject.
+	Version3 = 3
 
 	// MinVersion is the oldest version this release reads; Version the
 	// newest, which Seal writes.
 	MinVersion = Version1
-	Version    = Version2
+	Version    = Version3
 )
 
 // MaxRecordSize is the largest encoded record, signature included: 64 KiB.

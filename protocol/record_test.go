@@ -16,7 +16,7 @@ func TestSealOpenRoundTrip(t *testing.T) {
 	for _, v := range mustVectors(t) {
 		t.Run(v.name, func(t *testing.T) {
 			s := v.signed
-			if s.V != protocol.Version || s.Author != v.key.Public() || len(s.Sig) != 64 {
+			if s.V != protocol.Version2 || s.Author != v.key.Public() || len(s.Sig) != 64 {
 				t.Fatalf("Seal left v %d, author %s, %d-byte sig", s.V, s.Author, len(s.Sig))
 			}
 			if s.CID != protocol.ComputeCID(s.Bytes) {

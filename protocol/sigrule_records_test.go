@@ -140,7 +140,7 @@ type sigruleGen struct {
 // baseRecord is the record every vector is built on: a mill's place, the
 // first of its author's feed.
 func baseRecord(author []byte, time int64) *protocol.Record {
-	return &protocol.Record{V: protocol.Version, Author: protocol.PublicKey(author), Seq: 1, Time: time,
+	return &protocol.Record{V: protocol.Version2, Author: protocol.PublicKey(author), Seq: 1, Time: time,
 		Body: &protocol.Place{Name: "Kilang Sawit Tepi", Kind: protocol.PlaceMill, Country: "MY",
 			Geo: protocol.PointGeometry(protocol.Pos(101.45, 2.95))}}
 }

@@ -2,6 +2,7 @@ package protocol
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -395,7 +396,31 @@ func (b *Origin) validate(v int) error {
 	if b.Until < b.From {
 		return invalid("body.until", "the production period ends before it starts")
 	}
+	if b.Supplier != nil {
+		if v < Version3 {
+			return invalid("body.supplier", "a supplier needs record format %d or later, the record is of format %d", Version3, v)
+		}
+		if err := b.Supplier.validate("body.supplier"); err != nil {
+			return err
+		}
+	}
 	return validateOutputs(b.Out)
+}
+
+func (s *Supplier) validate(field string) error {
+	if !slices.Contains(SupplierKinds(), s.Kind) {
+		return invalid(field+".kind", "%q is not a kind of supplier (%s)", s.Kind, strings.Join(SupplierKinds(), " or "))
+	}
+	if !slices.Contains(SupplierSchemes(), s.Scheme) {
+		return invalid(field+".scheme", "%q is not a scheme of supplier ID (%s)", s.Scheme, strings.Join(SupplierSchemes(), ", "))
+	}
+	if len(s.Name) != CommitmentSize {
+		return invalid(field+".name", "is %d bytes, want a %d-byte commitment", len(s.Name), CommitmentSize)
+	}
+	if len(s.ID) != CommitmentSize {
+		return invalid(field+".id", "is %d bytes, want a %d-byte commitment", len(s.ID), CommitmentSize)
+	}
+	return nil
 }
 
 func (b *Process) validate(v int) error {

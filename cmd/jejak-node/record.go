@@ -34,6 +34,7 @@ type recordFlags struct {
 	record, reason, by, key, successor, revFrom string
 	draftID                                     string
 	unbacked                                    bool
+	supplier                                    protocol.SupplierDraft
 }
 
 func cmdRecord(c *cli, args []string) error {
@@ -58,6 +59,10 @@ func cmdRecord(c *cli, args []string) error {
 	fs.StringVar(&f.qty, "qty", "", "origin, transfer, receive: the `quantity`, e.g. \"100 TNE\" (receive: default all that was sent)")
 	fs.StringVar(&f.lot, "lot", "", "origin: your lot `code`")
 	fs.StringVar(&f.claim, "claim", "", "origin: a certification claim `SCHEME/MODEL`, e.g. RSPO/SG")
+	fs.StringVar(&f.supplier.Name, "supplier-name", "", "origin: bought from a supplier who runs no Jejak: the supplier's `name` (kept on this computer; the record holds a salted commitment)")
+	fs.StringVar(&f.supplier.ID, "supplier-id", "", "origin: the supplier's licence or certificate `ID`, e.g. an MPOB licence number (kept on this computer, like the name)")
+	fs.StringVar(&f.supplier.Scheme, "supplier-scheme", "", "origin: the scheme of --supplier-id: "+strings.Join(protocol.SupplierSchemes(), ", "))
+	fs.StringVar(&f.supplier.Kind, "supplier-kind", protocol.SupplierSmallholder, "origin: the supplier is a "+strings.Join(protocol.SupplierKinds(), " or a "))
 	fs.StringVar(&f.from, "from", "", "origin: start of the period, `DATE` (2006-01-02 or RFC 3339); revoke: from when")
 	fs.StringVar(&f.until, "until", "", "origin: end of the period, `DATE`")
 	fs.Var(&f.ins, "in", "process: an input `\"BATCH=QTY\"` (repeatable)")
@@ -101,6 +106,10 @@ func cmdRecord(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
+	supplier, err := supplierDraft(fs, t, &f)
+	if err != nil {
+		return err
+	}
 	return c.withService(func(ctx context.Context, svc api.Service) error {
 		if rb, ok := body.(*protocol.Receive); ok && rb.Qty == (protocol.Quantity{}) {
 			tr, err := svc.Get(ctx, rb.Transfer)
@@ -118,7 +127,7 @@ func cmdRecord(c *cli, args []string) error {
 		if st, err := svc.Status(ctx); err == nil && st.ClockWarning != "" {
 			fmt.Fprintf(c.stderr, "jejak-node record: warning: %s\n", st.ClockWarning)
 		}
-		d := api.Draft{Body: body, ID: f.draftID}
+		d := api.Draft{Body: body, ID: f.draftID, Supplier: supplier}
 		if d.ID == "" {
 			d.ID = api.NewDraftID()
 		}
@@ -151,6 +160,31 @@ func cmdRecord(c *cli, args []string) error {
 	})
 }
 
+// supplierDraft returns the supplier the --supplier-* flags name, nil
+// when none is set.
+func supplierDraft(fs *flag.FlagSet, t protocol.Type, f *recordFlags) (*protocol.SupplierDraft, error) {
+	set := false
+	fs.Visit(func(fl *flag.Flag) { set = set || strings.HasPrefix(fl.Name, "supplier-") })
+	if !set {
+		return nil, nil
+	}
+	if t != protocol.TypeOrigin {
+		return nil, usageErrorf("record %s: --supplier-* name the supplier of an origin, not of a %s", t, t)
+	}
+	if err := f.supplier.Check(); err != nil {
+		var fe *protocol.FieldError
+		if errors.As(err, &fe) {
+			flagName := "--" + strings.ReplaceAll(fe.Field, ".", "-")
+			if f.supplier.Scheme == "" && fe.Field == "supplier.scheme" || f.supplier.Name == "" && fe.Field == "supplier.name" || f.supplier.ID == "" && fe.Field == "supplier.id" {
+				return nil, usageErrorf("record origin: missing %s", flagName)
+			}
+			return nil, usageErrorf("record origin: %s: %s", flagName, fe.Rule)
+		}
+		return nil, usageErrorf("record origin: %v", err)
+	}
+	return &f.supplier, nil
+}
+
 // printRecord tells what was recorded, with the batches it made.
 func (c *cli) printRecord(rec protocol.Signed) error {
 	outs := protocol.Outputs(rec.Body)
@@ -174,6 +208,9 @@ func (c *cli) printRecord(rec protocol.Signed) error {
 		}{rec.CID, rec.Type(), rec.Author, rec.Seq, batches})
 	}
 	fmt.Fprintf(c.stdout, "recorded %s %s\n", rec.Type(), rec.CID)
+	if o, ok := rec.Body.(*protocol.Origin); ok && o.Supplier != nil {
+		fmt.Fprintf(c.stdout, "on behalf of a %s who runs no Jejak: the name and %s ID are kept in this install's data folder, not in the record\n", o.Supplier.Kind, o.Supplier.Scheme)
+	}
 	for _, b := range batches {
 		lot := ""
 		if b.Lot != "" {

@@ -115,6 +115,14 @@ type Draft struct {
 	// other drafts ignore it. It is used for this one publish and never
 	// kept.
 	OrgPassphrase string `json:"org_passphrase,omitempty"`
+	// Supplier, for an origin the mill records on behalf of a smallholder
+	// or dealer who runs no Jejak, is the supplier's name, ID, kind and
+	// ID scheme in the clear. The node does not put them in the record:
+	// it makes fresh salts, puts the commitments in the origin's
+	// Supplier (which the Body leaves empty) and keeps the disclosure in
+	// its data folder, for the EUDR export and the importer's capsule.
+	// Invalid for any other body.
+	Supplier *protocol.SupplierDraft `json:"supplier,omitempty"`
 }
 
 // NewDraftID returns a new random draft ID.

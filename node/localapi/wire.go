@@ -56,6 +56,8 @@ type wireDraft struct {
 	// OrgPassphrase travels only to the node that owns the socket, whose
 	// caller's user is checked (peercred.go).
 	OrgPassphrase string `json:"org_passphrase,omitempty"`
+	// Supplier is a supplier's clear fields, for the node to commit to.
+	Supplier *protocol.SupplierDraft `json:"supplier,omitempty"`
 }
 
 func encodeDraft(d api.Draft) (wireDraft, error) {
@@ -66,7 +68,7 @@ func encodeDraft(d api.Draft) (wireDraft, error) {
 	if err != nil {
 		return wireDraft{}, err
 	}
-	return wireDraft{Type: d.Body.Type(), Body: b, ID: d.ID, Unbacked: d.Unbacked, OrgPassphrase: d.OrgPassphrase}, nil
+	return wireDraft{Type: d.Body.Type(), Body: b, ID: d.ID, Unbacked: d.Unbacked, OrgPassphrase: d.OrgPassphrase, Supplier: d.Supplier}, nil
 }
 
 func decodeDraft(w wireDraft) (api.Draft, error) {
@@ -77,7 +79,7 @@ func decodeDraft(w wireDraft) (api.Draft, error) {
 	if err := decodeJSON(w.Body, body); err != nil {
 		return api.Draft{}, fmt.Errorf("%s body: %w", w.Type, err)
 	}
-	return api.Draft{Body: body, ID: w.ID, Unbacked: w.Unbacked, OrgPassphrase: w.OrgPassphrase}, nil
+	return api.Draft{Body: body, ID: w.ID, Unbacked: w.Unbacked, OrgPassphrase: w.OrgPassphrase, Supplier: w.Supplier}, nil
 }
 
 // wirePage is an api.Page with records as their CBOR bytes.

@@ -180,6 +180,7 @@ func (v *verifier) checkEUDR() Check {
 			}
 		}
 	}
+	v.checkOnBehalf(b)
 	v.statements = v.statementsUpstream()
 	v.judgeStatements(b, judged, !b.unknown && !v.incomplete())
 	if b.unknown || v.incomplete() {

@@ -35,7 +35,7 @@ func TestForks(t *testing.T) {
 		// Which of the two profiles names the organisation depends on their
 		// CIDs (they have one time): either is the truth of one of them.
 		{"organisation key", millOrg, "organisation key of ", profile},
-		{"certifier key", cbOrg, "organisation key of Borneo Assurance", &protocol.Org{Name: "BAS", Roles: []protocol.Role{protocol.RoleCertifier}, Country: "MY"}},
+		{"certifier key", cbOrg, "organisation key of ", &protocol.Org{Name: "BAS", Roles: []protocol.Role{protocol.RoleCertifier}, Country: "MY"}},
 		{"device key", plantDevice, "device key", &protocol.Place{Name: "Blok 9", Kind: protocol.PlaceMill, Country: "MY", Geo: protocol.PointGeometry(protocol.Pos(103.9, 1.8))}},
 	}
 	for _, tc := range tests {

@@ -54,6 +54,9 @@ type Options struct {
 	// decodes strictly. Records from the Fetcher are always verified in
 	// full. Signature checks are most of the cost of a verification.
 	SkipSignatures bool
+	// Disclosures, when set, opens the commitments of origins recorded on
+	// a supplier's behalf (see checkOnBehalf); nil: none are disclosed.
+	Disclosures Disclosures
 }
 
 func (o Options) withDefaults() Options {

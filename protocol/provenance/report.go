@@ -73,6 +73,9 @@ type Report struct {
 	// upstream, each with the origins it covers.
 	Statements []Statement `json:"statements"`
 	Signers    []Signer    `json:"signers"`
+	// Suppliers are the origins recorded on behalf of a supplier who runs
+	// no Jejak, with their disclosures when given (Options.Disclosures).
+	Suppliers []SupplierOrigin `json:"suppliers,omitempty"`
 }
 
 // Stats counts what the walk read.

@@ -3,6 +3,7 @@ package provenance_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -194,7 +195,7 @@ func TestScenarioReasons(t *testing.T) {
 			}},
 		{scenario.OldFormatBowTie(), "eudr", provenance.CodeOutdatedPlace,
 			func(m map[string]protocol.Signed) []string {
-				return []string{"Blok 12B", m["plot.12b"].CID.Short(), "format 1", "format 2", "crosses itself", m["plantation.origin"].CID.Short()}
+				return []string{"Blok 12B", m["plot.12b"].CID.Short(), "format 1", fmt.Sprintf("format %d", protocol.Version), "crosses itself", m["plantation.origin"].CID.Short()}
 			},
 			func(m map[string]protocol.Signed) []protocol.CID {
 				return []protocol.CID{m["plantation.origin"].CID, m["plot.12b"].CID}

@@ -33,6 +33,10 @@ type verifier struct {
 	devices map[protocol.PublicKey]*device
 	orgs    map[protocol.PublicKey]*org
 
+	// suppliers are the origins recorded on a supplier's behalf, found by
+	// the EUDR check (checkOnBehalf).
+	suppliers []SupplierOrigin
+
 	// relied lists the endorsements whose certificates the certification
 	// check relied on, with the time of the claim: the trust check asks
 	// whether their issuers are trusted.
@@ -154,6 +158,7 @@ func verify(ctx context.Context, src Source, id protocol.BatchID, opts Options) 
 	r.Origins = v.origins()
 	r.Statements = v.statements
 	r.Signers = v.signers()
+	r.Suppliers = v.suppliers
 	return r, v, nil
 }
 

@@ -32,6 +32,11 @@ type Manifest struct {
 	Maker string `json:"maker"`
 	// Records is how many records the capsule holds.
 	Records int `json:"records"`
+	// Disclosures open the commitments of origins recorded on behalf of
+	// suppliers who run no Jejak: for the importer the capsule is made
+	// for, not for the records' replicas. Verify checks each against its
+	// record; a report shows the ones that open their commitments.
+	Disclosures []protocol.Disclosure `json:"-"`
 }
 
 // Capsule is a capsule as Read found it.
@@ -104,6 +109,9 @@ type manifestWire struct {
 	Made    int64        `cbor:"made"`
 	Maker   string       `cbor:"maker"`
 	Records uint64       `cbor:"records"`
+	// Disclosures link the blocks of disclosures (format 2), which
+	// follow the manifest and are not counted in Records.
+	Disclosures []protocol.CID `cbor:"disclosures,omitempty"`
 }
 
 type headerWire struct {
@@ -158,8 +166,17 @@ func Write(w io.Writer, m Manifest, recs []protocol.Signed) error {
 	if !seen[m.Batch.Record] {
 		return fmt.Errorf("capsule: write: the batch's record %s is not among the records", m.Batch.Record)
 	}
-	man, err := encMode.Marshal(manifestWire{Capsule: Version, Network: m.Network, Batch: m.Batch.Record,
-		Index: m.Batch.Index, Made: m.Made.UnixMilli(), Maker: m.Maker, Records: uint64(len(uniq))})
+	discs, err := disclosureBlocks(m.Disclosures)
+	if err != nil {
+		return fmt.Errorf("capsule: write: %w", err)
+	}
+	mw := manifestWire{Capsule: Version, Network: m.Network, Batch: m.Batch.Record,
+		Index: m.Batch.Index, Made: m.Made.UnixMilli(), Maker: m.Maker, Records: uint64(len(uniq))}
+	for _, d := range discs {
+		mw.Capsule = VersionDisclosures
+		mw.Disclosures = append(mw.Disclosures, protocol.ComputeCID(d))
+	}
+	man, err := encMode.Marshal(mw)
 	if err != nil {
 		return fmt.Errorf("capsule: write: manifest: %w", err)
 	}
@@ -181,6 +198,9 @@ func Write(w io.Writer, m Manifest, recs []protocol.Signed) error {
 	}
 	section(head)
 	section(root.Bytes(), man)
+	for i, d := range discs {
+		section(mw.Disclosures[i].Bytes(), d)
+	}
 	for _, r := range uniq {
 		section(r.CID.Bytes(), r.Bytes)
 	}
@@ -220,6 +240,8 @@ func Read(r io.Reader, lim Limits) (*Capsule, error) {
 	var cids []protocol.CID
 	var want uint64
 	seen := map[protocol.CID]bool{}
+	discs := map[protocol.CID]bool{} // the manifest's blocks of disclosures, until read
+	nDisc := 0
 	for i := 0; ; i++ {
 		sec, err := in.section(protocol.MaxRecordSize + 128)
 		if err == io.EOF {
@@ -246,14 +268,22 @@ func Read(r io.Reader, lim Limits) (*Capsule, error) {
 				return nil, &Error{Code: CodeNotCapsule, Block: 0, Record: pc, Err: errors.New("the first block is not the manifest the header names")}
 			}
 			var mw manifestWire
-			if err := decMode.Unmarshal(data, &mw); err != nil || mw.Capsule == 0 || mw.Batch.IsZero() {
+			if err := discDec.Unmarshal(data, &mw); err != nil || mw.Capsule == 0 || mw.Batch.IsZero() {
 				return nil, &Error{Code: CodeNotCapsule, Block: 0, Record: pc,
 					Err: errors.New("not a capsule: a CAR file without a capsule manifest (a plain CAR export is opened with Import)")}
 			}
-			if mw.Capsule != Version {
+			if mw.Capsule != Version && mw.Capsule != VersionDisclosures {
 				return nil, &Error{Code: CodeNotCapsule, Block: 0, Record: pc,
-					Err: fmt.Errorf("a capsule of format %d; this release reads format %d: upgrade Jejak", mw.Capsule, Version)}
+					Err: fmt.Errorf("a capsule of format %d; this release reads formats %d and %d: upgrade Jejak", mw.Capsule, Version, VersionDisclosures)}
 			}
+			if len(mw.Disclosures) > 0 && mw.Capsule != VersionDisclosures || len(mw.Disclosures) > maxDisclosureBlocks {
+				return nil, &Error{Code: CodeNotCapsule, Block: 0, Record: pc,
+					Err: fmt.Errorf("a manifest of format %d naming %d blocks of disclosures", mw.Capsule, len(mw.Disclosures))}
+			}
+			for _, d := range mw.Disclosures {
+				discs[d] = true
+			}
+			nDisc = len(mw.Disclosures)
 			if mw.Records > uint64(lim.MaxRecords) {
 				return nil, &Error{Code: CodeLimit, Block: 0, Record: pc,
 					Err: fmt.Errorf("it holds %d records, more than the %d this reader takes", mw.Records, lim.MaxRecords)}
@@ -261,6 +291,15 @@ func Read(r io.Reader, lim Limits) (*Capsule, error) {
 			want = mw.Records
 			c.Manifest = Manifest{Network: mw.Network, Batch: protocol.BatchID{Record: mw.Batch, Index: mw.Index},
 				Made: time.UnixMilli(mw.Made).UTC(), Maker: mw.Maker, Records: int(mw.Records)}
+			continue
+		}
+		if discs[pc] {
+			ds, err := readDisclosures(data)
+			if err != nil {
+				return nil, &Error{Code: CodeInvalid, Block: i, Record: pc, Err: err}
+			}
+			delete(discs, pc)
+			c.Manifest.Disclosures = append(c.Manifest.Disclosures, ds...)
 			continue
 		}
 		if seen[pc] {
@@ -277,6 +316,9 @@ func Read(r io.Reader, lim Limits) (*Capsule, error) {
 	if c.Manifest.Batch.IsZero() {
 		return nil, fileErr(CodeTruncated, "the file ends before its manifest (truncated)")
 	}
+	if len(discs) > 0 {
+		return nil, fileErr(CodeTruncated, "the file lacks %d of the blocks of disclosures its manifest lists (truncated)", len(discs))
+	}
 	if uint64(len(datas)) < want {
 		return nil, fileErr(CodeTruncated, "the file holds %d of the %d records its manifest lists (truncated)", len(datas), want)
 	}
@@ -288,7 +330,7 @@ func Read(r io.Reader, lim Limits) (*Capsule, error) {
 		case errors.Is(err, protocol.ErrNewerVersion):
 			c.Newer++
 		default:
-			return nil, &Error{Code: CodeInvalid, Block: i + 1, Record: cids[i], Err: err}
+			return nil, &Error{Code: CodeInvalid, Block: i + 1 + nDisc, Record: cids[i], Err: err}
 		}
 	}
 	if !seen[c.Manifest.Batch.Record] {
@@ -318,6 +360,9 @@ func (c *Capsule) Check(network string, batch protocol.BatchID) error {
 func (c *Capsule) Verify(ctx context.Context, opts provenance.Options) (*provenance.Report, error) {
 	opts.Fetch = nil
 	opts.SkipSignatures = true
+	if len(c.Manifest.Disclosures) > 0 {
+		opts.Disclosures = provenance.DisclosureList(c.Manifest.Disclosures)
+	}
 	return provenance.Verify(ctx, provenance.NewMemSource(c.Records...), c.Manifest.Batch, opts)
 }
 

@@ -16,6 +16,12 @@
 //     is), "maker" (who made it, for people; nothing rests on it) and
 //     "records" (how many records follow, so a file cut short between two
 //     blocks is caught: a CAR has no end marker);
+//   - in format 2 only, blocks of disclosures the manifest links under
+//     "disclosures" (not counted in "records"), each a map
+//     {"jejak_disclosures": [disclosure, …]}: the clear names and IDs of
+//     suppliers who run no Jejak, with the salts that open their origins'
+//     commitments (protocol.Disclosure), for the importer the capsule is
+//     handed to. A capsule without them is written in format 1;
 //   - the batch's whole ancestry, the trust records it rests on (keys,
 //     delegations, endorsements, organisation profiles) and the uses,
 //     receipts, corrections and revocations known when it was made: the

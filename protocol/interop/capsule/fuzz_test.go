@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/jejak/jejak/protocol"
 	"github.com/jejak/jejak/protocol/interop/capsule"
 	"github.com/jejak/jejak/protocol/provenance/scenario"
 )
@@ -18,6 +19,8 @@ func FuzzCheck(f *testing.F) {
 	f.Add(data, s.Batch.String())
 	f.Add(data[:len(data)/2], "")
 	f.Add([]byte{}, "")
+	sup, d := withSupplier(f)
+	f.Add(writeWith(f, sup, []protocol.Disclosure{d}), sup.Batch.String())
 	f.Fuzz(func(t *testing.T, data []byte, batch string) {
 		r := capsule.Check(context.Background(), data, capsule.CheckOptions{Batch: batch, Now: checkedAt})
 		if r.OK == (r.Report == nil) || !r.OK && (r.Code == "" || r.Error == "") {

@@ -27,8 +27,12 @@ type Summary struct {
 	Countries []string    `json:"countries_of_production"` // ISO 3166-1 alpha-2
 	Producers []Producer  `json:"producers"`
 	Harvests  []Harvest   `json:"harvest_periods"`
-	Plots     []Plot      `json:"plots"`
-	Schemes   []Scheme    `json:"certification_schemes"`
+	// Suppliers are the harvests a mill recorded on behalf of suppliers
+	// who run no Jejak, with their names and IDs where the exporter
+	// disclosed them: personal data, for the operator's due diligence.
+	Suppliers []Supplier `json:"suppliers"`
+	Plots     []Plot     `json:"plots"`
+	Schemes   []Scheme   `json:"certification_schemes"`
 	// Statements are the due diligence statements on the transfers
 	// upstream and, for a transfer, its own; Undeclared the plots none of
 	// them covers.
@@ -105,6 +109,20 @@ type Harvest struct {
 	Products []string            `json:"products"`
 	Qty      []protocol.Quantity `json:"qty"`
 	Places   int                 `json:"places"`
+}
+
+// Supplier is a harvest recorded by a mill on behalf of a smallholder or
+// dealer who runs no Jejak. Name and ID are set, with the salts that
+// prove them against the record's commitments (Disclosure), when the
+// exporter disclosed them and they open the commitments.
+type Supplier struct {
+	Record     protocol.CID         `json:"record"`
+	Recorder   string               `json:"recorded_by"`
+	Kind       string               `json:"kind"`
+	Scheme     string               `json:"scheme"`
+	Name       string               `json:"name,omitempty"`
+	ID         string               `json:"id,omitempty"`
+	Disclosure *protocol.Disclosure `json:"disclosure,omitempty"`
 }
 
 // PlaceRef names a place.
@@ -288,7 +306,7 @@ func export(rep *provenance.Report, recs []protocol.Signed, s Subject, opts Opti
 func summarize(rep *provenance.Report, recs []protocol.Signed, byCID map[protocol.CID]protocol.Signed, s Subject, tr *protocol.Transfer,
 	opts Options, files []File, geoErr error) Summary {
 	signer := signerNames(rep)
-	sum := Summary{Countries: []string{}, Producers: []Producer{}, Harvests: []Harvest{}, Plots: []Plot{}, Schemes: []Scheme{},
+	sum := Summary{Countries: []string{}, Producers: []Producer{}, Harvests: []Harvest{}, Suppliers: []Supplier{}, Plots: []Plot{}, Schemes: []Scheme{},
 		Statements: []Statement{}, Undeclared: []PlaceRef{}, Signers: []Organisation{}, Records: []RecordRef{}}
 
 	// What is declared.
@@ -414,6 +432,14 @@ func summarize(rep *provenance.Report, recs []protocol.Signed, byCID map[protoco
 	}
 	if sum.Geolocation.Files == nil {
 		sum.Geolocation.Files = []FileInfo{}
+	}
+
+	for _, so := range rep.Suppliers {
+		sp := Supplier{Record: so.Record, Recorder: so.Recorder, Kind: so.Kind, Scheme: so.Scheme}
+		if d := so.Disclosure; d != nil {
+			sp.Name, sp.ID, sp.Disclosure = d.Name, d.ID, d
+		}
+		sum.Suppliers = append(sum.Suppliers, sp)
 	}
 
 	// The verdict and every record behind it.

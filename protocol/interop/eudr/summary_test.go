@@ -326,7 +326,7 @@ func TestSummaryJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{"certification_schemes", "countries_of_production", "geolocation", "harvest_periods", "net_mass", "plots",
-		"plots_without_statement", "producers", "product", "records", "signers", "statements", "subject", "verdict"}
+		"plots_without_statement", "producers", "product", "records", "signers", "statements", "subject", "suppliers", "verdict"}
 	if !slices.Equal(keys(v), want) {
 		t.Errorf("top level %v, want %v", keys(v), want)
 	}

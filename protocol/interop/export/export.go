@@ -126,6 +126,13 @@ func writeCAR(in Input) ([]File, error) {
 func writeCapsule(in Input) ([]File, error) {
 	var b bytes.Buffer
 	m := capsule.Manifest{Network: in.Network, Batch: in.Report.Batch, Made: in.Report.CheckedAt, Maker: in.Maker}
+	// The importer the capsule is for sees the suppliers the exporter
+	// disclosed (and that opened their commitments when it verified).
+	for _, so := range in.Report.Suppliers {
+		if so.Disclosure != nil {
+			m.Disclosures = append(m.Disclosures, *so.Disclosure)
+		}
+	}
 	if err := capsule.Write(&b, m, in.Records); err != nil {
 		return nil, err
 	}
