@@ -1,8 +1,6 @@
 package provenance
 
 import (
-	"fmt"
-
 	"github.com/jejak/jejak/protocol"
 )
 
@@ -70,16 +68,15 @@ func (v *verifier) checkOnBehalf(b *checkBuilder) {
 		}
 		switch {
 		case !disclosed:
-			b.add(LevelInfo, CodeOnBehalf, fmt.Sprintf("origin record %s: recorded by %s on behalf of a %s who runs no Jejak (%s ID committed, not shown)",
-				e.cid.Short(), so.Recorder, s.Kind, s.Scheme), []protocol.CID{e.cid}, numbers)
+			b.add(LevelInfo, CodeOnBehalf, m("reason.on_behalf", "record", e.cid.Short(), "recorder", so.Recorder,
+				"kind_key", "supplier.kind."+s.Kind, "scheme", s.Scheme), []protocol.CID{e.cid}, numbers)
 		case bad != nil:
-			b.fail(CodeBadDisclosure, fmt.Sprintf("origin record %s: the supplier's name and ID given with this evidence are not the ones %s committed to in the record (%v): do not rely on them",
-				e.cid.Short(), so.Recorder, bad), e.cid)
+			b.fail(CodeBadDisclosure, m("reason.disclosure_mismatch", "record", e.cid.Short()), e.cid)
 		default:
 			so.Disclosure = &d
 			numbers["name"], numbers["id"] = d.Name, d.ID
-			b.add(LevelInfo, CodeOnBehalf, fmt.Sprintf("origin record %s: recorded by %s on behalf of a %s who runs no Jejak: %s, %s ID %s (disclosed; matches the record)",
-				e.cid.Short(), so.Recorder, s.Kind, d.Name, s.Scheme, d.ID), []protocol.CID{e.cid}, numbers)
+			b.add(LevelInfo, CodeOnBehalf, m("reason.on_behalf_disclosed", "record", e.cid.Short(), "recorder", so.Recorder,
+				"kind_key", "supplier.kind."+s.Kind, "scheme", s.Scheme, "name", d.Name, "id", d.ID), []protocol.CID{e.cid}, numbers)
 		}
 		v.suppliers = append(v.suppliers, so)
 	}
