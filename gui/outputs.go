@@ -43,7 +43,7 @@ type quantityInput struct {
 func newQuantityInput(onChange func()) *quantityInput {
 	q := &quantityInput{amount: widget.NewEntry(), unit: widget.NewSelect(unitOptions(), nil)}
 	q.amount.SetPlaceHolder("0.000")
-	q.unit.SetSelected(unitNames[protocol.TNE])
+	q.unit.SetSelected(protocol.TNE.Symbol())
 	q.amount.OnChanged = func(string) { onChange() }
 	q.unit.OnChanged = func(string) { onChange() }
 	return q
@@ -151,10 +151,11 @@ func (e *outputsEditor) relayout() {
 		if len(e.rows) > 1 {
 			head = container.NewBorder(nil, nil, title, r.remove)
 		}
-		cells := container.NewGridWithColumns(2, labelled(r.fProduct), labelled(r.fQty), labelled(r.fLot), labelled(r.fClaim))
+		cells := columns(2, labelled(r.fProduct), labelled(r.fQty), labelled(r.fLot), labelled(r.fClaim))
 		e.box.Add(container.NewVBox(head, cells))
 	}
 	e.box.Refresh()
+	e.fm.relayout()
 }
 
 // labelled is a field with its label above it, for rows of fields.

@@ -54,11 +54,11 @@ func newRecordScreen(u *UI) *recordScreen {
 	r.clock.Importance = widget.DangerImportance
 	r.clock.Hide()
 	r.tabs = container.NewAppTabs(
-		container.NewTabItem(tabHarvest, scrolled(r.origin.content())),
-		container.NewTabItem(tabProcess, scrolled(r.process.content())),
-		container.NewTabItem(tabShip, scrolled(r.ship.content())),
+		container.NewTabItem(tabHarvest, scrolled(r.origin.fm, r.origin.content())),
+		container.NewTabItem(tabProcess, scrolled(r.process.fm, r.process.content())),
+		container.NewTabItem(tabShip, scrolled(r.ship.fm, r.ship.content())),
 		r.recvTab,
-		container.NewTabItem(tabPlace, scrolled(r.place.content())),
+		container.NewTabItem(tabPlace, scrolled(r.place.fm, r.place.content())),
 	)
 	return r
 }
@@ -97,9 +97,12 @@ func (r *recordScreen) setIncoming(n int) {
 	r.tabs.Refresh()
 }
 
-// scrolled puts a form in a vertical scroll with some padding.
-func scrolled(o fyne.CanvasObject) fyne.CanvasObject {
-	return container.NewVScroll(container.NewPadded(o))
+// scrolled puts a form in a vertical scroll with some padding; the form
+// lays the scroll out again when its lines change.
+func scrolled(fm *form, o fyne.CanvasObject) fyne.CanvasObject {
+	s := container.NewVScroll(container.NewPadded(o))
+	fm.host = s
+	return s
 }
 
 // loadBatches reads the batches this organisation holds for the process

@@ -23,10 +23,12 @@ type originForm struct {
 	from    *widget.Entry
 	until   *widget.Entry
 	outs    *outputsEditor
-	fPlaces *field
-	fFrom   *field
-	fUntil  *field
-	obj     fyne.CanvasObject
+	// pickFrom and pickUntil open a calendar for the dates.
+	pickFrom, pickUntil *widget.Button
+	fPlaces             *field
+	fFrom               *field
+	fUntil              *field
+	obj                 fyne.CanvasObject
 }
 
 func newOriginForm(u *UI) *originForm {
@@ -36,8 +38,7 @@ func newOriginForm(u *UI) *originForm {
 	f.fm = newForm(pub, "Ready: publishing signs the record with this computer's key. Records cannot be edited afterwards, only corrected.")
 	f.places = widget.NewCheckGroup(nil, nil)
 	f.from, f.until = widget.NewEntry(), widget.NewEntry()
-	f.from.SetPlaceHolder(dayLayout)
-	f.until.SetPlaceHolder(dayLayout)
+	f.pickFrom, f.pickUntil = withCalendar(u, f.from), withCalendar(u, f.until)
 	f.fPlaces = f.fm.add("body.places", newField("Places", f.places))
 	f.fFrom = f.fm.add("body.from", newField("Harvest from", f.from))
 	f.fUntil = f.fm.add("body.until", newField("Harvest until", f.until))
@@ -47,7 +48,7 @@ func newOriginForm(u *UI) *originForm {
 	f.outs = newOutputsEditor(f.fm, f.validate)
 	f.built = true
 	f.reset()
-	f.obj = container.NewVBox(
+	f.obj = page(
 		heading("Record a harvest or other origin"),
 		note("Raw material entering the supply chain at your places: fresh fruit bunches from plots, ore from a mine. Each output becomes a batch with its own QR label."),
 		container.NewHBox(u.importButton("harvests")),

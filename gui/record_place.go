@@ -71,14 +71,13 @@ func newPlaceForm(u *UI) *placeForm {
 	f.lat, f.lon = widget.NewEntry(), widget.NewEntry()
 	f.lat.SetPlaceHolder("latitude, e.g. 1.8050")
 	f.lon.SetPlaceHolder("longitude, e.g. 103.9540")
-	f.pointBox = container.NewGridWithColumns(2, f.lat, f.lon)
+	f.pointBox = columns(2, f.lat, f.lon)
 	f.fileLbl = widget.NewLabel("No file chosen.")
 	f.feature = widget.NewSelect(nil, func(string) { f.validate() })
 	f.feature.Hide()
 	open := widget.NewButtonWithIcon("Open GeoJSON file…", theme.FolderOpenIcon(), f.openFile)
 	f.fileBox = container.NewVBox(container.NewHBox(open, f.fileLbl), f.feature)
 	f.how = widget.NewRadioGroup([]string{locPoint, locPolygon}, func(string) { f.showHow(); f.validate() })
-	f.how.Horizontal = true
 	fName := f.fm.add("body.name", newField("Name", f.name))
 	fKind := f.fm.add("body.kind", newField("Kind", f.kind))
 	fCountry := f.fm.add("body.country", newField("Country", f.country))
@@ -100,14 +99,16 @@ func newPlaceForm(u *UI) *placeForm {
 	f.mine = note("")
 	f.dfRef, f.dfDate, f.legalRef, f.legalDate = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
 	f.dfRef.SetPlaceHolder("assessment reference, e.g. GFW-2026-0042")
-	f.dfDate.SetPlaceHolder("assessed on, YYYY-MM-DD")
+	withCalendar(u, f.dfDate)
+	f.dfDate.SetPlaceHolder(u.t("forms.assessedOn"))
 	f.legalRef.SetPlaceHolder("title, permit or licence number")
-	f.legalDate.SetPlaceHolder("dated, YYYY-MM-DD")
+	withCalendar(u, f.legalDate)
+	f.legalDate.SetPlaceHolder(u.t("forms.datedOn"))
 	f.dfMethod, f.legalKind = widget.NewSelectEntry(assessmentMethods), widget.NewSelectEntry(legalityKinds)
 	f.dfMethod.SetPlaceHolder("how it was assessed")
 	f.legalKind.SetPlaceHolder("what it is")
-	f.fDF = newField("Deforestation-free", container.NewGridWithColumns(3, f.dfRef, f.dfMethod, f.dfDate))
-	f.fLegal = newField("Legality", container.NewGridWithColumns(3, f.legalRef, f.legalKind, f.legalDate))
+	f.fDF = newField("Deforestation-free", columns(3, f.dfRef, f.dfMethod, f.dfDate))
+	f.fLegal = newField("Legality", columns(3, f.legalRef, f.legalKind, f.legalDate))
 	for _, e := range []*widget.Entry{f.dfRef, f.dfDate} {
 		e.OnChanged = touchOnChange(f.fDF, f.validate)
 	}
@@ -121,7 +122,7 @@ func newPlaceForm(u *UI) *placeForm {
 		note("An assessment made after 2020-12-31 that this land was not deforested since, and what shows it is used legally. Without them, batches from this plot verify with the warning \"not assessed\"."),
 		grid(f.fDF, f.fLegal),
 	)
-	f.obj = container.NewVBox(
+	f.obj = page(
 		heading("Register a place"),
 		note("Plots and estates need their area; EUDR asks for a boundary (polygon) for plots over 4 ha. Export boundaries from your GIS or mapping app as GeoJSON."),
 		container.NewHBox(u.importButton("places")),
@@ -141,13 +142,9 @@ func newPlaceForm(u *UI) *placeForm {
 func (f *placeForm) content() fyne.CanvasObject { return f.obj }
 
 func (f *placeForm) showHow() {
-	if f.how.Selected == locPolygon {
-		f.pointBox.Hide()
-		f.fileBox.Show()
-	} else {
-		f.pointBox.Show()
-		f.fileBox.Hide()
-	}
+	poly := f.how.Selected == locPolygon
+	f.fm.setVisible(f.pointBox, !poly)
+	f.fm.setVisible(f.fileBox, poly)
 }
 
 // setPlaces lists the places already registered.
@@ -183,11 +180,7 @@ func (f *placeForm) openFile() {
 		}
 		f.feature.Options = opts
 		f.feature.SetSelected(opts[0])
-		if len(opts) > 1 {
-			f.feature.Show()
-		} else {
-			f.feature.Hide()
-		}
+		f.fm.setVisible(f.feature, len(opts) > 1)
 		f.fillFromFile()
 	})
 }
@@ -303,7 +296,7 @@ func (f *placeForm) reset() {
 	f.dfMethod.SetText("")
 	f.legalKind.SetText("")
 	f.geos = nil
-	f.feature.Hide()
+	f.fm.setVisible(f.feature, false)
 	f.fileLbl.SetText("No file chosen.")
 	f.how.SetSelected(locPoint)
 	f.showHow()
@@ -328,11 +321,10 @@ func (f *placeForm) land() bool {
 // beside it.
 func (f *placeForm) addEvidence(b *protocol.Place) {
 	f.fm.removePrefix("body.evidence")
+	f.fm.setVisible(f.evidence, f.land())
 	if !f.land() {
-		f.evidence.Hide()
 		return
 	}
-	f.evidence.Show()
 	add := func(fl *field, kind string, ref, method, date string) {
 		if ref == "" && method == "" && date == "" {
 			return

@@ -54,7 +54,7 @@ func newProcessForm(u *UI) *processForm {
 		f.validate()
 	})
 	f.addInput()
-	f.obj = container.NewVBox(
+	f.obj = page(
 		heading("Record a processing run"),
 		note("Milling, refining, fractionation or assembly: take quantities from batches you hold and make new batches. Only batches you hold with something left can be used."),
 		grid(newField("Where", f.place)),
@@ -82,10 +82,10 @@ func (f *processForm) addInput() {
 	r.batch.OnChanged = func(string) {
 		r.fBatch.touched = true
 		if b, ok := f.heldBatch(r); ok {
-			r.unit.SetText(unitSymbol(b.Left.Unit) + fmt.Sprintf(" of %s left", formatQty(b.Left)))
-			if r.amount.Text == "" {
-				r.amount.SetText(protocol.FormatMilli(b.Left.Milli))
-			}
+			// What is left is a hint, not a value: typing a quantity
+			// never adds to it.
+			r.unit.SetText(b.Left.Unit.Symbol())
+			r.amount.SetPlaceHolder(f.u.t("forms.upToLeft", "left", b.Left.Text()))
 		}
 		f.validate()
 	}
@@ -108,7 +108,7 @@ func (f *processForm) relayoutInputs() {
 	for i, r := range f.ins {
 		f.fm.add(fmt.Sprintf("body.in[%d].batch", i), r.fBatch)
 		f.fm.add(fmt.Sprintf("body.in[%d].qty", i), r.fQty)
-		row := container.NewGridWithColumns(2, r.fBatch.box(), r.fQty.box())
+		row := columns(2, r.fBatch.box(), r.fQty.box())
 		if len(f.ins) > 1 {
 			f.inBox.Add(container.NewBorder(nil, nil, nil, r.remove, row))
 		} else {
@@ -116,6 +116,7 @@ func (f *processForm) relayoutInputs() {
 		}
 	}
 	f.inBox.Refresh()
+	f.fm.relayout()
 }
 
 // setHeld offers the batches this organisation holds with something left.

@@ -20,6 +20,7 @@ type receiveForm struct {
 	u      *UI
 	r      *recordScreen
 	list   *fyne.Container
+	scroll *container.Scroll
 	cards  []*receiveCard
 	loaded bool
 	obj    fyne.CanvasObject
@@ -29,16 +30,17 @@ type receiveForm struct {
 type receiveCard struct {
 	in     api.Incoming
 	fm     *form
-	amount *widget.Entry
+	amount *selectingEntry
 	fQty   *field
 }
 
 func newReceiveForm(u *UI, r *recordScreen) *receiveForm {
 	f := &receiveForm{u: u, r: r, list: container.NewVBox()}
-	f.obj = container.NewBorder(container.NewVBox(
+	f.scroll = container.NewVScroll(page(f.list))
+	f.obj = container.NewBorder(page(
 		heading("Receive shipments"),
 		note("Shipments sent to your organisation that nobody here has confirmed yet. Weigh what arrived, enter it, and confirm: both sides then have signed for the custody of the batch."),
-	), nil, nil, nil, container.NewVScroll(f.list))
+	), nil, nil, nil, f.scroll)
 	f.list.Add(widget.NewLabel("Loading…"))
 	return f
 }
@@ -65,14 +67,16 @@ func (f *receiveForm) set(ins []api.Incoming) {
 		f.list.Add(widget.NewLabel("Nothing is waiting to be received."))
 	}
 	f.list.Refresh()
+	relayout(f.scroll)
 	f.r.setIncoming(len(ins))
 }
 
 func (f *receiveForm) newCard(in api.Incoming) *receiveCard {
-	c := &receiveCard{in: in, amount: widget.NewEntry()}
+	c := &receiveCard{in: in, amount: newSelectingEntry()}
 	btn := widget.NewButton("Confirm receipt", nil)
 	btn.Importance = widget.HighImportance
 	c.fm = newForm(btn, "Ready to confirm.")
+	c.fm.host = f.scroll
 	c.fQty = c.fm.add("body.qty", newField("Arrived", container.NewBorder(nil, nil, nil,
 		widget.NewLabel(fmt.Sprintf("%s (sent: %s)", unitSymbol(in.Qty.Unit), formatQty(in.Qty))), c.amount)))
 	c.amount.SetText(protocol.FormatMilli(in.Qty.Milli))

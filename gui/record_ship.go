@@ -82,7 +82,7 @@ func newShipForm(u *UI) *shipForm {
 		f.addDoc()
 		f.validate()
 	})
-	f.obj = container.NewVBox(
+	f.obj = page(
 		heading("Ship a batch"),
 		note("Send some or all of a batch you hold to another organisation. Documents travel by reference and, if you attach the file, by its fingerprint (SHA-256); the file itself stays with you."),
 		grid(f.fBatch, f.fQty, f.fTo),
@@ -145,10 +145,11 @@ func (f *shipForm) relayoutDocs() {
 	for i, d := range f.docs {
 		f.fm.add(fmt.Sprintf("body.docs[%d].kind", i), d.f)
 		f.fm.add(fmt.Sprintf("body.docs[%d]", i), d.fRef)
-		row := container.NewGridWithColumns(3, d.f.box(), d.fRef.box(), container.NewVBox(container.NewHBox(d.attch, d.del), d.file))
+		row := columns(3, d.f.box(), d.fRef.box(), container.NewVBox(container.NewHBox(d.attch, d.del), d.file))
 		f.docBox.Add(row)
 	}
 	f.docBox.Refresh()
+	f.fm.relayout()
 }
 
 // hashFile returns the SHA-256 of the file at path.
