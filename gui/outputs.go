@@ -10,22 +10,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/jejak/jejak/protocol"
-	"github.com/jejak/jejak/protocol/provenance"
 )
 
-// productNames are the products the default conversion table knows, as
-// suggestions: a product named as the table names it is checked for mass
-// balance.
-func productNames() []string {
-	var out []string
-	for _, b := range provenance.DefaultTable().Bounds {
-		for _, p := range []string{b.In, b.Out} {
-			if !slices.Contains(out, p) {
-				out = append(out, p)
-			}
-		}
-	}
-	return out
+// productOptions are the products offered in an output's list: those of
+// the organisation's roles (protocol.ProductsFor), then a choice that
+// offers every other product. Any name may be typed too.
+func (e *outputsEditor) productOptions() []string {
+	return append(protocol.ProductsFor(e.u.ident.Roles), e.u.t("forms.otherProduct"))
 }
 
 // schemes are the certification schemes offered for claims.
@@ -66,12 +57,13 @@ func (q *quantityInput) value() (protocol.Quantity, string) {
 // outputRow is one output batch in a form: product, quantity, lot code
 // and certification claim.
 type outputRow struct {
-	product *widget.SelectEntry
-	qty     *quantityInput
-	lot     *widget.Entry
-	scheme  *widget.SelectEntry
-	model   *widget.Select
-	remove  *widget.Button
+	product  *widget.SelectEntry
+	products []string // the product's choices
+	qty      *quantityInput
+	lot      *widget.Entry
+	scheme   *widget.SelectEntry
+	model    *widget.Select
+	remove   *widget.Button
 
 	fProduct, fQty, fLot, fClaim *field
 }
@@ -79,14 +71,15 @@ type outputRow struct {
 // outputsEditor edits the outputs of an origin or process record, adding
 // and removing rows.
 type outputsEditor struct {
+	u        *UI
 	fm       *form
 	rows     []*outputRow
 	box      *fyne.Container
 	validate func()
 }
 
-func newOutputsEditor(fm *form, validate func()) *outputsEditor {
-	e := &outputsEditor{fm: fm, box: container.NewVBox(), validate: validate}
+func newOutputsEditor(u *UI, fm *form, validate func()) *outputsEditor {
+	e := &outputsEditor{u: u, fm: fm, box: container.NewVBox(), validate: validate}
 	e.add()
 	return e
 }
@@ -100,9 +93,10 @@ func (e *outputsEditor) object() fyne.CanvasObject {
 }
 
 func (e *outputsEditor) add() {
-	r := &outputRow{product: widget.NewSelectEntry(productNames()), lot: widget.NewEntry(),
+	products := e.productOptions()
+	r := &outputRow{products: products, product: widget.NewSelectEntry(products), lot: widget.NewEntry(),
 		scheme: widget.NewSelectEntry(schemes), model: widget.NewSelect([]string{noModel, protocol.ModelIP, protocol.ModelSG, protocol.ModelMB}, nil)}
-	r.product.SetPlaceHolder("e.g. CPO")
+	r.product.SetPlaceHolder(e.u.t("forms.productHint"))
 	r.lot.SetPlaceHolder("your lot code")
 	r.scheme.SetPlaceHolder("scheme")
 	r.model.SetSelected(noModel)
@@ -112,7 +106,18 @@ func (e *outputsEditor) add() {
 	r.fLot = newField("Lot code", r.lot)
 	r.fClaim = newField("Claim", container.NewGridWithColumns(2, r.scheme, r.model))
 	touch := func(f *field) func(string) { return touchOnChange(f, e.validate) }
-	r.product.OnChanged = touch(r.fProduct)
+	onProduct := touch(r.fProduct)
+	r.product.OnChanged = func(s string) {
+		if s == e.u.t("forms.otherProduct") {
+			// Every product, for the rare batch outside the roles'.
+			r.products = protocol.Products()
+			r.product.SetOptions(r.products)
+			r.product.SetPlaceHolder(e.u.t("forms.productOther"))
+			r.product.SetText("")
+			return
+		}
+		onProduct(s)
+	}
 	r.qty.amount.OnChanged = touch(r.fQty)
 	r.qty.unit.OnChanged = touch(r.fQty)
 	r.lot.OnChanged = touch(r.fLot)

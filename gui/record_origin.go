@@ -45,7 +45,7 @@ func newOriginForm(u *UI) *originForm {
 	f.places.OnChanged = func([]string) { f.fPlaces.touched = true; f.validate() }
 	f.from.OnChanged = touchOnChange(f.fFrom, f.validate)
 	f.until.OnChanged = touchOnChange(f.fUntil, f.validate)
-	f.outs = newOutputsEditor(f.fm, f.validate)
+	f.outs = newOutputsEditor(u, f.fm, f.validate)
 	f.built = true
 	f.reset()
 	f.obj = page(

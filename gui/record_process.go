@@ -48,7 +48,7 @@ func newProcessForm(u *UI) *processForm {
 	f.fm = newForm(pub, "Ready: the inputs are consumed and the outputs become new batches.")
 	f.place = widget.NewSelect([]string{noPlace}, func(string) { f.validate() })
 	f.place.SetSelected(noPlace)
-	f.outs = newOutputsEditor(f.fm, f.validate)
+	f.outs = newOutputsEditor(u, f.fm, f.validate)
 	addIn := widget.NewButtonWithIcon("Add another input", theme.ContentAddIcon(), func() {
 		f.addInput()
 		f.validate()

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -33,6 +34,8 @@ type shipForm struct {
 	amount   *widget.Entry
 	unit     *widget.Label
 	to       *widget.Select
+	toSearch *widget.Entry // narrows the organisations offered
+	toHint   *widget.Label // why none is offered, and what to do
 	docs     []*docRow
 	docBox   *fyne.Container
 	fBatch   *field
@@ -65,10 +68,16 @@ func newShipForm(u *UI) *shipForm {
 	f.amount.SetPlaceHolder("quantity to send")
 	f.unit = widget.NewLabel("")
 	f.to = widget.NewSelect(nil, nil)
-	f.to.PlaceHolder = "Choose the receiving organisation"
+	f.to.PlaceHolder = u.t("forms.sendToChoose")
+	f.toSearch = widget.NewEntry()
+	f.toSearch.SetPlaceHolder(u.t("forms.sendToSearch"))
+	f.toSearch.OnChanged = func(string) { f.offerOrgs() }
+	f.toHint = wrapLabel("")
+	f.toHint.Importance = widget.WarningImportance
+	f.toHint.Hide()
 	f.fBatch = f.fm.add("body.batch", newField("Batch", f.batch))
 	f.fQty = f.fm.add("body.qty", newField("Quantity", container.NewBorder(nil, nil, nil, f.unit, f.amount)))
-	f.fTo = f.fm.add("body.to", newField("Send to", f.to))
+	f.fTo = f.fm.add("body.to", newField("Send to", container.NewVBox(f.toSearch, f.to, f.toHint)))
 	f.batch.OnChanged = func(string) {
 		f.fBatch.touched = true
 		if b, ok := f.heldBatch(); ok {
@@ -185,18 +194,43 @@ func (f *shipForm) setHeld(held []api.Batch) {
 func (f *shipForm) loadOrgs() {
 	newest(f.u, &f.orgLoads, "list organisations", f.u.svc.Orgs, func(orgs []api.Org) {
 		f.orgs = nil
-		var opts []string
 		for _, o := range orgs {
 			if o.Key == f.u.ident.Org {
 				continue
 			}
 			f.orgs = append(f.orgs, o)
-			opts = append(opts, orgLabel(o))
 		}
-		f.to.Options = opts
-		f.to.Refresh()
-		f.validate()
+		f.offerOrgs()
 	}, nil)
+}
+
+// offerOrgs offers the organisations the search matches (all of them
+// when it is empty), keeping the one chosen, and says why none is offered
+// when none is.
+func (f *shipForm) offerOrgs() {
+	q := strings.ToLower(strings.TrimSpace(f.toSearch.Text))
+	var opts []string
+	for _, o := range f.orgs {
+		if l := orgLabel(o); q == "" || strings.Contains(strings.ToLower(l), q) {
+			opts = append(opts, l)
+		}
+	}
+	f.to.Options = opts
+	f.to.PlaceHolder = f.u.t("forms.sendToChoose")
+	switch {
+	case len(f.orgs) == 0:
+		f.to.PlaceHolder = f.u.t("forms.sendToNone")
+		f.toHint.SetText(f.u.t("forms.sendToNoneHint"))
+	case len(opts) == 0:
+		f.toHint.SetText(f.u.t("forms.sendToNoMatch", "search", strings.TrimSpace(f.toSearch.Text), "n", len(f.orgs)))
+	}
+	f.fm.setVisible(f.toSearch, len(f.orgs) > 0)
+	f.fm.setVisible(f.toHint, len(opts) == 0)
+	if f.to.Selected != "" && !slices.Contains(opts, f.to.Selected) && !slices.ContainsFunc(f.orgs, func(o api.Org) bool { return orgLabel(o) == f.to.Selected }) {
+		f.to.ClearSelected()
+	}
+	f.to.Refresh()
+	f.validate()
 }
 
 // orgLabel names an organisation in a choice.
