@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/jejak/jejak/i18n"
 	"github.com/jejak/jejak/protocol"
 )
 
@@ -72,6 +73,7 @@ type form struct {
 	draftID   string            // the draft being published, until its answer is seen
 	draftBody []byte            // what that draft said (its JSON): an edited form is a new draft
 	host      *container.Scroll // the scroll the form lies in, laid out again when its lines change
+	u         *UI               // whose language the form speaks; nil: English
 	dirty     bool              // a part was shown or hidden in this pass: lay the form out again
 }
 
@@ -79,6 +81,21 @@ func newForm(publish *widget.Button, ready string) *form {
 	s := widget.NewLabel("")
 	s.Wrapping = fyne.TextWrapWord
 	return &form{paths: map[string]*field{}, summary: s, publish: publish, ready: ready, action: "publish"}
+}
+
+// newForm is a record form in the window's language.
+func (u *UI) newForm(publish *widget.Button, ready string) *form {
+	fm := newForm(publish, ready)
+	fm.u, fm.action = u, u.t("forms.action.publish")
+	return fm
+}
+
+// t renders a catalog message in the form's language.
+func (fm *form) t(key string, kv ...any) string {
+	if fm.u == nil {
+		return i18n.T(i18n.English, key, kv...)
+	}
+	return fm.u.t(key, kv...)
 }
 
 // add registers f as the field for body path path (and the paths below it).
@@ -187,7 +204,7 @@ func (fm *form) end() {
 		return
 	}
 	fm.summary.Importance = widget.WarningImportance
-	fm.summary.SetText("To " + fm.action + ", fix: " + first)
+	fm.summary.SetText(fm.t("forms.toFix", "action", fm.action, "first", first))
 	fm.publish.Disable()
 }
 
@@ -311,7 +328,7 @@ func withCalendar(u *UI, e *widget.Entry) *widget.Button {
 	var pop *widget.PopUp
 	b := widget.NewButtonWithIcon("", theme.CalendarIcon(), func() {
 		start := time.Now()
-		if t, msg := parseDay(e.Text); msg == "" {
+		if t, ok := readDay(e.Text); ok {
 			start = t
 		}
 		cal := widget.NewCalendar(start, func(t time.Time) {

@@ -135,10 +135,10 @@ func recordTabs(t *testing.T, u *UI, check func(name string, scroll fyne.CanvasO
 		fm       *form
 		validate func()
 	}{
-		tabHarvest: {r.origin.fm, r.origin.validate},
-		tabProcess: {r.process.fm, r.process.validate},
-		tabShip:    {r.ship.fm, r.ship.validate},
-		tabPlace:   {r.place.fm, r.place.validate},
+		u.t(tabHarvest): {r.origin.fm, r.origin.validate},
+		u.t(tabProcess): {r.process.fm, r.process.validate},
+		u.t(tabShip):    {r.ship.fm, r.ship.validate},
+		u.t(tabPlace):   {r.place.fm, r.place.validate},
 	}
 	for _, it := range r.tabs.Items {
 		r.tabs.Select(it)

@@ -45,13 +45,13 @@ func (q *quantityInput) object() fyne.CanvasObject {
 }
 
 // value returns the quantity, or a message saying what is wrong.
-func (q *quantityInput) value() (protocol.Quantity, string) {
-	m, msg := parseAmount(q.amount.Text)
+func (q *quantityInput) value(u *UI) (protocol.Quantity, string) {
+	m, msg := u.parseAmount(q.amount.Text)
 	if msg != "" {
 		return protocol.Quantity{}, msg
 	}
-	u, _ := unitByName(q.unit.Selected)
-	return protocol.Quantity{Milli: m, Unit: u}, ""
+	unit, _ := unitByName(q.unit.Selected)
+	return protocol.Quantity{Milli: m, Unit: unit}, ""
 }
 
 // outputRow is one output batch in a form: product, quantity, lot code
@@ -85,7 +85,7 @@ func newOutputsEditor(u *UI, fm *form, validate func()) *outputsEditor {
 }
 
 func (e *outputsEditor) object() fyne.CanvasObject {
-	add := widget.NewButtonWithIcon("Add another output", theme.ContentAddIcon(), func() {
+	add := widget.NewButtonWithIcon(e.u.t("forms.out.add"), theme.ContentAddIcon(), func() {
 		e.add()
 		e.validate()
 	})
@@ -97,14 +97,14 @@ func (e *outputsEditor) add() {
 	r := &outputRow{products: products, product: widget.NewSelectEntry(products), lot: widget.NewEntry(),
 		scheme: widget.NewSelectEntry(schemes), model: widget.NewSelect([]string{noModel, protocol.ModelIP, protocol.ModelSG, protocol.ModelMB}, nil)}
 	r.product.SetPlaceHolder(e.u.t("forms.productHint"))
-	r.lot.SetPlaceHolder("your lot code")
-	r.scheme.SetPlaceHolder("scheme")
+	r.lot.SetPlaceHolder(e.u.t("forms.out.lotHint"))
+	r.scheme.SetPlaceHolder(e.u.t("forms.out.scheme"))
 	r.model.SetSelected(noModel)
 	r.qty = newQuantityInput(func() {})
-	r.fProduct = newField("Product", r.product)
-	r.fQty = newField("Quantity", r.qty.object())
-	r.fLot = newField("Lot code", r.lot)
-	r.fClaim = newField("Claim", container.NewGridWithColumns(2, r.scheme, r.model))
+	r.fProduct = newField(e.u.t("forms.out.product"), r.product)
+	r.fQty = newField(e.u.t("forms.quantity"), r.qty.object())
+	r.fLot = newField(e.u.t("forms.out.lot"), r.lot)
+	r.fClaim = newField(e.u.t("forms.out.claim"), container.NewGridWithColumns(2, r.scheme, r.model))
 	touch := func(f *field) func(string) { return touchOnChange(f, e.validate) }
 	onProduct := touch(r.fProduct)
 	r.product.OnChanged = func(s string) {
@@ -151,7 +151,7 @@ func (e *outputsEditor) relayout() {
 		e.fm.add(base+".qty", r.fQty)
 		e.fm.add(base+".lot", r.fLot)
 		e.fm.add(base+".claim", r.fClaim)
-		title := widget.NewLabelWithStyle(fmt.Sprintf("Output %d", i+1), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		title := widget.NewLabelWithStyle(e.u.t("forms.out.title", "n", i+1), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		head := container.NewBorder(nil, nil, title, nil)
 		if len(e.rows) > 1 {
 			head = container.NewBorder(nil, nil, title, r.remove)
@@ -176,12 +176,12 @@ func (e *outputsEditor) outputs() []protocol.Output {
 	for i, r := range e.rows {
 		base := fmt.Sprintf("body.out[%d]", i)
 		o := protocol.Output{Product: clean(r.product.Text), Lot: clean(r.lot.Text)}
-		q, msg := r.qty.value()
+		q, msg := r.qty.value(e.u)
 		if msg != "" {
 			e.fm.fail(base+".qty", msg)
 			q = protocol.Quantity{Milli: 1, Unit: protocol.TNE}
 		} else {
-			e.fm.note(base+".qty", readsAs(r.qty.amount.Text, q))
+			e.fm.note(base+".qty", e.u.readsAs(r.qty.amount.Text, q))
 		}
 		o.Qty = q
 		scheme, model := clean(r.scheme.Text), r.model.Selected
@@ -189,9 +189,9 @@ func (e *outputsEditor) outputs() []protocol.Output {
 		case scheme != "" && model != noModel:
 			o.Claim = &protocol.Claim{Scheme: scheme, Model: model}
 		case scheme != "":
-			e.fm.fail(base+".claim", "Choose the supply-chain model (IP, SG or MB) of the claim.")
+			e.fm.fail(base+".claim", e.u.t("forms.out.chooseModel"))
 		case model != noModel:
-			e.fm.fail(base+".claim", "Name the certification scheme, such as RSPO.")
+			e.fm.fail(base+".claim", e.u.t("forms.out.nameScheme"))
 		}
 		out = append(out, o)
 	}

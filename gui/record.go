@@ -128,12 +128,12 @@ func (r *recordScreen) loadPlaces() {
 
 // heldLabel names a batch in a choice of batches held: product, lot, what
 // is left and the short ID.
-func heldLabel(b api.Batch) string {
+func (u *UI) heldLabel(b api.Batch) string {
 	lot := b.Lot
 	if lot == "" {
-		lot = "no lot"
+		lot = u.t("forms.noLot")
 	}
-	return fmt.Sprintf("%s · %s · %s left · %s", b.Product, lot, formatQty(b.Left), shortBatch(b.ID))
+	return u.t("forms.heldLabel", "product", b.Product, "lot", lot, "left", formatQty(b.Left), "batch", shortBatch(b.ID))
 }
 
 // publish publishes body once more checked against the protocol's rules,
@@ -145,7 +145,7 @@ func (u *UI) publish(fm *form, body protocol.Body, what string, done func(protoc
 		// Never hand the node a draft the protocol would reject.
 		fm.touchAll(true)
 		fm.begin()
-		fm.fail(fe.Field, ruleText(fe.Rule))
+		fm.fail(fe.Field, fm.ruleText(fe.Rule))
 		fm.end()
 		return
 	}
@@ -164,7 +164,7 @@ func (u *UI) publish(fm *form, body protocol.Body, what string, done func(protoc
 // verification will say, and records it only if the person confirms.
 func (u *UI) publishDraft(fm *form, d api.Draft, what string, done func(protocol.Signed)) {
 	fm.publish.Disable()
-	fm.summary.SetText("Saving…")
+	fm.summary.SetText(fm.t("forms.saving"))
 	background(u, "save the "+what, func(ctx context.Context) (protocol.Signed, error) {
 		return u.svc.Publish(ctx, d)
 	}, func(s protocol.Signed) {
@@ -174,7 +174,7 @@ func (u *UI) publishDraft(fm *form, d api.Draft, what string, done func(protocol
 		u.refreshAll()
 	}, func(err error) {
 		fm.publish.Enable()
-		fm.summary.SetText("Not saved.")
+		fm.summary.SetText(fm.t("forms.notSaved"))
 		var ue *api.UnbackedError
 		if errors.Is(err, api.ErrUnbacked) && errors.As(err, &ue) {
 			u.confirmUnbacked(fm, d, what, ue, done)

@@ -230,7 +230,7 @@ func (f *placeForm) body() *protocol.Place {
 	}
 	f.addEvidence(b)
 	if s := clean(f.area.Text); s != "" {
-		m, msg := parseAmount(s)
+		m, msg := f.u.parseAmount(s)
 		if msg != "" {
 			f.fm.fail("body.area", "Enter the area in hectares, such as 3.6.")
 		}
@@ -342,7 +342,7 @@ func (f *placeForm) addEvidence(b *protocol.Place) {
 		default:
 			// A date, not a moment: midnight UTC, as the command line and
 			// the file imports record it, so it reads the same everywhere.
-			d, msg := parseDay(date)
+			d, msg := f.u.parseDay(date)
 			if msg != "" {
 				f.fm.fail(path, msg)
 			}

@@ -180,7 +180,7 @@ func (f *shipForm) setHeld(held []api.Batch) {
 	f.held = held
 	var opts []string
 	for _, b := range held {
-		opts = append(opts, heldLabel(b))
+		opts = append(opts, f.u.heldLabel(b))
 	}
 	f.batch.Options = opts
 	if !slices.Contains(opts, f.batch.Selected) {
@@ -247,7 +247,7 @@ func orgLabel(o api.Org) string {
 
 func (f *shipForm) heldBatch() (api.Batch, bool) {
 	for _, b := range f.held {
-		if heldLabel(b) == f.batch.Selected {
+		if f.u.heldLabel(b) == f.batch.Selected {
 			return b, true
 		}
 	}
@@ -264,7 +264,7 @@ func (f *shipForm) body() *protocol.Transfer {
 		f.fm.fail("body.batch", "Choose the batch to send.")
 	}
 	b.Batch = hb.ID
-	m, msg := parseAmount(f.amount.Text)
+	m, msg := f.u.parseAmount(f.amount.Text)
 	if msg == "" && ok && m > hb.Left.Milli {
 		msg = fmt.Sprintf("Only %s of this batch is left.", formatQty(hb.Left))
 	}
@@ -272,7 +272,7 @@ func (f *shipForm) body() *protocol.Transfer {
 		f.fm.fail("body.qty", msg)
 		m = 1
 	} else {
-		f.fm.note("body.qty", readsAs(f.amount.Text, protocol.Quantity{Milli: m, Unit: hb.Left.Unit}))
+		f.fm.note("body.qty", f.u.readsAs(f.amount.Text, protocol.Quantity{Milli: m, Unit: hb.Left.Unit}))
 	}
 	b.Qty = protocol.Quantity{Milli: m, Unit: hb.Left.Unit}
 	if !ok {
