@@ -1,6 +1,9 @@
 package gui
 
 import (
+	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -9,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/jejak/jejak/i18n"
 	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/protocol"
 )
@@ -173,5 +177,47 @@ func TestFormsWriteUnitsAsSymbols(t *testing.T) {
 	}
 	if got := u.record.origin.outs.rows[0].qty.unit.Options; !slices.Equal(got, []string{"kg", "t", "g", "L", "m³", "pcs"}) {
 		t.Errorf("the unit choices are %q", got)
+	}
+}
+
+// The record forms speak the window's language: a Malay window's forms
+// say Malay, and every forms.* key the code names is in the catalog.
+func TestFormsSpeakTheWindowsLanguage(t *testing.T) {
+	m := startMill(t)
+	u := newTestUI(t, m, Options{Lang: i18n.Malay})
+	r := u.record
+	for _, c := range []struct{ got, want string }{
+		{r.origin.fm.publish.Text, "Terbitkan tuaian"},
+		{r.process.fm.publish.Text, "Terbitkan larian pemprosesan"},
+		{r.ship.fm.publish.Text, "Terbitkan penghantaran"},
+		{r.place.fm.publish.Text, "Terbitkan tempat"},
+		{r.tabs.Items[0].Text, "Tuaian / asal"},
+		{r.origin.outs.rows[0].fQty.name, "Kuantiti"},
+	} {
+		if c.got != c.want {
+			t.Errorf("the Malay window says %q, want %q", c.got, c.want)
+		}
+	}
+	r.origin.fm.touchAll(true)
+	r.origin.validate()
+	if !contains(r.origin.fm.summary.Text, "Untuk menerbitkan, betulkan:") {
+		t.Errorf("the Malay harvest form's summary says %q", r.origin.fm.summary.Text)
+	}
+
+	key := regexp.MustCompile(`"(forms\.[A-Za-z0-9.]+)"`)
+	files, _ := filepath.Glob("*.go")
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range key.FindAllStringSubmatch(string(src), -1) {
+			if !i18n.Has(k[1]) {
+				t.Errorf("%s names %s, which the catalog does not have", name, k[1])
+			}
+		}
 	}
 }
