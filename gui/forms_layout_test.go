@@ -8,6 +8,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/jejak/jejak/i18n"
 )
 
 // placed is a widget drawn on the window, where it is drawn.
@@ -201,13 +203,33 @@ func TestFormsGrowWithTheirErrors(t *testing.T) {
 	if add2.pos.Y <= add.pos.Y || add2.pos.Y+add2.size.Height > pub.pos.Y {
 		t.Errorf("after adding an output, %v should lie lower than before (%v) and above %v", add2, add, pub)
 	}
+
+	// A receipt's message pushes its Confirm button down.
+	u.record.open(tabReceive)
+	c := u.record.receive.cards[0]
+	scroll = u.record.receive.scroll
+	before := fyne.CurrentApp().Driver().AbsolutePositionForObject(c.fm.publish)
+	test.Type(c.amount, "61")
+	if !c.fQty.msg.Visible() {
+		t.Fatal("61 t of 60 t received shows no message")
+	}
+	checkLaidOut(t, u, "receipt of more than was sent", scroll, c.fm)
+	if now := fyne.CurrentApp().Driver().AbsolutePositionForObject(c.fm.publish); now.Y <= before.Y {
+		t.Errorf("the receipt's message appeared and Confirm stayed at y=%.0f", now.Y)
+	}
 }
 
 // At 800×600 every form fits the room the navigation leaves: no widget is
 // cut off, outside the window or over another, with its messages shown
 // too; at 1920×1080 the forms stay no wider than a line can be read.
 func TestFormsFitSmallAndLargeWindows(t *testing.T) {
-	u, _ := newMillUI(t)
+	m := startMill(t)
+	for _, lang := range i18n.Langs {
+		t.Run(string(lang), func(t *testing.T) { formsFit(t, newTestUI(t, m, Options{Lang: lang})) })
+	}
+}
+
+func formsFit(t *testing.T, u *UI) {
 	u.show(screenRecord)
 	for _, size := range []fyne.Size{{Width: 800, Height: 600}, {Width: 1920, Height: 1080}} {
 		u.win.Resize(size)
