@@ -22,8 +22,9 @@ func (e *outputsEditor) productOptions() []string {
 // schemes are the certification schemes offered for claims.
 var schemes = []string{"RSPO", "ISCC", "MSPO", "ISPO", "RMI-RMAP"}
 
-// noModel is the model choice that means "no certification claim".
-const noModel = "none"
+// noModel is the catalog key of the model choice that means "no
+// certification claim".
+const noModel = "forms.out.noClaim"
 
 // quantityInput is an amount entry and a unit choice.
 type quantityInput struct {
@@ -95,11 +96,11 @@ func (e *outputsEditor) object() fyne.CanvasObject {
 func (e *outputsEditor) add() {
 	products := e.productOptions()
 	r := &outputRow{products: products, product: widget.NewSelectEntry(products), lot: widget.NewEntry(),
-		scheme: widget.NewSelectEntry(schemes), model: widget.NewSelect([]string{noModel, protocol.ModelIP, protocol.ModelSG, protocol.ModelMB}, nil)}
+		scheme: widget.NewSelectEntry(schemes), model: widget.NewSelect([]string{e.u.t(noModel), protocol.ModelIP, protocol.ModelSG, protocol.ModelMB}, nil)}
 	r.product.SetPlaceHolder(e.u.t("forms.productHint"))
 	r.lot.SetPlaceHolder(e.u.t("forms.out.lotHint"))
 	r.scheme.SetPlaceHolder(e.u.t("forms.out.scheme"))
-	r.model.SetSelected(noModel)
+	r.model.SetSelected(e.u.t(noModel))
 	r.qty = newQuantityInput(func() {})
 	r.fProduct = newField(e.u.t("forms.out.product"), r.product)
 	r.fQty = newField(e.u.t("forms.quantity"), r.qty.object())
@@ -186,11 +187,11 @@ func (e *outputsEditor) outputs() []protocol.Output {
 		o.Qty = q
 		scheme, model := clean(r.scheme.Text), r.model.Selected
 		switch {
-		case scheme != "" && model != noModel:
+		case scheme != "" && model != e.u.t(noModel):
 			o.Claim = &protocol.Claim{Scheme: scheme, Model: model}
 		case scheme != "":
 			e.fm.fail(base+".claim", e.u.t("forms.out.chooseModel"))
-		case model != noModel:
+		case model != e.u.t(noModel):
 			e.fm.fail(base+".claim", e.u.t("forms.out.nameScheme"))
 		}
 		out = append(out, o)

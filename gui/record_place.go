@@ -176,7 +176,7 @@ func (f *placeForm) openFile() {
 		f.fileLbl.SetText(f.u.t("forms.place.shapes", "file", filepath.Base(path), "n", len(f.geos)))
 		var opts []string
 		for i, g := range f.geos {
-			opts = append(opts, geoLabel(i, g))
+			opts = append(opts, f.geoLabel(i, g))
 		}
 		f.feature.Options = opts
 		f.feature.SetSelected(opts[0])
@@ -185,15 +185,16 @@ func (f *placeForm) openFile() {
 	})
 }
 
-func geoLabel(i int, g namedGeometry) string {
+// geoLabel names a shape of a GeoJSON file in a choice.
+func (f *placeForm) geoLabel(i int, g namedGeometry) string {
 	name := g.Name
 	if name == "" {
-		name = fmt.Sprintf("shape %d", i+1)
+		name = f.u.t("forms.place.shapeN", "n", i+1)
 	}
 	if g.Geo.Type == protocol.GeoPolygon {
-		return fmt.Sprintf("%s: polygon, %s ha", name, hectares(g.Geo.Area()))
+		return f.u.t("forms.place.polygon", "name", name, "ha", hectares(g.Geo.Area()))
 	}
-	return fmt.Sprintf("%s: point %s", name, g.Geo.Point.String())
+	return f.u.t("forms.place.point", "name", name, "point", g.Geo.Point.String())
 }
 
 func hectares(m2 float64) string {
