@@ -50,7 +50,7 @@ func (f *receiveForm) content() fyne.CanvasObject { return container.NewPadded(f
 
 // load reads the incoming transfers.
 func (f *receiveForm) load() {
-	newest(f.u, &f.loads, "list incoming shipments", f.u.svc.Incoming, f.set, nil)
+	newest(f.u, &f.loads, f.u.t("forms.do.listIncoming"), f.u.svc.Incoming, f.set, nil)
 }
 
 func (f *receiveForm) set(ins []api.Incoming) {
