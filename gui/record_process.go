@@ -86,6 +86,9 @@ func (f *processForm) addInput() {
 			// never adds to it.
 			r.unit.SetText(b.Left.Unit.Symbol())
 			r.amount.SetPlaceHolder(f.u.t("forms.upToLeft", "left", b.Left.Text()))
+		} else {
+			r.unit.SetText("")
+			r.amount.SetPlaceHolder(f.u.t("forms.process.qtyHint"))
 		}
 		f.validate()
 	}
