@@ -8,69 +8,35 @@ import (
 	"github.com/jejak/jejak/protocol"
 )
 
-// unitSymbols are the short names people read for unit codes.
-var unitSymbols = map[protocol.Unit]string{
-	protocol.KGM: "kg", protocol.TNE: "t", protocol.GRM: "g",
-	protocol.LTR: "L", protocol.MTQ: "m³", protocol.H87: "pcs",
-}
-
-// unitNames are the unit choices in forms, in the order offered.
-var unitNames = map[protocol.Unit]string{
-	protocol.TNE: "t (tonnes)", protocol.KGM: "kg", protocol.GRM: "g",
-	protocol.LTR: "L (litres)", protocol.MTQ: "m³", protocol.H87: "pieces",
-}
-
-// unitOptions returns the unit choices for a Select.
+// unitOptions returns the unit choices for a Select: each unit's symbol,
+// as every screen writes it (protocol.Unit.Symbol).
 func unitOptions() []string {
 	var out []string
 	for _, u := range protocol.Units() {
-		out = append(out, unitNames[u])
+		out = append(out, u.Symbol())
 	}
 	return out
 }
 
 // unitByName returns the unit a Select choice names.
 func unitByName(s string) (protocol.Unit, bool) {
-	for u, n := range unitNames {
-		if n == s {
+	for _, u := range protocol.Units() {
+		if u.Symbol() == s {
 			return u, true
 		}
 	}
 	return "", false
 }
 
-// unitSymbol returns the short name of u ("t"), or its code.
-func unitSymbol(u protocol.Unit) string {
-	if s, ok := unitSymbols[u]; ok {
-		return s
-	}
-	return string(u)
-}
+// unitSymbol returns the short name of u ("t"): protocol.Unit.Symbol.
+func unitSymbol(u protocol.Unit) string { return u.Symbol() }
 
-// formatQty formats q for people: "15,750 t", "0.945 t".
-func formatQty(q protocol.Quantity) string {
-	return groupDigits(protocol.FormatMilli(q.Milli)) + " " + unitSymbol(q.Unit)
-}
+// formatQty formats q for people, "15,750 t", "0.945 t", as every screen,
+// command and reason does: protocol.Quantity.Text.
+func formatQty(q protocol.Quantity) string { return q.Text() }
 
 // groupDigits puts thousands separators into a decimal number.
-func groupDigits(s string) string {
-	sign := ""
-	if strings.HasPrefix(s, "-") {
-		sign, s = "-", s[1:]
-	}
-	whole, frac, hasFrac := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if hasFrac {
-		return sign + b.String() + "." + frac
-	}
-	return sign + b.String()
-}
+func groupDigits(s string) string { return protocol.GroupDigits(s) }
 
 // formatCount formats a count with thousands separators.
 func formatCount(n int64) string { return groupDigits(fmt.Sprint(n)) }

@@ -10,29 +10,21 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/jejak/jejak/protocol"
-	"github.com/jejak/jejak/protocol/provenance"
 )
 
-// productNames are the products the default conversion table knows, as
-// suggestions: a product named as the table names it is checked for mass
-// balance.
-func productNames() []string {
-	var out []string
-	for _, b := range provenance.DefaultTable().Bounds {
-		for _, p := range []string{b.In, b.Out} {
-			if !slices.Contains(out, p) {
-				out = append(out, p)
-			}
-		}
-	}
-	return out
+// productOptions are the products offered in an output's list: those of
+// the organisation's roles (protocol.ProductsFor), then a choice that
+// offers every other product. Any name may be typed too.
+func (e *outputsEditor) productOptions() []string {
+	return append(protocol.ProductsFor(e.u.ident.Roles), e.u.t("forms.otherProduct"))
 }
 
 // schemes are the certification schemes offered for claims.
 var schemes = []string{"RSPO", "ISCC", "MSPO", "ISPO", "RMI-RMAP"}
 
-// noModel is the model choice that means "no certification claim".
-const noModel = "none"
+// noModel is the catalog key of the model choice that means "no
+// certification claim".
+const noModel = "forms.out.noClaim"
 
 // quantityInput is an amount entry and a unit choice.
 type quantityInput struct {
@@ -43,7 +35,7 @@ type quantityInput struct {
 func newQuantityInput(onChange func()) *quantityInput {
 	q := &quantityInput{amount: widget.NewEntry(), unit: widget.NewSelect(unitOptions(), nil)}
 	q.amount.SetPlaceHolder("0.000")
-	q.unit.SetSelected(unitNames[protocol.TNE])
+	q.unit.SetSelected(protocol.TNE.Symbol())
 	q.amount.OnChanged = func(string) { onChange() }
 	q.unit.OnChanged = func(string) { onChange() }
 	return q
@@ -54,24 +46,25 @@ func (q *quantityInput) object() fyne.CanvasObject {
 }
 
 // value returns the quantity, or a message saying what is wrong.
-func (q *quantityInput) value() (protocol.Quantity, string) {
-	m, msg := parseAmount(q.amount.Text)
+func (q *quantityInput) value(u *UI) (protocol.Quantity, string) {
+	m, msg := u.parseAmount(q.amount.Text)
 	if msg != "" {
 		return protocol.Quantity{}, msg
 	}
-	u, _ := unitByName(q.unit.Selected)
-	return protocol.Quantity{Milli: m, Unit: u}, ""
+	unit, _ := unitByName(q.unit.Selected)
+	return protocol.Quantity{Milli: m, Unit: unit}, ""
 }
 
 // outputRow is one output batch in a form: product, quantity, lot code
 // and certification claim.
 type outputRow struct {
-	product *widget.SelectEntry
-	qty     *quantityInput
-	lot     *widget.Entry
-	scheme  *widget.SelectEntry
-	model   *widget.Select
-	remove  *widget.Button
+	product  *widget.SelectEntry
+	products []string // the product's choices
+	qty      *quantityInput
+	lot      *widget.Entry
+	scheme   *widget.SelectEntry
+	model    *widget.Select
+	remove   *widget.Button
 
 	fProduct, fQty, fLot, fClaim *field
 }
@@ -79,20 +72,21 @@ type outputRow struct {
 // outputsEditor edits the outputs of an origin or process record, adding
 // and removing rows.
 type outputsEditor struct {
+	u        *UI
 	fm       *form
 	rows     []*outputRow
 	box      *fyne.Container
 	validate func()
 }
 
-func newOutputsEditor(fm *form, validate func()) *outputsEditor {
-	e := &outputsEditor{fm: fm, box: container.NewVBox(), validate: validate}
+func newOutputsEditor(u *UI, fm *form, validate func()) *outputsEditor {
+	e := &outputsEditor{u: u, fm: fm, box: container.NewVBox(), validate: validate}
 	e.add()
 	return e
 }
 
 func (e *outputsEditor) object() fyne.CanvasObject {
-	add := widget.NewButtonWithIcon("Add another output", theme.ContentAddIcon(), func() {
+	add := widget.NewButtonWithIcon(e.u.t("forms.out.add"), theme.ContentAddIcon(), func() {
 		e.add()
 		e.validate()
 	})
@@ -100,19 +94,31 @@ func (e *outputsEditor) object() fyne.CanvasObject {
 }
 
 func (e *outputsEditor) add() {
-	r := &outputRow{product: widget.NewSelectEntry(productNames()), lot: widget.NewEntry(),
-		scheme: widget.NewSelectEntry(schemes), model: widget.NewSelect([]string{noModel, protocol.ModelIP, protocol.ModelSG, protocol.ModelMB}, nil)}
-	r.product.SetPlaceHolder("e.g. CPO")
-	r.lot.SetPlaceHolder("your lot code")
-	r.scheme.SetPlaceHolder("scheme")
-	r.model.SetSelected(noModel)
+	products := e.productOptions()
+	r := &outputRow{products: products, product: widget.NewSelectEntry(products), lot: widget.NewEntry(),
+		scheme: widget.NewSelectEntry(schemes), model: widget.NewSelect([]string{e.u.t(noModel), protocol.ModelIP, protocol.ModelSG, protocol.ModelMB}, nil)}
+	r.product.SetPlaceHolder(e.u.t("forms.productHint"))
+	r.lot.SetPlaceHolder(e.u.t("forms.out.lotHint"))
+	r.scheme.SetPlaceHolder(e.u.t("forms.out.scheme"))
+	r.model.SetSelected(e.u.t(noModel))
 	r.qty = newQuantityInput(func() {})
-	r.fProduct = newField("Product", r.product)
-	r.fQty = newField("Quantity", r.qty.object())
-	r.fLot = newField("Lot code", r.lot)
-	r.fClaim = newField("Claim", container.NewGridWithColumns(2, r.scheme, r.model))
+	r.fProduct = newField(e.u.t("forms.out.product"), r.product)
+	r.fQty = newField(e.u.t("forms.quantity"), r.qty.object())
+	r.fLot = newField(e.u.t("forms.out.lot"), r.lot)
+	r.fClaim = newField(e.u.t("forms.out.claim"), container.NewGridWithColumns(2, r.scheme, r.model))
 	touch := func(f *field) func(string) { return touchOnChange(f, e.validate) }
-	r.product.OnChanged = touch(r.fProduct)
+	onProduct := touch(r.fProduct)
+	r.product.OnChanged = func(s string) {
+		if s == e.u.t("forms.otherProduct") {
+			// Every product, for the rare batch outside the roles'.
+			r.products = protocol.Products()
+			r.product.SetOptions(r.products)
+			r.product.SetPlaceHolder(e.u.t("forms.productOther"))
+			r.product.SetText("")
+			return
+		}
+		onProduct(s)
+	}
 	r.qty.amount.OnChanged = touch(r.fQty)
 	r.qty.unit.OnChanged = touch(r.fQty)
 	r.lot.OnChanged = touch(r.fLot)
@@ -146,15 +152,16 @@ func (e *outputsEditor) relayout() {
 		e.fm.add(base+".qty", r.fQty)
 		e.fm.add(base+".lot", r.fLot)
 		e.fm.add(base+".claim", r.fClaim)
-		title := widget.NewLabelWithStyle(fmt.Sprintf("Output %d", i+1), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		title := widget.NewLabelWithStyle(e.u.t("forms.out.title", "n", i+1), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		head := container.NewBorder(nil, nil, title, nil)
 		if len(e.rows) > 1 {
 			head = container.NewBorder(nil, nil, title, r.remove)
 		}
-		cells := container.NewGridWithColumns(2, labelled(r.fProduct), labelled(r.fQty), labelled(r.fLot), labelled(r.fClaim))
+		cells := columns(2, labelled(r.fProduct), labelled(r.fQty), labelled(r.fLot), labelled(r.fClaim))
 		e.box.Add(container.NewVBox(head, cells))
 	}
 	e.box.Refresh()
+	e.fm.relayout()
 }
 
 // labelled is a field with its label above it, for rows of fields.
@@ -170,22 +177,22 @@ func (e *outputsEditor) outputs() []protocol.Output {
 	for i, r := range e.rows {
 		base := fmt.Sprintf("body.out[%d]", i)
 		o := protocol.Output{Product: clean(r.product.Text), Lot: clean(r.lot.Text)}
-		q, msg := r.qty.value()
+		q, msg := r.qty.value(e.u)
 		if msg != "" {
 			e.fm.fail(base+".qty", msg)
 			q = protocol.Quantity{Milli: 1, Unit: protocol.TNE}
 		} else {
-			e.fm.note(base+".qty", readsAs(r.qty.amount.Text, q))
+			e.fm.note(base+".qty", e.u.readsAs(r.qty.amount.Text, q))
 		}
 		o.Qty = q
 		scheme, model := clean(r.scheme.Text), r.model.Selected
 		switch {
-		case scheme != "" && model != noModel:
+		case scheme != "" && model != e.u.t(noModel):
 			o.Claim = &protocol.Claim{Scheme: scheme, Model: model}
 		case scheme != "":
-			e.fm.fail(base+".claim", "Choose the supply-chain model (IP, SG or MB) of the claim.")
-		case model != noModel:
-			e.fm.fail(base+".claim", "Name the certification scheme, such as RSPO.")
+			e.fm.fail(base+".claim", e.u.t("forms.out.chooseModel"))
+		case model != e.u.t(noModel):
+			e.fm.fail(base+".claim", e.u.t("forms.out.nameScheme"))
 		}
 		out = append(out, o)
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -35,11 +34,11 @@ type recordScreen struct {
 
 // Record tab titles.
 const (
-	tabHarvest = "Harvest / origin"
-	tabProcess = "Process"
-	tabShip    = "Ship"
-	tabReceive = "Receive"
-	tabPlace   = "Places"
+	tabHarvest = "forms.tab.harvest"
+	tabProcess = "forms.tab.process"
+	tabShip    = "forms.tab.ship"
+	tabReceive = "forms.tab.receive"
+	tabPlace   = "forms.tab.places"
 )
 
 func newRecordScreen(u *UI) *recordScreen {
@@ -49,16 +48,16 @@ func newRecordScreen(u *UI) *recordScreen {
 	r.ship = newShipForm(u)
 	r.receive = newReceiveForm(u, r)
 	r.place = newPlaceForm(u)
-	r.recvTab = container.NewTabItem(tabReceive, r.receive.content())
+	r.recvTab = container.NewTabItem(u.t(tabReceive), r.receive.content())
 	r.clock = wrapLabel("")
 	r.clock.Importance = widget.DangerImportance
 	r.clock.Hide()
 	r.tabs = container.NewAppTabs(
-		container.NewTabItem(tabHarvest, scrolled(r.origin.content())),
-		container.NewTabItem(tabProcess, scrolled(r.process.content())),
-		container.NewTabItem(tabShip, scrolled(r.ship.content())),
+		container.NewTabItem(u.t(tabHarvest), scrolled(r.origin.fm, r.origin.content())),
+		container.NewTabItem(u.t(tabProcess), scrolled(r.process.fm, r.process.content())),
+		container.NewTabItem(u.t(tabShip), scrolled(r.ship.fm, r.ship.content())),
 		r.recvTab,
-		container.NewTabItem(tabPlace, scrolled(r.place.content())),
+		container.NewTabItem(u.t(tabPlace), scrolled(r.place.fm, r.place.content())),
 	)
 	return r
 }
@@ -78,8 +77,9 @@ func (r *recordScreen) setClock(warning string) {
 	r.clock.Show()
 }
 
-// open shows the named record tab.
+// open shows the record tab named by its catalog key (tabHarvest…).
 func (r *recordScreen) open(tab string) {
+	tab = r.u.t(tab)
 	for _, t := range r.tabs.Items {
 		if t.Text == tab || strings.HasPrefix(t.Text, tab+" (") {
 			r.tabs.Select(t)
@@ -90,22 +90,25 @@ func (r *recordScreen) open(tab string) {
 // setIncoming puts the number of transfers waiting in the Receive tab's
 // title.
 func (r *recordScreen) setIncoming(n int) {
-	r.recvTab.Text = tabReceive
+	r.recvTab.Text = r.u.t(tabReceive)
 	if n > 0 {
-		r.recvTab.Text = fmt.Sprintf("%s (%d)", tabReceive, n)
+		r.recvTab.Text = r.u.t("forms.tab.receiveN", "n", n)
 	}
 	r.tabs.Refresh()
 }
 
-// scrolled puts a form in a vertical scroll with some padding.
-func scrolled(o fyne.CanvasObject) fyne.CanvasObject {
-	return container.NewVScroll(container.NewPadded(o))
+// scrolled puts a form in a vertical scroll with some padding; the form
+// lays the scroll out again when its lines change.
+func scrolled(fm *form, o fyne.CanvasObject) fyne.CanvasObject {
+	s := container.NewVScroll(container.NewPadded(o))
+	fm.host = s
+	return s
 }
 
 // loadBatches reads the batches this organisation holds for the process
 // and ship forms.
 func (r *recordScreen) loadBatches() {
-	newest(r.u, &r.batchLoads, "list the batches you hold", func(ctx context.Context) ([]api.Batch, error) {
+	newest(r.u, &r.batchLoads, r.u.t("forms.do.listHeld"), func(ctx context.Context) ([]api.Batch, error) {
 		return r.u.svc.Batches(ctx, api.BatchFilter{Held: true, Limit: 1000})
 	}, func(held []api.Batch) {
 		r.process.setHeld(held)
@@ -116,7 +119,7 @@ func (r *recordScreen) loadBatches() {
 // loadPlaces reads this organisation's places for the origin and process
 // forms.
 func (r *recordScreen) loadPlaces() {
-	newest(r.u, &r.placeLoads, "list your places", r.u.svc.Places, func(ps []api.Place) {
+	newest(r.u, &r.placeLoads, r.u.t("forms.do.listPlaces"), r.u.svc.Places, func(ps []api.Place) {
 		r.origin.setPlaces(ps)
 		r.process.setPlaces(ps)
 		r.place.setPlaces(ps)
@@ -125,12 +128,12 @@ func (r *recordScreen) loadPlaces() {
 
 // heldLabel names a batch in a choice of batches held: product, lot, what
 // is left and the short ID.
-func heldLabel(b api.Batch) string {
+func (u *UI) heldLabel(b api.Batch) string {
 	lot := b.Lot
 	if lot == "" {
-		lot = "no lot"
+		lot = u.t("forms.noLot")
 	}
-	return fmt.Sprintf("%s · %s · %s left · %s", b.Product, lot, formatQty(b.Left), shortBatch(b.ID))
+	return u.t("forms.heldLabel", "product", b.Product, "lot", lot, "left", formatQty(b.Left), "batch", shortBatch(b.ID))
 }
 
 // publish publishes body once more checked against the protocol's rules,
@@ -142,7 +145,7 @@ func (u *UI) publish(fm *form, body protocol.Body, what string, done func(protoc
 		// Never hand the node a draft the protocol would reject.
 		fm.touchAll(true)
 		fm.begin()
-		fm.fail(fe.Field, ruleText(fe.Rule))
+		fm.fail(fe.Field, fm.ruleText(fe.Rule))
 		fm.end()
 		return
 	}
@@ -161,8 +164,8 @@ func (u *UI) publish(fm *form, body protocol.Body, what string, done func(protoc
 // verification will say, and records it only if the person confirms.
 func (u *UI) publishDraft(fm *form, d api.Draft, what string, done func(protocol.Signed)) {
 	fm.publish.Disable()
-	fm.summary.SetText("Saving…")
-	background(u, "save the "+what, func(ctx context.Context) (protocol.Signed, error) {
+	fm.summary.SetText(fm.t("forms.saving"))
+	background(u, u.t("forms.do.save", "what", what), func(ctx context.Context) (protocol.Signed, error) {
 		return u.svc.Publish(ctx, d)
 	}, func(s protocol.Signed) {
 		fm.draftID = ""
@@ -171,7 +174,7 @@ func (u *UI) publishDraft(fm *form, d api.Draft, what string, done func(protocol
 		u.refreshAll()
 	}, func(err error) {
 		fm.publish.Enable()
-		fm.summary.SetText("Not saved.")
+		fm.summary.SetText(fm.t("forms.notSaved"))
 		var ue *api.UnbackedError
 		if errors.Is(err, api.ErrUnbacked) && errors.As(err, &ue) {
 			u.confirmUnbacked(fm, d, what, ue, done)
@@ -180,7 +183,7 @@ func (u *UI) publishDraft(fm *form, d api.Draft, what string, done func(protocol
 		if errors.Is(err, api.ErrLocked) && d.OrgPassphrase == "" {
 			// Signed by the organisation key (a correction of an
 			// organisation record): ask for its passphrase, then again.
-			u.askOrgPassphrase("save the "+what, func(pass string) {
+			u.askOrgPassphrase(u.t("forms.do.save", "what", what), func(pass string) {
 				d.OrgPassphrase = pass
 				u.publishDraft(fm, d, what, done)
 			})
@@ -189,7 +192,7 @@ func (u *UI) publishDraft(fm *form, d api.Draft, what string, done func(protocol
 		if !errors.Is(err, api.ErrUnavailable) {
 			fm.draftID = "" // certainly not recorded: a new try is a new draft
 		}
-		u.showError("save the "+what, err)
+		u.showError(u.t("forms.do.save", "what", what), err)
 	})
 }
 
@@ -197,12 +200,12 @@ func (u *UI) publishDraft(fm *form, d api.Draft, what string, done func(protocol
 // here do not back, and records it anyway only when the person confirms
 // (offline capture: the goods are here, their records not yet).
 func (u *UI) confirmUnbacked(fm *form, d api.Draft, what string, ue *api.UnbackedError, done func(protocol.Signed)) {
-	box := container.NewVBox(wrapLabel("The records on this computer say verification will fail this " + what + ":"))
+	box := container.NewVBox(wrapLabel(u.t("forms.unbacked.head", "what", what)))
 	for _, f := range ue.Findings {
 		box.Add(container.NewBorder(nil, nil, container.NewVBox(levelIcon(provenance.LevelFail)), nil, wrapLabel(f.Text)))
 	}
-	box.Add(wrapLabel("Nothing has been recorded. If the goods are really here and their records have not reached this computer yet, you can record it anyway: until those records arrive, everyone who verifies it will see the problem above."))
-	dlg := dialog.NewCustomConfirm("Record this "+what+" anyway?", "Record anyway", "Do not record", box, func(ok bool) {
+	box.Add(wrapLabel(u.t("forms.unbacked.note")))
+	dlg := dialog.NewCustomConfirm(u.t("forms.unbacked.title", "what", what), u.t("forms.unbacked.yes"), u.t("forms.unbacked.no"), box, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -215,21 +218,21 @@ func (u *UI) confirmUnbacked(fm *form, d api.Draft, what string, ue *api.Unbacke
 
 // savedDialog confirms a published record and offers its new batches.
 func (u *UI) savedDialog(what string, s protocol.Signed) {
-	text := fmt.Sprintf("The %s is saved on this computer's disk (record %s) and is being sent to your peers.", what, shortCID(s.CID))
+	text := u.t("forms.saved.text", "what", what, "record", shortCID(s.CID))
 	box := container.NewVBox(wrapLabel(text))
 	outs := protocol.Outputs(s.Body)
 	var d dialog.Dialog
 	for i, o := range outs {
 		id := protocol.BatchID{Record: s.CID, Index: uint32(i)}
-		label := fmt.Sprintf("New batch %s: %s %s, lot %s", shortBatch(id), formatQty(o.Qty), o.Product, orDash(o.Lot))
-		btn := widget.NewButton("Label", func() {
+		label := u.t("forms.saved.batch", "batch", shortBatch(id), "qty", formatQty(o.Qty), "product", o.Product, "lot", orDash(o.Lot))
+		btn := widget.NewButton(u.t("forms.saved.label"), func() {
 			d.Hide()
 			u.show(screenBatches)
 			u.batches.selectBatch(id)
 		})
 		box.Add(container.NewBorder(nil, nil, nil, btn, widget.NewLabel(label)))
 	}
-	d = dialog.NewCustom("Saved", "OK", box, u.win)
+	d = dialog.NewCustom(u.t("forms.saved.title"), u.t("forms.ok"), box, u.win)
 	d.Resize(fyne.NewSize(620, 0))
 	d.Show()
 }

@@ -23,35 +23,36 @@ type originForm struct {
 	from    *widget.Entry
 	until   *widget.Entry
 	outs    *outputsEditor
-	fPlaces *field
-	fFrom   *field
-	fUntil  *field
-	sup     *supplierSection // bought from a supplier who runs no Jejak (record_supplier.go)
-	obj     fyne.CanvasObject
+	// pickFrom and pickUntil open a calendar for the dates.
+	pickFrom, pickUntil *widget.Button
+	fPlaces             *field
+	fFrom               *field
+	fUntil              *field
+	sup                 *supplierSection // bought from a supplier who runs no Jejak (record_supplier.go)
+	obj                 fyne.CanvasObject
 }
 
 func newOriginForm(u *UI) *originForm {
 	f := &originForm{u: u, byLabel: map[string]protocol.CID{}}
-	pub := widget.NewButton("Publish harvest", f.submit)
+	pub := widget.NewButton(u.t("forms.origin.publish"), f.submit)
 	pub.Importance = widget.HighImportance
-	f.fm = newForm(pub, "Ready: publishing signs the record with this computer's key. Records cannot be edited afterwards, only corrected.")
+	f.fm = u.newForm(pub, u.t("forms.origin.ready"))
 	f.places = widget.NewCheckGroup(nil, nil)
 	f.from, f.until = widget.NewEntry(), widget.NewEntry()
-	f.from.SetPlaceHolder(dayLayout)
-	f.until.SetPlaceHolder(dayLayout)
-	f.fPlaces = f.fm.add("body.places", newField("Places", f.places))
-	f.fFrom = f.fm.add("body.from", newField("Harvest from", f.from))
-	f.fUntil = f.fm.add("body.until", newField("Harvest until", f.until))
+	f.pickFrom, f.pickUntil = withCalendar(u, f.from), withCalendar(u, f.until)
+	f.fPlaces = f.fm.add("body.places", newField(u.t("forms.origin.places"), f.places))
+	f.fFrom = f.fm.add("body.from", newField(u.t("forms.origin.from"), f.from))
+	f.fUntil = f.fm.add("body.until", newField(u.t("forms.origin.until"), f.until))
 	f.places.OnChanged = func([]string) { f.fPlaces.touched = true; f.validate() }
 	f.from.OnChanged = touchOnChange(f.fFrom, f.validate)
 	f.until.OnChanged = touchOnChange(f.fUntil, f.validate)
-	f.outs = newOutputsEditor(f.fm, f.validate)
+	f.outs = newOutputsEditor(u, f.fm, f.validate)
 	f.sup = newSupplierSection(f)
 	f.built = true
 	f.reset()
-	f.obj = container.NewVBox(
-		heading("Record a harvest or other origin"),
-		note("Raw material entering the supply chain at your places: fresh fruit bunches from plots, ore from a mine. Each output becomes a batch with its own QR label."),
+	f.obj = page(
+		heading(u.t("forms.origin.title")),
+		note(u.t("forms.origin.note")),
 		container.NewHBox(u.importButton("harvests")),
 		grid(f.fPlaces, f.fFrom, f.fUntil),
 		f.sup.object(),
@@ -93,7 +94,7 @@ func (f *originForm) setPlaces(ps []api.Place) {
 	f.places.Refresh()
 	if len(opts) == 0 {
 		f.places.Options = nil
-		f.fPlaces.err = "Register a plot, estate, mine or smelter first (the Places tab)."
+		f.fPlaces.err = f.u.t("forms.origin.noPlaces")
 	}
 	f.validate()
 }
@@ -113,25 +114,25 @@ func (f *originForm) body() *protocol.Origin {
 		b.Places = append(b.Places, f.byLabel[s])
 	}
 	if len(f.places.Options) == 0 {
-		f.fm.fail("body.places", "Register a plot, estate, mine or smelter first (the Places tab).")
+		f.fm.fail("body.places", f.u.t("forms.origin.noPlaces"))
 	} else if len(b.Places) == 0 {
-		f.fm.fail("body.places", "Tick the places the material came from.")
+		f.fm.fail("body.places", f.u.t("forms.origin.tickPlaces"))
 	}
-	from, msg := parseDay(f.from.Text)
+	from, msg := f.u.parseDay(f.from.Text)
 	if msg != "" {
 		f.fm.fail("body.from", msg)
 	}
-	until, msg2 := parseDay(f.until.Text)
+	until, msg2 := f.u.parseDay(f.until.Text)
 	if msg2 != "" {
 		f.fm.fail("body.until", msg2)
 	}
 	b.From = from.UnixMilli()
 	b.Until = until.Add(24*time.Hour - time.Millisecond).UnixMilli()
 	if msg == "" && msg2 == "" && until.Before(from) {
-		f.fm.fail("body.until", "The harvest cannot end before it starts.")
+		f.fm.fail("body.until", f.u.t("forms.origin.endBeforeStart"))
 	}
 	if msg == "" && from.After(time.Now()) {
-		f.fm.fail("body.from", "The harvest cannot start in the future.")
+		f.fm.fail("body.from", f.u.t("forms.origin.future"))
 	}
 	b.Out = f.outs.outputs()
 	return b

@@ -60,30 +60,29 @@ var (
 
 func newPlaceForm(u *UI) *placeForm {
 	f := &placeForm{u: u}
-	pub := widget.NewButton("Publish place", f.submit)
+	pub := widget.NewButton(u.t("forms.place.publish"), f.submit)
 	pub.Importance = widget.HighImportance
-	f.fm = newForm(pub, "Ready: harvests can then name this place as their origin.")
+	f.fm = u.newForm(pub, u.t("forms.place.ready"))
 	f.name, f.country, f.area = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-	f.name.SetPlaceHolder("e.g. Blok 12A")
+	f.name.SetPlaceHolder(u.t("forms.place.nameHint"))
 	f.country.SetPlaceHolder("MY")
-	f.area.SetPlaceHolder("hectares, e.g. 3.6")
+	f.area.SetPlaceHolder(u.t("forms.place.areaHint"))
 	f.kind = widget.NewSelect(protocol.PlaceKinds(), nil)
 	f.lat, f.lon = widget.NewEntry(), widget.NewEntry()
-	f.lat.SetPlaceHolder("latitude, e.g. 1.8050")
-	f.lon.SetPlaceHolder("longitude, e.g. 103.9540")
-	f.pointBox = container.NewGridWithColumns(2, f.lat, f.lon)
-	f.fileLbl = widget.NewLabel("No file chosen.")
+	f.lat.SetPlaceHolder(u.t("forms.place.latHint"))
+	f.lon.SetPlaceHolder(u.t("forms.place.lonHint"))
+	f.pointBox = columns(2, f.lat, f.lon)
+	f.fileLbl = widget.NewLabel(u.t("forms.place.noFile"))
 	f.feature = widget.NewSelect(nil, func(string) { f.validate() })
 	f.feature.Hide()
-	open := widget.NewButtonWithIcon("Open GeoJSON file…", theme.FolderOpenIcon(), f.openFile)
+	open := widget.NewButtonWithIcon(u.t("forms.place.openFile"), theme.FolderOpenIcon(), f.openFile)
 	f.fileBox = container.NewVBox(container.NewHBox(open, f.fileLbl), f.feature)
 	f.how = widget.NewRadioGroup([]string{locPoint, locPolygon}, func(string) { f.showHow(); f.validate() })
-	f.how.Horizontal = true
-	fName := f.fm.add("body.name", newField("Name", f.name))
-	fKind := f.fm.add("body.kind", newField("Kind", f.kind))
-	fCountry := f.fm.add("body.country", newField("Country", f.country))
-	fArea := f.fm.add("body.area", newField("Area", f.area))
-	f.fGeo = f.fm.add("body.geo", newField("Location", container.NewVBox(f.how, f.pointBox, f.fileBox)))
+	fName := f.fm.add("body.name", newField(u.t("forms.place.name"), f.name))
+	fKind := f.fm.add("body.kind", newField(u.t("forms.place.kind"), f.kind))
+	fCountry := f.fm.add("body.country", newField(u.t("forms.place.country"), f.country))
+	fArea := f.fm.add("body.area", newField(u.t("forms.place.area"), f.area))
+	f.fGeo = f.fm.add("body.geo", newField(u.t("forms.place.location"), container.NewVBox(f.how, f.pointBox, f.fileBox)))
 	f.name.OnChanged = touchOnChange(fName, f.validate)
 	f.kind.OnChanged = touchOnChange(fKind, f.validate)
 	f.country.OnChanged = func(s string) {
@@ -99,15 +98,17 @@ func newPlaceForm(u *UI) *placeForm {
 	f.lon.OnChanged = touchOnChange(f.fGeo, f.validate)
 	f.mine = note("")
 	f.dfRef, f.dfDate, f.legalRef, f.legalDate = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-	f.dfRef.SetPlaceHolder("assessment reference, e.g. GFW-2026-0042")
-	f.dfDate.SetPlaceHolder("assessed on, YYYY-MM-DD")
-	f.legalRef.SetPlaceHolder("title, permit or licence number")
-	f.legalDate.SetPlaceHolder("dated, YYYY-MM-DD")
+	f.dfRef.SetPlaceHolder(u.t("forms.place.dfRefHint"))
+	withCalendar(u, f.dfDate)
+	f.dfDate.SetPlaceHolder(u.t("forms.assessedOn"))
+	f.legalRef.SetPlaceHolder(u.t("forms.place.legalRefHint"))
+	withCalendar(u, f.legalDate)
+	f.legalDate.SetPlaceHolder(u.t("forms.datedOn"))
 	f.dfMethod, f.legalKind = widget.NewSelectEntry(assessmentMethods), widget.NewSelectEntry(legalityKinds)
-	f.dfMethod.SetPlaceHolder("how it was assessed")
-	f.legalKind.SetPlaceHolder("what it is")
-	f.fDF = newField("Deforestation-free", container.NewGridWithColumns(3, f.dfRef, f.dfMethod, f.dfDate))
-	f.fLegal = newField("Legality", container.NewGridWithColumns(3, f.legalRef, f.legalKind, f.legalDate))
+	f.dfMethod.SetPlaceHolder(u.t("forms.place.dfMethodHint"))
+	f.legalKind.SetPlaceHolder(u.t("forms.place.legalKindHint"))
+	f.fDF = newField(u.t("forms.place.df"), columns(3, f.dfRef, f.dfMethod, f.dfDate))
+	f.fLegal = newField(u.t("forms.place.legal"), columns(3, f.legalRef, f.legalKind, f.legalDate))
 	for _, e := range []*widget.Entry{f.dfRef, f.dfDate} {
 		e.OnChanged = touchOnChange(f.fDF, f.validate)
 	}
@@ -117,20 +118,20 @@ func newPlaceForm(u *UI) *placeForm {
 	}
 	f.legalKind.OnChanged = touchOnChange(f.fLegal, f.validate)
 	f.evidence = container.NewVBox(
-		widget.NewLabelWithStyle("EUDR evidence about the land", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		note("An assessment made after 2020-12-31 that this land was not deforested since, and what shows it is used legally. Without them, batches from this plot verify with the warning \"not assessed\"."),
+		widget.NewLabelWithStyle(u.t("forms.place.evidence"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		note(u.t("forms.place.evidenceNote")),
 		grid(f.fDF, f.fLegal),
 	)
-	f.obj = container.NewVBox(
-		heading("Register a place"),
-		note("Plots and estates need their area; EUDR asks for a boundary (polygon) for plots over 4 ha. Export boundaries from your GIS or mapping app as GeoJSON."),
+	f.obj = page(
+		heading(u.t("forms.place.title")),
+		note(u.t("forms.place.note")),
 		container.NewHBox(u.importButton("places")),
 		grid(fName, fKind, fCountry, fArea, f.fGeo),
 		f.evidence,
 		widget.NewSeparator(),
 		f.fm.footer(),
 		widget.NewSeparator(),
-		widget.NewLabelWithStyle("Your places", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(u.t("forms.place.yours"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		f.mine,
 	)
 	f.built = true
@@ -141,13 +142,9 @@ func newPlaceForm(u *UI) *placeForm {
 func (f *placeForm) content() fyne.CanvasObject { return f.obj }
 
 func (f *placeForm) showHow() {
-	if f.how.Selected == locPolygon {
-		f.pointBox.Hide()
-		f.fileBox.Show()
-	} else {
-		f.pointBox.Show()
-		f.fileBox.Hide()
-	}
+	poly := f.how.Selected == locPolygon
+	f.fm.setVisible(f.pointBox, !poly)
+	f.fm.setVisible(f.fileBox, poly)
 }
 
 // setPlaces lists the places already registered.
@@ -158,13 +155,13 @@ func (f *placeForm) setPlaces(ps []api.Place) {
 		lines = append(lines, fmt.Sprintf("%s — %s, %s (%s)", placeLabel(p.Place), p.Country, c.String(), strings.ToLower(p.Geo.Type)))
 	}
 	if len(lines) == 0 {
-		lines = []string{"None yet."}
+		lines = []string{f.u.t("forms.place.noneYet")}
 	}
 	f.mine.SetText(strings.Join(lines, "\n"))
 }
 
 func (f *placeForm) openFile() {
-	f.u.files.open("Open a GeoJSON file", []string{".geojson", ".json"}, func(path string) {
+	f.u.files.open(f.u.t("forms.place.openTitle"), []string{".geojson", ".json"}, func(path string) {
 		data, err := os.ReadFile(path)
 		if err == nil {
 			f.geos, err = parseGeoJSON(data)
@@ -176,31 +173,28 @@ func (f *placeForm) openFile() {
 			return
 		}
 		f.fGeo.touched = true
-		f.fileLbl.SetText(fmt.Sprintf("%s: %d shape(s)", filepath.Base(path), len(f.geos)))
+		f.fileLbl.SetText(f.u.t("forms.place.shapes", "file", filepath.Base(path), "n", len(f.geos)))
 		var opts []string
 		for i, g := range f.geos {
-			opts = append(opts, geoLabel(i, g))
+			opts = append(opts, f.geoLabel(i, g))
 		}
 		f.feature.Options = opts
 		f.feature.SetSelected(opts[0])
-		if len(opts) > 1 {
-			f.feature.Show()
-		} else {
-			f.feature.Hide()
-		}
+		f.fm.setVisible(f.feature, len(opts) > 1)
 		f.fillFromFile()
 	})
 }
 
-func geoLabel(i int, g namedGeometry) string {
+// geoLabel names a shape of a GeoJSON file in a choice.
+func (f *placeForm) geoLabel(i int, g namedGeometry) string {
 	name := g.Name
 	if name == "" {
-		name = fmt.Sprintf("shape %d", i+1)
+		name = f.u.t("forms.place.shapeN", "n", i+1)
 	}
 	if g.Geo.Type == protocol.GeoPolygon {
-		return fmt.Sprintf("%s: polygon, %s ha", name, hectares(g.Geo.Area()))
+		return f.u.t("forms.place.polygon", "name", name, "ha", hectares(g.Geo.Area()))
 	}
-	return fmt.Sprintf("%s: point %s", name, g.Geo.Point.String())
+	return f.u.t("forms.place.point", "name", name, "point", g.Geo.Point.String())
 }
 
 func hectares(m2 float64) string {
@@ -233,20 +227,20 @@ func (f *placeForm) chosen() (namedGeometry, bool) {
 func (f *placeForm) body() *protocol.Place {
 	b := &protocol.Place{Name: clean(f.name.Text), Kind: f.kind.Selected, Country: clean(f.country.Text)}
 	if b.Kind == "" {
-		f.fm.fail("body.kind", "Choose what kind of place this is.")
+		f.fm.fail("body.kind", f.u.t("forms.place.chooseKind"))
 	}
 	f.addEvidence(b)
 	if s := clean(f.area.Text); s != "" {
-		m, msg := parseAmount(s)
+		m, msg := f.u.parseAmount(s)
 		if msg != "" {
-			f.fm.fail("body.area", "Enter the area in hectares, such as 3.6.")
+			f.fm.fail("body.area", f.u.t("forms.place.enterArea"))
 		}
 		b.Area = m * 10 // a thousandth of a hectare is 10 m²
 	}
 	if f.how.Selected == locPolygon {
 		g, ok := f.chosen()
 		if !ok {
-			f.fm.fail("body.geo", "Open a GeoJSON file with the boundary.")
+			f.fm.fail("body.geo", f.u.t("forms.place.openBoundary"))
 			b.Geo = protocol.PointGeometry(protocol.Position{})
 		} else {
 			b.Geo = g.Geo
@@ -256,7 +250,7 @@ func (f *placeForm) body() *protocol.Place {
 	lat, err1 := strconv.ParseFloat(strings.TrimSpace(f.lat.Text), 64)
 	lon, err2 := strconv.ParseFloat(strings.TrimSpace(f.lon.Text), 64)
 	if err1 != nil || err2 != nil {
-		f.fm.fail("body.geo", "Enter latitude and longitude in decimal degrees, such as 1.8050 and 103.9540.")
+		f.fm.fail("body.geo", f.u.t("forms.place.enterLatLon"))
 	}
 	b.Geo = protocol.PointGeometry(protocol.Pos(lon, lat))
 	return b
@@ -287,7 +281,7 @@ func (f *placeForm) validate() {
 }
 
 func (f *placeForm) submit() {
-	f.fm.submit(f.u, f.validate, f.buildBody, "place", f.reset)
+	f.fm.submit(f.u, f.validate, f.buildBody, f.u.t("forms.what.place"), f.reset)
 }
 
 func (f *placeForm) reset() {
@@ -303,8 +297,8 @@ func (f *placeForm) reset() {
 	f.dfMethod.SetText("")
 	f.legalKind.SetText("")
 	f.geos = nil
-	f.feature.Hide()
-	f.fileLbl.SetText("No file chosen.")
+	f.fm.setVisible(f.feature, false)
+	f.fileLbl.SetText(f.u.t("forms.place.noFile"))
 	f.how.SetSelected(locPoint)
 	f.showHow()
 	f.fm.touchAll(false)
@@ -313,8 +307,8 @@ func (f *placeForm) reset() {
 
 // What each kind of evidence's fields ask for, in the person's words.
 var (
-	what = map[string]string{protocol.EvidenceDeforestationFree: "the assessment's report number", protocol.EvidenceLegality: "the title, permit or licence number"}
-	how  = map[string]string{protocol.EvidenceDeforestationFree: "how the land was assessed", protocol.EvidenceLegality: "what the evidence is"}
+	what = map[string]string{protocol.EvidenceDeforestationFree: "forms.place.what.df", protocol.EvidenceLegality: "forms.place.what.legal"}
+	how  = map[string]string{protocol.EvidenceDeforestationFree: "forms.place.how.df", protocol.EvidenceLegality: "forms.place.how.legal"}
 )
 
 // land reports whether the chosen kind is production land, whose record
@@ -328,11 +322,10 @@ func (f *placeForm) land() bool {
 // beside it.
 func (f *placeForm) addEvidence(b *protocol.Place) {
 	f.fm.removePrefix("body.evidence")
+	f.fm.setVisible(f.evidence, f.land())
 	if !f.land() {
-		f.evidence.Hide()
 		return
 	}
-	f.evidence.Show()
 	add := func(fl *field, kind string, ref, method, date string) {
 		if ref == "" && method == "" && date == "" {
 			return
@@ -342,15 +335,15 @@ func (f *placeForm) addEvidence(b *protocol.Place) {
 		e := protocol.Evidence{Kind: kind, Ref: ref, Method: method}
 		switch {
 		case ref == "":
-			f.fm.fail(path, "Enter its reference: "+what[kind]+".")
+			f.fm.fail(path, f.u.t("forms.place.enterRef", "what", f.u.t(what[kind])))
 		case method == "":
-			f.fm.fail(path, "Choose or type "+how[kind]+".")
+			f.fm.fail(path, f.u.t("forms.place.chooseHow", "how", f.u.t(how[kind])))
 		case date == "":
-			f.fm.fail(path, "Enter its date as YYYY-MM-DD.")
+			f.fm.fail(path, f.u.t("forms.place.enterDate"))
 		default:
 			// A date, not a moment: midnight UTC, as the command line and
 			// the file imports record it, so it reads the same everywhere.
-			d, msg := parseDay(date)
+			d, msg := f.u.parseDay(date)
 			if msg != "" {
 				f.fm.fail(path, msg)
 			}
@@ -362,7 +355,7 @@ func (f *placeForm) addEvidence(b *protocol.Place) {
 	add(f.fLegal, protocol.EvidenceLegality, clean(f.legalRef.Text), clean(f.legalKind.Text), clean(f.legalDate.Text))
 	if len(b.Evidence) > 0 && b.Evidence[0].Kind == protocol.EvidenceDeforestationFree && b.Evidence[0].Date != 0 &&
 		b.Evidence[0].Date < time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli() {
-		f.fm.note("body.evidence[0]", "Assessed before 2021: that cannot show the land was not deforested after 2020-12-31; batches will verify with a warning.")
+		f.fm.note("body.evidence[0]", f.u.t("forms.place.before2021"))
 	}
 }
 

@@ -39,26 +39,26 @@ type inputRow struct {
 }
 
 // noPlace is the place choice that leaves the place out.
-const noPlace = "(not recorded)"
+const noPlace = "forms.process.noPlace"
 
 func newProcessForm(u *UI) *processForm {
 	f := &processForm{u: u, inBox: container.NewVBox(), places: map[string]protocol.CID{}}
-	pub := widget.NewButton("Publish processing run", f.submit)
+	pub := widget.NewButton(u.t("forms.process.publish"), f.submit)
 	pub.Importance = widget.HighImportance
-	f.fm = newForm(pub, "Ready: the inputs are consumed and the outputs become new batches.")
-	f.place = widget.NewSelect([]string{noPlace}, func(string) { f.validate() })
-	f.place.SetSelected(noPlace)
-	f.outs = newOutputsEditor(f.fm, f.validate)
-	addIn := widget.NewButtonWithIcon("Add another input", theme.ContentAddIcon(), func() {
+	f.fm = u.newForm(pub, u.t("forms.process.ready"))
+	f.place = widget.NewSelect([]string{u.t(noPlace)}, func(string) { f.validate() })
+	f.place.SetSelected(u.t(noPlace))
+	f.outs = newOutputsEditor(u, f.fm, f.validate)
+	addIn := widget.NewButtonWithIcon(u.t("forms.process.addInput"), theme.ContentAddIcon(), func() {
 		f.addInput()
 		f.validate()
 	})
 	f.addInput()
-	f.obj = container.NewVBox(
-		heading("Record a processing run"),
-		note("Milling, refining, fractionation or assembly: take quantities from batches you hold and make new batches. Only batches you hold with something left can be used."),
-		grid(newField("Where", f.place)),
-		widget.NewLabelWithStyle("Inputs", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+	f.obj = page(
+		heading(u.t("forms.process.title")),
+		note(u.t("forms.process.note")),
+		grid(newField(u.t("forms.process.where"), f.place)),
+		widget.NewLabelWithStyle(u.t("forms.process.inputs"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		f.inBox, container.NewHBox(addIn),
 		widget.NewSeparator(),
 		f.outs.object(),
@@ -75,17 +75,20 @@ func (f *processForm) content() fyne.CanvasObject { return f.obj }
 
 func (f *processForm) addInput() {
 	r := &inputRow{batch: widget.NewSelect(nil, nil), amount: widget.NewEntry(), unit: widget.NewLabel("")}
-	r.batch.PlaceHolder = "Choose a batch you hold"
-	r.amount.SetPlaceHolder("quantity used")
-	r.fBatch = newField("Batch", r.batch)
-	r.fQty = newField("Quantity used", container.NewBorder(nil, nil, nil, r.unit, r.amount))
+	r.batch.PlaceHolder = f.u.t("forms.chooseHeld")
+	r.amount.SetPlaceHolder(f.u.t("forms.process.qtyHint"))
+	r.fBatch = newField(f.u.t("forms.batch"), r.batch)
+	r.fQty = newField(f.u.t("forms.process.qtyUsed"), container.NewBorder(nil, nil, nil, r.unit, r.amount))
 	r.batch.OnChanged = func(string) {
 		r.fBatch.touched = true
 		if b, ok := f.heldBatch(r); ok {
-			r.unit.SetText(unitSymbol(b.Left.Unit) + fmt.Sprintf(" of %s left", formatQty(b.Left)))
-			if r.amount.Text == "" {
-				r.amount.SetText(protocol.FormatMilli(b.Left.Milli))
-			}
+			// What is left is a hint, not a value: typing a quantity
+			// never adds to it.
+			r.unit.SetText(b.Left.Unit.Symbol())
+			r.amount.SetPlaceHolder(f.u.t("forms.upToLeft", "left", b.Left.Text()))
+		} else {
+			r.unit.SetText("")
+			r.amount.SetPlaceHolder(f.u.t("forms.process.qtyHint"))
 		}
 		f.validate()
 	}
@@ -108,7 +111,7 @@ func (f *processForm) relayoutInputs() {
 	for i, r := range f.ins {
 		f.fm.add(fmt.Sprintf("body.in[%d].batch", i), r.fBatch)
 		f.fm.add(fmt.Sprintf("body.in[%d].qty", i), r.fQty)
-		row := container.NewGridWithColumns(2, r.fBatch.box(), r.fQty.box())
+		row := columns(2, r.fBatch.box(), r.fQty.box())
 		if len(f.ins) > 1 {
 			f.inBox.Add(container.NewBorder(nil, nil, nil, r.remove, row))
 		} else {
@@ -116,6 +119,7 @@ func (f *processForm) relayoutInputs() {
 		}
 	}
 	f.inBox.Refresh()
+	f.fm.relayout()
 }
 
 // setHeld offers the batches this organisation holds with something left.
@@ -134,14 +138,14 @@ func (f *processForm) setHeld(held []api.Batch) {
 func (f *processForm) heldOptions() []string {
 	var opts []string
 	for _, b := range f.held {
-		opts = append(opts, heldLabel(b))
+		opts = append(opts, f.u.heldLabel(b))
 	}
 	return opts
 }
 
 func (f *processForm) heldBatch(r *inputRow) (api.Batch, bool) {
 	for _, b := range f.held {
-		if heldLabel(b) == r.batch.Selected {
+		if f.u.heldLabel(b) == r.batch.Selected {
 			return b, true
 		}
 	}
@@ -151,7 +155,7 @@ func (f *processForm) heldBatch(r *inputRow) (api.Batch, bool) {
 // setPlaces offers the organisation's mills, refineries and factories.
 func (f *processForm) setPlaces(ps []api.Place) {
 	f.places = map[string]protocol.CID{}
-	opts := []string{noPlace}
+	opts := []string{f.u.t(noPlace)}
 	for _, p := range ps {
 		if p.IsLand() || p.Kind == protocol.PlaceMine {
 			continue
@@ -162,7 +166,7 @@ func (f *processForm) setPlaces(ps []api.Place) {
 	}
 	f.place.Options = opts
 	if !slices.Contains(opts, f.place.Selected) {
-		f.place.SetSelected(noPlace)
+		f.place.SetSelected(f.u.t(noPlace))
 	}
 	f.place.Refresh()
 }
@@ -173,24 +177,24 @@ func (f *processForm) body() *protocol.Process {
 		b.Place = &c
 	}
 	if len(f.held) == 0 {
-		f.fm.fail("body.in[0].batch", "You hold no batch with anything left. Receive or harvest one first.")
+		f.fm.fail("body.in[0].batch", f.u.t("forms.process.noneHeld"))
 	}
 	for i, r := range f.ins {
 		path := fmt.Sprintf("body.in[%d]", i)
 		hb, ok := f.heldBatch(r)
 		if !ok {
-			f.fm.fail(path+".batch", "Choose a batch you hold.")
+			f.fm.fail(path+".batch", f.u.t("forms.chooseHeldMsg"))
 			continue
 		}
-		m, msg := parseAmount(r.amount.Text)
+		m, msg := f.u.parseAmount(r.amount.Text)
 		if msg == "" && m > hb.Left.Milli {
-			msg = fmt.Sprintf("Only %s of this batch is left.", formatQty(hb.Left))
+			msg = f.u.t("forms.onlyLeft", "left", formatQty(hb.Left))
 		}
 		if msg != "" {
 			f.fm.fail(path+".qty", msg)
 			m = 1
 		} else {
-			f.fm.note(path+".qty", readsAs(r.amount.Text, protocol.Quantity{Milli: m, Unit: hb.Left.Unit}))
+			f.fm.note(path+".qty", f.u.readsAs(r.amount.Text, protocol.Quantity{Milli: m, Unit: hb.Left.Unit}))
 		}
 		b.In = append(b.In, protocol.Input{Batch: hb.ID, Qty: protocol.Quantity{Milli: m, Unit: hb.Left.Unit}})
 	}
@@ -205,14 +209,14 @@ func (f *processForm) validate() {
 }
 
 func (f *processForm) submit() {
-	f.fm.submit(f.u, f.validate, f.buildBody, "processing run", f.reset)
+	f.fm.submit(f.u, f.validate, f.buildBody, f.u.t("forms.what.process"), f.reset)
 }
 
 func (f *processForm) reset() {
 	f.ins = nil
 	f.addInput()
 	f.outs.reset()
-	f.place.SetSelected(noPlace)
+	f.place.SetSelected(f.u.t(noPlace))
 	f.fm.touchAll(false)
 	f.validate()
 }

@@ -20,6 +20,7 @@ type receiveForm struct {
 	u      *UI
 	r      *recordScreen
 	list   *fyne.Container
+	scroll *container.Scroll
 	cards  []*receiveCard
 	loaded bool
 	obj    fyne.CanvasObject
@@ -27,19 +28,21 @@ type receiveForm struct {
 
 // receiveCard is one incoming transfer.
 type receiveCard struct {
+	u      *UI
 	in     api.Incoming
 	fm     *form
-	amount *widget.Entry
+	amount *selectingEntry
 	fQty   *field
 }
 
 func newReceiveForm(u *UI, r *recordScreen) *receiveForm {
 	f := &receiveForm{u: u, r: r, list: container.NewVBox()}
-	f.obj = container.NewBorder(container.NewVBox(
-		heading("Receive shipments"),
-		note("Shipments sent to your organisation that nobody here has confirmed yet. Weigh what arrived, enter it, and confirm: both sides then have signed for the custody of the batch."),
-	), nil, nil, nil, container.NewVScroll(f.list))
-	f.list.Add(widget.NewLabel("Loading…"))
+	f.scroll = container.NewVScroll(page(f.list))
+	f.obj = container.NewBorder(page(
+		heading(u.t("forms.receive.title")),
+		note(u.t("forms.receive.note")),
+	), nil, nil, nil, f.scroll)
+	f.list.Add(widget.NewLabel(u.t("forms.loading")))
 	return f
 }
 
@@ -47,7 +50,7 @@ func (f *receiveForm) content() fyne.CanvasObject { return container.NewPadded(f
 
 // load reads the incoming transfers.
 func (f *receiveForm) load() {
-	newest(f.u, &f.loads, "list incoming shipments", f.u.svc.Incoming, f.set, nil)
+	newest(f.u, &f.loads, f.u.t("forms.do.listIncoming"), f.u.svc.Incoming, f.set, nil)
 }
 
 func (f *receiveForm) set(ins []api.Incoming) {
@@ -62,19 +65,21 @@ func (f *receiveForm) set(ins []api.Incoming) {
 		f.list.Add(c.object())
 	}
 	if len(ins) == 0 {
-		f.list.Add(widget.NewLabel("Nothing is waiting to be received."))
+		f.list.Add(widget.NewLabel(f.u.t("forms.receive.none")))
 	}
 	f.list.Refresh()
+	relayout(f.scroll)
 	f.r.setIncoming(len(ins))
 }
 
 func (f *receiveForm) newCard(in api.Incoming) *receiveCard {
-	c := &receiveCard{in: in, amount: widget.NewEntry()}
-	btn := widget.NewButton("Confirm receipt", nil)
+	c := &receiveCard{u: f.u, in: in, amount: newSelectingEntry()}
+	btn := widget.NewButton(f.u.t("forms.receive.confirm"), nil)
 	btn.Importance = widget.HighImportance
-	c.fm = newForm(btn, "Ready to confirm.")
-	c.fQty = c.fm.add("body.qty", newField("Arrived", container.NewBorder(nil, nil, nil,
-		widget.NewLabel(fmt.Sprintf("%s (sent: %s)", unitSymbol(in.Qty.Unit), formatQty(in.Qty))), c.amount)))
+	c.fm = f.u.newForm(btn, f.u.t("forms.receive.ready"))
+	c.fm.host = f.scroll
+	c.fQty = c.fm.add("body.qty", newField(f.u.t("forms.receive.arrived"), container.NewBorder(nil, nil, nil,
+		widget.NewLabel(f.u.t("forms.receive.sent", "unit", in.Qty.Unit.Symbol(), "sent", in.Qty.Text())), c.amount)))
 	c.amount.SetText(protocol.FormatMilli(in.Qty.Milli))
 	c.amount.OnChanged = touchOnChange(c.fQty, c.validate)
 	btn.OnTapped = func() {
@@ -82,22 +87,22 @@ func (f *receiveForm) newCard(in api.Incoming) *receiveCard {
 		if !c.fm.valid {
 			return
 		}
-		f.u.publish(c.fm, c.body(), "receipt", func(protocol.Signed) { f.load() })
+		f.u.publish(c.fm, c.body(), f.u.t("forms.what.receipt"), func(protocol.Signed) { f.load() })
 	}
 	c.validate()
 	return c
 }
 
 func (c *receiveCard) body() *protocol.Receive {
-	m, msg := parseAmount(c.amount.Text)
+	m, msg := c.u.parseAmount(c.amount.Text)
 	if msg == "" && m > c.in.Qty.Milli {
-		msg = fmt.Sprintf("More than was sent (%s). Confirm what was sent and take the difference up with the sender.", formatQty(c.in.Qty))
+		msg = c.u.t("forms.receive.more", "sent", formatQty(c.in.Qty))
 	}
 	if msg != "" {
 		c.fm.fail("body.qty", msg)
 		m = 1
 	} else {
-		c.fm.note("body.qty", readsAs(c.amount.Text, protocol.Quantity{Milli: m, Unit: c.in.Qty.Unit}))
+		c.fm.note("body.qty", c.u.readsAs(c.amount.Text, protocol.Quantity{Milli: m, Unit: c.in.Qty.Unit}))
 	}
 	return &protocol.Receive{Transfer: c.in.Transfer, Qty: protocol.Quantity{Milli: m, Unit: c.in.Qty.Unit}}
 }
@@ -115,13 +120,13 @@ func (c *receiveCard) object() fyne.CanvasObject {
 	in := c.in
 	product := in.Product
 	if product == "" {
-		product = "batch " + shortBatch(in.Batch)
+		product = c.u.t("forms.receive.batch", "batch", shortBatch(in.Batch))
 	}
 	from := in.FromName
 	if from == "" {
 		from = in.From.Short()
 	}
-	title := widget.NewLabelWithStyle(fmt.Sprintf("%s %s from %s", formatQty(in.Qty), product, from), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title := widget.NewLabelWithStyle(c.u.t("forms.receive.card", "qty", formatQty(in.Qty), "product", product, "from", from), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	var docs []string
 	for _, d := range in.Docs {
 		s := d.Kind
@@ -133,7 +138,7 @@ func (c *receiveCard) object() fyne.CanvasObject {
 		}
 		docs = append(docs, s)
 	}
-	meta := fmt.Sprintf("Sent %s · batch %s", formatTime(in.Time), shortBatch(in.Batch))
+	meta := c.u.t("forms.receive.meta", "time", formatTime(in.Time), "batch", shortBatch(in.Batch))
 	if len(docs) > 0 {
 		meta += " · " + strings.Join(docs, ", ")
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -33,6 +34,8 @@ type shipForm struct {
 	amount   *widget.Entry
 	unit     *widget.Label
 	to       *widget.Select
+	toSearch *widget.Entry // narrows the organisations offered
+	toHint   *widget.Label // why none is offered, and what to do
 	docs     []*docRow
 	docBox   *fyne.Container
 	fBatch   *field
@@ -56,37 +59,43 @@ type docRow struct {
 
 func newShipForm(u *UI) *shipForm {
 	f := &shipForm{u: u, docBox: container.NewVBox()}
-	pub := widget.NewButton("Publish shipment", f.submit)
+	pub := widget.NewButton(u.t("forms.ship.publish"), f.submit)
 	pub.Importance = widget.HighImportance
-	f.fm = newForm(pub, "Ready: the receiver confirms the shipment from their Receive tab.")
+	f.fm = u.newForm(pub, u.t("forms.ship.ready"))
 	f.batch = widget.NewSelect(nil, nil)
-	f.batch.PlaceHolder = "Choose a batch you hold"
+	f.batch.PlaceHolder = u.t("forms.chooseHeld")
 	f.amount = widget.NewEntry()
-	f.amount.SetPlaceHolder("quantity to send")
+	f.amount.SetPlaceHolder(u.t("forms.ship.qtyHint"))
 	f.unit = widget.NewLabel("")
 	f.to = widget.NewSelect(nil, nil)
-	f.to.PlaceHolder = "Choose the receiving organisation"
-	f.fBatch = f.fm.add("body.batch", newField("Batch", f.batch))
-	f.fQty = f.fm.add("body.qty", newField("Quantity", container.NewBorder(nil, nil, nil, f.unit, f.amount)))
-	f.fTo = f.fm.add("body.to", newField("Send to", f.to))
+	f.to.PlaceHolder = u.t("forms.sendToChoose")
+	f.toSearch = widget.NewEntry()
+	f.toSearch.SetPlaceHolder(u.t("forms.sendToSearch"))
+	f.toSearch.OnChanged = func(string) { f.offerOrgs() }
+	f.toHint = wrapLabel("")
+	f.toHint.Importance = widget.WarningImportance
+	f.toHint.Hide()
+	f.fBatch = f.fm.add("body.batch", newField(u.t("forms.batch"), f.batch))
+	f.fQty = f.fm.add("body.qty", newField(u.t("forms.quantity"), container.NewBorder(nil, nil, nil, f.unit, f.amount)))
+	f.fTo = f.fm.add("body.to", newField(u.t("forms.ship.to"), container.NewVBox(f.toSearch, f.to, f.toHint)))
 	f.batch.OnChanged = func(string) {
 		f.fBatch.touched = true
 		if b, ok := f.heldBatch(); ok {
-			f.unit.SetText(fmt.Sprintf("%s of %s left", unitSymbol(b.Left.Unit), formatQty(b.Left)))
+			f.unit.SetText(f.u.t("forms.ship.unitLeft", "unit", b.Left.Unit.Symbol(), "left", formatQty(b.Left)))
 		}
 		f.validate()
 	}
 	f.amount.OnChanged = touchOnChange(f.fQty, f.validate)
 	f.to.OnChanged = touchOnChange(f.fTo, f.validate)
-	addDoc := widget.NewButtonWithIcon("Add a document", theme.ContentAddIcon(), func() {
+	addDoc := widget.NewButtonWithIcon(u.t("forms.ship.addDoc"), theme.ContentAddIcon(), func() {
 		f.addDoc()
 		f.validate()
 	})
-	f.obj = container.NewVBox(
-		heading("Ship a batch"),
-		note("Send some or all of a batch you hold to another organisation. Documents travel by reference and, if you attach the file, by its fingerprint (SHA-256); the file itself stays with you."),
+	f.obj = page(
+		heading(u.t("forms.ship.title")),
+		note(u.t("forms.ship.note")),
 		grid(f.fBatch, f.fQty, f.fTo),
-		widget.NewLabelWithStyle("Documents", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(u.t("forms.ship.docs"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		f.docBox, container.NewHBox(addDoc),
 		widget.NewSeparator(),
 		f.fm.footer(),
@@ -101,26 +110,26 @@ func (f *shipForm) content() fyne.CanvasObject { return f.obj }
 func (f *shipForm) addDoc() {
 	d := &docRow{kind: widget.NewSelectEntry(documentKinds), ref: widget.NewEntry(), file: widget.NewLabel("")}
 	d.kind.SetText("invoice")
-	d.ref.SetPlaceHolder("document number, e.g. INV-2024-0311")
-	d.f = newField("Kind", d.kind)
-	d.fRef = newField("Reference", d.ref)
+	d.ref.SetPlaceHolder(f.u.t("forms.ship.refHint"))
+	d.f = newField(f.u.t("forms.ship.kind"), d.kind)
+	d.fRef = newField(f.u.t("forms.ship.ref"), d.ref)
 	d.kind.OnChanged = func(k string) {
 		// A due diligence statement has two numbers, pasted from TRACES
 		// together.
 		if clean(k) == protocol.DocDDS {
-			d.ref.SetPlaceHolder("reference and verification number, e.g. 24ITYGBJFOS258 K7R8LA90")
+			d.ref.SetPlaceHolder(f.u.t("forms.ship.ddsHint"))
 		} else {
-			d.ref.SetPlaceHolder("document number, e.g. INV-2024-0311")
+			d.ref.SetPlaceHolder(f.u.t("forms.ship.refHint"))
 		}
 		d.f.touched = true
 		f.validate()
 	}
 	d.ref.OnChanged = touchOnChange(d.fRef, f.validate)
-	d.attch = widget.NewButtonWithIcon("Attach file…", theme.FileIcon(), func() {
-		f.u.files.open("Attach a document", nil, func(path string) {
+	d.attch = widget.NewButtonWithIcon(f.u.t("forms.ship.attach"), theme.FileIcon(), func() {
+		f.u.files.open(f.u.t("forms.ship.attachTitle"), nil, func(path string) {
 			sum, err := hashFile(path)
 			if err != nil {
-				f.u.showError("read the document", err)
+				f.u.showError(f.u.t("forms.do.readDoc"), err)
 				return
 			}
 			d.hash = sum
@@ -145,10 +154,11 @@ func (f *shipForm) relayoutDocs() {
 	for i, d := range f.docs {
 		f.fm.add(fmt.Sprintf("body.docs[%d].kind", i), d.f)
 		f.fm.add(fmt.Sprintf("body.docs[%d]", i), d.fRef)
-		row := container.NewGridWithColumns(3, d.f.box(), d.fRef.box(), container.NewVBox(container.NewHBox(d.attch, d.del), d.file))
+		row := columns(3, d.f.box(), d.fRef.box(), container.NewVBox(container.NewHBox(d.attch, d.del), d.file))
 		f.docBox.Add(row)
 	}
 	f.docBox.Refresh()
+	f.fm.relayout()
 }
 
 // hashFile returns the SHA-256 of the file at path.
@@ -170,7 +180,7 @@ func (f *shipForm) setHeld(held []api.Batch) {
 	f.held = held
 	var opts []string
 	for _, b := range held {
-		opts = append(opts, heldLabel(b))
+		opts = append(opts, f.u.heldLabel(b))
 	}
 	f.batch.Options = opts
 	if !slices.Contains(opts, f.batch.Selected) {
@@ -182,37 +192,62 @@ func (f *shipForm) setHeld(held []api.Batch) {
 
 // loadOrgs reads the organisations the node knows, for "Send to".
 func (f *shipForm) loadOrgs() {
-	newest(f.u, &f.orgLoads, "list organisations", f.u.svc.Orgs, func(orgs []api.Org) {
+	newest(f.u, &f.orgLoads, f.u.t("forms.do.listOrgs"), f.u.svc.Orgs, func(orgs []api.Org) {
 		f.orgs = nil
-		var opts []string
 		for _, o := range orgs {
 			if o.Key == f.u.ident.Org {
 				continue
 			}
 			f.orgs = append(f.orgs, o)
-			opts = append(opts, orgLabel(o))
 		}
-		f.to.Options = opts
-		f.to.Refresh()
-		f.validate()
+		f.offerOrgs()
 	}, nil)
 }
 
+// offerOrgs offers the organisations the search matches (all of them
+// when it is empty), keeping the one chosen, and says why none is offered
+// when none is.
+func (f *shipForm) offerOrgs() {
+	q := strings.ToLower(strings.TrimSpace(f.toSearch.Text))
+	var opts []string
+	for _, o := range f.orgs {
+		if l := f.orgLabel(o); q == "" || strings.Contains(strings.ToLower(l), q) {
+			opts = append(opts, l)
+		}
+	}
+	f.to.Options = opts
+	f.to.PlaceHolder = f.u.t("forms.sendToChoose")
+	switch {
+	case len(f.orgs) == 0:
+		f.to.PlaceHolder = f.u.t("forms.sendToNone")
+		f.toHint.SetText(f.u.t("forms.sendToNoneHint"))
+	case len(opts) == 0:
+		f.toHint.SetText(f.u.t("forms.sendToNoMatch", "search", strings.TrimSpace(f.toSearch.Text), "n", len(f.orgs)))
+	}
+	f.fm.setVisible(f.toSearch, len(f.orgs) > 0)
+	f.fm.setVisible(f.toHint, len(opts) == 0)
+	if f.to.Selected != "" && !slices.Contains(opts, f.to.Selected) && !slices.ContainsFunc(f.orgs, func(o api.Org) bool { return f.orgLabel(o) == f.to.Selected }) {
+		f.to.ClearSelected()
+	}
+	f.to.Refresh()
+	f.validate()
+}
+
 // orgLabel names an organisation in a choice.
-func orgLabel(o api.Org) string {
+func (f *shipForm) orgLabel(o api.Org) string {
 	s := o.Name
 	if o.Country != "" {
 		s += " (" + o.Country + ")"
 	}
 	if o.Endorsed {
-		s += " ✓ endorsed"
+		s += " ✓ " + f.u.t("forms.ship.endorsed")
 	}
 	return s
 }
 
 func (f *shipForm) heldBatch() (api.Batch, bool) {
 	for _, b := range f.held {
-		if heldLabel(b) == f.batch.Selected {
+		if f.u.heldLabel(b) == f.batch.Selected {
 			return b, true
 		}
 	}
@@ -224,32 +259,32 @@ func (f *shipForm) body() *protocol.Transfer {
 	hb, ok := f.heldBatch()
 	switch {
 	case len(f.held) == 0:
-		f.fm.fail("body.batch", "You hold no batch with anything left.")
+		f.fm.fail("body.batch", f.u.t("forms.ship.noneHeld"))
 	case !ok:
-		f.fm.fail("body.batch", "Choose the batch to send.")
+		f.fm.fail("body.batch", f.u.t("forms.ship.chooseBatch"))
 	}
 	b.Batch = hb.ID
-	m, msg := parseAmount(f.amount.Text)
+	m, msg := f.u.parseAmount(f.amount.Text)
 	if msg == "" && ok && m > hb.Left.Milli {
-		msg = fmt.Sprintf("Only %s of this batch is left.", formatQty(hb.Left))
+		msg = f.u.t("forms.onlyLeft", "left", formatQty(hb.Left))
 	}
 	if msg != "" {
 		f.fm.fail("body.qty", msg)
 		m = 1
 	} else {
-		f.fm.note("body.qty", readsAs(f.amount.Text, protocol.Quantity{Milli: m, Unit: hb.Left.Unit}))
+		f.fm.note("body.qty", f.u.readsAs(f.amount.Text, protocol.Quantity{Milli: m, Unit: hb.Left.Unit}))
 	}
 	b.Qty = protocol.Quantity{Milli: m, Unit: hb.Left.Unit}
 	if !ok {
 		b.Qty.Unit = protocol.TNE
 	}
 	for _, o := range f.orgs {
-		if orgLabel(o) == f.to.Selected {
+		if f.orgLabel(o) == f.to.Selected {
 			b.To = o.Key
 		}
 	}
 	if b.To.IsZero() {
-		f.fm.fail("body.to", "Choose who receives the shipment.")
+		f.fm.fail("body.to", f.u.t("forms.ship.chooseTo"))
 	}
 	for i, d := range f.docs {
 		doc := protocol.Document{Kind: clean(d.kind.Text), Ref: clean(d.ref.Text), Hash: d.hash}
@@ -263,7 +298,7 @@ func (f *shipForm) body() *protocol.Transfer {
 		if len(b.Docs) != i {
 			// The protocol's paths count documents sent, not rows; keep
 			// them in step by reporting a skipped row's successors here.
-			f.fm.fail(fmt.Sprintf("body.docs[%d]", i), "Fill in the document above this one, or remove it.")
+			f.fm.fail(fmt.Sprintf("body.docs[%d]", i), f.u.t("forms.ship.docAbove"))
 		}
 		b.Docs = append(b.Docs, doc)
 	}
@@ -277,7 +312,7 @@ func (f *shipForm) validate() {
 }
 
 func (f *shipForm) submit() {
-	f.fm.submit(f.u, f.validate, f.buildBody, "shipment", f.reset)
+	f.fm.submit(f.u, f.validate, f.buildBody, f.u.t("forms.what.shipment"), f.reset)
 }
 
 func (f *shipForm) reset() {

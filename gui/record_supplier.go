@@ -119,7 +119,7 @@ func (s *supplierSection) draft() *protocol.SupplierDraft {
 		case fe.Field == "supplier.id" && protocol.NormalizeSupplierText(d.ID) == "":
 			fm.fail(fe.Field, s.of.u.t("supplier.error.id"))
 		default:
-			fm.fail(fe.Field, ruleText(fe.Rule))
+			fm.fail(fe.Field, fm.ruleText(fe.Rule))
 		}
 	}
 	// Every field at once, not just the first the protocol names.
@@ -152,7 +152,7 @@ func (s *supplierSection) submit() {
 	of, fm, u := s.of, s.of.fm, s.of.u
 	sup := s.value()
 	if sup == nil {
-		fm.submit(u, of.validate, of.buildBody, "harvest", of.reset)
+		fm.submit(u, of.validate, of.buildBody, u.t("forms.what.harvest"), of.reset)
 		return
 	}
 	of.validate()

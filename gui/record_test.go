@@ -134,7 +134,7 @@ func TestProcessOffersOnlyBatchesIHold(t *testing.T) {
 	var want []string
 	for _, b := range all {
 		if b.Left.Milli > 0 {
-			want = append(want, heldLabel(b))
+			want = append(want, u.heldLabel(b))
 		}
 	}
 	got := u.record.process.ins[0].batch.Options

@@ -25,11 +25,18 @@ func checkBody(body protocol.Body) *protocol.FieldError {
 	return &protocol.FieldError{Field: "body", Rule: err.Error()}
 }
 
-// ruleText turns a protocol rule into a sentence for the form.
-func ruleText(rule string) string {
+// ruleText turns a protocol rule into a sentence for the form. The
+// protocol's rules are its own text; that a field is missing is said in the
+// form's language.
+func (fm *form) ruleText(rule string) string {
 	if rule == "missing" {
-		return "Required."
+		return fm.t("forms.required")
 	}
+	return sentence(rule)
+}
+
+// sentence makes s a sentence: a capital first letter, a full stop.
+func sentence(rule string) string {
 	r := []rune(rule)
 	r[0] = unicode.ToUpper(r[0])
 	s := string(r)
@@ -42,7 +49,7 @@ func ruleText(rule string) string {
 // checkDraft runs checkBody and files its finding on the form.
 func (fm *form) checkDraft(body protocol.Body) {
 	if fe := checkBody(body); fe != nil {
-		fm.fail(fe.Field, ruleText(fe.Rule))
+		fm.fail(fe.Field, fm.ruleText(fe.Rule))
 	}
 }
 
@@ -56,7 +63,7 @@ func (fm *form) checkEach(body protocol.Body, fix func(field string) bool) {
 		if fe == nil {
 			return
 		}
-		fm.fail(fe.Field, ruleText(fe.Rule))
+		fm.fail(fe.Field, fm.ruleText(fe.Rule))
 		if !fix(fe.Field) {
 			return
 		}
@@ -78,17 +85,17 @@ func parentPath(p string) string {
 // jejak-node share. It returns a message for the form when it cannot: for
 // an amount that could mean two things ("1.250": 1250 or 1.25?), the
 // question, with both ways to write it.
-func parseAmount(s string) (int64, string) {
+func (u *UI) parseAmount(s string) (int64, string) {
 	if strings.TrimSpace(s) == "" {
-		return 0, "Enter a quantity."
+		return 0, u.t("forms.enterQty")
 	}
 	m, err := protocol.ParseAmount(s)
 	if err != nil {
 		msg := strings.TrimPrefix(err.Error(), "protocol: amount ")
-		return 0, ruleText(msg)
+		return 0, sentence(msg)
 	}
 	if m <= 0 {
-		return 0, "Must be more than zero."
+		return 0, u.t("forms.moreThanZero")
 	}
 	return m, ""
 }
@@ -96,23 +103,30 @@ func parseAmount(s string) (int64, string) {
 // readsAs says how an amount was read, in the unit given ("reads as
 // 12.5 t"), when it was typed otherwise than Jejak writes it (with a
 // decimal comma, or grouped digits); "" when it was typed the same way.
-func readsAs(typed string, q protocol.Quantity) string {
+func (u *UI) readsAs(typed string, q protocol.Quantity) string {
 	if strings.TrimSpace(typed) == protocol.FormatMilli(q.Milli) {
 		return ""
 	}
-	return "Reads as " + formatQty(q) + "."
+	return u.t("forms.readsAs", "qty", formatQty(q))
 }
 
 // dayLayout is how dates are typed in forms.
 const dayLayout = "2006-01-02"
 
-// parseDay reads a date typed as YYYY-MM-DD, in local time.
-func parseDay(s string) (time.Time, string) {
-	t, err := time.ParseInLocation(dayLayout, strings.TrimSpace(s), time.Local)
-	if err != nil {
-		return time.Time{}, "Enter a date as YYYY-MM-DD, such as 2024-03-07."
+// parseDay reads a date typed as YYYY-MM-DD, in local time, or says how
+// to type it.
+func (u *UI) parseDay(s string) (time.Time, string) {
+	t, ok := readDay(s)
+	if !ok {
+		return time.Time{}, u.t("forms.enterDate")
 	}
 	return t, ""
+}
+
+// readDay reads a date typed as YYYY-MM-DD, in local time.
+func readDay(s string) (time.Time, bool) {
+	t, err := time.ParseInLocation(dayLayout, strings.TrimSpace(s), time.Local)
+	return t, err == nil
 }
 
 // clean trims what a person typed, as records allow no surrounding space.

@@ -82,9 +82,73 @@ func (q Quantity) Base() (int64, Dimension, error) {
 	return q.Milli * s.scale, s.dim, nil
 }
 
-// String formats q as a decimal with its unit: "12.5 TNE".
+// String formats q as a decimal with its unit code: "12.5 TNE", as the
+// record holds it and as logs and machine-read output write it. What people
+// read is Text.
 func (q Quantity) String() string {
 	return FormatMilli(q.Milli) + " " + string(q.Unit)
+}
+
+// unitSymbols are the one way people read each unit, on every screen, in
+// the command line's text and in verification's reasons.
+var unitSymbols = map[Unit]string{
+	GRM: "g", KGM: "kg", TNE: "t", LTR: "L", MTQ: "m³", H87: "pcs",
+}
+
+// Symbol is how people read u: "t" for TNE, "kg", "g", "L", "m³", "pcs".
+// An unknown unit reads as its code.
+func (u Unit) Symbol() string {
+	if s, ok := unitSymbols[u]; ok {
+		return s
+	}
+	return string(u)
+}
+
+// Text formats q for people, the one way every screen, command and
+// reason writes a quantity: the amount with thousands grouped by commas
+// and a decimal point, a space and the unit's Symbol: "15,750 t",
+// "0.945 t", "1,200 pcs".
+func (q Quantity) Text() string {
+	return GroupDigits(FormatMilli(q.Milli)) + " " + q.Unit.Symbol()
+}
+
+// GroupDigits puts thousands separators (commas) into a decimal number as
+// FormatMilli writes it: "15750.5" is "15,750.5".
+func GroupDigits(s string) string {
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if hasFrac {
+		return sign + b.String() + "." + frac
+	}
+	return sign + b.String()
+}
+
+// unitBySymbol reads a unit written as a code ("TNE", "tne") or as its
+// symbol ("t", "kg", "L", "m3", "pcs").
+func unitBySymbol(s string) (Unit, bool) {
+	if u := Unit(strings.ToUpper(s)); u.Valid() {
+		return u, true
+	}
+	l := strings.ToLower(s)
+	if l == "m3" {
+		l = "m³"
+	}
+	for u, sym := range unitSymbols {
+		if strings.ToLower(sym) == l {
+			return u, true
+		}
+	}
+	return "", false
 }
 
 // FormatMilli formats thousandths as a decimal with no trailing zeroes.
@@ -103,9 +167,9 @@ func FormatMilli(m int64) string {
 }
 
 // ParseQuantity reads a quantity as a person types it: an amount as
-// ParseAmount reads it ("12.5", "12,5", "1 250,5"), a space, and a unit code:
-// "12,5 TNE". A leading minus sign gives a negative quantity, as String
-// writes a difference; records refuse those when sealed. An ambiguous
+// ParseAmount reads it ("12.5", "12,5", "1 250,5"), a space, and a unit code
+// or its Symbol: "12,5 TNE", "12.5 t", "38 291 kg". A leading minus sign
+// gives a negative quantity, as String writes a difference; records refuse those when sealed. An ambiguous
 // amount ("1.250 TNE") is refused with an error that is ErrAmbiguousAmount.
 func ParseQuantity(s string) (Quantity, error) {
 	t := strings.TrimSpace(s)
@@ -115,8 +179,8 @@ func ParseQuantity(s string) (Quantity, error) {
 	}
 	_, size := utf8.DecodeRuneInString(t[at:])
 	num, unit := strings.TrimSpace(t[:at]), t[at+size:]
-	u := Unit(strings.ToUpper(unit))
-	if !u.Valid() {
+	u, ok := unitBySymbol(unit)
+	if !ok {
 		return Quantity{}, fmt.Errorf("protocol: quantity %q: unknown unit %q (use one of %v)", s, unit, Units())
 	}
 	m, neg, err := parseAmount(num)

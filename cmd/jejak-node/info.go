@@ -155,7 +155,7 @@ func cmdIncoming(c *cli, args []string) error {
 			return c.printJSON(in)
 		}
 		for _, t := range in {
-			fmt.Fprintf(c.stdout, "%s  %s %s of %s from %s\n", t.Transfer, t.Product, t.Qty, t.Batch, first(t.FromName, t.From.Short()))
+			fmt.Fprintf(c.stdout, "%s  %s %s of %s from %s\n", t.Transfer, t.Product, t.Qty.Text(), t.Batch, first(t.FromName, t.From.Short()))
 		}
 		return nil
 	})

@@ -216,7 +216,7 @@ func (c *cli) printRecord(rec protocol.Signed) error {
 		if b.Lot != "" {
 			lot = ", lot " + b.Lot
 		}
-		fmt.Fprintf(c.stdout, "batch %s  %s %s%s\n", b.ID, b.Product, b.Qty, lot)
+		fmt.Fprintf(c.stdout, "batch %s  %s %s%s\n", b.ID, b.Product, b.Qty.Text(), lot)
 	}
 	return nil
 }

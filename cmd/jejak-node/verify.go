@@ -197,7 +197,7 @@ func cmdTrace(c *cli, args []string) error {
 			desc = append(desc, n.Product)
 		}
 		if n.Qty != nil {
-			desc = append(desc, n.Qty.String())
+			desc = append(desc, n.Qty.Text())
 		}
 		if n.Lot != "" {
 			desc = append(desc, "lot "+n.Lot)
