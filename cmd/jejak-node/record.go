@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -96,7 +97,10 @@ func cmdRecord(c *cli, args []string) error {
 	var body protocol.Body
 	var err error
 	if f.file != "" {
-		if set := flagsSet(fs, "file"); len(set) > 0 {
+		// The supplier's clear fields are not part of the body: they go
+		// beside it, with the file's body or the flags'.
+		set := slices.DeleteFunc(flagsSet(fs, "file"), func(n string) bool { return strings.HasPrefix(n, "supplier-") })
+		if len(set) > 0 {
 			return usageErrorf("--file and --%s: give the body one way", set[0])
 		}
 		body, err = c.readDraft(t, f.file)

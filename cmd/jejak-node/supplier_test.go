@@ -59,6 +59,14 @@ func TestRecordOnBehalf(t *testing.T) {
 	}
 	batch := rec.Batches[0].ID
 
+	// The same from a draft file, with the supplier beside it.
+	draft := filepath.Join(t.TempDir(), "origin.json")
+	if err := os.WriteFile(draft, []byte(`{"places": ["`+plot+`"], "from": 1793491200000, "until": 1793491200000, "out": [{"product": "FFB", "qty": {"milli": 900, "unit": "TNE"}}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out = run(env, 0, "record", "origin", "--file", draft, "--supplier-name", "Siti Aminah", "--supplier-id", "ISPO-77", "--supplier-scheme", "ISPO")
+	mustContain(t, "record origin --file", out, "on behalf of a smallholder who runs no Jejak")
+
 	out = run(env, 1, "verify", batch) // unendorsed: no anchors
 	mustContain(t, "verify", out, "recorded by Kilang Sawit Tepi on behalf of a dealer who runs no Jejak: Ah Seng Trading, MSPO ID MSPO-0042")
 	// The records as every replica holds them (a CAR of the trace).
