@@ -95,28 +95,42 @@ func (v *verifyScreen) setDemo(d Demo) {
 func (v *verifyScreen) submit(text string) {
 	id, err := protocol.ParseLabel(text)
 	if err != nil {
-		v.msg.Importance = widget.DangerImportance
-		v.msg.SetText("That is not a batch ID or a Jejak label: " + detail(err) + ". A batch ID looks like bafyrei…/0, a label link like https://…/b/bafyrei…/0; scan the QR code on the label or copy the ID from the Batches screen.")
-		v.msg.Show()
-		// The report below was of another batch: it must not look like the
-		// answer to this one.
-		v.report = nil
-		v.result.Objects = nil
-		v.result.Refresh()
+		v.fail(v.u.t("verify.bad_id", "detail", detail(err)))
 		v.focus()
 		return
 	}
-	v.msg.Hide()
 	v.scan.SetText("")
 	v.run(id)
+}
+
+// fail says what went wrong with what the person asked for, and clears
+// the result below: a report of another batch must not look like the
+// answer to this request. A verification still under way is dropped.
+func (v *verifyScreen) fail(msg string) {
+	v.runs.n++ // an answer still on its way is of another request
+	v.report, v.last = nil, protocol.BatchID{}
+	v.msg.Importance = widget.DangerImportance
+	v.msg.SetText(msg)
+	v.msg.Show()
+	v.result.Objects = nil
+	v.result.Refresh()
+}
+
+// clear hides the message of an earlier request (an error, or what a
+// capsule can show), as a new request begins.
+func (v *verifyScreen) clear() {
+	v.msg.Hide()
+	v.msg.SetText("")
+	v.msg.Importance = widget.DangerImportance
 }
 
 // run verifies id and shows the report.
 func (v *verifyScreen) run(id protocol.BatchID) {
 	v.last = id
-	v.msg.Hide()
+	v.clear()
 	forward := v.forward.Checked
-	v.result.Objects = []fyne.CanvasObject{starting("Tracing " + shortBatch(id) + " and checking every record…")}
+	v.report = nil
+	v.result.Objects = []fyne.CanvasObject{starting(v.u.t("verify.tracing", "batch", shortBatch(id)))}
 	v.result.Refresh()
 	newest(v.u, &v.runs, "verify batch "+shortBatch(id), func(ctx context.Context) (*provenance.Report, error) {
 		return v.u.svc.Verify(ctx, api.VerifyRequest{Batch: id, Forward: forward})
@@ -128,7 +142,7 @@ func (v *verifyScreen) run(id protocol.BatchID) {
 		if errors.Is(err, api.ErrNotFound) {
 			// Not a verdict: nothing could be judged. Amber, not red: its
 			// maker may be offline, or the ID mistyped.
-			v.result.Objects = []fyne.CanvasObject{notFoundPanel(detail(err))}
+			v.result.Objects = []fyne.CanvasObject{notFoundPanel(v.u, detail(err))}
 		} else {
 			v.result.Objects = []fyne.CanvasObject{container.NewPadded(wrapLabel(explain("verify the batch", err)))}
 		}
@@ -138,10 +152,10 @@ func (v *verifyScreen) run(id protocol.BatchID) {
 }
 
 // notFoundPanel says a batch was not found, and why that may be.
-func notFoundPanel(why string) fyne.CanvasObject {
+func notFoundPanel(u *UI, why string) fyne.CanvasObject {
 	bg := canvas.NewRectangle(tint(colUnendorsed))
 	bg.CornerRadius = 6
-	head := canvas.NewText("NOT FOUND", colUnendorsed)
+	head := canvas.NewText(u.t("verify.not_found"), colUnendorsed)
 	head.TextSize = 28
 	head.TextStyle.Bold = true
 	return container.NewStack(bg, container.NewPadded(container.NewVBox(head, wrapLabel(why+"."))))
@@ -173,12 +187,12 @@ func (v *verifyScreen) show(r *provenance.Report) {
 
 // openImage decodes a QR code from an image file and verifies it.
 func (v *verifyScreen) openImage() {
-	v.u.files.open("Open a photo or scan of a label", []string{".png", ".jpg", ".jpeg", ".gif"}, func(path string) {
+	v.u.files.open(v.u.t("verify.open_image_title"), []string{".png", ".jpg", ".jpeg", ".gif"}, func(path string) {
+		v.clear()
 		background(v.u, "read the QR code", func(context.Context) (protocol.BatchID, error) {
 			return decodeQRFile(path)
 		}, v.run, func(err error) {
-			v.msg.SetText(err.Error())
-			v.msg.Show()
+			v.fail(v.u.t("verify.no_qr", "file", filepath.Base(path), "detail", detail(err)))
 		})
 	})
 }
@@ -279,6 +293,9 @@ func (v *verifyScreen) openExport() {
 // capsule is evidence to look at, not records to take).
 func (v *verifyScreen) openCapsule() {
 	v.u.files.open("Open a verification capsule", []string{".car"}, func(path string) {
+		v.clear()
+		v.runs.n++ // a verification under way must not replace the capsule's report
+		v.last = protocol.BatchID{}
 		v.result.Objects = []fyne.CanvasObject{starting("Checking every record of " + filepath.Base(path) + "…")}
 		v.result.Refresh()
 		background(v.u, "open "+filepath.Base(path), func(ctx context.Context) (capsule.Result, error) {
@@ -310,9 +327,7 @@ func (v *verifyScreen) openCapsule() {
 				m.Made.Local().Format("2 Jan 2006 15:04"), m.Maker, m.Records))
 			v.msg.Show()
 		}, func(err error) {
-			v.report = nil
-			v.result.Objects = []fyne.CanvasObject{container.NewPadded(wrapLabel("This capsule cannot be trusted: " + detail(err) + "."))}
-			v.result.Refresh()
+			v.fail(v.u.t("verify.capsule_untrusted", "detail", detail(err)))
 		})
 	})
 }
