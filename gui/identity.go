@@ -30,6 +30,8 @@ type identityScreen struct {
 	devices  *fyne.Container // the organisation's other devices, each with Withdraw
 	endorse  *widget.Label
 	anchors  *anchorsView
+	left     *fyne.Container // the identity, or an offer to set one up
+	ready    fyne.CanvasObject
 	obj      fyne.CanvasObject
 }
 
@@ -55,9 +57,17 @@ func newIdentityScreen(u *UI) *identityScreen {
 		widget.NewCard("This computer", "", container.NewVBox(s.device, s.devices)),
 		widget.NewCard("Endorsements received", "", s.endorse),
 		keys)
-	split := container.NewHSplit(container.NewVScroll(left), container.NewVScroll(s.anchors.content()))
+	s.ready = container.NewVScroll(left)
+	setUp := widget.NewButtonWithIcon(u.t("shell.setup.button"), theme.ConfirmIcon(), u.showFirstRun)
+	setUp.Importance = widget.HighImportance
+	none := widget.NewCard(u.t("shell.setup.title"), "", container.NewVBox(wrapLabel(u.t("identity.none")), container.NewHBox(setUp)))
+	s.left = container.NewStack(s.ready)
+	if !u.ident.Ready {
+		s.left.Objects = []fyne.CanvasObject{container.NewVScroll(none)}
+	}
+	split := container.NewHSplit(s.left, container.NewVScroll(s.anchors.content()))
 	split.Offset = 0.5
-	s.obj = container.NewBorder(heading("Identity & trust"), nil, nil, nil, split)
+	s.obj = container.NewBorder(heading(u.t("shell.nav.identity")), nil, nil, nil, split)
 	return s
 }
 
@@ -73,6 +83,13 @@ func (s *identityScreen) set(id api.Identity) {
 	s.u.ident = id
 	if s.u.orgLabel != nil {
 		s.u.orgLabel.SetText(id.Name)
+	}
+	if !id.Ready {
+		return
+	}
+	if s.left.Objects[0] != s.ready {
+		s.left.Objects = []fyne.CanvasObject{s.ready}
+		s.left.Refresh()
 	}
 	orgKey := "the organisation key is not on this computer (records are signed by its device key only)"
 	if id.HasOrgKey {
