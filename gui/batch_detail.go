@@ -26,6 +26,11 @@ type batchDetail struct {
 	box   *fyne.Container
 	empty *widget.Label
 	obj   *fyne.Container
+
+	correctBtn *widget.Button // for the organisation's own records
+	corrNote   *widget.Label  // what was corrected, on the batch that continues it
+	noteFor    protocol.BatchID
+	correcting *correctForm // the correction form opened last
 }
 
 func newBatchDetail(u *UI) *batchDetail {
@@ -42,9 +47,15 @@ func newBatchDetail(u *UI) *batchDetail {
 	copyID := u.copyButton("Copy ID", func() string { return d.b.ID.String() })
 	labelCard := widget.NewCard("Label", "",
 		container.NewVBox(note("50 × 30 mm at 300 dpi, for a thermal label printer."), container.NewHBox(d.label), container.NewHBox(save, copyID)))
+	d.correctBtn = d.newCorrectButton()
+	d.corrNote = wrapLabel("")
+	d.corrNote.Importance = widget.WarningImportance
+	d.corrNote.Hide()
 	d.box = container.NewVBox(
 		container.NewBorder(nil, nil, nil, verify, d.title),
+		d.corrNote,
 		d.facts,
+		container.NewHBox(d.correctBtn),
 		widget.NewLabelWithStyle("Where it went", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		d.uses,
 		labelCard,
@@ -60,6 +71,8 @@ func (d *batchDetail) content() fyne.CanvasObject { return d.obj }
 func (d *batchDetail) set(b api.Batch) {
 	d.b = b
 	d.title.SetText(batchTitle(b))
+	d.correctBtn.Hidden = !d.correctable()
+	d.corrNote.Hidden = b.ID != d.noteFor
 	maker := orDash(b.MakerName)
 	if b.Maker == d.u.ident.Org {
 		maker += " (you)"
