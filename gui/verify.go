@@ -176,7 +176,7 @@ func (v *verifyScreen) show(r *provenance.Report) {
 	})
 	tabs := container.NewAppTabs(
 		container.NewTabItem("Checks", container.NewVScroll(checksView(r))),
-		container.NewTabItem("Graph", newGraphView(r.Graph)),
+		container.NewTabItem("Graph", newGraphView(v.u, r.Graph)),
 		container.NewTabItem("Origins", container.NewVScroll(originsView(r))),
 		container.NewTabItem("Signers", container.NewVScroll(signersView(r))),
 	)
