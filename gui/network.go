@@ -2,11 +2,13 @@ package gui
 
 import (
 	"fmt"
+	"image/color"
 	"sort"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -44,11 +46,17 @@ func newNetworkScreen(u *UI) *networkScreen {
 		return l
 	}
 	s.peers, s.recs, s.reach, s.forks = big(), big(), big(), big()
-	cards := container.New(layout.NewGridLayoutWithColumns(4),
+	cardList := []fyne.CanvasObject{
 		widget.NewCard("", "Peers connected", s.peers),
 		widget.NewCard("", "Records stored", s.recs),
 		widget.NewCard("", "Reachable from the internet", s.reach),
-		widget.NewCard("", "Forks found", s.forks))
+		widget.NewCard("", "Forks found", s.forks)}
+	var cell fyne.Size
+	for _, c := range cardList {
+		cell = cell.Max(c.MinSize())
+	}
+	// Four in a row in a wide window, two or one in a narrow one.
+	cards := container.New(layout.NewGridWrapLayout(cell), cardList...)
 	headers := []string{"Peer", "Reached", "Address", "Relay", "Score", "Last sync"}
 	s.table = widget.NewTableWithHeaders(func() (int, int) { return len(s.st.Peers), len(headers) },
 		func() fyne.CanvasObject {
@@ -80,7 +88,11 @@ func newNetworkScreen(u *UI) *networkScreen {
 		widget.NewLabelWithStyle("Relays", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.relays,
 		widget.NewLabelWithStyle("Forks", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.forkLs,
 		s.self)
-	s.obj = container.NewBorder(top, bottom, nil, nil, s.table)
+	// The table keeps a height of its own; in a small window the screen
+	// scrolls.
+	room := canvas.NewRectangle(color.Transparent)
+	room.SetMinSize(fyne.NewSize(0, 220))
+	s.obj = container.NewVScroll(container.NewVBox(top, container.NewStack(room, s.table), bottom))
 	return s
 }
 

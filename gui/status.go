@@ -24,6 +24,7 @@ type statusLine struct {
 func newStatusLine() *statusLine {
 	s := &statusLine{dot: canvas.NewCircle(colSkip), text: widget.NewLabel("Connecting…"), bar: widget.NewProgressBar()}
 	s.bar.Hide()
+	s.text.Truncation = fyne.TextTruncateEllipsis // a narrow window cuts the line short, not the window wide
 	dot := container.NewGridWrap(fyne.NewSize(12, 12), s.dot)
 	bar := container.NewGridWrap(fyne.NewSize(220, s.bar.MinSize().Height), s.bar)
 	s.obj = container.NewVBox(widget.NewSeparator(),
