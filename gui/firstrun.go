@@ -73,14 +73,18 @@ func newFirstRun(u *UI) *firstRun {
 	if h, err := os.Hostname(); err == nil {
 		f.device.SetText(h)
 	}
-	roleBox := container.NewGridWithColumns(4)
+	var roleChecks []fyne.CanvasObject
+	var cell fyne.Size
 	for _, r := range protocol.Roles() {
 		if r != protocol.RoleRelay {
 			c := widget.NewCheck(string(r), nil)
 			f.roles = append(f.roles, c)
-			roleBox.Add(c)
+			roleChecks = append(roleChecks, c)
+			cell = cell.Max(c.MinSize())
 		}
 	}
+	// As many in a row as the window has room for.
+	roleBox := container.New(layout.NewGridWrapLayout(cell), roleChecks...)
 	choose := widget.NewButtonWithIcon(u.t("firstrun.choose"), theme.FolderOpenIcon(), func() {
 		u.files.save(u.t("firstrun.choose_title"), filepath.Base(f.backup.Text), func(p string) {
 			f.backupChosen = true

@@ -1,6 +1,8 @@
 package gui
 
 import (
+	"context"
+
 	"fmt"
 	"testing"
 
@@ -8,6 +10,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/jejak/jejak/i18n"
 )
 
 // placed is a button where the window draws it.
@@ -111,5 +115,18 @@ func TestScreensFitSmallAndLargeWindows(t *testing.T) {
 				t.Errorf("%s at %v: the sidebar is not the one for the width", s, size)
 			}
 		}
+	}
+}
+
+// TestFirstRunFitsSmallAndLargeWindows: the first-run screen, in its
+// longest language, fits 800×600 and 1920×1080.
+func TestFirstRunFitsSmallAndLargeWindows(t *testing.T) {
+	n := startNode(t, nodeConfig{})
+	u := newTestUI(t, n, Options{Lang: i18n.Malay, StartDemo: func(context.Context) (Demo, error) { return Demo{}, nil }})
+	if u.first == nil {
+		t.Fatal("no first run")
+	}
+	for _, size := range []fyne.Size{fyne.NewSize(800, 600), fyne.NewSize(1920, 1080)} {
+		checkFits(t, u, "first run", size)
 	}
 }
