@@ -42,6 +42,8 @@ type correctForm struct {
 	qty     []*quantityInput
 	lot     []*widget.Entry
 	fields  *fyne.Container // the corrected figures, shown for a replacement
+	box     *fyne.Container // the form above its buttons
+	scroll  *container.Scroll
 	dlg     dialog.Dialog
 	built   bool
 	idRepl  string // draft IDs: a retry after a lost answer makes no second record
@@ -95,7 +97,9 @@ func newCorrectForm(d *batchDetail, rec protocol.Signed) *correctForm {
 	}
 	c.how = widget.NewRadioGroup(options, func(string) {
 		c.fields.Hidden = c.choice() != corrReplace
-		c.fields.Refresh()
+		if c.scroll != nil {
+			c.scroll.Refresh() // lay out again around the figures shown or hidden
+		}
 		c.validate()
 	})
 	c.how.Required = true
@@ -117,15 +121,15 @@ func newCorrectForm(d *batchDetail, rec protocol.Signed) *correctForm {
 	c.fields.Objects = []fyne.CanvasObject{note(u.t("screens.correct.replace_note")), grid(rows...)}
 	c.how.SetSelected(withdraw)
 	cancel := widget.NewButton(u.t("common.cancel"), func() { c.dlg.Hide() })
-	box := container.NewVBox(
+	c.box = container.NewVBox(
 		wrapLabel(u.t("screens.correct.intro", "type", string(rec.Type()), "record", shortCID(rec.CID), "day", formatDay(recordTime(rec)))),
 		grid(fReason),
 		c.how,
 		c.fields,
-		widget.NewSeparator(),
-		container.NewBorder(nil, nil, nil, container.NewHBox(cancel, publish), c.fm.summary),
 	)
-	c.dlg = dialog.NewCustomWithoutButtons(u.t("screens.correct.title", "batch", shortBatch(d.b.ID)), container.NewVScroll(box), u.win)
+	c.scroll = container.NewVScroll(c.box)
+	footer := container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, nil, container.NewHBox(cancel, publish), c.fm.summary))
+	c.dlg = dialog.NewCustomWithoutButtons(u.t("screens.correct.title", "batch", shortBatch(d.b.ID)), container.NewBorder(nil, footer, nil, nil, c.scroll), u.win)
 	c.dlg.Resize(fyne.NewSize(640, 560))
 	c.built = true
 	c.validate()

@@ -168,7 +168,7 @@ func newFirstRun(u *UI) *firstRun {
 		f.fm.footer(),
 	)
 	f.lang = u.langSelect(u.setLang)
-	welcome := container.NewBorder(nil, nil, nil, container.NewHBox(widget.NewIcon(theme.SettingsIcon()), f.lang), canvasTitle(u.t("firstrun.welcome")))
+	welcome := container.NewBorder(nil, nil, nil, container.NewHBox(widget.NewIcon(theme.SettingsIcon()), container.NewGridWrap(fyne.NewSize(200, f.lang.MinSize().Height), f.lang)), canvasTitle(u.t("firstrun.welcome")))
 	sideBox := container.New(layout.NewGridWrapLayout(fyne.NewSize(300, side.MinSize().Height)), side)
 	body := container.NewBorder(nil, nil, nil, container.NewVScroll(sideBox), container.NewVScroll(container.NewPadded(main)))
 	f.obj = container.NewPadded(container.NewBorder(welcome, nil, nil, nil, body))
