@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -114,3 +115,22 @@ func TestSettingsChangeTheLanguage(t *testing.T) {
 		t.Error("the rebuilt Verify screen does not verify")
 	}
 }
+
+// TestFyneTextsFollowTheLanguage: the buttons of Fyne's own dialogs speak
+// the language chosen, not the system's.
+func TestFyneTextsFollowTheLanguage(t *testing.T) {
+	u, _ := newMillUI(t)
+	t.Cleanup(func() { useFyneLang(i18n.English) })
+	u.setLang(i18n.Indonesian)
+	dialogConfirm(u)
+	if !shows(topDialog(t, u), "Ya") || !shows(topDialog(t, u), "Tidak") {
+		t.Errorf("a confirmation in Bahasa Indonesia shows %q", texts(topDialog(t, u)))
+	}
+	u.setLang(i18n.English)
+	dialogConfirm(u)
+	if !shows(topDialog(t, u), "Yes") {
+		t.Errorf("a confirmation in English shows %q", texts(topDialog(t, u)))
+	}
+}
+
+func dialogConfirm(u *UI) { dialog.ShowConfirm("?", "?", func(bool) {}, u.win) }

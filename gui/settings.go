@@ -2,9 +2,11 @@ package gui
 
 import (
 	"context"
+	"encoding/json"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+	fynelang "fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/jejak/jejak/i18n"
@@ -60,6 +62,7 @@ func (u *UI) setLang(l i18n.Lang) {
 		return
 	}
 	u.lang = l
+	useFyneLang(l)
 	onFirst := u.onFirstRun
 	if u.batches != nil {
 		u.svcEnd()
@@ -75,5 +78,43 @@ func (u *UI) setLang(l i18n.Lang) {
 	u.first = nil
 	if onFirst {
 		u.showFirstRun()
+	}
+}
+
+// fyneTexts are Fyne's own texts (dialog buttons, the file picker, the
+// entry's menu), by Fyne's message ID, and the catalog key of each.
+var fyneTexts = map[string]string{
+	"Advanced": "shell.fyne.advanced", "Cancel": "common.cancel", "Confirm": "shell.fyne.confirm", "Copy": "shell.fyne.copy",
+	"Create Folder": "shell.fyne.create_folder", "Cut": "shell.fyne.cut", "Enter filename": "shell.fyne.enter_filename",
+	"Error": "shell.fyne.error", "Favourites": "shell.fyne.favourites", "File": "shell.fyne.file", "Folder": "shell.fyne.folder",
+	"New Folder": "shell.fyne.new_folder", "No": "shell.fyne.no", "OK": "shell.fyne.ok", "Open": "shell.fyne.open",
+	"Paste": "shell.fyne.paste", "Quit": "shell.menu.quit", "Redo": "shell.fyne.redo", "Save": "common.save",
+	"Select all": "shell.fyne.select_all", "Show Hidden Files": "shell.fyne.show_hidden", "Undo": "shell.fyne.undo",
+	"Yes": "shell.fyne.yes",
+}
+
+// useFyneLang makes Fyne's own texts speak l. Fyne picks their language
+// from the system's locale, with no way to choose another: l's texts are
+// given to Fyne as the translation of the system's language and of
+// English (what Fyne falls back to), so whichever it picks speaks l.
+func useFyneLang(l i18n.Lang) {
+	msgs := map[string]any{}
+	for id, key := range fyneTexts {
+		msgs[id] = i18n.T(l, key)
+	}
+	msgs["file.name"] = map[string]string{"other": i18n.T(l, "shell.fyne.name")}
+	msgs["file.parent"] = map[string]string{"other": i18n.T(l, "shell.fyne.parent")}
+	data, err := json.Marshal(msgs)
+	if err != nil {
+		return
+	}
+	locales := []fyne.Locale{"en"}
+	if sys := fynelang.SystemLocale(); sys != "" && sys.LanguageString() != "en" {
+		locales = append(locales, fyne.Locale(sys.LanguageString()))
+	}
+	for _, loc := range locales {
+		if err := fynelang.AddTranslationsForLocale(data, loc); err != nil {
+			fyne.LogError("jejak: Fyne's texts in "+string(l), err)
+		}
 	}
 }

@@ -140,6 +140,7 @@ func newUI(a fyne.App, svc api.Service, opts Options, run func(func())) *UI {
 	u.svcCtx, u.svcEnd = context.WithCancel(u.ctx)
 	u.files = dialogPicker{u}
 	u.lang = u.chosenLang()
+	useFyneLang(u.lang)
 	u.win = a.NewWindow(title)
 	u.root = container.NewStack(starting(u.t("shell.opening")))
 	u.win.SetContent(u.root)
