@@ -225,7 +225,7 @@ func (u *UI) showMain() {
 		u.verify = newVerifyScreen(u)
 		u.network = newNetworkScreen(u)
 		u.identity = newIdentityScreen(u)
-		u.statusLn = newStatusLine()
+		u.statusLn = newStatusLine(u)
 		u.body = container.NewStack()
 		u.watcher = startWatcher(u)
 	}
