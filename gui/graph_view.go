@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/jejak/jejak/i18n"
 	"github.com/jejak/jejak/protocol"
 	"github.com/jejak/jejak/protocol/provenance"
 )
@@ -87,7 +88,7 @@ func (r *graphRenderer) build(s float32) {
 		r.objs = append(r.objs, edgeObjects(l, e, s)...)
 	}
 	for i := range l.nodes {
-		r.objs = append(r.objs, nodeObjects(l, i, s)...)
+		r.objs = append(r.objs, nodeObjects(l, i, s, r.g.t)...)
 		if r.g.u != nil {
 			b := newGraphBox(r.g.u, l.nodes[i])
 			b.Move(scaled(l.pos[i], s))
@@ -143,7 +144,7 @@ func edgeObjects(l *graphLayout, e graphEdge, s float32) []fyne.CanvasObject {
 	return objs
 }
 
-func nodeObjects(l *graphLayout, i int, s float32) []fyne.CanvasObject {
+func nodeObjects(l *graphLayout, i int, s float32, t func(string, ...any) string) []fyne.CanvasObject {
 	n := l.nodes[i]
 	pos, size := scaled(l.pos[i], s), fyne.NewSize(l.size[i].Width*s, l.size[i].Height*s)
 	border := colEdge
@@ -169,7 +170,7 @@ func nodeObjects(l *graphLayout, i int, s float32) []fyne.CanvasObject {
 	box.Resize(size)
 	objs := []fyne.CanvasObject{box}
 	y := pos.Y + 5*s
-	lines := nodeLines(n)
+	lines := nodeLines(n, t)
 	for j, line := range lines {
 		t := canvas.NewText(line, theme.Color(theme.ColorNameForeground))
 		t.TextSize = 12 * s
@@ -191,21 +192,30 @@ func nodeObjects(l *graphLayout, i int, s float32) []fyne.CanvasObject {
 	return objs
 }
 
+// t renders a catalog message in the window's language (English for a
+// graph drawn without a window, in tests).
+func (g *graphWidget) t(key string, kv ...any) string {
+	if g.u == nil {
+		return i18n.T(i18n.English, key, kv...)
+	}
+	return g.u.t(key, kv...)
+}
+
 // nodeLines is what a box says, top to bottom.
-func nodeLines(n provenance.Node) []string {
+func nodeLines(n provenance.Node, t func(string, ...any) string) []string {
 	qty := ""
 	if n.Qty != nil {
 		qty = formatQty(*n.Qty)
 	}
 	if n.Missing {
-		return []string{"Missing record", "not on this computer", "nor from its peers", shortBatchText(n.ID)}
+		return []string{t("verify.box.missing"), t("verify.box.not_here"), t("verify.box.nor_peers"), shortBatchText(n.ID)}
 	}
 	if n.Kind == provenance.NodeTransfer {
-		recv := "not received"
+		recv := t("verify.box.not_received")
 		if n.Received != nil {
-			recv = "received " + formatQty(*n.Received)
+			recv = t("verify.box.received", "qty", formatQty(*n.Received))
 		}
-		return []string{"Shipped to " + orDash(n.ToOrg), qty + " · " + recv, "from " + orDash(n.Org)}
+		return []string{t("verify.graph.shipped", "v", orDash(n.ToOrg)), qty + " · " + recv, t("verify.box.from", "org", orDash(n.Org))}
 	}
 	if n.Claim != nil {
 		qty += " · " + claimText(n.Claim)
@@ -218,9 +228,9 @@ func nodeLines(n provenance.Node) []string {
 		when += " · " + n.Place
 	}
 	if n.Corrected {
-		when = "corrected: replaced by a later record"
+		when = t("verify.box.corrected")
 	}
-	return []string{n.Product, qty, "lot " + orDash(n.Lot), when, orDash(n.Org)}
+	return []string{n.Product, qty, t("verify.box.lot", "lot", orDash(n.Lot)), when, orDash(n.Org)}
 }
 
 // shortBatchText shortens a batch ID or CID for a box.

@@ -28,6 +28,7 @@ func (u *UI) setMenu(full bool) {
 	m := &menu{}
 	quit := fyne.NewMenuItem(u.t("shell.menu.quit"), u.quit)
 	quit.Shortcut = shortcutQuit
+	quit.IsQuit = true // else Fyne adds a Quit of its own to the first menu
 	settings := fyne.NewMenuItem(u.t("shell.menu.settings"), u.showSettings)
 	about := fyne.NewMenuItem(u.t("shell.menu.about"), u.showAbout)
 	howTo := fyne.NewMenuItem(u.t("shell.menu.howto"), u.showHowTo)
@@ -36,16 +37,12 @@ func (u *UI) setMenu(full bool) {
 	m.print.Shortcut = shortcutPrint
 	m.print.Disabled = true
 	if !full {
-		// Fyne adds a Quit item to the last item of the first menu unless
-		// one is marked IsQuit.
-		quit.IsQuit = true
 		m.main = fyne.NewMainMenu(fyne.NewMenu(u.t("shell.menu.file"), settings, fyne.NewMenuItemSeparator(), quit), help)
 		u.menu = m
 		u.win.SetMainMenu(m.main)
 		u.addShortcuts()
 		return
 	}
-	quit.IsQuit = true
 	file := fyne.NewMenu(u.t("shell.menu.file"),
 		fyne.NewMenuItem(u.t("shell.menu.open_capsule"), func() { u.show(screenVerify); u.verify.openCapsule() }),
 		fyne.NewMenuItem(u.t("shell.menu.open_qr"), func() { u.show(screenVerify); u.verify.openImage() }),

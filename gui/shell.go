@@ -196,16 +196,16 @@ func (u *UI) loadIdentity() {
 		}
 		u.showMain()
 	}, func(err error) {
-		u.setRoot(unavailable(err, u.loadIdentity))
+		u.setRoot(u.unavailable(err, u.loadIdentity))
 	})
 }
 
 // unavailable is the screen shown when the node cannot answer at start.
-func unavailable(err error, retry func()) fyne.CanvasObject {
+func (u *UI) unavailable(err error, retry func()) fyne.CanvasObject {
 	msg := widget.NewLabel(explain("open the node", err))
 	msg.Wrapping = fyne.TextWrapWord
-	head := widget.NewLabelWithStyle("Jejak cannot reach its node", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	btn := widget.NewButtonWithIcon("Try again", theme.ViewRefreshIcon(), retry)
+	head := widget.NewLabelWithStyle(u.t("shell.unreachable"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	btn := widget.NewButtonWithIcon(u.t("shell.retry"), theme.ViewRefreshIcon(), retry)
 	btn.Importance = widget.HighImportance
 	box := container.NewVBox(head, msg, container.NewHBox(btn))
 	return container.NewCenter(container.New(layout.NewGridWrapLayout(fyne.NewSize(560, 220)), box))

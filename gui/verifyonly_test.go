@@ -46,6 +46,9 @@ func TestVerifyWithoutSettingUp(t *testing.T) {
 	if u.batches == nil || u.current != screenVerify {
 		t.Fatalf("Just verify batches shows %q", texts(u.root))
 	}
+	if d := u.win.Canvas().Overlays().Top(); d != nil {
+		t.Fatalf("the main screens without an organisation open with %q", texts(d))
+	}
 
 	u.show(screenIdentity)
 	a := u.identity.anchors
