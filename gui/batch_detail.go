@@ -1,7 +1,6 @@
 package gui
 
 import (
-	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -26,6 +25,11 @@ type batchDetail struct {
 	box   *fyne.Container
 	empty *widget.Label
 	obj   *fyne.Container
+
+	correctBtn *widget.Button // for the organisation's own records
+	corrNote   *widget.Label  // what was corrected, on the batch that continues it
+	noteFor    protocol.BatchID
+	correcting *correctForm // the correction form opened last
 }
 
 func newBatchDetail(u *UI) *batchDetail {
@@ -33,23 +37,29 @@ func newBatchDetail(u *UI) *batchDetail {
 	d.label = canvas.NewImageFromImage(nil)
 	d.label.FillMode = canvas.ImageFillContain
 	d.label.SetMinSize(fyne.NewSize(labelWidth*0.6, labelHeight*0.6))
-	save := widget.NewButtonWithIcon("Save label as PNG…", theme.DocumentSaveIcon(), d.saveLabel)
-	verify := widget.NewButtonWithIcon("Verify this batch", theme.SearchIcon(), func() {
+	save := widget.NewButtonWithIcon(u.t("screens.detail.save_label"), theme.DocumentSaveIcon(), d.saveLabel)
+	verify := widget.NewButtonWithIcon(u.t("verify.graph.verify"), theme.SearchIcon(), func() {
 		u.show(screenVerify)
 		u.verify.run(d.b.ID)
 	})
 	verify.Importance = widget.HighImportance
-	copyID := u.copyButton("Copy ID", func() string { return d.b.ID.String() })
-	labelCard := widget.NewCard("Label", "",
-		container.NewVBox(note("50 × 30 mm at 300 dpi, for a thermal label printer."), container.NewHBox(d.label), container.NewHBox(save, copyID)))
+	copyID := u.copyButton(u.t("verify.graph.copy"), func() string { return d.b.ID.String() })
+	labelCard := widget.NewCard(u.t("screens.detail.label"), "",
+		container.NewVBox(note(u.t("screens.detail.label_note")), container.NewHBox(d.label), container.NewHBox(save, copyID)))
+	d.correctBtn = d.newCorrectButton()
+	d.corrNote = wrapLabel("")
+	d.corrNote.Importance = widget.WarningImportance
+	d.corrNote.Hide()
 	d.box = container.NewVBox(
 		container.NewBorder(nil, nil, nil, verify, d.title),
+		d.corrNote,
 		d.facts,
-		widget.NewLabelWithStyle("Where it went", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		container.NewHBox(d.correctBtn),
+		widget.NewLabelWithStyle(u.t("screens.detail.where"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		d.uses,
 		labelCard,
 	)
-	d.empty = note("Choose a batch on the left to see its details and its QR label.")
+	d.empty = note(u.t("screens.detail.empty"))
 	d.obj = container.NewStack(container.NewPadded(d.empty))
 	return d
 }
@@ -60,37 +70,45 @@ func (d *batchDetail) content() fyne.CanvasObject { return d.obj }
 func (d *batchDetail) set(b api.Batch) {
 	d.b = b
 	d.title.SetText(batchTitle(b))
+	d.correctBtn.Hidden = !d.correctable()
+	d.corrNote.Hidden = b.ID != d.noteFor
+	u := d.u
 	maker := orDash(b.MakerName)
-	if b.Maker == d.u.ident.Org {
-		maker += " (you)"
+	if b.Maker == u.ident.Org {
+		maker = u.t("screens.detail.you", "org", maker)
 	}
-	facts := [][2]string{
-		{"Batch ID", b.ID.String()},
-		{"Made", fmt.Sprintf("%s of %s on %s by %s", formatQty(b.Qty), b.Product, formatTime(b.Made), maker)},
-		{"Held here", formatQty(b.Held)},
-		{"Left", formatQty(b.Left)},
-		{"Certification", claimText(b.Claim)},
-	}
+	held := formatQty(b.Held)
 	if b.Received {
-		facts[2][1] += " (received)"
+		held = u.t("screens.detail.received", "qty", held)
+	}
+	left := formatQty(b.Left)
+	if b.Left.Milli <= 0 {
+		left = u.t("screens.detail.all_used", "qty", left)
+	}
+	const idRow, leftRow = 0, 3
+	facts := [][2]string{
+		{u.t("screens.detail.id"), b.ID.String()},
+		{u.t("screens.detail.made"), u.t("screens.detail.made_text", "qty", formatQty(b.Qty), "product", b.Product, "when", formatTime(b.Made), "maker", maker)},
+		{u.t("screens.detail.held"), held},
+		{u.t("screens.detail.left"), left},
+		{u.t("screens.detail.claim"), claimText(b.Claim)},
 	}
 	d.facts.Objects = nil
-	for _, f := range facts {
+	for i, f := range facts {
 		v := widget.NewLabel(f[1])
 		v.Wrapping = fyne.TextWrapWord
-		if f[0] == "Batch ID" {
+		if i == idRow {
 			v.TextStyle.Monospace = true
 			v.Wrapping = fyne.TextWrapBreak
 		}
-		if f[0] == "Left" && b.Left.Milli <= 0 {
+		if i == leftRow && b.Left.Milli <= 0 {
 			v.Importance = widget.LowImportance
-			v.Text += " — all used or sent"
 		}
 		d.facts.Add(widget.NewLabelWithStyle(f[0], fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}))
 		d.facts.Add(v)
 	}
 	d.facts.Refresh()
-	d.uses.SetText(usesText(b, d.u.ident.Org))
+	d.uses.SetText(d.usesText(b, d.u.ident.Org))
 	if img, err := renderLabel(d.info()); err == nil {
 		d.label.Image = img
 		d.label.Refresh()
@@ -111,23 +129,25 @@ func (d *batchDetail) info() labelInfo {
 // usesText lists where a batch went, one line each. The transfer that
 // brought a received batch to this organisation (me) is how it came, not
 // where it went.
-func usesText(b api.Batch, me protocol.PublicKey) string {
+func (d *batchDetail) usesText(b api.Batch, me protocol.PublicKey) string {
+	t := d.u.t
 	if len(b.Uses) == 0 {
-		return "Nothing used or sent yet."
+		return t("screens.detail.unused")
 	}
 	var lines []string
 	for _, u := range b.Uses {
 		who := ""
 		if !u.Mine {
-			who = " (by another organisation)"
+			who = " " + t("screens.detail.by_other")
 		}
+		day, qty, rec := formatDay(u.Time), formatQty(u.Qty), shortCID(u.Record)
 		switch {
 		case u.Type == protocol.TypeTransfer && u.To == me && !u.Mine:
-			lines = append(lines, fmt.Sprintf("%s  %s came to you — record %s", formatDay(u.Time), formatQty(u.Qty), shortCID(u.Record)))
+			lines = append(lines, t("screens.detail.came", "day", day, "qty", qty, "record", rec))
 		case u.Type == protocol.TypeTransfer:
-			lines = append(lines, fmt.Sprintf("%s  sent %s to %s%s — record %s", formatDay(u.Time), formatQty(u.Qty), orDash(u.ToName), who, shortCID(u.Record)))
+			lines = append(lines, t("screens.detail.sent", "day", day, "qty", qty, "to", orDash(u.ToName), "who", who, "record", rec))
 		default:
-			lines = append(lines, fmt.Sprintf("%s  processed %s%s — record %s", formatDay(u.Time), formatQty(u.Qty), who, shortCID(u.Record)))
+			lines = append(lines, t("screens.detail.processed", "day", day, "qty", qty, "who", who, "record", rec))
 		}
 	}
 	return strings.Join(lines, "\n")
@@ -135,11 +155,11 @@ func usesText(b api.Batch, me protocol.PublicKey) string {
 
 func (d *batchDetail) saveLabel() {
 	name := "jejak-label-" + strings.ReplaceAll(orDash(d.b.Lot), "/", "-") + ".png"
-	d.u.files.save("Save the label", name, func(path string) {
+	d.u.files.save(d.u.t("screens.detail.save_title"), name, func(path string) {
 		if err := saveLabel(path, d.info()); err != nil {
 			d.u.showError("save the label", err)
 			return
 		}
-		d.u.info("Label saved", "The label is saved as "+path+". Print it at 100 % (actual size) on 50 × 30 mm labels.")
+		d.u.info(d.u.t("screens.detail.saved_title"), d.u.t("screens.detail.saved", "path", path))
 	})
 }

@@ -42,7 +42,7 @@ type batchesScreen struct {
 func newBatchesScreen(u *UI) *batchesScreen {
 	s := &batchesScreen{u: u, detail: newBatchDetail(u)}
 	s.search = widget.NewEntry()
-	s.search.SetPlaceHolder("Search: lot, product or ID")
+	s.search.SetPlaceHolder(u.t("screens.batches.search"))
 	s.search.OnChanged = func(string) { s.load() }
 	s.since = widget.NewEntry()
 	s.since.SetPlaceHolder("since YYYY-MM-DD")
@@ -71,7 +71,7 @@ func newBatchesScreen(u *UI) *batchesScreen {
 		}
 	}
 	since := container.NewGridWrap(fyne.NewSize(170, s.since.MinSize().Height), s.since)
-	head := container.NewVBox(heading("Batches"), container.NewBorder(nil, nil, nil, since, s.search), s.which, s.count)
+	head := container.NewVBox(heading(u.t("shell.nav.batches")), container.NewBorder(nil, nil, nil, since, s.search), s.which, s.count)
 	left := container.NewBorder(head, nil, nil, nil, s.list)
 	s.split = container.NewHSplit(left, s.detail.content())
 	s.split.Offset = 0.42
@@ -110,7 +110,7 @@ func (s *batchesScreen) filter() (api.BatchFilter, string) {
 	if t := strings.TrimSpace(s.since.Text); t != "" {
 		d, err := time.ParseInLocation(dayLayout, t, time.Local)
 		if err != nil {
-			return f, "Type the date as YYYY-MM-DD."
+			return f, s.u.t("screens.batches.bad_day")
 		}
 		f.Since = d
 	}
@@ -135,11 +135,9 @@ func (s *batchesScreen) set(bs []api.Batch) {
 	s.list.Refresh()
 	switch len(bs) {
 	case 0:
-		s.count.SetText("No batches match. Batches appear here when you record a harvest or processing run, or receive a shipment.")
-	case 1:
-		s.count.SetText("1 batch")
+		s.count.SetText(s.u.t("screens.batches.none"))
 	default:
-		s.count.SetText(fmt.Sprintf("%d batches, newest first", len(bs)))
+		s.count.SetText(s.u.t("screens.batches.count", "n", len(bs)))
 	}
 	for i, b := range bs {
 		if b.ID == s.chosen {

@@ -3,7 +3,6 @@ package gui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,8 +31,9 @@ type firstRun struct {
 	roles                []*widget.Check
 	fPass, fAgain, fPath *field
 	demoBtn              *widget.Button
-	backupChosen         bool // the user chose the backup file: stop suggesting one
-	suggesting           bool // the backup path is being set to a suggestion
+	lang                 *widget.Select // the language, at the top
+	backupChosen         bool           // the user chose the backup file: stop suggesting one
+	suggesting           bool           // the backup path is being set to a suggestion
 	obj                  fyne.CanvasObject
 }
 
@@ -42,51 +42,66 @@ func (u *UI) showFirstRun() {
 	if u.first == nil {
 		u.first = newFirstRun(u)
 	}
+	u.onFirstRun = true
+	u.setMenu(false)
 	u.setRoot(u.first.obj)
+}
+
+// justVerify opens the main screens without an organisation: a buyer
+// verifies batches, scans labels and opens capsules; Batches and Record
+// offer to set up later. The choice is kept for the next start.
+func (f *firstRun) justVerify() {
+	f.u.app.Preferences().SetBool(verifyOnlyPref, true)
+	f.u.current = screenVerify
+	f.u.showMain()
 }
 
 func newFirstRun(u *UI) *firstRun {
 	f := &firstRun{u: u}
-	create := widget.NewButtonWithIcon("Create organisation", theme.ConfirmIcon(), f.create)
+	create := widget.NewButtonWithIcon(u.t("firstrun.create"), theme.ConfirmIcon(), f.create)
 	create.Importance = widget.HighImportance
-	f.fm = newForm(create, "Ready. Creating the keys takes a few seconds.")
+	f.fm = newForm(create, u.t("firstrun.ready"))
 	f.fm.action = "create the organisation"
 	f.name, f.country, f.rspo, f.gln, f.device = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
 	f.pass, f.again = widget.NewPasswordEntry(), widget.NewPasswordEntry()
 	f.orgPass, f.orgAgain = widget.NewPasswordEntry(), widget.NewPasswordEntry()
 	f.backup = widget.NewEntry()
-	f.name.SetPlaceHolder("e.g. Kilang Sawit Bukit Lebam Sdn Bhd")
+	f.name.SetPlaceHolder(u.t("firstrun.name_hint"))
 	f.country.SetPlaceHolder("MY")
-	f.rspo.SetPlaceHolder("optional, e.g. 1-0123-12-000-00")
-	f.gln.SetPlaceHolder("optional, 13 digits")
+	f.rspo.SetPlaceHolder(u.t("firstrun.rspo_hint"))
+	f.gln.SetPlaceHolder(u.t("firstrun.gln_hint"))
 	if h, err := os.Hostname(); err == nil {
 		f.device.SetText(h)
 	}
-	roleBox := container.NewGridWithColumns(4)
+	var roleChecks []fyne.CanvasObject
+	var cell fyne.Size
 	for _, r := range protocol.Roles() {
 		if r != protocol.RoleRelay {
 			c := widget.NewCheck(string(r), nil)
 			f.roles = append(f.roles, c)
-			roleBox.Add(c)
+			roleChecks = append(roleChecks, c)
+			cell = cell.Max(c.MinSize())
 		}
 	}
-	choose := widget.NewButtonWithIcon("Choose…", theme.FolderOpenIcon(), func() {
-		u.files.save("Where to save the key backup", filepath.Base(f.backup.Text), func(p string) {
+	// As many in a row as the window has room for.
+	roleBox := container.New(layout.NewGridWrapLayout(cell), roleChecks...)
+	choose := widget.NewButtonWithIcon(u.t("firstrun.choose"), theme.FolderOpenIcon(), func() {
+		u.files.save(u.t("firstrun.choose_title"), filepath.Base(f.backup.Text), func(p string) {
 			f.backupChosen = true
 			f.backup.SetText(p)
 		})
 	})
-	fName := f.fm.add("body.name", newField("Organisation", f.name))
-	fRoles := f.fm.add("body.roles", newField("What you do", roleBox))
-	fCountry := f.fm.add("body.country", newField("Country", f.country))
-	fRSPO := f.fm.add("body.rspo", newField("RSPO member ID", f.rspo))
-	fGLN := f.fm.add("body.gln", newField("GLN", f.gln))
-	fDevice := f.fm.add("device", newField("This computer", f.device))
-	fOrgPass := f.fm.add("org-passphrase", newField("Organisation passphrase", f.orgPass))
-	fOrgAgain := f.fm.add("org-again", newField("Organisation passphrase again", f.orgAgain))
-	f.fPass = f.fm.add("passphrase", newField("Backup passphrase", f.pass))
-	f.fAgain = f.fm.add("again", newField("Backup passphrase again", f.again))
-	f.fPath = f.fm.add("backup", newField("Key backup file", container.NewBorder(nil, nil, nil, choose, f.backup)))
+	fName := f.fm.add("body.name", newField(u.t("firstrun.org"), f.name))
+	fRoles := f.fm.add("body.roles", newField(u.t("firstrun.roles"), roleBox))
+	fCountry := f.fm.add("body.country", newField(u.t("firstrun.country"), f.country))
+	fRSPO := f.fm.add("body.rspo", newField(u.t("firstrun.rspo"), f.rspo))
+	fGLN := f.fm.add("body.gln", newField(u.t("firstrun.gln"), f.gln))
+	fDevice := f.fm.add("device", newField(u.t("firstrun.device"), f.device))
+	fOrgPass := f.fm.add("org-passphrase", newField(u.t("firstrun.org_pass"), f.orgPass))
+	fOrgAgain := f.fm.add("org-again", newField(u.t("firstrun.org_again"), f.orgAgain))
+	f.fPass = f.fm.add("passphrase", newField(u.t("firstrun.pass"), f.pass))
+	f.fAgain = f.fm.add("again", newField(u.t("firstrun.again"), f.again))
+	f.fPath = f.fm.add("backup", newField(u.t("firstrun.backup"), container.NewBorder(nil, nil, nil, choose, f.backup)))
 	for e, fl := range map[*widget.Entry]*field{f.rspo: fRSPO, f.gln: fGLN, f.device: fDevice, f.pass: f.fPass, f.again: f.fAgain,
 		f.orgPass: fOrgPass, f.orgAgain: fOrgAgain} {
 		e.OnChanged = touchOnChange(fl, f.validate)
@@ -115,35 +130,47 @@ func newFirstRun(u *UI) *firstRun {
 	}
 	f.suggestBackup()
 
-	restore := widget.NewButtonWithIcon("Restore from backup…", theme.UploadIcon(), f.restore)
-	f.demoBtn = widget.NewButtonWithIcon("Try the demo network", theme.MediaPlayIcon(), f.startDemo)
+	restore := widget.NewButtonWithIcon(u.t("firstrun.restore"), theme.UploadIcon(), f.restore)
+	f.demoBtn = widget.NewButtonWithIcon(u.t("firstrun.demo"), theme.MediaPlayIcon(), f.startDemo)
+	verifyOnly := widget.NewButtonWithIcon(u.t("firstrun.just_verify"), theme.SearchIcon(), f.justVerify)
+	verifyOnly.Importance = widget.HighImportance
 	f.demoBtn.Importance = widget.SuccessImportance
-	side := container.NewVBox(
-		heading("New here?"),
-		wrapLabel("The demo network starts a certifier, a plantation, a mill and a refinery on this computer, with a palm-oil chain and one dishonest batch. Scan and verify within a minute; nothing is sent to the internet."),
+	demo := []fyne.CanvasObject{
+		heading(u.t("firstrun.new_here")),
+		wrapLabel(u.t("firstrun.demo_text")),
 		f.demoBtn,
 		widget.NewSeparator(),
-		heading("Moving to a new computer?"),
-		wrapLabel("Restore your organisation from its key backup file."),
+	}
+	if u.opts.StartDemo == nil {
+		demo = nil
+	}
+	side := container.NewVBox(
+		heading(u.t("firstrun.buyer")),
+		wrapLabel(u.t("firstrun.buyer_text")),
+		verifyOnly,
+		widget.NewSeparator(),
+	)
+	side.Objects = append(side.Objects, demo...)
+	side.Objects = append(side.Objects,
+		heading(u.t("firstrun.moving")),
+		wrapLabel(u.t("firstrun.moving_text")),
 		restore,
 	)
-	if u.opts.StartDemo == nil {
-		side.Objects = side.Objects[4:]
-	}
 	main := container.NewVBox(
-		heading("Set up your organisation"),
-		note("Jejak makes an organisation key and a key for this computer. Records you publish are signed with them; buyers check the signatures. Everything you type here goes into your public organisation profile except the passphrases and the file name."),
+		heading(u.t("firstrun.title")),
+		note(u.t("firstrun.keys_note")),
 		grid(fName, fRoles, fCountry, fRSPO, fGLN, fDevice),
 		widget.NewSeparator(),
-		note("The organisation passphrase keeps the organisation key encrypted on this computer. Jejak asks for it to add or withdraw a computer and to endorse; daily records are signed without it."),
+		note(u.t("firstrun.org_pass_note")),
 		grid(fOrgPass, fOrgAgain),
-		note("The backup holds your keys encrypted with a passphrase of its own: a different one, because the backup is how a forgotten organisation passphrase is replaced. Keep it somewhere safe, away from this computer. If both the organisation passphrase and the backup are lost, this computer can no longer sign as the organisation (no new computers, no withdrawals, no endorsements); records already signed stay valid and daily records go on."),
+		note(u.t("firstrun.backup_note")),
 		grid(f.fPass, f.fAgain, f.fPath),
 		f.fm.footer(),
 	)
-	welcome := canvasTitle("Welcome to Jejak")
-	body := container.NewBorder(nil, nil, nil, container.New(layout.NewGridWrapLayout(fyne.NewSize(330, side.MinSize().Height)), side),
-		container.NewVScroll(container.NewPadded(main)))
+	f.lang = u.langSelect(u.setLang)
+	welcome := container.NewBorder(nil, nil, nil, container.NewHBox(widget.NewIcon(theme.SettingsIcon()), container.NewGridWrap(fyne.NewSize(200, f.lang.MinSize().Height), f.lang)), canvasTitle(u.t("firstrun.welcome")))
+	sideBox := container.New(layout.NewGridWrapLayout(fyne.NewSize(300, side.MinSize().Height)), side)
+	body := container.NewBorder(nil, nil, nil, container.NewVScroll(sideBox), container.NewVScroll(container.NewPadded(main)))
 	f.obj = container.NewPadded(container.NewBorder(welcome, nil, nil, nil, body))
 	f.built = true
 	f.fm.touchAll(false)
@@ -181,26 +208,26 @@ func (f *firstRun) validate() {
 	f.fm.begin()
 	s := f.setup()
 	if s.DeviceName == "" {
-		f.fm.fail("device", "Name this computer, such as \"weighbridge office\".")
+		f.fm.fail("device", f.u.t("firstrun.err.device"))
 	}
 	if len([]rune(s.OrgPassphrase)) < protocol.MinPassphraseLength {
-		f.fm.fail("org-passphrase", "At least 8 characters; a few words are easier to remember.")
+		f.fm.fail("org-passphrase", f.u.t("firstrun.err.short", "n", protocol.MinPassphraseLength))
 	}
 	if f.orgAgain.Text != s.OrgPassphrase {
-		f.fm.fail("org-again", "The two passphrases differ.")
+		f.fm.fail("org-again", f.u.t("firstrun.err.differ"))
 	}
 	if len([]rune(s.Passphrase)) < protocol.MinPassphraseLength {
-		f.fm.fail("passphrase", "At least 8 characters; a few words are easier to remember.")
+		f.fm.fail("passphrase", f.u.t("firstrun.err.short", "n", protocol.MinPassphraseLength))
 	} else if s.Passphrase == s.OrgPassphrase {
-		f.fm.fail("passphrase", "Use a different passphrase from the organisation's: the backup is how a forgotten one is replaced.")
+		f.fm.fail("passphrase", f.u.t("firstrun.err.same"))
 	}
 	if f.again.Text != s.Passphrase {
-		f.fm.fail("again", "The two passphrases differ.")
+		f.fm.fail("again", f.u.t("firstrun.err.differ"))
 	}
 	if s.BackupPath == "" {
-		f.fm.fail("backup", "Choose where to save the key backup.")
+		f.fm.fail("backup", f.u.t("firstrun.err.backup"))
 	} else if fi, err := os.Stat(filepath.Dir(s.BackupPath)); err != nil || !fi.IsDir() {
-		f.fm.fail("backup", "That folder does not exist.")
+		f.fm.fail("backup", f.u.t("firstrun.err.folder"))
 	}
 	org := &protocol.Org{Name: s.Name, Roles: s.Roles, Country: s.Country, RSPO: s.RSPO, GLN: s.GLN}
 	f.fm.checkEach(org, func(field string) bool {
@@ -232,32 +259,32 @@ func (f *firstRun) create() {
 	}
 	s := f.setup()
 	f.fm.publish.Disable()
-	f.fm.summary.SetText("Creating keys and writing the backup…")
+	f.fm.summary.SetText(f.u.t("firstrun.creating"))
 	background(f.u, "create the organisation", func(ctx context.Context) (api.Identity, error) {
 		return f.u.svc.CreateIdentity(ctx, s)
 	}, func(id api.Identity) {
 		f.u.ident = id
 		f.u.showMain()
-		f.u.info("Organisation created", "Your organisation and this computer's keys are set up. The key backup is saved as "+s.BackupPath+": copy it somewhere safe.")
+		f.u.info(f.u.t("firstrun.created"), f.u.t("firstrun.created_text", "path", s.BackupPath))
 	}, func(err error) {
 		f.fm.publish.Enable()
-		f.fm.summary.SetText("Not created.")
+		f.fm.summary.SetText(f.u.t("firstrun.not_created"))
 		f.u.showError("create the organisation", err)
 	})
 }
 
 // restore asks for a backup file and its passphrase.
 func (f *firstRun) restore() {
-	f.u.files.open("Open your key backup", nil, func(path string) {
+	f.u.files.open(f.u.t("firstrun.open_backup"), nil, func(path string) {
 		pass := widget.NewPasswordEntry()
-		second := widget.NewCheck("Another computer of the organisation is still in use: make a new key for this one", nil)
+		second := widget.NewCheck(f.u.t("firstrun.new_device"), nil)
 		second.SetChecked(true)
 		items := []*widget.FormItem{
-			widget.NewFormItem("Passphrase", pass),
+			widget.NewFormItem(f.u.t("firstrun.passphrase"), pass),
 			widget.NewFormItem("", second),
-			widget.NewFormItem("", wrapLabel("Two computers must never sign with one device key: its records would contradict each other, and verification would fail them all. Untick only when this computer replaces the one the backup came from.")),
+			widget.NewFormItem("", wrapLabel(f.u.t("firstrun.new_device_note"))),
 		}
-		dialog.ShowForm("Restore from "+filepath.Base(path), "Restore", "Cancel", items, func(ok bool) {
+		dialog.ShowForm(f.u.t("firstrun.restore_from", "file", filepath.Base(path)), f.u.t("firstrun.restore_button"), f.u.t("common.cancel"), items, func(ok bool) {
 			if !ok {
 				return
 			}
@@ -280,9 +307,9 @@ func (f *firstRun) restoreFrom(r api.Restore) {
 			f.u.showError("restore from the backup", err)
 			return
 		}
-		pass, again, items := newPassphraseItems(f.u, "Organisation passphrase", fmt.Sprintf("At least %d characters, different from the backup's. Jejak asks for it to add or withdraw a computer and to endorse.", protocol.MinPassphraseLength))
-		items = append([]*widget.FormItem{widget.NewFormItem("", wrapLabel("The backup holds the organisation key. Choose the passphrase that keeps it encrypted on this computer."))}, items...)
-		d := dialog.NewForm("Organisation passphrase", "Restore", "Cancel", items, func(ok bool) {
+		pass, again, items := newPassphraseItems(f.u, f.u.t("firstrun.org_pass"), f.u.t("firstrun.org_pass_hint", "n", protocol.MinPassphraseLength))
+		items = append([]*widget.FormItem{widget.NewFormItem("", wrapLabel(f.u.t("firstrun.org_pass_restore")))}, items...)
+		d := dialog.NewForm(f.u.t("firstrun.org_pass"), f.u.t("firstrun.restore_button"), f.u.t("common.cancel"), items, func(ok bool) {
 			if !ok {
 				return
 			}
@@ -301,14 +328,14 @@ func (f *firstRun) restoreFrom(r api.Restore) {
 // startDemo starts the demo network and opens the Verify screen.
 func (f *firstRun) startDemo() {
 	f.demoBtn.Disable()
-	f.demoBtn.SetText("Starting the demo network…")
+	f.demoBtn.SetText(f.u.t("firstrun.demo_starting"))
 	background(f.u, "start the demo network", f.u.opts.StartDemo, func(d Demo) {
 		f.u.useDemo(d)
 		f.demoBtn.Enable()
-		f.demoBtn.SetText("Try the demo network")
+		f.demoBtn.SetText(f.u.t("firstrun.demo"))
 	}, func(err error) {
 		f.demoBtn.Enable()
-		f.demoBtn.SetText("Try the demo network")
+		f.demoBtn.SetText(f.u.t("firstrun.demo"))
 		f.u.showError("start the demo network", err)
 	})
 }

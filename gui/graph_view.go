@@ -1,14 +1,20 @@
 package gui
 
 import (
+	"strings"
+
 	"image/color"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/jejak/jejak/i18n"
+	"github.com/jejak/jejak/protocol"
 	"github.com/jejak/jejak/protocol/provenance"
 )
 
@@ -26,12 +32,12 @@ const minGraphScale = 0.7
 // origins on the left and the scanned batch (blue) towards the right,
 // shipments and quantities on the edges, failing records in red. It
 // shrinks to fit its space, down to minGraphScale, and scrolls beyond.
-func newGraphView(g provenance.Graph) fyne.CanvasObject {
+func newGraphView(u *UI, g provenance.Graph) fyne.CanvasObject {
 	if len(g.Nodes) == 0 {
-		return container.NewPadded(note("No graph: the batch's record could not be read."))
+		return container.NewPadded(note(u.t("verify.graph.none")))
 	}
-	legend := note("Material flows left to right: origins (green) on the left, the scanned batch (blue border) on the right, shipments between organisations on the arrows. Red marks a record that fails a check.")
-	gw := &graphWidget{l: layoutGraph(g)}
+	legend := note(u.t("verify.graph.legend"))
+	gw := &graphWidget{l: layoutGraph(g), u: u}
 	gw.ExtendBaseWidget(gw)
 	return container.NewBorder(legend, nil, nil, nil, container.NewScroll(gw))
 }
@@ -40,6 +46,7 @@ func newGraphView(g provenance.Graph) fyne.CanvasObject {
 type graphWidget struct {
 	widget.BaseWidget
 	l *graphLayout
+	u *UI // nil: the boxes do not open (tests of the drawing)
 }
 
 func (g *graphWidget) CreateRenderer() fyne.WidgetRenderer {
@@ -81,7 +88,13 @@ func (r *graphRenderer) build(s float32) {
 		r.objs = append(r.objs, edgeObjects(l, e, s)...)
 	}
 	for i := range l.nodes {
-		r.objs = append(r.objs, nodeObjects(l, i, s)...)
+		r.objs = append(r.objs, nodeObjects(l, i, s, r.g.t)...)
+		if r.g.u != nil {
+			b := newGraphBox(r.g.u, l.nodes[i])
+			b.Move(scaled(l.pos[i], s))
+			b.Resize(fyne.NewSize(l.size[i].Width*s, l.size[i].Height*s))
+			r.objs = append(r.objs, b)
+		}
 	}
 }
 
@@ -131,7 +144,7 @@ func edgeObjects(l *graphLayout, e graphEdge, s float32) []fyne.CanvasObject {
 	return objs
 }
 
-func nodeObjects(l *graphLayout, i int, s float32) []fyne.CanvasObject {
+func nodeObjects(l *graphLayout, i int, s float32, t func(string, ...any) string) []fyne.CanvasObject {
 	n := l.nodes[i]
 	pos, size := scaled(l.pos[i], s), fyne.NewSize(l.size[i].Width*s, l.size[i].Height*s)
 	border := colEdge
@@ -157,7 +170,7 @@ func nodeObjects(l *graphLayout, i int, s float32) []fyne.CanvasObject {
 	box.Resize(size)
 	objs := []fyne.CanvasObject{box}
 	y := pos.Y + 5*s
-	lines := nodeLines(n)
+	lines := nodeLines(n, t)
 	for j, line := range lines {
 		t := canvas.NewText(line, theme.Color(theme.ColorNameForeground))
 		t.TextSize = 12 * s
@@ -179,21 +192,30 @@ func nodeObjects(l *graphLayout, i int, s float32) []fyne.CanvasObject {
 	return objs
 }
 
+// t renders a catalog message in the window's language (English for a
+// graph drawn without a window, in tests).
+func (g *graphWidget) t(key string, kv ...any) string {
+	if g.u == nil {
+		return i18n.T(i18n.English, key, kv...)
+	}
+	return g.u.t(key, kv...)
+}
+
 // nodeLines is what a box says, top to bottom.
-func nodeLines(n provenance.Node) []string {
+func nodeLines(n provenance.Node, t func(string, ...any) string) []string {
 	qty := ""
 	if n.Qty != nil {
 		qty = formatQty(*n.Qty)
 	}
 	if n.Missing {
-		return []string{"Missing record", "not on this computer", "nor from its peers", shortBatchText(n.ID)}
+		return []string{t("verify.box.missing"), t("verify.box.not_here"), t("verify.box.nor_peers"), shortBatchText(n.ID)}
 	}
 	if n.Kind == provenance.NodeTransfer {
-		recv := "not received"
+		recv := t("verify.box.not_received")
 		if n.Received != nil {
-			recv = "received " + formatQty(*n.Received)
+			recv = t("verify.box.received", "qty", formatQty(*n.Received))
 		}
-		return []string{"Shipped to " + orDash(n.ToOrg), qty + " · " + recv, "from " + orDash(n.Org)}
+		return []string{t("verify.graph.shipped", "v", orDash(n.ToOrg)), qty + " · " + recv, t("verify.box.from", "org", orDash(n.Org))}
 	}
 	if n.Claim != nil {
 		qty += " · " + claimText(n.Claim)
@@ -206,9 +228,9 @@ func nodeLines(n provenance.Node) []string {
 		when += " · " + n.Place
 	}
 	if n.Corrected {
-		when = "corrected: replaced by a later record"
+		when = t("verify.box.corrected")
 	}
-	return []string{n.Product, qty, "lot " + orDash(n.Lot), when, orDash(n.Org)}
+	return []string{n.Product, qty, t("verify.box.lot", "lot", orDash(n.Lot)), when, orDash(n.Org)}
 }
 
 // shortBatchText shortens a batch ID or CID for a box.
@@ -227,4 +249,123 @@ func fitText(t *canvas.Text, width float32) string {
 		s = string(r[:len(r)-2]) + "…"
 	}
 	return s
+}
+
+// graphBox lies over a box of the graph: hovering shows the box's whole
+// text (the box may cut it short), and a tap opens what it stands for.
+type graphBox struct {
+	widget.BaseWidget
+	u   *UI
+	n   provenance.Node
+	tip *widget.PopUp
+}
+
+func newGraphBox(u *UI, n provenance.Node) *graphBox {
+	b := &graphBox{u: u, n: n}
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+func (b *graphBox) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(canvas.NewRectangle(color.Transparent))
+}
+
+// MouseIn shows the box's whole text beside it.
+func (b *graphBox) MouseIn(*desktop.MouseEvent) {
+	c := fyne.CurrentApp().Driver().CanvasForObject(b)
+	if c == nil {
+		return
+	}
+	if b.tip == nil {
+		b.tip = widget.NewPopUp(container.NewPadded(widget.NewLabel(strings.Join(nodeLinesFull(b.u, b.n), "\n"))), c)
+	}
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(b)
+	b.tip.ShowAtPosition(pos.Add(fyne.NewPos(b.Size().Width+4, 0)))
+}
+
+// MouseMoved implements desktop.Hoverable.
+func (b *graphBox) MouseMoved(*desktop.MouseEvent) {}
+
+// MouseOut hides the text.
+func (b *graphBox) MouseOut() {
+	if b.tip != nil {
+		b.tip.Hide()
+	}
+}
+
+// Tapped opens what the box stands for.
+func (b *graphBox) Tapped(*fyne.PointEvent) {
+	b.MouseOut()
+	openGraphNode(b.u, b.n)
+}
+
+// nodeLinesFull is everything a box stands for, one fact a line, uncut.
+func nodeLinesFull(u *UI, n provenance.Node) []string {
+	var lines []string
+	add := func(key string, v string) {
+		if v != "" {
+			lines = append(lines, u.t(key, "v", v))
+		}
+	}
+	if n.Missing {
+		lines = append(lines, u.t("verify.graph.missing"))
+	}
+	if n.Kind == provenance.NodeTransfer {
+		add("verify.graph.shipped", orDash(n.ToOrg))
+		add("verify.graph.from", n.Org)
+		if n.Qty != nil {
+			add("verify.graph.qty", formatQty(*n.Qty))
+		}
+		if n.Received != nil {
+			add("verify.graph.received", formatQty(*n.Received))
+		}
+	} else {
+		add("verify.graph.product", n.Product)
+		if n.Qty != nil {
+			add("verify.graph.qty", formatQty(*n.Qty))
+		}
+		add("verify.graph.lot", n.Lot)
+		if n.Claim != nil {
+			add("verify.graph.claim", claimText(n.Claim))
+		}
+		add("verify.graph.by", n.Org)
+		add("verify.graph.place", n.Place)
+	}
+	if n.Time != nil {
+		add("verify.graph.when", formatTime(*n.Time))
+	}
+	if n.Corrected {
+		add("verify.graph.corrected", orDash(n.ReplacedBy))
+	}
+	if n.Failing {
+		lines = append(lines, u.t("verify.graph.failing"))
+	}
+	add("verify.graph.id", n.ID)
+	return lines
+}
+
+// openGraphNode shows a box's record: its facts, and for a batch a button
+// that verifies it.
+func openGraphNode(u *UI, n provenance.Node) {
+	facts := wrapLabel(strings.Join(nodeLinesFull(u, n), "\n"))
+	box := container.NewVBox(facts)
+	var d dialog.Dialog
+	buttons := container.NewHBox(u.copyButton(u.t("verify.graph.copy"), func() string { return n.ID }))
+	if id, err := protocol.ParseBatchID(n.ID); err == nil && n.Kind == provenance.NodeBatch && !n.Missing {
+		verify := widget.NewButtonWithIcon(u.t("verify.graph.verify"), theme.SearchIcon(), func() {
+			d.Hide()
+			u.show(screenVerify)
+			u.verify.run(id)
+		})
+		verify.Importance = widget.HighImportance
+		buttons.Add(verify)
+	}
+	box.Add(buttons)
+	title := n.Product
+	if n.Kind == provenance.NodeTransfer || title == "" {
+		title = u.t("verify.graph.record", "record", shortCID(n.Record))
+	}
+	d = dialog.NewCustom(title, u.t("common.close"), box, u.win)
+	d.Resize(fyne.NewSize(520, 0))
+	d.Show()
 }

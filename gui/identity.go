@@ -30,34 +30,44 @@ type identityScreen struct {
 	devices  *fyne.Container // the organisation's other devices, each with Withdraw
 	endorse  *widget.Label
 	anchors  *anchorsView
+	left     *fyne.Container // the identity, or an offer to set one up
+	ready    fyne.CanvasObject
 	obj      fyne.CanvasObject
 }
 
 func newIdentityScreen(u *UI) *identityScreen {
 	s := &identityScreen{u: u, org: wrapLabel(""), keyState: wrapLabel(""), device: wrapLabel(""), devices: container.NewVBox(), endorse: wrapLabel("")}
 	s.anchors = newAnchorsView(u)
-	backup := widget.NewButtonWithIcon("Back up keys…", theme.DocumentSaveIcon(), s.backup)
-	rotate := widget.NewButtonWithIcon("Rotate device key…", theme.ViewRefreshIcon(), s.rotate)
-	s.protect = widget.NewButtonWithIcon("Protect with a passphrase…", theme.WarningIcon(), s.protectOrgKey)
+	backup := widget.NewButtonWithIcon(u.t("screens.identity.backup"), theme.DocumentSaveIcon(), s.backup)
+	rotate := widget.NewButtonWithIcon(u.t("screens.identity.rotate"), theme.ViewRefreshIcon(), s.rotate)
+	s.protect = widget.NewButtonWithIcon(u.t("screens.identity.protect"), theme.WarningIcon(), s.protectOrgKey)
 	s.protect.Importance = widget.DangerImportance
-	s.change = widget.NewButtonWithIcon("Change passphrase…", theme.SettingsIcon(), s.protectOrgKey)
-	s.reset = widget.NewButtonWithIcon("Forgot the passphrase…", theme.HelpIcon(), s.resetOrgPassphrase)
-	copyOrg := u.copyButton("Copy organisation key", func() string { return u.ident.Org.String() })
-	keys := widget.NewCard("Keys", "", container.NewVBox(
+	s.change = widget.NewButtonWithIcon(u.t("screens.identity.change"), theme.SettingsIcon(), s.protectOrgKey)
+	s.reset = widget.NewButtonWithIcon(u.t("screens.identity.forgot"), theme.HelpIcon(), s.resetOrgPassphrase)
+	copyOrg := u.copyButton(u.t("screens.identity.copy_org"), func() string { return u.ident.Org.String() })
+	keys := widget.NewCard(u.t("screens.identity.keys"), "", container.NewVBox(
 		s.keyState,
 		container.NewHBox(s.protect, s.change, s.reset),
-		note("A backup file holds this organisation's keys, encrypted with a passphrase of its own. Keep one off this computer: without it, a broken disk means a new identity, and a forgotten organisation passphrase cannot be replaced."),
+		note(u.t("screens.identity.backup_note")),
 		container.NewHBox(backup, copyOrg),
-		note("Rotate the device key if this computer's key may have been copied (a stolen laptop, a restored disk image): records signed with the old key after now will fail verification."),
+		note(u.t("screens.identity.rotate_note")),
 		container.NewHBox(rotate)))
 	left := container.NewVBox(
-		widget.NewCard("Organisation", "", s.org),
-		widget.NewCard("This computer", "", container.NewVBox(s.device, s.devices)),
-		widget.NewCard("Endorsements received", "", s.endorse),
+		widget.NewCard(u.t("firstrun.org"), "", s.org),
+		widget.NewCard(u.t("firstrun.device"), "", container.NewVBox(s.device, s.devices)),
+		widget.NewCard(u.t("screens.identity.endorsements"), "", s.endorse),
 		keys)
-	split := container.NewHSplit(container.NewVScroll(left), container.NewVScroll(s.anchors.content()))
+	s.ready = container.NewVScroll(left)
+	setUp := widget.NewButtonWithIcon(u.t("shell.setup.button"), theme.ConfirmIcon(), u.showFirstRun)
+	setUp.Importance = widget.HighImportance
+	none := widget.NewCard(u.t("shell.setup.title"), "", container.NewVBox(wrapLabel(u.t("identity.none")), container.NewHBox(setUp)))
+	s.left = container.NewStack(s.ready)
+	if !u.ident.Ready {
+		s.left.Objects = []fyne.CanvasObject{container.NewVScroll(none)}
+	}
+	split := container.NewHSplit(s.left, container.NewVScroll(s.anchors.content()))
 	split.Offset = 0.5
-	s.obj = container.NewBorder(heading("Identity & trust"), nil, nil, nil, split)
+	s.obj = container.NewBorder(heading(u.t("shell.nav.identity")), nil, nil, nil, split)
 	return s
 }
 
@@ -74,24 +84,32 @@ func (s *identityScreen) set(id api.Identity) {
 	if s.u.orgLabel != nil {
 		s.u.orgLabel.SetText(id.Name)
 	}
-	orgKey := "the organisation key is not on this computer (records are signed by its device key only)"
-	if id.HasOrgKey {
-		orgKey = "the organisation key is on this computer"
+	if !id.Ready {
+		return
 	}
-	s.org.SetText(fmt.Sprintf("%s\nRoles: %s\nCountry: %s\nKey: %s\n(%s)", id.Name, rolesText(id.Roles), orDash(id.Country), id.Org, orgKey))
-	dev := fmt.Sprintf("%s\nDevice key: %s", orDash(id.DeviceName), id.Device)
+	if s.left.Objects[0] != s.ready {
+		s.left.Objects = []fyne.CanvasObject{s.ready}
+		s.left.Refresh()
+	}
+	t := s.u.t
+	orgKey := t("screens.identity.org_key_away")
+	if id.HasOrgKey {
+		orgKey = t("screens.identity.org_key_here")
+	}
+	s.org.SetText(t("screens.identity.org_text", "name", id.Name, "roles", rolesText(id.Roles), "country", orDash(id.Country), "key", id.Org, "where", orgKey))
+	dev := t("screens.identity.device_text", "name", orDash(id.DeviceName), "key", id.Device)
 	if s.u.opts.DataDir != "" {
-		dev += "\nData folder: " + s.u.opts.DataDir
+		dev += "\n" + t("shell.about.folder", "folder", s.u.opts.DataDir)
 	}
 	if len(id.Devices) > 0 {
-		dev += "\n\nDevices of the organisation:"
+		dev += "\n\n" + t("screens.identity.devices")
 		for _, d := range id.Devices {
-			l := fmt.Sprintf("\n• %s, %s, since %s", orDash(d.Name), d.Key.Short(), d.Delegated.Format("2006-01-02"))
+			l := "\n" + t("screens.identity.device_line", "name", orDash(d.Name), "key", d.Key.Short(), "since", d.Delegated.Format("2006-01-02"))
 			if d.This {
-				l += " (this computer)"
+				l += " " + t("screens.identity.this_one")
 			}
 			if d.Revoked {
-				l += " (withdrawn)"
+				l += " " + t("screens.identity.withdrawn")
 			}
 			dev += l
 		}
@@ -100,20 +118,20 @@ func (s *identityScreen) set(id api.Identity) {
 	s.setKeys(id)
 	var lines []string
 	for _, e := range id.Endorsements {
-		l := fmt.Sprintf("• %s as %s", orDash(e.ByName), e.Role)
+		l := t("screens.identity.endorsed", "by", orDash(e.ByName), "role", e.Role)
 		if c := e.Cert; c != nil {
-			l += fmt.Sprintf(": %s %s certificate %s", c.Scheme, c.Model, c.Number)
+			l += t("screens.identity.cert", "scheme", c.Scheme, "model", c.Model, "number", c.Number)
 		}
 		switch {
 		case e.Revoked:
-			l += " — withdrawn"
+			l += " — " + t("screens.identity.end_withdrawn")
 		case e.Anchored:
-			l += " — from one of your trust anchors"
+			l += " — " + t("screens.identity.end_anchored")
 		}
 		lines = append(lines, l)
 	}
 	if len(lines) == 0 {
-		lines = []string{"None yet. Ask your certification body to endorse your organisation key (copy it with the button below)."}
+		lines = []string{t("screens.identity.no_endorsements")}
 	}
 	s.endorse.SetText(strings.Join(lines, "\n"))
 }
@@ -124,9 +142,9 @@ func (s *identityScreen) set(id api.Identity) {
 func (s *identityScreen) setKeys(id api.Identity) {
 	switch {
 	case !id.HasOrgKey:
-		s.keyState.SetText("The organisation key is not on this computer: adding or withdrawing computers and endorsing are done on a computer that holds it.")
+		s.keyState.SetText(s.u.t("screens.identity.key_away"))
 	case id.OrgKeyProtected:
-		s.keyState.SetText("The organisation key is encrypted with the organisation passphrase, which Jejak asks for to add or withdraw a computer, to endorse and to back up the keys. Daily records are signed by this computer's key without asking.\n\n" + s.u.t("keys.lost_passphrase"))
+		s.keyState.SetText(s.u.t("screens.identity.key_protected") + "\n\n" + s.u.t("keys.lost_passphrase"))
 	default:
 		s.keyState.SetText(s.u.t("keys.unprotected"))
 	}
@@ -148,11 +166,11 @@ func (s *identityScreen) setKeys(id api.Identity) {
 		if d.This || d.Revoked {
 			continue
 		}
-		withdraw := widget.NewButtonWithIcon("Withdraw…", theme.DeleteIcon(), func() { s.revokeDevice(d) })
+		withdraw := widget.NewButtonWithIcon(s.u.t("screens.identity.withdraw"), theme.DeleteIcon(), func() { s.revokeDevice(d) })
 		s.devices.Add(container.NewBorder(nil, nil, nil, withdraw, wrapLabel(fmt.Sprintf("%s (%s)", orDash(d.Name), d.Key.Short()))))
 	}
 	if len(s.devices.Objects) > 0 {
-		s.devices.Objects = append([]fyne.CanvasObject{note("Lost or stolen computer? Withdraw its key: what it signs from then on fails verification everywhere.")}, s.devices.Objects...)
+		s.devices.Objects = append([]fyne.CanvasObject{note(s.u.t("screens.identity.withdraw_note"))}, s.devices.Objects...)
 	}
 	s.devices.Refresh()
 }
@@ -161,11 +179,11 @@ func (s *identityScreen) setKeys(id api.Identity) {
 func (s *identityScreen) backup() {
 	pass, confirm := widget.NewPasswordEntry(), widget.NewPasswordEntry()
 	items := []*widget.FormItem{
-		widget.NewFormItem("Passphrase", pass),
-		widget.NewFormItem("Again", confirm),
+		widget.NewFormItem(s.u.t("firstrun.passphrase"), pass),
+		widget.NewFormItem(s.u.t("screens.identity.again"), confirm),
 	}
-	items[0].HintText = fmt.Sprintf("At least %d characters, not the organisation passphrase. Without it the backup cannot be opened.", protocol.MinPassphraseLength)
-	d := dialog.NewForm("Back up keys", "Choose file…", "Cancel", items, func(ok bool) {
+	items[0].HintText = s.u.t("screens.identity.backup_hint", "n", protocol.MinPassphraseLength)
+	d := dialog.NewForm(s.u.t("screens.identity.backup_title"), s.u.t("firstrun.choose"), s.u.t("common.cancel"), items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -173,11 +191,11 @@ func (s *identityScreen) backup() {
 			s.u.showError("back up the keys", fmt.Errorf("%s", msg))
 			return
 		}
-		s.u.files.save("Save the key backup", backupName(s.u.ident.Name), func(path string) {
+		s.u.files.save(s.u.t("screens.identity.save_backup"), backupName(s.u.ident.Name), func(path string) {
 			withOrgKey(s.u, "back up the keys", func(ctx context.Context, org string) (struct{}, error) {
 				return struct{}{}, s.u.svc.BackupKeys(ctx, api.Backup{Path: path, Passphrase: pass.Text, OrgPassphrase: org})
 			}, func(struct{}) {
-				s.u.info("Keys backed up", "The encrypted backup is saved as "+path+". Copy it to a USB stick or another safe place, and keep the passphrase apart from it.")
+				s.u.info(s.u.t("screens.identity.backed_up"), s.u.t("screens.identity.backed_up_text", "path", path))
 			})
 		})
 	}, s.u.win)
@@ -187,15 +205,14 @@ func (s *identityScreen) backup() {
 
 // rotate replaces the device key, after asking.
 func (s *identityScreen) rotate() {
-	dialog.ShowConfirm("Rotate the device key?",
-		"Jejak makes a new key for this computer, and the organisation key withdraws the old one from now on. Records signed with the old key before now stay valid. Make a new key backup afterwards.",
+	dialog.ShowConfirm(s.u.t("screens.identity.rotate_title"), s.u.t("screens.identity.rotate_text"),
 		func(ok bool) {
 			if !ok {
 				return
 			}
 			withOrgKey(s.u, "rotate the device key", s.u.svc.RotateDevice, func(id api.Identity) {
 				s.set(id)
-				s.u.info("Device key rotated", "This computer now signs with "+id.Device.Short()+". Back up the keys again.")
+				s.u.info(s.u.t("screens.identity.rotated"), s.u.t("screens.identity.rotated_text", "key", id.Device.Short()))
 			})
 		}, s.u.win)
 }

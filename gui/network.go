@@ -2,11 +2,13 @@ package gui
 
 import (
 	"fmt"
+	"image/color"
 	"sort"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -44,12 +46,21 @@ func newNetworkScreen(u *UI) *networkScreen {
 		return l
 	}
 	s.peers, s.recs, s.reach, s.forks = big(), big(), big(), big()
-	cards := container.New(layout.NewGridLayoutWithColumns(4),
-		widget.NewCard("", "Peers connected", s.peers),
-		widget.NewCard("", "Records stored", s.recs),
-		widget.NewCard("", "Reachable from the internet", s.reach),
-		widget.NewCard("", "Forks found", s.forks))
-	headers := []string{"Peer", "Reached", "Address", "Relay", "Score", "Last sync"}
+	cardList := []fyne.CanvasObject{
+		widget.NewCard("", u.t("screens.network.peers"), s.peers),
+		widget.NewCard("", u.t("screens.network.records"), s.recs),
+		widget.NewCard("", u.t("screens.network.reachable"), s.reach),
+		widget.NewCard("", u.t("screens.network.forks"), s.forks)}
+	var cell fyne.Size
+	for _, c := range cardList {
+		cell = cell.Max(c.MinSize())
+	}
+	// Four in a row in a wide window, two or one in a narrow one.
+	cards := container.New(layout.NewGridWrapLayout(cell), cardList...)
+	var headers []string
+	for _, h := range []string{"peer", "reached", "address", "relay", "score", "last_sync"} {
+		headers = append(headers, u.t("screens.network.col."+h))
+	}
 	s.table = widget.NewTableWithHeaders(func() (int, int) { return len(s.st.Peers), len(headers) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
@@ -73,14 +84,18 @@ func newNetworkScreen(u *UI) *networkScreen {
 	s.notes = wrapLabel("")
 	s.notes.Importance = widget.WarningImportance
 	s.notes.Hide()
-	top := container.NewVBox(heading("Network"), s.notes, cards,
-		widget.NewLabelWithStyle("Catching up", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.sync, s.syncLn,
-		widget.NewLabelWithStyle("Peers", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	top := container.NewVBox(heading(u.t("shell.nav.network")), s.notes, cards,
+		widget.NewLabelWithStyle(u.t("screens.network.catching_up"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.sync, s.syncLn,
+		widget.NewLabelWithStyle(u.t("screens.network.peers_head"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	bottom := container.NewVBox(
-		widget.NewLabelWithStyle("Relays", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.relays,
-		widget.NewLabelWithStyle("Forks", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.forkLs,
+		widget.NewLabelWithStyle(u.t("screens.network.relays_head"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.relays,
+		widget.NewLabelWithStyle(u.t("screens.network.forks_head"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.forkLs,
 		s.self)
-	s.obj = container.NewBorder(top, bottom, nil, nil, s.table)
+	// The table keeps a height of its own; in a small window the screen
+	// scrolls.
+	room := canvas.NewRectangle(color.Transparent)
+	room.SetMinSize(fyne.NewSize(0, 220))
+	s.obj = container.NewVScroll(container.NewVBox(top, container.NewStack(room, s.table), bottom))
 	return s
 }
 
@@ -142,50 +157,50 @@ func (s *networkScreen) set(st api.Status) {
 	s.recs.SetText(formatCount(st.Records))
 	switch st.Reachability {
 	case api.ReachabilityPublic:
-		s.reach.SetText("Yes")
+		s.reach.SetText(s.u.t("screens.network.reach_yes"))
 	case api.ReachabilityPrivate:
-		s.reach.SetText("No — via relay")
+		s.reach.SetText(s.u.t("screens.network.reach_relay"))
 	default:
-		s.reach.SetText("Not known yet")
+		s.reach.SetText(s.u.t("screens.network.reach_unknown"))
 	}
 	s.forks.SetText(fmt.Sprint(len(st.Forks)))
 	if p := st.Sync; p.Peer != "" {
 		s.sync.Max = float64(max(p.Expected, p.Fetched, 1))
 		s.sync.SetValue(float64(p.Fetched))
-		state := "in progress"
+		state := s.u.t("screens.network.sync_running")
 		if p.Done {
-			state = "finished"
+			state = s.u.t("screens.network.sync_done")
 			s.sync.SetValue(s.sync.Max)
 		}
-		s.syncLn.SetText(fmt.Sprintf("With %s: %s of about %s records received, %s of them new — %s.",
-			p.Peer, formatCount(p.Fetched), formatCount(p.Expected), formatCount(p.Added), state))
+		s.syncLn.SetText(s.u.t("screens.network.sync", "peer", p.Peer, "fetched", formatCount(p.Fetched), "expected", formatCount(p.Expected),
+			"added", formatCount(p.Added), "state", state))
 	} else {
 		s.sync.SetValue(0)
-		s.syncLn.SetText("No catch-up yet: peers are synced with when they connect.")
+		s.syncLn.SetText(s.u.t("screens.network.no_sync"))
 	}
 	s.table.Refresh()
 	var rl []string
 	for _, r := range st.Relays {
-		state := "not connected"
+		state := s.u.t("screens.network.relay_off")
 		if r.Connected {
-			state = "connected"
+			state = s.u.t("screens.network.relay_on")
 		}
 		if r.Reservation {
-			state += ", holds a slot for us (peers can reach this computer through it)"
+			state += s.u.t("screens.network.relay_slot")
 		}
 		rl = append(rl, r.PeerID+": "+state)
 	}
 	if len(rl) == 0 {
-		rl = []string{"No relays configured."}
+		rl = []string{s.u.t("screens.network.no_relays")}
 	}
 	s.relays.SetText(strings.Join(rl, "\n"))
 	var fl []string
 	for _, f := range st.Forks {
-		fl = append(fl, fmt.Sprintf("Key %s signed %d different records at position %d of its feed: every batch it touches fails verification.", f.Author.Short(), len(f.CIDs), f.Seq))
+		fl = append(fl, s.u.t("screens.network.fork", "key", f.Author.Short(), "n", len(f.CIDs), "seq", f.Seq))
 	}
 	if len(fl) == 0 {
-		fl = []string{"None: no key has signed two different records at one position."}
+		fl = []string{s.u.t("screens.network.no_forks")}
 	}
 	s.forkLs.SetText(strings.Join(fl, "\n"))
-	s.self.SetText(fmt.Sprintf("This node: %s on network %q, running since %s. Listening on %s.", st.PeerID, st.Network, formatTime(st.Started), strings.Join(st.Addrs, ", ")))
+	s.self.SetText(s.u.t("screens.network.self", "peer", st.PeerID, "network", st.Network, "since", formatTime(st.Started), "addrs", strings.Join(st.Addrs, ", ")))
 }

@@ -74,14 +74,17 @@ type UI struct {
 	inflight atomic.Int64 // background work begun and not yet finished
 	files    filePicker
 
-	ident    api.Identity
-	demo     Demo
-	root     *fyne.Container // the window's content: starting, first run or main
-	body     *fyne.Container // the current screen
-	nav      map[string]*widget.Button
-	current  string
-	statusLn *statusLine
-	orgLabel *widget.Label
+	ident      api.Identity
+	demo       Demo
+	root       *fyne.Container             // the window's content: starting, first run or main
+	body       *fyne.Container             // the current screen
+	nav        map[string][]*widget.Button // each screen's buttons, in the wide and the narrow sidebar
+	current    string
+	menu       *menu
+	quitHook   func() // tests replace Quit
+	onFirstRun bool   // the first-run screen is shown
+	statusLn   *statusLine
+	orgLabel   *widget.Label
 
 	batches  *batchesScreen
 	record   *recordScreen
@@ -132,13 +135,14 @@ func New(a fyne.App, svc api.Service, opts Options) *UI {
 // newUI is New with the function that brings background results to the
 // Fyne goroutine (fyne.DoAndWait in the app).
 func newUI(a fyne.App, svc api.Service, opts Options, run func(func())) *UI {
-	u := &UI{app: a, svc: svc, opts: opts, nav: map[string]*widget.Button{}, run: run}
+	u := &UI{app: a, svc: svc, opts: opts, nav: map[string][]*widget.Button{}, run: run}
 	u.ctx, u.cancel = context.WithCancel(context.Background())
 	u.svcCtx, u.svcEnd = context.WithCancel(u.ctx)
 	u.files = dialogPicker{u}
 	u.lang = u.chosenLang()
+	useFyneLang(u.lang)
 	u.win = a.NewWindow(title)
-	u.root = container.NewStack(starting("Opening the node…"))
+	u.root = container.NewStack(starting(u.t("shell.opening")))
 	u.win.SetContent(u.root)
 	u.win.Resize(windowSize)
 	u.win.SetMaster()
@@ -161,10 +165,17 @@ func (u *UI) useDemo(d Demo) {
 	u.svcEnd()
 	u.svcCtx, u.svcEnd = context.WithCancel(u.ctx)
 	u.svc, u.demo = d.Service, d
-	u.batches, u.record, u.verify, u.network, u.identity, u.statusLn, u.body, u.watcher = nil, nil, nil, nil, nil, nil, nil, nil
-	u.nav = map[string]*widget.Button{}
+	u.dropScreens()
 	u.current = screenVerify
 	u.loadIdentity()
+}
+
+// dropScreens forgets every screen, to be built anew (on another service,
+// in another language), and stops the watcher of the old ones.
+func (u *UI) dropScreens() {
+	u.batches, u.record, u.verify, u.network, u.identity, u.statusLn, u.body, u.watcher = nil, nil, nil, nil, nil, nil, nil, nil
+	u.first = nil
+	u.nav = map[string][]*widget.Button{}
 }
 
 // starting is a placeholder with a spinner and a message.
@@ -179,7 +190,7 @@ func starting(msg string) fyne.CanvasObject {
 func (u *UI) loadIdentity() {
 	background(u, "read this install's identity", u.svc.Identity, func(id api.Identity) {
 		u.ident = id
-		if !id.Ready && u.demo.Service == nil {
+		if !id.Ready && u.demo.Service == nil && !u.app.Preferences().Bool(verifyOnlyPref) {
 			u.showFirstRun()
 			return
 		}
@@ -193,8 +204,8 @@ func (u *UI) loadIdentity() {
 func (u *UI) unavailable(err error, retry func()) fyne.CanvasObject {
 	msg := widget.NewLabel(u.explain("open the node", err))
 	msg.Wrapping = fyne.TextWrapWord
-	head := widget.NewLabelWithStyle("Jejak cannot reach its node", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	btn := widget.NewButtonWithIcon("Try again", theme.ViewRefreshIcon(), retry)
+	head := widget.NewLabelWithStyle(u.t("shell.unreachable"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	btn := widget.NewButtonWithIcon(u.t("shell.retry"), theme.ViewRefreshIcon(), retry)
 	btn.Importance = widget.HighImportance
 	box := container.NewVBox(head, msg, container.NewHBox(btn))
 	return container.NewCenter(container.New(layout.NewGridWrapLayout(fyne.NewSize(560, 220)), box))
@@ -207,24 +218,28 @@ func (u *UI) setRoot(o fyne.CanvasObject) {
 
 // showMain builds the main screens (once) and shows them.
 func (u *UI) showMain() {
+	u.onFirstRun = false
 	if u.batches == nil {
 		u.batches = newBatchesScreen(u)
 		u.record = newRecordScreen(u)
 		u.verify = newVerifyScreen(u)
 		u.network = newNetworkScreen(u)
 		u.identity = newIdentityScreen(u)
-		u.statusLn = newStatusLine()
+		u.statusLn = newStatusLine(u)
 		u.body = container.NewStack()
 		u.watcher = startWatcher(u)
 	}
 	u.orgLabel = widget.NewLabelWithStyle(u.ident.Name, fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 	u.orgLabel.Wrapping = fyne.TextWrapWord
 	u.verify.setDemo(u.demo)
-	u.setRoot(container.NewBorder(nil, u.statusLn.content(), u.sidebar(), nil, u.body))
+	u.nav = map[string][]*widget.Button{}
+	wide, narrow := u.sidebar(false), u.sidebar(true)
+	u.setRoot(container.New(&shellLayout{}, wide, narrow, u.body, u.statusLn.content()))
+	u.setMenu(true)
 	u.refreshAll()
 	if u.current == "" {
 		u.current = screenBatches
-		if len(u.demo.Batches) > 0 {
+		if len(u.demo.Batches) > 0 || !u.ident.Ready {
 			u.current = screenVerify
 		}
 	}
@@ -232,35 +247,107 @@ func (u *UI) showMain() {
 }
 
 // sidebar is the navigation bar: the app's name and organisation, and a
-// button per screen.
-func (u *UI) sidebar() fyne.CanvasObject {
+// button per screen; narrow, it is the screens' icons only (for small
+// windows), each saying its name on hover.
+func (u *UI) sidebar(narrow bool) fyne.CanvasObject {
 	items := []fyne.CanvasObject{canvasTitle("Jejak"), u.orgLabel, widget.NewSeparator()}
+	if narrow {
+		items = []fyne.CanvasObject{widget.NewSeparator()}
+	}
 	for _, s := range screenOrder {
-		b := widget.NewButtonWithIcon(s, screenIcon(s), func() { u.show(s) })
+		text := u.screenTitle(s)
+		if narrow {
+			text = ""
+		}
+		b := widget.NewButtonWithIcon(text, screenIcon(s), func() { u.show(s) })
 		b.Alignment = widget.ButtonAlignLeading
-		u.nav[s] = b
+		u.nav[s] = append(u.nav[s], b)
 		items = append(items, b)
 	}
 	bar := container.NewVBox(items...)
-	return container.NewHBox(container.New(layout.NewGridWrapLayout(fyne.NewSize(200, bar.MinSize().Height)), bar), widget.NewSeparator())
+	width := float32(200)
+	if narrow {
+		width = bar.MinSize().Width
+	}
+	return container.NewHBox(container.New(layout.NewGridWrapLayout(fyne.NewSize(width, bar.MinSize().Height)), bar), widget.NewSeparator())
+}
+
+// screenTitle is a screen's name in the window's language.
+func (u *UI) screenTitle(s string) string {
+	switch s {
+	case screenBatches:
+		return u.t("shell.nav.batches")
+	case screenRecord:
+		return u.t("shell.nav.record")
+	case screenVerify:
+		return u.t("shell.nav.verify")
+	case screenNetwork:
+		return u.t("shell.nav.network")
+	}
+	return u.t("shell.nav.identity")
+}
+
+// narrowWidth is the window width below which the sidebar shows only the
+// screens' icons.
+const narrowWidth = 1000
+
+// shellLayout lays out the main window: the sidebar on the left (wide, or
+// narrow below narrowWidth), the status line at the bottom, the screen in
+// the rest. Its objects are the wide sidebar, the narrow one, the screen
+// and the status line.
+type shellLayout struct{}
+
+func (shellLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	wide, narrow, body, status := objs[0], objs[1], objs[2], objs[3]
+	bar := wide
+	if size.Width < narrowWidth {
+		bar = narrow
+		wide.Hide()
+	} else {
+		narrow.Hide()
+	}
+	bar.Show()
+	sh := status.MinSize().Height
+	bw := bar.MinSize().Width
+	bar.Move(fyne.NewPos(0, 0))
+	bar.Resize(fyne.NewSize(bw, size.Height-sh))
+	body.Move(fyne.NewPos(bw, 0))
+	body.Resize(fyne.NewSize(size.Width-bw, size.Height-sh))
+	status.Move(fyne.NewPos(0, size.Height-sh))
+	status.Resize(fyne.NewSize(size.Width, sh))
+}
+
+func (shellLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	narrow, body, status := objs[1], objs[2], objs[3]
+	w := narrow.MinSize().Width + body.MinSize().Width
+	h := max(narrow.MinSize().Height, body.MinSize().Height) + status.MinSize().Height
+	return fyne.NewSize(max(w, status.MinSize().Width), h)
 }
 
 // show switches to the named screen.
 func (u *UI) show(name string) {
 	u.current = name
-	for s, b := range u.nav {
-		b.Importance = widget.LowImportance
-		if s == name {
-			b.Importance = widget.HighImportance
+	for s, bs := range u.nav {
+		for _, b := range bs {
+			b.Importance = widget.LowImportance
+			if s == name {
+				b.Importance = widget.HighImportance
+			}
+			b.Refresh()
 		}
-		b.Refresh()
 	}
 	var o fyne.CanvasObject
 	switch name {
 	case screenBatches:
 		o = u.batches.content()
+		if !u.ident.Ready {
+			o = u.needsSetup("shell.setup.batches")
+		}
 	case screenRecord:
 		o = u.record.content()
+		if !u.ident.Ready {
+			o = u.needsSetup("shell.setup.record")
+		}
 	case screenVerify:
 		o = u.verify.content()
 	case screenNetwork:
@@ -270,9 +357,27 @@ func (u *UI) show(name string) {
 	}
 	u.body.Objects = []fyne.CanvasObject{container.NewPadded(o)}
 	u.body.Refresh()
+	u.updateMenu()
 	if name == screenVerify {
 		u.verify.focus()
 	}
+}
+
+// verifyOnlyPref is the preference key set when the person chose to
+// verify batches without setting up an organisation: the window opens on
+// the main screens from then on.
+const verifyOnlyPref = "verifyOnly"
+
+// needsSetup stands in for a screen that needs the organisation's keys
+// (Batches, Record) on an install that has none: it says what is needed
+// and offers to set up or restore the organisation.
+func (u *UI) needsSetup(what string) fyne.CanvasObject {
+	setUp := widget.NewButtonWithIcon(u.t("shell.setup.button"), theme.ConfirmIcon(), u.showFirstRun)
+	setUp.Importance = widget.HighImportance
+	verify := widget.NewButtonWithIcon(u.t("shell.setup.verify"), theme.SearchIcon(), func() { u.show(screenVerify) })
+	box := container.NewVBox(heading(u.t("shell.setup.title")), wrapLabel(u.t(what)), wrapLabel(u.t("shell.setup.how")),
+		container.NewHBox(setUp, verify))
+	return container.NewVScroll(container.NewPadded(box))
 }
 
 // refreshAll reloads what every screen shows.

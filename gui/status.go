@@ -1,7 +1,6 @@
 package gui
 
 import (
-	"fmt"
 	"image/color"
 
 	"fyne.io/fyne/v2"
@@ -15,15 +14,17 @@ import (
 // statusLine is the bar along the bottom of the window: peers, records
 // and sync progress, kept current by the node's events.
 type statusLine struct {
+	u    *UI
 	dot  *canvas.Circle
 	text *widget.Label
 	bar  *widget.ProgressBar
 	obj  fyne.CanvasObject
 }
 
-func newStatusLine() *statusLine {
-	s := &statusLine{dot: canvas.NewCircle(colSkip), text: widget.NewLabel("Connecting…"), bar: widget.NewProgressBar()}
+func newStatusLine(u *UI) *statusLine {
+	s := &statusLine{u: u, dot: canvas.NewCircle(colSkip), text: widget.NewLabel(u.t("screens.status.connecting")), bar: widget.NewProgressBar()}
 	s.bar.Hide()
+	s.text.Truncation = fyne.TextTruncateEllipsis // a narrow window cuts the line short, not the window wide
 	dot := container.NewGridWrap(fyne.NewSize(12, 12), s.dot)
 	bar := container.NewGridWrap(fyne.NewSize(220, s.bar.MinSize().Height), s.bar)
 	s.obj = container.NewVBox(widget.NewSeparator(),
@@ -45,31 +46,29 @@ func (s *statusLine) set(st api.Status) {
 	peers := ""
 	switch n := len(st.Peers); {
 	case n == 0:
-		c, peers = colUnendorsed, "No peers connected — what you record is kept and sent when peers connect"
-	case n == 1:
-		c, peers = colTrusted, "1 peer connected"
+		c, peers = colUnendorsed, s.u.t("screens.status.no_peers")
 	default:
-		c, peers = colTrusted, fmt.Sprintf("%d peers connected", n)
+		c, peers = colTrusted, s.u.t("screens.status.peers", "n", n)
 	}
 	if relayed > 0 {
-		peers += fmt.Sprintf(" (%d through a relay)", relayed)
+		peers += " " + s.u.t("screens.status.relayed", "n", relayed)
 	}
 	s.dot.FillColor = c
 	s.dot.Refresh()
-	sync := "up to date"
+	sync := s.u.t("screens.status.up_to_date")
 	if p := st.Sync; p.Peer != "" && !p.Done {
-		sync = fmt.Sprintf("catching up: %s of about %s records", formatCount(p.Fetched), formatCount(p.Expected))
+		sync = s.u.t("screens.status.catching_up", "fetched", formatCount(p.Fetched), "expected", formatCount(p.Expected))
 		s.bar.Max = float64(max(p.Expected, p.Fetched, 1))
 		s.bar.SetValue(float64(p.Fetched))
 		s.bar.Show()
 	} else {
 		s.bar.Hide()
 	}
-	line := fmt.Sprintf("%s · %s records stored · %s", peers, formatCount(st.Records), sync)
+	line := s.u.t("screens.status.line", "peers", peers, "records", formatCount(st.Records), "sync", sync)
 	if st.ClockWarning != "" {
 		s.dot.FillColor = colFailed
 		s.dot.Refresh()
-		line = "Check this computer's clock (see Network) · " + line
+		line = s.u.t("screens.status.clock") + " · " + line
 	}
 	s.text.SetText(line)
 }
@@ -78,5 +77,5 @@ func (s *statusLine) set(st api.Status) {
 func (s *statusLine) fail(err error) {
 	s.dot.FillColor = colFailed
 	s.dot.Refresh()
-	s.text.SetText("Node not answering: " + detail(err))
+	s.text.SetText(s.u.t("screens.status.not_answering", "detail", detail(err)))
 }

@@ -30,17 +30,17 @@ type anchorsView struct {
 
 func newAnchorsView(u *UI) *anchorsView {
 	a := &anchorsView{u: u, list: container.NewVBox(), key: widget.NewEntry(), name: widget.NewEntry(), msg: widget.NewLabel("")}
-	a.key.SetPlaceHolder("ed25519:… key of a certifier or consortium")
+	a.key.SetPlaceHolder(u.t("screens.trust.key_hint"))
 	a.key.TextStyle.Monospace = true
-	a.name.SetPlaceHolder("name, e.g. RSPO")
+	a.name.SetPlaceHolder(u.t("screens.trust.name_hint"))
 	a.msg.Importance = widget.DangerImportance
 	a.msg.Wrapping = fyne.TextWrapWord
 	a.msg.Hide()
-	add := widget.NewButtonWithIcon("Add anchor", theme.ContentAddIcon(), a.add)
+	add := widget.NewButtonWithIcon(u.t("screens.trust.add"), theme.ContentAddIcon(), a.add)
 	add.Importance = widget.HighImportance
-	fromFile := widget.NewButtonWithIcon("Add from file…", theme.FileIcon(), a.addFromFile)
-	a.obj = widget.NewCard("Trust anchors", "",
-		container.NewVBox(note("The keys you believe: certification schemes and consortia. A batch is trusted when every signer chains to one of them."), a.list, widget.NewSeparator(), a.key, a.name, a.msg, container.NewHBox(add, fromFile)))
+	fromFile := widget.NewButtonWithIcon(u.t("screens.trust.add_file"), theme.FileIcon(), a.addFromFile)
+	a.obj = widget.NewCard(u.t("screens.trust.title"), "",
+		container.NewVBox(note(u.t("screens.trust.intro")), a.list, widget.NewSeparator(), a.key, a.name, a.msg, container.NewHBox(add, fromFile)))
 	return a
 }
 
@@ -56,15 +56,15 @@ func (a *anchorsView) set(list []provenance.Anchor) {
 	for _, an := range list {
 		name := an.Name
 		if name == "" {
-			name = "(no name)"
+			name = a.u.t("screens.trust.no_name")
 		}
-		rm := widget.NewButtonWithIcon("Remove", theme.DeleteIcon(), func() { a.confirmRemove(an) })
+		rm := widget.NewButtonWithIcon(a.u.t("screens.trust.remove"), theme.DeleteIcon(), func() { a.confirmRemove(an) })
 		text := container.NewVBox(widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-			note(fmt.Sprintf("%s · added %s", an.Key.Short(), formatDay(an.Added))))
+			note(a.u.t("screens.trust.added", "key", an.Key.Short(), "day", formatDay(an.Added))))
 		a.list.Add(container.NewBorder(nil, nil, nil, container.NewCenter(rm), text))
 	}
 	if len(list) == 0 {
-		a.list.Add(wrapLabel("No trust anchors: every batch verifies as \"not endorsed\" at best. Add the key of your certification scheme or consortium."))
+		a.list.Add(wrapLabel(a.u.t("screens.trust.none")))
 	}
 	a.list.Refresh()
 }
@@ -73,7 +73,7 @@ func (a *anchorsView) set(list []provenance.Anchor) {
 func (a *anchorsView) add() {
 	key, err := protocol.ParsePublicKey(a.key.Text)
 	if err != nil {
-		a.msg.SetText("That is not a key: " + detail(err) + ". Keys look like ed25519:… and come from the certifier.")
+		a.msg.SetText(a.u.t("screens.trust.bad_key", "detail", detail(err)))
 		a.msg.Show()
 		return
 	}
@@ -97,7 +97,7 @@ var keyInText = regexp.MustCompile(`(?i)ed25519:[a-z2-7]{52}`)
 // addFromFile adds the first key found in a text file (a certifier's key
 // file, an e-mail saved as text, a JSON document).
 func (a *anchorsView) addFromFile() {
-	a.u.files.open("Open a file holding a key", nil, func(path string) {
+	a.u.files.open(a.u.t("screens.trust.open_title"), nil, func(path string) {
 		data, err := os.ReadFile(path)
 		if err != nil {
 			a.u.showError("read the key file", err)
@@ -124,8 +124,7 @@ func (a *anchorsView) confirmRemove(an provenance.Anchor) {
 	if name == "" {
 		name = an.Key.Short()
 	}
-	dialog.ShowConfirm("Remove trust anchor?",
-		fmt.Sprintf("Stop trusting %s? Batches whose signers chain only to this key will verify as \"not endorsed\".", name),
+	dialog.ShowConfirm(a.u.t("screens.trust.remove_title"), a.u.t("screens.trust.remove_text", "name", name),
 		func(ok bool) {
 			if !ok {
 				return

@@ -50,22 +50,22 @@ func newVerifyScreen(u *UI) *verifyScreen {
 	v.msg.Wrapping = fyne.TextWrapWord
 	v.msg.Hide()
 	v.scan = widget.NewEntry()
-	v.scan.SetPlaceHolder("Scan a label or paste a batch ID or label link, then press Enter")
+	v.scan.SetPlaceHolder(u.t("verify.scan_hint"))
 	v.scan.TextStyle.Monospace = true
 	v.scan.OnSubmitted = v.submit
-	v.forward = widget.NewCheck("Trace forward (recall)", func(bool) {
+	v.forward = widget.NewCheck(u.t("verify.forward"), func(bool) {
 		if !v.last.IsZero() {
 			v.run(v.last)
 		}
 	})
-	go1 := widget.NewButtonWithIcon("Verify", theme.SearchIcon(), func() { v.submit(v.scan.Text) })
+	go1 := widget.NewButtonWithIcon(u.t("verify.verify"), theme.SearchIcon(), func() { v.submit(v.scan.Text) })
 	go1.Importance = widget.HighImportance
-	open := widget.NewButtonWithIcon("Open QR image…", theme.FileImageIcon(), v.openImage)
-	openExport := widget.NewButtonWithIcon("Open an export…", theme.FolderOpenIcon(), v.openExport)
-	openCapsule := widget.NewButtonWithIcon("Open capsule…", theme.FolderOpenIcon(), v.openCapsule)
+	open := widget.NewButtonWithIcon(u.t("verify.open_qr"), theme.FileImageIcon(), v.openImage)
+	openExport := widget.NewButtonWithIcon(u.t("verify.open_export"), theme.FolderOpenIcon(), v.openExport)
+	openCapsule := widget.NewButtonWithIcon(u.t("verify.open_capsule"), theme.FolderOpenIcon(), v.openCapsule)
 	bar := container.NewBorder(nil, nil, nil, container.NewHBox(go1, open, openExport, openCapsule), v.scan)
-	top := container.NewVBox(heading("Verify a batch"), bar, v.msg, container.NewBorder(nil, nil, v.forward, v.demo))
-	v.result.Objects = []fyne.CanvasObject{container.NewPadded(note("Scan a QR label with a barcode scanner, paste a batch ID, or open a photo of a label.\nJejak traces the batch back to its origins and checks every record on the way."))}
+	top := container.NewVBox(heading(u.t("verify.title")), bar, v.msg, container.NewBorder(nil, nil, v.forward, v.demo))
+	v.result.Objects = []fyne.CanvasObject{container.NewPadded(note(u.t("verify.intro")))}
 	v.obj = container.NewBorder(top, nil, nil, nil, v.result)
 	return v
 }
@@ -83,7 +83,7 @@ func (v *verifyScreen) focus() {
 func (v *verifyScreen) setDemo(d Demo) {
 	v.demo.Objects = nil
 	if len(d.Batches) > 0 {
-		v.demo.Add(widget.NewLabel("Try:"))
+		v.demo.Add(widget.NewLabel(v.u.t("verify.try")))
 	}
 	for _, b := range d.Batches {
 		v.demo.Add(widget.NewButton(b.Label, func() { v.run(b.ID) }))
@@ -95,28 +95,42 @@ func (v *verifyScreen) setDemo(d Demo) {
 func (v *verifyScreen) submit(text string) {
 	id, err := protocol.ParseLabel(text)
 	if err != nil {
-		v.msg.Importance = widget.DangerImportance
-		v.msg.SetText("That is not a batch ID or a Jejak label: " + detail(err) + ". A batch ID looks like bafyrei…/0, a label link like https://…/b/bafyrei…/0; scan the QR code on the label or copy the ID from the Batches screen.")
-		v.msg.Show()
-		// The report below was of another batch: it must not look like the
-		// answer to this one.
-		v.report = nil
-		v.result.Objects = nil
-		v.result.Refresh()
+		v.fail(v.u.t("verify.bad_id", "detail", detail(err)))
 		v.focus()
 		return
 	}
-	v.msg.Hide()
 	v.scan.SetText("")
 	v.run(id)
+}
+
+// fail says what went wrong with what the person asked for, and clears
+// the result below: a report of another batch must not look like the
+// answer to this request. A verification still under way is dropped.
+func (v *verifyScreen) fail(msg string) {
+	v.runs.n++ // an answer still on its way is of another request
+	v.report, v.last = nil, protocol.BatchID{}
+	v.msg.Importance = widget.DangerImportance
+	v.msg.SetText(msg)
+	v.msg.Show()
+	v.result.Objects = nil
+	v.result.Refresh()
+}
+
+// clear hides the message of an earlier request (an error, or what a
+// capsule can show), as a new request begins.
+func (v *verifyScreen) clear() {
+	v.msg.Hide()
+	v.msg.SetText("")
+	v.msg.Importance = widget.DangerImportance
 }
 
 // run verifies id and shows the report.
 func (v *verifyScreen) run(id protocol.BatchID) {
 	v.last = id
-	v.msg.Hide()
+	v.clear()
 	forward := v.forward.Checked
-	v.result.Objects = []fyne.CanvasObject{starting("Tracing " + shortBatch(id) + " and checking every record…")}
+	v.report = nil
+	v.result.Objects = []fyne.CanvasObject{starting(v.u.t("verify.tracing", "batch", shortBatch(id)))}
 	v.result.Refresh()
 	newest(v.u, &v.runs, "verify batch "+shortBatch(id), func(ctx context.Context) (*provenance.Report, error) {
 		return v.u.svc.Verify(ctx, api.VerifyRequest{Batch: id, Forward: forward})
@@ -128,7 +142,7 @@ func (v *verifyScreen) run(id protocol.BatchID) {
 		if errors.Is(err, api.ErrNotFound) {
 			// Not a verdict: nothing could be judged. Amber, not red: its
 			// maker may be offline, or the ID mistyped.
-			v.result.Objects = []fyne.CanvasObject{notFoundPanel(detail(err))}
+			v.result.Objects = []fyne.CanvasObject{notFoundPanel(v.u, detail(err))}
 		} else {
 			v.result.Objects = []fyne.CanvasObject{container.NewPadded(wrapLabel(v.u.explain("verify the batch", err)))}
 		}
@@ -138,10 +152,10 @@ func (v *verifyScreen) run(id protocol.BatchID) {
 }
 
 // notFoundPanel says a batch was not found, and why that may be.
-func notFoundPanel(why string) fyne.CanvasObject {
+func notFoundPanel(u *UI, why string) fyne.CanvasObject {
 	bg := canvas.NewRectangle(tint(colUnendorsed))
 	bg.CornerRadius = 6
-	head := canvas.NewText("NOT FOUND", colUnendorsed)
+	head := canvas.NewText(u.t("verify.not_found"), colUnendorsed)
 	head.TextSize = 28
 	head.TextStyle.Bold = true
 	return container.NewStack(bg, container.NewPadded(container.NewVBox(head, wrapLabel(why+"."))))
@@ -151,8 +165,8 @@ func notFoundPanel(why string) fyne.CanvasObject {
 func (v *verifyScreen) show(r *provenance.Report) {
 	v.report = r
 	var export *widget.Button
-	export = widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), func() {
-		items := []*fyne.MenuItem{fyne.NewMenuItem("Report (JSON)", v.export)}
+	export = widget.NewButtonWithIcon(v.u.t("verify.export"), theme.DocumentSaveIcon(), func() {
+		items := []*fyne.MenuItem{fyne.NewMenuItem(v.u.t("verify.export_json"), v.export)}
 		for _, f := range exportpkg.Formats() {
 			items = append(items, fyne.NewMenuItem(f.Title, func() { v.exportAs(f) }))
 		}
@@ -161,24 +175,24 @@ func (v *verifyScreen) show(r *provenance.Report) {
 			fyne.CurrentApp().Driver().AbsolutePositionForObject(export).Add(fyne.NewPos(0, export.Size().Height)))
 	})
 	tabs := container.NewAppTabs(
-		container.NewTabItem("Checks", container.NewVScroll(checksView(r))),
-		container.NewTabItem("Graph", newGraphView(r.Graph)),
-		container.NewTabItem("Origins", container.NewVScroll(originsView(r))),
-		container.NewTabItem("Signers", container.NewVScroll(signersView(r))),
+		container.NewTabItem(v.u.t("verify.tab.checks"), container.NewVScroll(checksView(r))),
+		container.NewTabItem(v.u.t("verify.tab.graph"), newGraphView(v.u, r.Graph)),
+		container.NewTabItem(v.u.t("verify.tab.origins"), container.NewVScroll(originsView(r))),
+		container.NewTabItem(v.u.t("verify.tab.signers"), container.NewVScroll(signersView(r))),
 	)
-	actions := container.NewVBox(export, v.u.copyButton("Copy batch ID", func() string { return r.Batch.String() }))
+	actions := container.NewVBox(export, v.u.copyButton(v.u.t("verify.copy_id"), func() string { return r.Batch.String() }))
 	v.result.Objects = []fyne.CanvasObject{container.NewBorder(banner(r, actions), nil, nil, nil, tabs)}
 	v.result.Refresh()
 }
 
 // openImage decodes a QR code from an image file and verifies it.
 func (v *verifyScreen) openImage() {
-	v.u.files.open("Open a photo or scan of a label", []string{".png", ".jpg", ".jpeg", ".gif"}, func(path string) {
+	v.u.files.open(v.u.t("verify.open_image_title"), []string{".png", ".jpg", ".jpeg", ".gif"}, func(path string) {
+		v.clear()
 		background(v.u, "read the QR code", func(context.Context) (protocol.BatchID, error) {
 			return decodeQRFile(path)
 		}, v.run, func(err error) {
-			v.msg.SetText(err.Error())
-			v.msg.Show()
+			v.fail(v.u.t("verify.no_qr", "file", filepath.Base(path), "detail", detail(err)))
 		})
 	})
 }
@@ -190,7 +204,7 @@ func (v *verifyScreen) export() {
 		return
 	}
 	name := fmt.Sprintf("jejak-report-%s-%d.json", shortCID(r.Batch.Record)[len("…"):], r.Batch.Index)
-	v.u.files.save("Export the report", name, func(path string) {
+	v.u.files.save(v.u.t("verify.export_title"), name, func(path string) {
 		data, err := json.MarshalIndent(r, "", "  ")
 		if err == nil {
 			err = atomicfile.Write(path, append(data, '\n'), 0o644)
@@ -199,7 +213,7 @@ func (v *verifyScreen) export() {
 			v.u.showError("export the report", err)
 			return
 		}
-		v.u.info("Report exported", "The report is saved as "+path+".")
+		v.u.info(v.u.t("verify.exported_title"), v.u.t("verify.report_saved", "path", path))
 	})
 }
 
@@ -220,7 +234,7 @@ func (v *verifyScreen) exportAs(f exportpkg.Format) {
 		}
 		return f.Write(exportpkg.Input{Report: ev.Report, Records: ev.Records, Network: ev.Network, Maker: ev.Maker})
 	}, func(files []exportpkg.File) {
-		v.u.files.save("Export "+f.Title, files[0].Name, func(path string) {
+		v.u.files.save(v.u.t("verify.export_as", "format", f.Title), files[0].Name, func(path string) {
 			// The files can be large (an EUDR export's plots): write them
 			// off the window's goroutine.
 			background(v.u, "save "+f.Title, func(context.Context) ([]string, error) {
@@ -237,7 +251,7 @@ func (v *verifyScreen) exportAs(f exportpkg.Format) {
 				}
 				return saved, nil
 			}, func(saved []string) {
-				v.u.info("Exported", fmt.Sprintf("%s of %s is saved:\n%s", f.Title, shortBatch(r.Batch), strings.Join(saved, "\n")))
+				v.u.info(v.u.t("verify.exported_title"), v.u.t("verify.export_saved", "format", f.Title, "batch", shortBatch(r.Batch), "files", strings.Join(saved, "\n")))
 			}, func(err error) { v.u.showError("export "+f.Title, err) })
 		})
 	}, func(err error) { v.u.showError("export "+f.Title, err) })
@@ -248,7 +262,7 @@ func (v *verifyScreen) exportAs(f exportpkg.Format) {
 // sent it, and verifies the batch it was made for: an auditor's copy of a
 // supplier's evidence, judged on this computer.
 func (v *verifyScreen) openExport() {
-	v.u.files.open("Open a CAR or EPCIS file", []string{".car", ".jsonld", ".json"}, func(path string) {
+	v.u.files.open(v.u.t("verify.open_export_title"), []string{".car", ".jsonld", ".json"}, func(path string) {
 		background(v.u, "open "+filepath.Base(path), func(ctx context.Context) (exportFile, error) {
 			x, err := readExport(path)
 			if err != nil {
@@ -268,7 +282,7 @@ func (v *verifyScreen) openExport() {
 			case !o.root.IsZero():
 				v.run(o.root)
 			case len(o.data) > 0:
-				v.u.info("Records imported", "The file's records are on this computer now; it names no batch to verify. Scan or paste the batch ID.")
+				v.u.info(v.u.t("verify.imported_title"), v.u.t("verify.imported"))
 			}
 		}, nil)
 	})
@@ -278,8 +292,11 @@ func (v *verifyScreen) openExport() {
 // checked here with this install's trust anchors and not stored (a
 // capsule is evidence to look at, not records to take).
 func (v *verifyScreen) openCapsule() {
-	v.u.files.open("Open a verification capsule", []string{".car"}, func(path string) {
-		v.result.Objects = []fyne.CanvasObject{starting("Checking every record of " + filepath.Base(path) + "…")}
+	v.u.files.open(v.u.t("verify.open_capsule_title"), []string{".car"}, func(path string) {
+		v.clear()
+		v.runs.n++ // a verification under way must not replace the capsule's report
+		v.last = protocol.BatchID{}
+		v.result.Objects = []fyne.CanvasObject{starting(v.u.t("verify.capsule_checking", "file", filepath.Base(path)))}
 		v.result.Refresh()
 		background(v.u, "open "+filepath.Base(path), func(ctx context.Context) (capsule.Result, error) {
 			data, err := os.ReadFile(path)
@@ -306,13 +323,10 @@ func (v *verifyScreen) openCapsule() {
 			v.show(res.Report)
 			m := res.Capsule
 			v.msg.Importance = widget.MediumImportance
-			v.msg.SetText(fmt.Sprintf("As far as this capsule shows: made %s by %s, %d records, each checked on this computer. A capsule can leave out what came after it (a later sale, a revoked key).",
-				m.Made.Local().Format("2 Jan 2006 15:04"), m.Maker, m.Records))
+			v.msg.SetText(v.u.t("verify.capsule_shows", "made", m.Made.Local().Format("2006-01-02 15:04"), "maker", m.Maker, "n", m.Records))
 			v.msg.Show()
 		}, func(err error) {
-			v.report = nil
-			v.result.Objects = []fyne.CanvasObject{container.NewPadded(wrapLabel("This capsule cannot be trusted: " + detail(err) + "."))}
-			v.result.Refresh()
+			v.fail(v.u.t("verify.capsule_untrusted", "detail", detail(err)))
 		})
 	})
 }
