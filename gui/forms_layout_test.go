@@ -166,7 +166,7 @@ func TestFormsGrowWithTheirErrors(t *testing.T) {
 		if fm == nil {
 			return
 		}
-		before := checkLaidOut(t, u, name+", fresh", scroll, fm)
+		checkLaidOut(t, u, name+", fresh", scroll, fm)
 		pubBefore := fyne.CurrentApp().Driver().AbsolutePositionForObject(fm.publish)
 		// What the Publish button does with a form that is not ready.
 		fm.touchAll(true)
@@ -184,7 +184,6 @@ func TestFormsGrowWithTheirErrors(t *testing.T) {
 		if now := fyne.CurrentApp().Driver().AbsolutePositionForObject(fm.publish); now.Y <= pubBefore.Y {
 			t.Errorf("%s: %d messages appeared and the publish button stayed at y=%.0f", name, shown, now.Y)
 		}
-		_ = before
 	})
 
 	// A second output moves the publish bar down, and the button that
