@@ -88,7 +88,7 @@ func (c *cli) capsuleReport(args []string) (*provenance.Report, error) {
 		m := res.Capsule
 		fmt.Fprintln(c.stdout, i18n.T(l, "cli.capsule.header", "file", *file, "made", m.Made.Format("2006-01-02 15:04 UTC"), "maker", m.Maker,
 			"records", i18n.T(l, "common.records", "n", m.Records), "bytes", m.Bytes, "day", m.Made.Format("2006-01-02")))
-		for _, n := range res.Notes {
+		for _, n := range res.NotesIn(l) {
 			fmt.Fprintf(c.stdout, "  %s\n", i18n.T(l, "cli.capsule.note", "note", n))
 		}
 		fmt.Fprintln(c.stdout)

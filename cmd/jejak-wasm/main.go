@@ -10,8 +10,8 @@
 // capsule's bytes (a Uint8Array) and capsule.CheckOptions as JSON, and
 // returns a capsule.Result as JSON; localize returns that result with the
 // report's words (reasons, check titles and summaries, the verdict's
-// summary, what is missing, why a signer is trusted) in lang ("en", "ms"
-// or "id"); messages returns the page's own texts in lang as JSON, from
+// summary, what is missing, why a signer is trusted) and its notes in
+// lang ("en", "ms" or "id"); messages returns the page's own texts in lang as JSON, from
 // each English text to its translation. Then it calls
 // globalThis.jejakReady() when the page defined it, and waits for calls.
 //
@@ -76,9 +76,11 @@ func localize(_ js.Value, args []js.Value) (out any) {
 	if err := json.Unmarshal([]byte(args[0].String()), &res); err != nil {
 		return encode(capsule.Result{Code: capsule.CodeBadRequest, Error: fmt.Sprintf("localize: result: %v", err)})
 	}
+	l := language(args, 1)
 	if res.Report != nil {
-		res.Report = res.Report.In(language(args, 1))
+		res.Report = res.Report.In(l)
 	}
+	res.Notes = res.NotesIn(l)
 	return encode(res)
 }
 

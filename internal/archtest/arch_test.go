@@ -78,7 +78,7 @@ func TestImportArrows(t *testing.T) {
 		"protocol/interop/eudr":        {"protocol", "protocol/provenance"},
 		"protocol/interop/places":      {"protocol"},
 		"protocol/interop/cmrt":        {"protocol", "protocol/provenance"},
-		"protocol/interop/capsule":     {"protocol", "protocol/provenance"},
+		"protocol/interop/capsule":     {"i18n", "protocol", "protocol/provenance"},
 		"protocol/interop/export":      {"protocol", "protocol/provenance", "protocol/interop/capsule", "protocol/interop/car", "protocol/interop/epcis", "protocol/interop/eudr", "protocol/interop/cmrt"},
 		"storage":                      {"protocol"},
 		"storage/storetest":            {"protocol", "protocol/prototest", "protocol/provenance/scenario", "storage"},

@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
+	"github.com/jejak/jejak/i18n"
 	"github.com/jejak/jejak/protocol"
 	"github.com/jejak/jejak/protocol/provenance"
 )
@@ -38,11 +40,14 @@ type Summary struct {
 // `jejak-node verify --capsule` and the app show it: a report, or what is
 // wrong with the file.
 type Result struct {
-	OK      bool               `json:"ok"`
-	Capsule *Summary           `json:"capsule,omitempty"`
-	Anchors []string           `json:"anchors,omitempty"`
-	Notes   []string           `json:"notes,omitempty"`
-	Report  *provenance.Report `json:"report,omitempty"`
+	OK      bool     `json:"ok"`
+	Capsule *Summary `json:"capsule,omitempty"`
+	Anchors []string `json:"anchors,omitempty"`
+	Notes   []string `json:"notes,omitempty"` // in English
+	// NoteMessages are Notes as messages of the catalog (package i18n),
+	// one for each: NotesIn renders them in any language.
+	NoteMessages []Note             `json:"note_messages,omitempty"`
+	Report       *provenance.Report `json:"report,omitempty"`
 	// Code is the *Error's Code when OK is false, or "bad_request" for
 	// options that cannot be read, "internal" for anything else.
 	Code   string `json:"code,omitempty"`
@@ -103,21 +108,53 @@ func Check(ctx context.Context, data []byte, o CheckOptions) Result {
 	}
 	res := Result{OK: true, Capsule: &Summary{Manifest: c.Manifest, Bytes: c.Bytes}, Anchors: o.Anchors, Report: rep}
 	if len(o.Anchors) == 0 {
-		res.Notes = append(res.Notes, "No trust anchors were chosen: the records are genuine and consistent with each other, but no one you trust vouches for the organisations.")
+		res.note("capsule.note.no_anchors")
 	}
 	if c.Newer > 0 {
-		res.Notes = append(res.Notes, fmt.Sprintf("%d records are of a newer format than this verifier reads and were not judged.", c.Newer))
+		res.note("capsule.note.newer", "n", strconv.Itoa(c.Newer))
 	}
 	if o.Lot != "" {
 		for _, n := range rep.Graph.Nodes {
 			if n.Role == "start" && n.Kind == provenance.NodeBatch && n.Lot != o.Lot {
 				lot := n.Lot
 				if lot == "" {
-					lot = "none"
+					lot = "—"
 				}
-				res.Notes = append(res.Notes, fmt.Sprintf("The label's lot code %q is not the lot this batch's record gives (%s).", o.Lot, lot))
+				res.note("capsule.note.lot", "label_lot", o.Lot, "lot", lot)
 			}
 		}
 	}
 	return res
+}
+
+// Note is a note of a Result as a message of the catalog: its key and
+// parameters (plain values).
+type Note struct {
+	Key    string            `json:"key"`
+	Params map[string]string `json:"params,omitempty"`
+}
+
+// note adds a note from its message and name, value pairs.
+func (r *Result) note(key string, kv ...string) {
+	n := Note{Key: key}
+	if len(kv) > 0 {
+		n.Params = map[string]string{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			n.Params[kv[i]] = kv[i+1]
+		}
+	}
+	r.NoteMessages = append(r.NoteMessages, n)
+	r.Notes = append(r.Notes, i18n.TMap(i18n.English, n.Key, n.Params))
+}
+
+// NotesIn renders the notes in l (a note without a message is as it is).
+func (r Result) NotesIn(l i18n.Lang) []string {
+	if len(r.NoteMessages) != len(r.Notes) {
+		return r.Notes
+	}
+	out := make([]string, len(r.NoteMessages))
+	for i, n := range r.NoteMessages {
+		out[i] = i18n.TMap(l, n.Key, n.Params)
+	}
+	return out
 }
