@@ -26,6 +26,8 @@ type batchDetail struct {
 	box   *fyne.Container
 	empty *widget.Label
 	obj   *fyne.Container
+	// resetMap empties the map of origins for another batch.
+	resetMap func()
 }
 
 func newBatchDetail(u *UI) *batchDetail {
@@ -42,12 +44,15 @@ func newBatchDetail(u *UI) *batchDetail {
 	copyID := u.copyButton("Copy ID", func() string { return d.b.ID.String() })
 	labelCard := widget.NewCard("Label", "",
 		container.NewVBox(note("50 × 30 mm at 300 dpi, for a thermal label printer."), container.NewHBox(d.label), container.NewHBox(save, copyID)))
+	originsCard, resetMap := newBatchOrigins(u, func() protocol.BatchID { return d.b.ID })
+	d.resetMap = resetMap
 	d.box = container.NewVBox(
 		container.NewBorder(nil, nil, nil, verify, d.title),
 		d.facts,
 		widget.NewLabelWithStyle("Where it went", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		d.uses,
 		labelCard,
+		originsCard,
 	)
 	d.empty = note("Choose a batch on the left to see its details and its QR label.")
 	d.obj = container.NewStack(container.NewPadded(d.empty))
@@ -91,6 +96,7 @@ func (d *batchDetail) set(b api.Batch) {
 	}
 	d.facts.Refresh()
 	d.uses.SetText(usesText(b, d.u.ident.Org))
+	d.resetMap()
 	if img, err := renderLabel(d.info()); err == nil {
 		d.label.Image = img
 		d.label.Refresh()

@@ -42,6 +42,7 @@ type placeForm struct {
 	geos     []namedGeometry
 	mine     *widget.Label
 	fGeo     *field
+	preview  *placePreview // the location on a map, with warnings (map_view.go)
 	obj      fyne.CanvasObject
 
 	// EUDR evidence about the land (plots and estates).
@@ -121,11 +122,13 @@ func newPlaceForm(u *UI) *placeForm {
 		note("An assessment made after 2020-12-31 that this land was not deforested since, and what shows it is used legally. Without them, batches from this plot verify with the warning \"not assessed\"."),
 		grid(f.fDF, f.fLegal),
 	)
+	f.preview = newPlacePreview(u)
 	f.obj = container.NewVBox(
 		heading("Register a place"),
 		note("Plots and estates need their area; EUDR asks for a boundary (polygon) for plots over 4 ha. Export boundaries from your GIS or mapping app as GeoJSON."),
 		container.NewHBox(u.importButton("places")),
 		grid(fName, fKind, fCountry, fArea, f.fGeo),
+		f.preview.obj,
 		f.evidence,
 		widget.NewSeparator(),
 		f.fm.footer(),
@@ -267,6 +270,7 @@ func (f *placeForm) validate() {
 		return
 	}
 	f.fm.begin()
+	f.preview.update(f)
 	b := f.body()
 	if f.fm.valid {
 		f.fm.checkEach(b, func(field string) bool {

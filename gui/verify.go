@@ -163,7 +163,7 @@ func (v *verifyScreen) show(r *provenance.Report) {
 	tabs := container.NewAppTabs(
 		container.NewTabItem("Checks", container.NewVScroll(checksView(r))),
 		container.NewTabItem("Graph", newGraphView(r.Graph)),
-		container.NewTabItem("Origins", container.NewVScroll(originsView(r))),
+		container.NewTabItem("Origins", container.NewVScroll(originsView(v.u, r))),
 		container.NewTabItem("Signers", container.NewVScroll(signersView(r))),
 	)
 	actions := container.NewVBox(export, v.u.copyButton("Copy batch ID", func() string { return r.Batch.String() }))

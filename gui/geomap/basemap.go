@@ -13,7 +13,7 @@ import (
 	"sync"
 )
 
-//go:generate go run ./internal/gen -topo ../../build/world-atlas/package/countries-10m.json -iso /usr/share/iso-codes/json/iso_3166-1.json -out basemap.bin.gz
+//go:generate go run ./internal/gen -topo /tmp/world-atlas/package/countries-10m.json -iso /usr/share/iso-codes/json/iso_3166-1.json -out basemap.bin.gz
 
 // basemapData is Natural Earth's 1:10m admin-0 countries, converted by
 // internal/gen (see README.md).
