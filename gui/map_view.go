@@ -144,6 +144,8 @@ type originsMap struct {
 	info   *widget.Label
 	record *widget.Button
 
+	minSpanKm float64
+
 	mu       sync.Mutex // guards what the raster's generator reads and writes
 	zoom     float64
 	selected int
@@ -156,7 +158,13 @@ type originsMap struct {
 // and a list beside it; tapping a plot on the map or in the list shows its
 // name, coordinates, area, status and record.
 func newOriginsMap(u *UI, plots []plotOnMap) fyne.CanvasObject {
-	m := &originsMap{u: u, plots: plots, zoom: 1, selected: -1}
+	return newMapState(u, plots, 0).full()
+}
+
+// newMapState makes the map of plots and the widgets around it, fitted to
+// the plots with at least minSpanKm around them (0: geomap.MinSpanKm).
+func newMapState(u *UI, plots []plotOnMap, minSpanKm float64) *originsMap {
+	m := &originsMap{u: u, plots: plots, zoom: 1, selected: -1, minSpanKm: minSpanKm}
 	m.area = newMapArea(m)
 	m.info = wrapLabel(u.t("map.tap_hint"))
 	m.record = u.copyButton(u.t("map.copy_record"), func() string {
@@ -181,6 +189,12 @@ func newOriginsMap(u *UI, plots []plotOnMap) fyne.CanvasObject {
 			dot.Refresh()
 		})
 	m.list.OnSelected = func(id widget.ListItemID) { m.choose(id) }
+	return m
+}
+
+// tools are the zoom and save buttons.
+func (m *originsMap) tools() fyne.CanvasObject {
+	u := m.u
 	zoom := func(f float64) func() {
 		return func() {
 			m.mu.Lock()
@@ -193,15 +207,21 @@ func newOriginsMap(u *UI, plots []plotOnMap) fyne.CanvasObject {
 			m.area.Refresh()
 		}
 	}
-	tools := container.NewHBox(
+	return container.NewHBox(
 		widget.NewButtonWithIcon(u.t("map.zoom_in"), theme.ZoomInIcon(), zoom(2)),
 		widget.NewButtonWithIcon(u.t("map.zoom_out"), theme.ZoomOutIcon(), zoom(0.5)),
 		widget.NewButtonWithIcon(u.t("map.fit"), theme.ZoomFitIcon(), zoom(0)),
 		widget.NewButtonWithIcon(u.t("map.save"), theme.DocumentSaveIcon(), m.save),
 	)
+}
+
+// full is the map with its tools, the list of plots, what is known of the
+// chosen one, and the legend.
+func (m *originsMap) full() fyne.CanvasObject {
+	u := m.u
 	legend := container.NewHBox()
 	seen := map[geomap.Status]bool{}
-	for _, p := range plots {
+	for _, p := range m.plots {
 		seen[p.Status] = true
 	}
 	for _, s := range geomap.Statuses() {
@@ -212,10 +232,11 @@ func newOriginsMap(u *UI, plots []plotOnMap) fyne.CanvasObject {
 		legend.Add(container.NewGridWrap(fyne.NewSize(14, 14), dot))
 		legend.Add(widget.NewLabel(u.t("map.status." + s.Key())))
 	}
-	side := container.NewBorder(nil, container.NewVBox(m.info, container.NewHBox(m.record)), nil, nil, m.list)
+	side := container.NewVSplit(m.list, container.NewVScroll(container.NewVBox(container.NewHBox(m.record), m.info)))
+	side.Offset = 0.4
 	split := container.NewHSplit(m.area, side)
 	split.Offset = 0.7
-	return container.NewBorder(tools, container.NewVBox(container.NewHScroll(legend), note(u.t("map.source", "km", geomap.CoastlineKm))), nil, nil, split)
+	return container.NewBorder(m.tools(), container.NewVBox(container.NewHScroll(legend), note(u.t("map.source", "km", geomap.CoastlineKm))), nil, nil, split)
 }
 
 // chosen returns the chosen plot.
@@ -286,7 +307,7 @@ func (m *originsMap) render(w, h int) (*geomap.Map, error) {
 	if m.cache != nil && key == m.cacheKey {
 		return m.cache, nil
 	}
-	gm, err := geomap.Render(geomap.Options{Width: w, Height: h, Plots: geoPlots(m.plots), Selected: m.selected, Zoom: m.zoom, Text: m.u.t})
+	gm, err := geomap.Render(geomap.Options{Width: w, Height: h, Plots: geoPlots(m.plots), Selected: m.selected, Zoom: m.zoom, MinSpanKm: m.minSpanKm, Text: m.u.t})
 	if err != nil {
 		return nil, err
 	}
@@ -308,7 +329,7 @@ func (m *originsMap) save() {
 // savePNG writes the map at 1600×1000 pixels to path.
 func (m *originsMap) savePNG(path string) error {
 	m.mu.Lock()
-	o := geomap.Options{Width: 1600, Height: 1000, Plots: geoPlots(m.plots), Selected: m.selected, Zoom: m.zoom, Text: m.u.t}
+	o := geomap.Options{Width: 1600, Height: 1000, Plots: geoPlots(m.plots), Selected: m.selected, Zoom: m.zoom, MinSpanKm: m.minSpanKm, Text: m.u.t}
 	m.mu.Unlock()
 	gm, err := geomap.Render(o)
 	if err != nil {
@@ -337,7 +358,7 @@ func newMapArea(m *originsMap) *mapArea {
 		}
 		return gm.Image
 	})
-	a.raster.SetMinSize(fyne.NewSize(360, 300))
+	a.raster.SetMinSize(fyne.NewSize(360, 380))
 	a.ExtendBaseWidget(a)
 	return a
 }
@@ -475,16 +496,20 @@ func (p *placePreview) set(name, country string, geo protocol.Geometry) {
 	p.warn.Hidden = len(warns) == 0
 	p.points.SetText(positionsText(p.u, geo))
 	p.points.Show()
-	status := geomap.StatusOK
+	status := geomap.StatusOK // drawn green, or red when it looks wrong
 	if len(warns) > 0 {
 		status = geomap.StatusFailing
 	}
-	m := newOriginsMap(p.u, []plotOnMap{{Name: name, Country: country, Geo: geo, AreaHa: geo.Area() / 10000, Status: status}})
-	p.mapBox.Objects = []fyne.CanvasObject{m}
+	m := newMapState(p.u, []plotOnMap{{Name: name, Country: country, Geo: geo, AreaHa: geo.Area() / 10000, Status: status}}, previewSpanKm)
+	p.mapBox.Objects = []fyne.CanvasObject{container.NewBorder(m.tools(), nil, nil, nil, m.area)}
 	p.mapBox.Show()
 	p.empty.Hide()
 	p.obj.Refresh()
 }
+
+// previewSpanKm is the least the Place form's map shows around a place:
+// enough to see the coast or the border a mistyped point falls beyond.
+const previewSpanKm = 60
 
 // maxListed is how many positions of a boundary the preview lists.
 const maxListed = 12

@@ -48,6 +48,9 @@ type Options struct {
 	// Zoom scales the view fitted to the plots: 0 or 1 fits them, 2
 	// shows half the span, 0.5 twice the span.
 	Zoom float64
+	// MinSpanKm is the least the fitted view shows around the plots, in
+	// kilometres; values under MinSpanKm (and 0) mean MinSpanKm.
+	MinSpanKm float64
 	// Text translates the few words drawn on the map (keys
 	// "map.no_plots", "map.coastline" {km}, "map.north"); nil draws them in
 	// English.
@@ -116,6 +119,9 @@ func Render(o Options) (*Map, error) {
 	if math.IsNaN(o.Zoom) || math.IsInf(o.Zoom, 0) || o.Zoom < 0 {
 		return nil, fmt.Errorf("geomap: zoom %v is not a positive number", o.Zoom)
 	}
+	if math.IsNaN(o.MinSpanKm) || o.MinSpanKm > 40000 {
+		return nil, fmt.Errorf("geomap: least span %v km is not a distance on the earth", o.MinSpanKm)
+	}
 	ext := emptyBox()
 	located := 0
 	for i, p := range o.Plots {
@@ -137,7 +143,11 @@ func Render(o Options) (*Map, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := fit(ext, float64(o.Width), float64(o.Height), located > 0)
+	minSpan := 0.0
+	if located > 0 {
+		minSpan = math.Max(o.MinSpanKm, MinSpanKm)
+	}
+	v := fit(ext, float64(o.Width), float64(o.Height), minSpan)
 	if o.Zoom > 0 {
 		v.pxPerKm *= o.Zoom
 	}
@@ -167,14 +177,15 @@ func Render(o Options) (*Map, error) {
 	return m, nil
 }
 
-// fit returns the view that shows ext with a margin.
-func fit(ext box, w, h float64, margin bool) view {
+// fit returns the view that shows ext with a margin and at least minSpan
+// kilometres across (none when minSpan is 0: a region shown as it is).
+func fit(ext box, w, h float64, minSpan float64) view {
 	lat0 := (ext.minLat + ext.maxLat) / 2
 	v := view{w: w, h: h, lon0: (ext.minLon + ext.maxLon) / 2, lat0: lat0, cos: math.Max(math.Cos(lat0*math.Pi/180), 0.05)}
 	wKm := (ext.maxLon - ext.minLon) * v.cos * kmPerDegree
 	hKm := (ext.maxLat - ext.minLat) * kmPerDegree
-	if margin {
-		wKm, hKm = math.Max(wKm*1.5, MinSpanKm), math.Max(hKm*1.5, MinSpanKm)
+	if minSpan > 0 {
+		wKm, hKm = math.Max(wKm*1.5, minSpan), math.Max(hKm*1.5, minSpan)
 	}
 	v.pxPerKm = math.Min(w/wKm, h/hKm)
 	return v
@@ -272,13 +283,17 @@ func drawGraticule(c *canvas, v view) {
 		x := v.project(lon, v.lat0).x
 		c.line(lines, []xy{{x, 0}, {x, v.h}}, 1)
 		s := degrees(lon, step)
-		labels = append(labels, func() { c.text(s, x+3, 14, colInk) })
+		if x+3+c.textWidth(s) < v.w-32 { // clear of the north arrow
+			labels = append(labels, func() { c.text(s, x+3, 14, colInk) })
+		}
 	}
 	for lat := math.Ceil(vb.minLat/step) * step; lat <= vb.maxLat; lat += step {
 		y := v.project(v.lon0, lat).y
 		c.line(lines, []xy{{0, y}, {v.w, y}}, 1)
 		s := degrees(lat, step)
-		labels = append(labels, func() { c.text(s, 3, y-3, colInk) })
+		if y > 24 && y < v.h-48 { // clear of the top labels and the scale bar
+			labels = append(labels, func() { c.text(s, 3, y-3, colInk) })
+		}
 	}
 	c.paint(lines, colGraticule)
 	for _, l := range labels {
