@@ -150,7 +150,7 @@ type originsMap struct {
 	zoom     float64
 	selected int
 	cache    *geomap.Map
-	cacheKey [4]float64
+	cacheKey [5]float64
 }
 
 // newOriginsMap shows plots on a map drawn from their records over the
@@ -298,16 +298,17 @@ func geoPlots(plots []plotOnMap) []geomap.Plot {
 	return out
 }
 
-// render returns the map at w×h pixels, drawn again only when the size,
-// the zoom or the chosen plot changed.
-func (m *originsMap) render(w, h int) (*geomap.Map, error) {
+// render returns the map at w×h pixels, scale pixels a unit of the
+// screen, drawn again only when the size, the zoom or the chosen plot
+// changed.
+func (m *originsMap) render(w, h int, scale float32) (*geomap.Map, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	key := [4]float64{float64(w), float64(h), m.zoom, float64(m.selected)}
+	key := [5]float64{float64(w), float64(h), float64(scale), m.zoom, float64(m.selected)}
 	if m.cache != nil && key == m.cacheKey {
 		return m.cache, nil
 	}
-	gm, err := geomap.Render(geomap.Options{Width: w, Height: h, Plots: geoPlots(m.plots), Selected: m.selected, Zoom: m.zoom, MinSpanKm: m.minSpanKm, Text: m.u.t})
+	gm, err := geomap.Render(geomap.Options{Width: w, Height: h, Plots: geoPlots(m.plots), Selected: m.selected, Zoom: m.zoom, MinSpanKm: m.minSpanKm, Scale: float64(scale), Text: m.u.t})
 	if err != nil {
 		return nil, err
 	}
@@ -329,7 +330,7 @@ func (m *originsMap) save() {
 // savePNG writes the map at 1600×1000 pixels to path.
 func (m *originsMap) savePNG(path string) error {
 	m.mu.Lock()
-	o := geomap.Options{Width: 1600, Height: 1000, Plots: geoPlots(m.plots), Selected: m.selected, Zoom: m.zoom, MinSpanKm: m.minSpanKm, Text: m.u.t}
+	o := geomap.Options{Width: 1600, Height: 1000, Plots: geoPlots(m.plots), Selected: m.selected, Zoom: m.zoom, MinSpanKm: m.minSpanKm, Scale: 1.5, Text: m.u.t}
 	m.mu.Unlock()
 	gm, err := geomap.Render(o)
 	if err != nil {
@@ -352,7 +353,7 @@ type mapArea struct {
 func newMapArea(m *originsMap) *mapArea {
 	a := &mapArea{m: m}
 	a.raster = canvas.NewRaster(func(w, h int) image.Image {
-		gm, err := m.render(max(w, geomap.MinSize), max(h, geomap.MinSize))
+		gm, err := m.render(max(w, geomap.MinSize), max(h, geomap.MinSize), a.scale())
 		if err != nil {
 			return image.NewUniform(theme.Color(theme.ColorNameBackground))
 		}
@@ -368,19 +369,24 @@ func (a *mapArea) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimple
 // Tapped chooses the plot under the tap, or none.
 func (a *mapArea) Tapped(e *fyne.PointEvent) {
 	w, h, scale := a.pixels()
-	gm, err := a.m.render(w, h)
+	gm, err := a.m.render(w, h, scale)
 	if err != nil {
 		return
 	}
 	a.m.choose(gm.PlotAt(float64(e.Position.X*scale), float64(e.Position.Y*scale)))
 }
 
+// scale returns the pixels a unit of size of the canvas the map is on.
+func (a *mapArea) scale() float32 {
+	if c := fyne.CurrentApp().Driver().CanvasForObject(a); c != nil && c.Scale() > 0 {
+		return min(c.Scale(), 8)
+	}
+	return 1
+}
+
 // pixels returns the map's size in pixels and pixels per unit of size.
 func (a *mapArea) pixels() (w, h int, scale float32) {
-	scale = 1
-	if c := fyne.CurrentApp().Driver().CanvasForObject(a); c != nil {
-		scale = c.Scale()
-	}
+	scale = a.scale()
 	s := a.Size()
 	return max(int(s.Width*scale), geomap.MinSize), max(int(s.Height*scale), geomap.MinSize), scale
 }

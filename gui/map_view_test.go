@@ -32,8 +32,7 @@ func findMap(t *testing.T, o fyne.CanvasObject) *mapArea {
 // tapPlot taps plot i of the map where the map draws it.
 func tapPlot(t *testing.T, a *mapArea, i int) {
 	t.Helper()
-	w, h, _ := a.pixels()
-	gm, err := a.m.render(w, h)
+	gm, err := a.m.render(a.pixels())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,8 +115,7 @@ func TestVerifyShowsOriginsOnAMap(t *testing.T) {
 
 func renderScale(t *testing.T, a *mapArea) float64 {
 	t.Helper()
-	w, h, _ := a.pixels()
-	gm, err := a.m.render(w, h)
+	gm, err := a.m.render(a.pixels())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,6 +267,23 @@ func TestPlacePreviewWarns(t *testing.T) {
 	f.lat.SetText("103.9")
 	if p.mapBox.Visible() {
 		t.Error("an invalid latitude is drawn on the map")
+	}
+	// A boundary from a file is drawn and its corners listed.
+	f.country.SetText("MY")
+	f.how.SetSelected(locPolygon)
+	if p.mapBox.Visible() {
+		t.Error("a boundary is previewed before a file is opened")
+	}
+	ring := []protocol.Position{protocol.Pos(103.93, 1.79), protocol.Pos(103.936, 1.79),
+		protocol.Pos(103.936, 1.795), protocol.Pos(103.93, 1.795), protocol.Pos(103.93, 1.79)}
+	f.geos = []namedGeometry{{Name: "Blok 3", Geo: protocol.PolygonGeometry(ring)}}
+	f.feature.Options = []string{geoLabel(0, f.geos[0])}
+	f.feature.SetSelected(f.feature.Options[0])
+	if !p.mapBox.Visible() || p.warn.Visible() {
+		t.Fatalf("the boundary: map shown %v, warning %q", p.mapBox.Visible(), p.warn.Text)
+	}
+	if !strings.Contains(p.points.Text, "4. 1.7950000, 103.9300000") || strings.Contains(p.points.Text, "5. ") {
+		t.Errorf("the boundary's corners are listed as %q", p.points.Text)
 	}
 }
 

@@ -19,16 +19,18 @@ type xy struct{ x, y float64 }
 
 // canvas draws filled paths and lines on an image, clipped to it.
 type canvas struct {
+	k    float64 // pixels per unit of the screen
 	img  *image.RGBA
 	clip box // in pixels: minLon = min x, minLat = min y, …
 	face font.Face
 }
 
-func newCanvas(w, h int) *canvas {
+func newCanvas(w, h int, k float64) *canvas {
 	return &canvas{
+		k:    k,
 		img:  image.NewRGBA(image.Rect(0, 0, w, h)),
 		clip: box{-4, -4, float64(w) + 4, float64(h) + 4},
-		face: newFace(),
+		face: newFace(12 * k),
 	}
 }
 
@@ -110,12 +112,18 @@ func (c *canvas) rect(x0, y0, x1, y1 float64, col color.Color) {
 
 // textWidth returns the width of s in pixels.
 func (c *canvas) textWidth(s string) float64 {
+	if c.face == nil {
+		return 0
+	}
 	return float64(font.MeasureString(c.face, s)) / 64
 }
 
 // text draws s with its baseline's left end at (x, y), with a pale halo
 // so it reads over land, sea and plots alike.
 func (c *canvas) text(s string, x, y float64, col color.Color) {
+	if c.face == nil {
+		return
+	}
 	d := &font.Drawer{Dst: c.img, Face: c.face}
 	halo := image.NewUniform(color.RGBA{0xc0, 0xc0, 0xc0, 0xc0}) // white at 75 %, premultiplied
 	for _, o := range [][2]float64{{-1, 0}, {1, 0}, {0, -1}, {0, 1}} {
@@ -133,14 +141,14 @@ var (
 	fontData *opentype.Font
 )
 
-// newFace returns a 12-pixel Go Regular face; each canvas has its own, as
-// a face is not safe for concurrent use.
-func newFace() font.Face {
+// newFace returns a Go Regular face of size pixels; each canvas has its
+// own, as a face is not safe for concurrent use.
+func newFace(size float64) font.Face {
 	fontOnce.Do(func() { fontData, _ = opentype.Parse(goregular.TTF) })
 	if fontData == nil {
 		return nil
 	}
-	f, err := opentype.NewFace(fontData, &opentype.FaceOptions{Size: 12, DPI: 72, Hinting: font.HintingFull})
+	f, err := opentype.NewFace(fontData, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingFull})
 	if err != nil {
 		return nil
 	}

@@ -48,6 +48,9 @@ type Options struct {
 	// Zoom scales the view fitted to the plots: 0 or 1 fits them, 2
 	// shows half the span, 0.5 twice the span.
 	Zoom float64
+	// Scale is how many pixels make one unit of the screen (a Fyne
+	// canvas's scale); text, lines and markers grow with it. 0 is 1.
+	Scale float64
 	// MinSpanKm is the least the fitted view shows around the plots, in
 	// kilometres; values under MinSpanKm (and 0) mean MinSpanKm.
 	MinSpanKm float64
@@ -68,6 +71,7 @@ type Map struct {
 
 	v     view
 	plots []Plot
+	k     float64 // Options.Scale
 }
 
 // view is an equirectangular projection scaled by cos(lat0).
@@ -119,6 +123,9 @@ func Render(o Options) (*Map, error) {
 	if math.IsNaN(o.Zoom) || math.IsInf(o.Zoom, 0) || o.Zoom < 0 {
 		return nil, fmt.Errorf("geomap: zoom %v is not a positive number", o.Zoom)
 	}
+	if math.IsNaN(o.Scale) || o.Scale < 0 || o.Scale > 8 {
+		return nil, fmt.Errorf("geomap: scale %v out of range (0 to 8)", o.Scale)
+	}
 	if math.IsNaN(o.MinSpanKm) || o.MinSpanKm > 40000 {
 		return nil, fmt.Errorf("geomap: least span %v km is not a distance on the earth", o.MinSpanKm)
 	}
@@ -155,7 +162,12 @@ func Render(o Options) (*Map, error) {
 	v.pxPerKm = math.Min(v.pxPerKm, math.Min(v.w, v.h)/0.2)
 	v.pxPerKm = math.Max(v.pxPerKm, v.w/40000)
 	m := &Map{KmPerPixel: 1 / v.pxPerKm, v: v, plots: o.Plots}
-	c := newCanvas(o.Width, o.Height)
+	k := o.Scale
+	if k == 0 {
+		k = 1
+	}
+	m.k = k
+	c := newCanvas(o.Width, o.Height, k)
 	c.fill(colSea)
 	drawBasemap(c, bm, v)
 	drawGraticule(c, v)
@@ -240,9 +252,9 @@ func drawBasemap(c *canvas, bm *basemap, v view) {
 			continue
 		}
 		if a.border {
-			c.line(border, projectRing(v, a.pts), 1.2)
+			c.line(border, projectRing(v, a.pts), 1.2*c.k)
 		} else {
-			c.line(coast, projectRing(v, a.pts), 1)
+			c.line(coast, projectRing(v, a.pts), c.k)
 		}
 	}
 	c.paint(coast, colCoast)
@@ -281,18 +293,18 @@ func drawGraticule(c *canvas, v view) {
 	var labels []func()
 	for lon := math.Ceil(vb.minLon/step) * step; lon <= vb.maxLon; lon += step {
 		x := v.project(lon, v.lat0).x
-		c.line(lines, []xy{{x, 0}, {x, v.h}}, 1)
+		c.line(lines, []xy{{x, 0}, {x, v.h}}, c.k)
 		s := degrees(lon, step)
-		if x+3+c.textWidth(s) < v.w-32 { // clear of the north arrow
-			labels = append(labels, func() { c.text(s, x+3, 14, colInk) })
+		if x+3*c.k+c.textWidth(s) < v.w-32*c.k { // clear of the north arrow
+			labels = append(labels, func() { c.text(s, x+3*c.k, 14*c.k, colInk) })
 		}
 	}
 	for lat := math.Ceil(vb.minLat/step) * step; lat <= vb.maxLat; lat += step {
 		y := v.project(v.lon0, lat).y
-		c.line(lines, []xy{{0, y}, {v.w, y}}, 1)
+		c.line(lines, []xy{{0, y}, {v.w, y}}, c.k)
 		s := degrees(lat, step)
-		if y > 24 && y < v.h-48 { // clear of the top labels and the scale bar
-			labels = append(labels, func() { c.text(s, 3, y-3, colInk) })
+		if y > 24*c.k && y < v.h-48*c.k { // clear of the top labels and the scale bar
+			labels = append(labels, func() { c.text(s, 3*c.k, y-3*c.k, colInk) })
 		}
 	}
 	c.paint(lines, colGraticule)
@@ -336,9 +348,9 @@ func drawPlots(c *canvas, v view, plots []Plot, selected int) {
 					pb.add(pt{pts[j].x, pts[j].y})
 				}
 				c.ring(fill, pts)
-				w := 2.0
+				w := 2 * c.k
 				if sel {
-					w = 3.5
+					w = 3.5 * c.k
 				}
 				c.line(edge, pts, w)
 			}
@@ -352,18 +364,18 @@ func drawPlots(c *canvas, v view, plots []Plot, selected int) {
 			}
 			ce := p.Geo.Centroid()
 			centre = v.project(ce.Lon(), ce.Lat())
-			small = pb.maxLon-pb.minLon < 2*markerRadius && pb.maxLat-pb.minLat < 2*markerRadius
+			small = pb.maxLon-pb.minLon < 2*markerRadius*c.k && pb.maxLat-pb.minLat < 2*markerRadius*c.k
 			if !small {
 				right = pb.maxLon
 			}
 		}
 		if small { // a point, or a polygon too small to see at this scale
 			ring, dot := c.newPath(), c.newPath()
-			r := float64(markerRadius)
+			r := markerRadius * c.k
 			if sel {
-				r += 2
+				r += 2 * c.k
 			}
-			c.circle(ring, centre, r+2)
+			c.circle(ring, centre, r+2*c.k)
 			c.circle(dot, centre, r)
 			if sel {
 				c.paint(ring, colInk)
@@ -373,8 +385,8 @@ func drawPlots(c *canvas, v view, plots []Plot, selected int) {
 			c.paint(dot, col)
 		}
 		if p.Name != "" && len(labels) < 40 {
-			lx := math.Max(centre.x+markerRadius+4, right+4)
-			labels = append(labels, label{p.Name, xy{lx, centre.y + 4}, sel})
+			lx := math.Max(centre.x+(markerRadius+4)*c.k, right+4*c.k)
+			labels = append(labels, label{p.Name, xy{lx, centre.y + 4*c.k}, sel})
 		}
 	}
 	for _, l := range labels {
@@ -391,29 +403,32 @@ func drawScaleBar(c *canvas, v view) {
 	if km < 1 {
 		s = strconv.FormatFloat(km*1000, 'f', 0, 64) + " m"
 	}
-	x0, y0 := 12.0, v.h-24
-	c.rect(x0-4, y0-16, x0+math.Max(px, c.textWidth(s))+6, y0+8, colPaper)
-	c.rect(x0, y0, x0+px, y0+4, colInk)
-	c.rect(x0, y0-4, x0+1.5, y0+4, colInk)
-	c.rect(x0+px-1.5, y0-4, x0+px, y0+4, colInk)
-	c.text(s, x0, y0-4, colInk)
+	k := c.k
+	x0, y0 := 12*k, v.h-24*k
+	c.rect(x0-4*k, y0-16*k, x0+math.Max(px, c.textWidth(s))+6*k, y0+8*k, colPaper)
+	c.rect(x0, y0, x0+px, y0+4*k, colInk)
+	c.rect(x0, y0-4*k, x0+1.5*k, y0+4*k, colInk)
+	c.rect(x0+px-1.5*k, y0-4*k, x0+px, y0+4*k, colInk)
+	c.text(s, x0, y0-4*k, colInk)
 }
 
 // drawNorth draws an arrow pointing north at the top right.
 func drawNorth(c *canvas, v view, n string) {
-	x, y := v.w-18, 10.0
+	k := c.k
+	x, y := v.w-18*k, 10*k
 	p := c.newPath()
-	c.ring(p, []xy{{x, y}, {x + 7, y + 18}, {x, y + 13}, {x - 7, y + 18}})
+	c.ring(p, []xy{{x, y}, {x + 7*k, y + 18*k}, {x, y + 13*k}, {x - 7*k, y + 18*k}})
 	c.paint(p, colInk)
-	c.text(n, x-c.textWidth(n)/2, y+32, colInk)
+	c.text(n, x-c.textWidth(n)/2, y+32*k, colInk)
 }
 
 // note writes a line of text in a pale box at the bottom right.
 func note(c *canvas, v view, s string) {
 	w := c.textWidth(s)
-	x := math.Max(v.w-w-12, 4)
-	c.rect(x-4, v.h-26, x+w+4, v.h-8, colPaper)
-	c.text(s, x, v.h-13, colInk)
+	k := c.k
+	x := math.Max(v.w-w-12*k, 4*k)
+	c.rect(x-4*k, v.h-26*k, x+w+4*k, v.h-8*k, colPaper)
+	c.text(s, x, v.h-13*k, colInk)
 }
 
 // english is the map's text when Options.Text is nil.
@@ -440,7 +455,7 @@ func (m *Map) PlotAt(x, y float64) int {
 		}
 		ce := p.Geo.Centroid()
 		c := m.v.project(ce.Lon(), ce.Lat())
-		if math.Hypot(c.x-at.x, c.y-at.y) <= markerRadius+4 {
+		if math.Hypot(c.x-at.x, c.y-at.y) <= (markerRadius+4)*m.k {
 			return i
 		}
 		if p.Geo.Point != nil {

@@ -221,3 +221,27 @@ func BenchmarkRenderRegion(b *testing.B) {
 		}
 	}
 }
+
+// TestRenderScale: on a screen of two pixels a unit, markers (and what a
+// tap may hit) are twice the size, and the scale bar still tells the truth.
+func TestRenderScale(t *testing.T) {
+	plots := []Plot{{Name: "tree", Geo: point(101.45, 0.51), Status: StatusOK}}
+	for _, k := range []float64{1, 2} {
+		m, err := Render(Options{Width: 600, Height: 600, Plots: plots, Scale: k})
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, y := m.Project(101.45, 0.51)
+		off := float64(markerRadius) * 1.5
+		got := m.Image.At(int(x+off), int(y))
+		if (got == StatusOK.Colour()) != (k == 2) {
+			t.Errorf("scale %v: the pixel %.0f px right of the point is %v", k, off, got)
+		}
+		if span := 600 * m.KmPerPixel; math.Abs(span-MinSpanKm) > 0.01 {
+			t.Errorf("scale %v: %.3f km across, want %.1f", k, span, MinSpanKm)
+		}
+	}
+	if _, err := Render(Options{Width: 100, Height: 100, Scale: -1}); err == nil {
+		t.Error("a negative scale was accepted")
+	}
+}
