@@ -44,7 +44,7 @@ func newBatchDetail(u *UI) *batchDetail {
 	copyID := u.copyButton("Copy ID", func() string { return d.b.ID.String() })
 	labelCard := widget.NewCard("Label", "",
 		container.NewVBox(note("50 × 30 mm at 300 dpi, for a thermal label printer."), container.NewHBox(d.label), container.NewHBox(save, copyID)))
-	originsCard, resetMap := newBatchOrigins(u, func() protocol.BatchID { return d.b.ID })
+	originsCard, resetMap := newBatchOrigins(u, func() protocol.BatchID { return d.b.ID }, func() { d.obj.Refresh() })
 	d.resetMap = resetMap
 	d.box = container.NewVBox(
 		container.NewBorder(nil, nil, nil, verify, d.title),

@@ -392,9 +392,10 @@ func (a *mapArea) pixels() (w, h int, scale float32) {
 }
 
 // newBatchOrigins is the batch detail's card with a button that verifies
-// the batch (id) on this computer and shows its origin plots on a map.
+// the batch (id) on this computer and shows its origin plots on a map;
+// grown is called when the card has grown, to lay out what holds it.
 // reset empties the card for another batch.
-func newBatchOrigins(u *UI, id func() protocol.BatchID) (card fyne.CanvasObject, reset func()) {
+func newBatchOrigins(u *UI, id func() protocol.BatchID, grown func()) (card fyne.CanvasObject, reset func()) {
 	body := container.NewStack()
 	var show *widget.Button
 	show = widget.NewButtonWithIcon(u.t("map.show_origins"), theme.SearchIcon(), func() {
@@ -408,6 +409,7 @@ func newBatchOrigins(u *UI, id func() protocol.BatchID) (card fyne.CanvasObject,
 			m := newOriginsMap(u, plotsFromReport(r))
 			body.Objects = []fyne.CanvasObject{m}
 			body.Refresh()
+			grown()
 		}, nil)
 	})
 	reset = func() {
@@ -438,18 +440,34 @@ func newPlacePreview(u *UI) *placePreview {
 	p.obj = container.NewVBox(
 		widget.NewLabelWithStyle(u.t("map.preview.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		p.empty, p.warn, p.mapBox, p.points, note(u.t("map.preview.correct")))
-	p.clear()
+	p.warn.Hide()
+	p.points.Hide()
+	p.mapBox.Hide()
 	return p
 }
 
 func (p *placePreview) clear() {
+	if p.last == "" && p.empty.Visible() {
+		return
+	}
 	p.last = ""
 	p.empty.Show()
 	p.warn.Hide()
 	p.points.Hide()
 	p.mapBox.Objects = nil
 	p.mapBox.Hide()
+	p.grown()
+}
+
+// grown lays out again the Record screen's tab that holds the preview,
+// which changed its size: a scroll does not see its content grow.
+func (p *placePreview) grown() {
 	p.obj.Refresh()
+	if r := p.u.record; r != nil && r.tabs != nil {
+		if it := r.tabs.Selected(); it != nil && it.Content != nil {
+			it.Content.Refresh()
+		}
+	}
 }
 
 // update shows what the form f holds: the point typed or the boundary
@@ -510,7 +528,7 @@ func (p *placePreview) set(name, country string, geo protocol.Geometry) {
 	p.mapBox.Objects = []fyne.CanvasObject{container.NewBorder(m.tools(), nil, nil, nil, m.area)}
 	p.mapBox.Show()
 	p.empty.Hide()
-	p.obj.Refresh()
+	p.grown()
 }
 
 // previewSpanKm is the least the Place form's map shows around a place:
