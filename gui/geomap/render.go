@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -72,6 +74,8 @@ type Map struct {
 	v     view
 	plots []Plot
 	k     float64 // Options.Scale
+	// selected is Options.Selected, drawn on top.
+	selected int
 }
 
 // view is an equirectangular projection scaled by cos(lat0).
@@ -161,7 +165,7 @@ func Render(o Options) (*Map, error) {
 	// However far one zooms: at least 200 m across, at most the planet.
 	v.pxPerKm = math.Min(v.pxPerKm, math.Min(v.w, v.h)/0.2)
 	v.pxPerKm = math.Max(v.pxPerKm, v.w/40000)
-	m := &Map{KmPerPixel: 1 / v.pxPerKm, v: v, plots: o.Plots}
+	m := &Map{KmPerPixel: 1 / v.pxPerKm, v: v, plots: o.Plots, selected: o.Selected}
 	k := o.Scale
 	if k == 0 {
 		k = 1
@@ -317,6 +321,21 @@ func drawGraticule(c *canvas, v view) {
 // through, the colour still reads.
 const fillAlpha = 0xa0
 
+// drawOrder returns the indexes of n plots in the order they are drawn:
+// as given, the selected one last, on top.
+func drawOrder(n, selected int) []int {
+	order := make([]int, 0, n)
+	for i := range n {
+		if i != selected {
+			order = append(order, i)
+		}
+	}
+	if selected >= 0 && selected < n {
+		order = append(order, selected)
+	}
+	return order
+}
+
 // markerRadius is the radius of a point plot's marker, in pixels.
 const markerRadius = 6
 
@@ -327,7 +346,8 @@ func drawPlots(c *canvas, v view, plots []Plot, selected int) {
 		bold bool
 	}
 	var labels []label
-	for i, p := range plots {
+	for _, i := range drawOrder(len(plots), selected) {
+		p := plots[i]
 		if !p.located() {
 			continue
 		}
@@ -384,12 +404,22 @@ func drawPlots(c *canvas, v view, plots []Plot, selected int) {
 			}
 			c.paint(dot, col)
 		}
-		if p.Name != "" && len(labels) < 40 {
+		if p.Name != "" {
 			lx := math.Max(centre.x+(markerRadius+4)*c.k, right+4*c.k)
 			labels = append(labels, label{p.Name, xy{lx, centre.y + 4*c.k}, sel})
 		}
 	}
+	// The chosen plot's label first; then each label that does not cover
+	// one already drawn, so a cluster of smallholdings stays legible (the
+	// list beside the map names them all).
+	sort.SliceStable(labels, func(i, j int) bool { return labels[i].bold && !labels[j].bold })
+	var drawn []box
 	for _, l := range labels {
+		r := box{l.at.x, l.at.y - 12*c.k, l.at.x + c.textWidth(l.s), l.at.y + 3*c.k}
+		if slices.ContainsFunc(drawn, r.overlaps) {
+			continue
+		}
+		drawn = append(drawn, r)
 		c.text(l.s, l.at.x, l.at.y, colInk)
 	}
 }
@@ -448,7 +478,9 @@ func english(key string, kv ...any) string {
 // where plots overlap), or -1: a point's marker, or inside a polygon.
 func (m *Map) PlotAt(x, y float64) int {
 	at := xy{x, y}
-	for i := len(m.plots) - 1; i >= 0; i-- {
+	order := drawOrder(len(m.plots), m.selected)
+	for k := len(order) - 1; k >= 0; k-- {
+		i := order[k]
 		p := m.plots[i]
 		if !p.located() {
 			continue

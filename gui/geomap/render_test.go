@@ -245,3 +245,21 @@ func TestRenderScale(t *testing.T) {
 		t.Error("a negative scale was accepted")
 	}
 }
+
+// TestRenderClusterLabels: twenty smallholdings a few metres apart draw
+// and label without their names piling up into a smudge.
+func TestRenderClusterLabels(t *testing.T) {
+	var plots []Plot
+	for i := range 20 {
+		plots = append(plots, Plot{Name: "Kebun " + string(rune('A'+i)), Geo: point(103.95+float64(i)*0.0001, 1.80), Status: StatusNotAssessed})
+	}
+	m, err := Render(Options{Width: 500, Height: 400, Plots: plots, Selected: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	writePNG(t, "cluster", m)
+	// The chosen plot is drawn on top, and a tap on it finds it.
+	if got := m.PlotAt(m.Project(103.95+7*0.0001, 1.80)); got != 7 {
+		t.Errorf("PlotAt(the chosen plot) = %d, want 7", got)
+	}
+}
