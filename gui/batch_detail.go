@@ -30,6 +30,8 @@ type batchDetail struct {
 	corrNote   *widget.Label  // what was corrected, on the batch that continues it
 	noteFor    protocol.BatchID
 	correcting *correctForm // the correction form opened last
+	// resetMap empties the map of origins for another batch.
+	resetMap func()
 }
 
 func newBatchDetail(u *UI) *batchDetail {
@@ -50,6 +52,8 @@ func newBatchDetail(u *UI) *batchDetail {
 	d.corrNote = wrapLabel("")
 	d.corrNote.Importance = widget.WarningImportance
 	d.corrNote.Hide()
+	originsCard, resetMap := newBatchOrigins(u, func() protocol.BatchID { return d.b.ID }, func() { d.obj.Refresh() })
+	d.resetMap = resetMap
 	d.box = container.NewVBox(
 		container.NewBorder(nil, nil, nil, verify, d.title),
 		d.corrNote,
@@ -58,6 +62,7 @@ func newBatchDetail(u *UI) *batchDetail {
 		widget.NewLabelWithStyle(u.t("screens.detail.where"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		d.uses,
 		labelCard,
+		originsCard,
 	)
 	d.empty = note(u.t("screens.detail.empty"))
 	d.obj = container.NewStack(container.NewPadded(d.empty))
@@ -109,6 +114,7 @@ func (d *batchDetail) set(b api.Batch) {
 	}
 	d.facts.Refresh()
 	d.uses.SetText(d.usesText(b, d.u.ident.Org))
+	d.resetMap()
 	if img, err := renderLabel(d.info()); err == nil {
 		d.label.Image = img
 		d.label.Refresh()

@@ -42,6 +42,7 @@ type placeForm struct {
 	geos     []namedGeometry
 	mine     *widget.Label
 	fGeo     *field
+	preview  *placePreview // the location on a map, with warnings (map_view.go)
 	obj      fyne.CanvasObject
 
 	// EUDR evidence about the land (plots and estates).
@@ -122,11 +123,13 @@ func newPlaceForm(u *UI) *placeForm {
 		note(u.t("forms.place.evidenceNote")),
 		grid(f.fDF, f.fLegal),
 	)
+	f.preview = newPlacePreview(u)
 	f.obj = page(
 		heading(u.t("forms.place.title")),
 		note(u.t("forms.place.note")),
 		container.NewHBox(u.importButton("places")),
 		grid(fName, fKind, fCountry, fArea, f.fGeo),
+		f.preview.obj,
 		f.evidence,
 		widget.NewSeparator(),
 		f.fm.footer(),
@@ -261,6 +264,7 @@ func (f *placeForm) validate() {
 		return
 	}
 	f.fm.begin()
+	f.preview.update(f)
 	b := f.body()
 	if f.fm.valid {
 		f.fm.checkEach(b, func(field string) bool {

@@ -177,7 +177,7 @@ func (v *verifyScreen) show(r *provenance.Report) {
 	tabs := container.NewAppTabs(
 		container.NewTabItem(v.u.t("verify.tab.checks"), container.NewVScroll(checksView(r))),
 		container.NewTabItem(v.u.t("verify.tab.graph"), newGraphView(v.u, r.Graph)),
-		container.NewTabItem(v.u.t("verify.tab.origins"), container.NewVScroll(originsView(r))),
+		container.NewTabItem(v.u.t("verify.tab.origins"), container.NewVScroll(originsView(v.u, r))),
 		container.NewTabItem(v.u.t("verify.tab.signers"), container.NewVScroll(signersView(r))),
 	)
 	actions := container.NewVBox(export, v.u.copyButton(v.u.t("verify.copy_id"), func() string { return r.Batch.String() }))

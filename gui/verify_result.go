@@ -157,7 +157,7 @@ var originColumns = []string{"Place", "Kind", "Country", "Latitude", "Longitude"
 // originsView is a table of the places where the material entered the
 // chain, with coordinates and areas, as an EUDR due-diligence statement
 // lists them.
-func originsView(r *provenance.Report) fyne.CanvasObject {
+func originsView(u *UI, r *provenance.Report) fyne.CanvasObject {
 	if len(r.Origins) == 0 {
 		return container.NewPadded(note("No origin could be reached: the trace is incomplete (see Checks)."))
 	}
@@ -181,7 +181,7 @@ func originsView(r *provenance.Report) fyne.CanvasObject {
 	for i, w := range []float32{230, 60, 75, 95, 105, 85, 80, 230, 190, 80, 260} {
 		t.SetColumnWidth(i, w)
 	}
-	return t
+	return container.NewBorder(newOriginsMap(u, plotsFromReport(r)), nil, nil, nil, t)
 }
 
 func originCell(o provenance.Origin, col int) string {

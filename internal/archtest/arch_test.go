@@ -93,7 +93,9 @@ func TestImportArrows(t *testing.T) {
 		"node/bench":                   {"node", "node/api", "node/p2p", "protocol", "protocol/provenance", "protocol/provenance/scenario", "storage"},
 		"node/web":                     {"i18n", "node/api", "protocol", "protocol/interop/capsule"},
 		"node/demo":                    {"node/api", "node/p2p", "protocol", "protocol/provenance/scenario", "storage"},
-		"gui":                          {"i18n", "internal/atomicfile", "node/api", "protocol", "protocol/provenance", "protocol/interop/export", "protocol/interop/places", "protocol/interop/car", "protocol/interop/epcis", "protocol/interop/capsule"},
+		"gui/geomap":                   {"protocol"},
+		"gui/geomap/internal/gen":      {},
+		"gui":                          {"i18n", "gui/geomap", "internal/atomicfile", "node/api", "protocol", "protocol/provenance", "protocol/interop/export", "protocol/interop/places", "protocol/interop/car", "protocol/interop/epcis", "protocol/interop/capsule"},
 		"cmd/jejak-node":               {"i18n", "internal/atomicfile", "internal/jsonerr", "node", "node/api", "node/localapi", "node/p2p", "protocol", "protocol/provenance", "protocol/interop/export", "protocol/interop/places", "protocol/interop/car", "protocol/interop/epcis", "protocol/interop/capsule", "storage", "node/bench", "node/web"},
 	}
 	for path, p := range listAll(t, true) {

@@ -17,9 +17,10 @@ var decodes = regexp.MustCompile(`json\.Unmarshal|json\.NewDecoder|csv\.NewReade
 // notFuzzed are the packages that decode bytes but need no fuzz target,
 // and why.
 var notFuzzed = map[string]string{
-	"node/bench":     "reads only what its own child processes write",
-	"i18n":           "decodes only its own catalog, embedded at build time and checked by TestCatalogComplete",
-	"cmd/jejak-wasm": "browser glue: what it decodes goes to capsule.Check, fuzzed as FuzzCheck",
+	"node/bench":              "reads only what its own child processes write",
+	"i18n":                    "decodes only its own catalog, embedded at build time and checked by TestCatalogComplete",
+	"cmd/jejak-wasm":          "browser glue: what it decodes goes to capsule.Check, fuzzed as FuzzCheck",
+	"gui/geomap/internal/gen": "run by hand on the world-atlas files to make the embedded basemap; never by the app",
 }
 
 // TestDecodersAreFuzzed fails when a package that decodes bytes from a
