@@ -79,6 +79,7 @@ func TestImportArrows(t *testing.T) {
 		"protocol/interop/places":      {"protocol"},
 		"protocol/interop/cmrt":        {"protocol", "protocol/provenance"},
 		"protocol/interop/capsule":     {"protocol", "protocol/provenance"},
+		"protocol/interop/printout":    {"i18n", "protocol", "protocol/provenance"},
 		"protocol/interop/export":      {"protocol", "protocol/provenance", "protocol/interop/capsule", "protocol/interop/car", "protocol/interop/epcis", "protocol/interop/eudr", "protocol/interop/cmrt"},
 		"storage":                      {"protocol"},
 		"storage/storetest":            {"protocol", "protocol/prototest", "protocol/provenance/scenario", "storage"},
@@ -93,8 +94,8 @@ func TestImportArrows(t *testing.T) {
 		"node/bench":                   {"node", "node/api", "node/p2p", "protocol", "protocol/provenance", "protocol/provenance/scenario", "storage"},
 		"node/web":                     {"i18n", "node/api", "protocol", "protocol/interop/capsule"},
 		"node/demo":                    {"node/api", "node/p2p", "protocol", "protocol/provenance/scenario", "storage"},
-		"gui":                          {"i18n", "internal/atomicfile", "node/api", "protocol", "protocol/provenance", "protocol/interop/export", "protocol/interop/places", "protocol/interop/car", "protocol/interop/epcis", "protocol/interop/capsule"},
-		"cmd/jejak-node":               {"i18n", "internal/atomicfile", "internal/jsonerr", "node", "node/api", "node/localapi", "node/p2p", "protocol", "protocol/provenance", "protocol/interop/export", "protocol/interop/places", "protocol/interop/car", "protocol/interop/epcis", "protocol/interop/capsule", "storage", "node/bench", "node/web"},
+		"gui":                          {"i18n", "internal/atomicfile", "node/api", "protocol", "protocol/provenance", "protocol/interop/export", "protocol/interop/places", "protocol/interop/car", "protocol/interop/epcis", "protocol/interop/capsule", "protocol/interop/printout"},
+		"cmd/jejak-node":               {"i18n", "internal/atomicfile", "internal/jsonerr", "node", "node/api", "node/localapi", "node/p2p", "protocol", "protocol/provenance", "protocol/interop/export", "protocol/interop/places", "protocol/interop/car", "protocol/interop/epcis", "protocol/interop/capsule", "storage", "node/bench", "node/web", "protocol/interop/printout"},
 	}
 	for path, p := range listAll(t, true) {
 		allow, known := allowed[path]
@@ -164,7 +165,7 @@ func TestWhatEachLayerLinks(t *testing.T) {
 func TestPureDoesNoFileIO(t *testing.T) {
 	pkgs := listAll(t, false)
 	for _, path := range []string{"protocol", "protocol/provenance", "protocol/interop/car", "protocol/interop/epcis",
-		"protocol/interop/eudr", "protocol/interop/places", "protocol/interop/cmrt", "protocol/interop/export", "protocol/interop/capsule"} {
+		"protocol/interop/eudr", "protocol/interop/places", "protocol/interop/cmrt", "protocol/interop/export", "protocol/interop/capsule", "protocol/interop/printout"} {
 		if _, ok := pkgs[path]; !ok {
 			continue // not written yet
 		}
