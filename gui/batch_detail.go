@@ -40,8 +40,9 @@ func newBatchDetail(u *UI) *batchDetail {
 	})
 	verify.Importance = widget.HighImportance
 	copyID := u.copyButton("Copy ID", func() string { return d.b.ID.String() })
+	printLabel := widget.NewButtonWithIcon(u.t("print.button.label"), theme.DocumentPrintIcon(), d.print)
 	labelCard := widget.NewCard("Label", "",
-		container.NewVBox(note("50 × 30 mm at 300 dpi, for a thermal label printer."), container.NewHBox(d.label), container.NewHBox(save, copyID)))
+		container.NewVBox(note("50 × 30 mm at 300 dpi, for a thermal label printer."), container.NewHBox(d.label), container.NewHBox(save, printLabel, copyID)))
 	d.box = container.NewVBox(
 		container.NewBorder(nil, nil, nil, verify, d.title),
 		d.facts,
@@ -99,14 +100,7 @@ func (d *batchDetail) set(b api.Batch) {
 	d.obj.Refresh()
 }
 
-func (d *batchDetail) info() labelInfo {
-	org := d.u.ident.Name
-	if d.b.Received || org == "" {
-		org = d.b.MakerName
-	}
-	text := protocol.LabelPayload(d.u.ident.LabelResolver, d.u.ident.GTINs[d.b.Product], d.b.Lot, d.b.ID)
-	return labelInfo{ID: d.b.ID, Text: text, Product: d.b.Product, Qty: formatQty(d.b.Qty), Lot: d.b.Lot, Org: org}
-}
+func (d *batchDetail) info() labelInfo { return labelOf(d.u, d.b) }
 
 // usesText lists where a batch went, one line each. The transfer that
 // brought a received batch to this organisation (me) is how it came, not

@@ -166,7 +166,7 @@ func (v *verifyScreen) show(r *provenance.Report) {
 		container.NewTabItem("Origins", container.NewVScroll(originsView(r))),
 		container.NewTabItem("Signers", container.NewVScroll(signersView(r))),
 	)
-	actions := container.NewVBox(export, v.u.copyButton("Copy batch ID", func() string { return r.Batch.String() }))
+	actions := container.NewVBox(export, widget.NewButtonWithIcon(v.u.t("print.button.report"), theme.DocumentPrintIcon(), v.print), v.u.copyButton("Copy batch ID", func() string { return r.Batch.String() }))
 	v.result.Objects = []fyne.CanvasObject{container.NewBorder(banner(r, actions), nil, nil, nil, tabs)}
 	v.result.Refresh()
 }
