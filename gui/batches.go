@@ -74,8 +74,8 @@ func newBatchesScreen(u *UI) *batchesScreen {
 	}
 	since := container.NewGridWrap(fyne.NewSize(170, s.since.MinSize().Height), s.since)
 	printLabels := widget.NewButtonWithIcon(u.t("print.button.labels"), theme.DocumentPrintIcon(), s.printLabels)
-	head := container.NewVBox(container.NewBorder(nil, nil, nil, printLabels, heading("Batches")), container.NewBorder(nil, nil, nil, since, s.search), s.which, s.count)
-	left := container.NewBorder(head, nil, nil, nil, s.list)
+	head := container.NewVBox(heading("Batches"), container.NewBorder(nil, nil, nil, since, s.search), s.which, s.count)
+	left := container.NewBorder(head, container.NewHBox(printLabels), nil, nil, s.list)
 	s.split = container.NewHSplit(left, s.detail.content())
 	s.split.Offset = 0.42
 	return s
