@@ -247,6 +247,7 @@ func TestReportPDF(t *testing.T) {
 		{scenario.HonestPalm(), i18n.English, []string{"TRUSTED", "Checks", "Origins", "Signers", "Passed"}},
 		{scenario.DoubleClaim(), i18n.Malay, []string{"GAGAL", "Semakan", "Asal usul", "Penandatangan"}},
 		{scenario.HonestPalm(), i18n.Indonesian, []string{"TEPERCAYA", "Pemeriksaan", "Penanda tangan"}},
+		{scenario.MissingAncestor(), i18n.English, []string{"INCOMPLETE", "Missing records", "named by record"}},
 	} {
 		r := report(t, tc.s)
 		data, err := ReportPDF(r, tc.lang)
@@ -265,7 +266,17 @@ func TestReportPDF(t *testing.T) {
 			continue
 		}
 		flat := strings.Join(strings.Fields(text), " ")
-		for _, want := range append(tc.want, r.Batch.String(), r.Origins[0].Name, r.Signers[0].Name) {
+		want := append(tc.want, r.Batch.String())
+		for _, o := range r.Origins {
+			want = append(want, o.Name)
+		}
+		for _, sg := range r.Signers {
+			want = append(want, sg.Name)
+		}
+		for _, m := range r.Missing {
+			want = append(want, m.Record.String())
+		}
+		for _, want := range want {
 			if !strings.Contains(flat, want) {
 				t.Errorf("%s in %s: the report lacks %q", tc.s.Name, tc.lang, want)
 			}

@@ -145,6 +145,19 @@ func ReportPDF(r *provenance.Report, lang i18n.Lang) ([]byte, error) {
 		pdf.Ln(2)
 	}
 
+	if len(r.Missing) > 0 {
+		section(pdf, t("print.report.missing"))
+		pdf.SetFont("go", "", 9.5)
+		for _, m := range r.Missing {
+			org := m.ReferencedByOrg
+			if org == "" {
+				org = "—"
+			}
+			pdf.MultiCell(w, 5, "• "+t("print.report.missing_line", "what", m.What, "record", m.ReferencedBy.String(), "org", org,
+				"missing", m.Record.String()), "", "L", false)
+		}
+	}
+
 	section(pdf, t("print.report.origins"))
 	pdf.SetFont("go", "", 9.5)
 	if len(r.Origins) == 0 {
