@@ -37,11 +37,13 @@ GO ?= go
 #   chromium fonts-liberation  a real headless browser for the phone page's
 #                      tests (node/web), in a network namespace of their own
 #   util-linux         unshare, which makes that namespace
+#   poppler-utils      pdftotext and pdftoppm: the print tests read the text
+#                      of the PDFs and scan the QR codes printed on them
 DEB_PACKAGES := \
 	gcc libc6-dev pkg-config libgl-dev \
 	libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev \
 	xvfb xauth libgl1-mesa-dri x11-apps imagemagick postgresql iproute2 \
-	chromium fonts-liberation util-linux
+	chromium fonts-liberation util-linux poppler-utils
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT_GET := $(SUDO) env DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 apt-get

@@ -3,6 +3,7 @@ module github.com/jejak/jejak
 go 1.26.6
 
 require (
+	codeberg.org/go-pdf/fpdf v0.12.0
 	filippo.io/age v1.3.2
 	filippo.io/edwards25519 v1.2.0
 	fyne.io/fyne/v2 v2.7.1

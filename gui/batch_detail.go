@@ -46,8 +46,9 @@ func newBatchDetail(u *UI) *batchDetail {
 	})
 	verify.Importance = widget.HighImportance
 	copyID := u.copyButton(u.t("verify.graph.copy"), func() string { return d.b.ID.String() })
+	printLabel := widget.NewButtonWithIcon(u.t("print.button.label"), theme.DocumentPrintIcon(), d.print)
 	labelCard := widget.NewCard(u.t("screens.detail.label"), "",
-		container.NewVBox(note(u.t("screens.detail.label_note")), container.NewHBox(d.label), container.NewHBox(save, copyID)))
+		container.NewVBox(note(u.t("screens.detail.label_note")), container.NewHBox(d.label), container.NewHBox(save, printLabel), container.NewHBox(copyID)))
 	d.correctBtn = d.newCorrectButton()
 	d.corrNote = wrapLabel("")
 	d.corrNote.Importance = widget.WarningImportance
@@ -123,14 +124,7 @@ func (d *batchDetail) set(b api.Batch) {
 	d.obj.Refresh()
 }
 
-func (d *batchDetail) info() labelInfo {
-	org := d.u.ident.Name
-	if d.b.Received || org == "" {
-		org = d.b.MakerName
-	}
-	text := protocol.LabelPayload(d.u.ident.LabelResolver, d.u.ident.GTINs[d.b.Product], d.b.Lot, d.b.ID)
-	return labelInfo{ID: d.b.ID, Text: text, Product: d.b.Product, Qty: formatQty(d.b.Qty), Lot: d.b.Lot, Org: org}
-}
+func (d *batchDetail) info() labelInfo { return labelOf(d.u, d.b) }
 
 // usesText lists where a batch went, one line each. The transfer that
 // brought a received batch to this organisation (me) is how it came, not

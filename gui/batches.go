@@ -8,11 +8,13 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/protocol"
+	"github.com/jejak/jejak/protocol/interop/printout"
 )
 
 // Batch filters.
@@ -71,8 +73,9 @@ func newBatchesScreen(u *UI) *batchesScreen {
 		}
 	}
 	since := container.NewGridWrap(fyne.NewSize(170, s.since.MinSize().Height), s.since)
+	printLabels := widget.NewButtonWithIcon(u.t("print.button.labels"), theme.DocumentPrintIcon(), s.printLabels)
 	head := container.NewVBox(heading(u.t("shell.nav.batches")), container.NewBorder(nil, nil, nil, since, s.search), s.which, s.count)
-	left := container.NewBorder(head, nil, nil, nil, s.list)
+	left := container.NewBorder(head, container.NewHBox(printLabels), nil, nil, s.list)
 	s.split = container.NewHSplit(left, s.detail.content())
 	s.split.Offset = 0.42
 	return s
@@ -162,6 +165,53 @@ func (s *batchesScreen) selectBatch(id protocol.BatchID) {
 	newest(s.u, &s.details, "read batch "+shortBatch(id), func(ctx context.Context) (api.Batch, error) {
 		return s.u.svc.Batch(ctx, id)
 	}, s.detail.set, nil)
+}
+
+// printLabels asks which of the batches listed to print labels of, the
+// one shown ticked, and prints them on a sheet (or a roll, or as ZPL).
+func (s *batchesScreen) printLabels() {
+	u := s.u
+	if len(s.items) == 0 {
+		u.info(u.t("print.pick.title"), u.t("print.pick.empty"))
+		return
+	}
+	items := append([]api.Batch(nil), s.items...)
+	checks := make([]*widget.Check, len(items))
+	rows := container.NewVBox()
+	for i, b := range items {
+		checks[i] = widget.NewCheck(batchTitle(b)+" — "+batchSubtitle(b), nil)
+		checks[i].Checked = b.ID == s.chosen
+		rows.Add(checks[i])
+	}
+	all := widget.NewButton(u.t("print.pick.all"), func() {
+		for _, c := range checks {
+			c.SetChecked(true)
+		}
+	})
+	none := widget.NewButton(u.t("print.pick.none"), func() {
+		for _, c := range checks {
+			c.SetChecked(false)
+		}
+	})
+	scroll := container.NewVScroll(rows)
+	scroll.SetMinSize(fyne.NewSize(480, 300))
+	content := container.NewBorder(container.NewVBox(note(u.t("print.pick.note")), container.NewHBox(all, none)), nil, nil, nil, scroll)
+	dialog.ShowCustomConfirm(u.t("print.pick.title"), u.t("print.pick.next"), u.t("common.cancel"), content, func(ok bool) {
+		if !ok {
+			return
+		}
+		var labels []printout.Label
+		for i, c := range checks {
+			if c.Checked {
+				labels = append(labels, u.printLabel(items[i]))
+			}
+		}
+		if len(labels) == 0 {
+			u.info(u.t("print.pick.title"), u.t("print.pick.nothing"))
+			return
+		}
+		u.printDialog(u.labelJob(labels, u.t("print.what.labels", "n", len(labels)), fmt.Sprintf("jejak-labels-%d", len(labels))))
+	}, u.win)
 }
 
 // copyButton copies text to the clipboard.

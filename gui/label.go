@@ -19,6 +19,7 @@ import (
 	"golang.org/x/image/math/fixed"
 
 	"github.com/jejak/jejak/internal/atomicfile"
+	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/protocol"
 )
 
@@ -40,6 +41,18 @@ type labelInfo struct {
 	Qty     string
 	Lot     string
 	Org     string
+}
+
+// labelOf is what the label of batch b shows on this install: the
+// organisation's own name on what it made, the maker's on what it
+// received, and the payload its label settings give.
+func labelOf(u *UI, b api.Batch) labelInfo {
+	org := u.ident.Name
+	if b.Received || org == "" {
+		org = b.MakerName
+	}
+	text := protocol.LabelPayload(u.ident.LabelResolver, u.ident.GTINs[b.Product], b.Lot, b.ID)
+	return labelInfo{ID: b.ID, Text: text, Product: b.Product, Qty: formatQty(b.Qty), Lot: b.Lot, Org: org}
 }
 
 var (

@@ -180,7 +180,7 @@ func (v *verifyScreen) show(r *provenance.Report) {
 		container.NewTabItem(v.u.t("verify.tab.origins"), container.NewVScroll(originsView(v.u, r))),
 		container.NewTabItem(v.u.t("verify.tab.signers"), container.NewVScroll(signersView(r))),
 	)
-	actions := container.NewVBox(export, v.u.copyButton(v.u.t("verify.copy_id"), func() string { return r.Batch.String() }))
+	actions := container.NewVBox(export, widget.NewButtonWithIcon(v.u.t("print.button.report"), theme.DocumentPrintIcon(), v.print), v.u.copyButton(v.u.t("verify.copy_id"), func() string { return r.Batch.String() }))
 	v.result.Objects = []fyne.CanvasObject{container.NewBorder(banner(r, actions), nil, nil, nil, tabs)}
 	v.result.Refresh()
 }

@@ -44,6 +44,7 @@ func (c *cli) capsuleReport(args []string) (*provenance.Report, error) {
 	fs.Var(&anchors, "anchor", "")
 	fs.Bool("forward", false, "")
 	asOf := fs.String("as-of", "", "")
+	fs.StringVar(&c.reportPDF, "pdf", "", "")
 	if err := c.parse(fs, args, 0, 1); err != nil {
 		return nil, err
 	}

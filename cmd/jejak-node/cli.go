@@ -25,6 +25,8 @@ type cli struct {
 	cmd            *command
 
 	g globals
+	// reportPDF is verify's --pdf: where to write the report as a PDF.
+	reportPDF string
 }
 
 // globals are the settings every command shares. Empty means "not set by a

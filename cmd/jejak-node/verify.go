@@ -13,6 +13,7 @@ import (
 	"github.com/jejak/jejak/internal/atomicfile"
 	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/protocol"
+	"github.com/jejak/jejak/protocol/interop/printout"
 	"github.com/jejak/jejak/protocol/provenance"
 )
 
@@ -68,6 +69,16 @@ keeps signing daily records.
 `,
 	"verify": `Exits 0 when the batch is trusted, 1 when it is failed or unendorsed
 (authentic records, but a signer nobody this install trusts vouches for).
+With --pdf FILE the report is also written as an A4 PDF to print, in the
+language of JEJAK_LANG or the locale (en, ms, id).
+`,
+	"label": `-o writes one batch's QR code as a PNG. --pdf writes the labels of every
+BATCH as a PDF at actual size: one a page on a label roll (label-50x30,
+label-100x50) or many on a sheet of A4 or US Letter labels (a4-3x8,
+a4-2x7, letter-2x7, letter-2x5). --zpl writes them as ZPL II for a thermal
+label printer (Zebra, or TSC in ZPL mode) of --dpi dots per inch, sized
+to the roll of --sheet; send it with "lp -d PRINTER -o raw FILE". The
+words on a label follow JEJAK_LANG or the locale (en, ms, id).
 `,
 	"export": exportHelp(),
 	"bench":  benchHelp(),
@@ -97,6 +108,7 @@ func (c *cli) report(args []string, name string) (*provenance.Report, error) {
 	forward := fs.Bool("forward", false, "also trace forward to every product made from the batch")
 	asOf := fs.String("as-of", "", "show the batch as it stood on `DATE` (2026-01-31: the end of that day, UTC; or an RFC 3339 time), e.g. when its due diligence statement was filed")
 	if name == "verify" {
+		fs.StringVar(&c.reportPDF, "pdf", "", "also write the report as a PDF to `FILE` (A4, to print), whatever the verdict")
 		fs.String("capsule", "", "verify from the capsule `FILE` alone (jejak-node export capsule): no store, no network; BATCH is then optional")
 		fs.Var(&stringList{}, "anchor", "with --capsule, also trust `KEY` (repeatable), besides the anchors saved in the data folder")
 	}
@@ -164,6 +176,16 @@ func cmdVerify(c *cli, args []string) error {
 	} else {
 		fmt.Fprint(c.stdout, rep.TextIn(l))
 	}
+	if c.reportPDF != "" {
+		data, err := printout.ReportPDF(rep, i18n.FromEnv(c.getenv))
+		if err == nil {
+			err = atomicfile.Write(c.reportPDF, data, 0o644)
+		}
+		if err != nil {
+			return fmt.Errorf("verify --pdf: %w", err)
+		}
+		fmt.Fprintf(c.stderr, "report written to %s\n", c.reportPDF)
+	}
 	switch rep.Verdict {
 	case provenance.Trusted:
 		return nil
@@ -225,53 +247,138 @@ func cmdTrace(c *cli, args []string) error {
 
 func cmdLabel(c *cli, args []string) error {
 	fs := c.flags("label")
-	out := fs.String("o", "", "write the PNG to `FILE` (required)")
-	size := fs.Int("size", 512, "image size in `pixels`")
-	if err := c.parse(fs, args, 1, 1); err != nil {
+	out := fs.String("o", "", "write one batch's QR code as a PNG to `FILE`")
+	pdfOut := fs.String("pdf", "", "write the labels of every BATCH as a PDF to `FILE`, to print at 100 % (actual size)")
+	zplOut := fs.String("zpl", "", "write the labels of every BATCH as ZPL II to `FILE`, for a thermal printer (lp -o raw FILE)")
+	sheetName := fs.String("sheet", printout.Roll50x30.Name, "the `SHEET` --pdf lays labels on: "+printout.SheetNames()+"; --zpl takes a roll's label size")
+	dpi := fs.Int("dpi", 203, "with --zpl, the printer's `dots` per inch (203, 300 or 600)")
+	size := fs.Int("size", 512, "with -o, the image size in `pixels`")
+	if err := c.parse(fs, args, 1, -1); err != nil {
 		return err
 	}
-	id, err := parseBatchArg(fs.Arg(0))
-	if err != nil {
-		return err
+	if *out == "" && *pdfOut == "" && *zplOut == "" {
+		return usageErrorf("missing -o FILE (a PNG), --pdf FILE or --zpl FILE")
 	}
-	if *out == "" {
-		return usageErrorf("missing -o FILE")
+	var ids []protocol.BatchID
+	for _, a := range fs.Args() {
+		id, err := parseBatchArg(a)
+		if err != nil {
+			return err
+		}
+		ids = append(ids, id)
+	}
+	if *out != "" && len(ids) > 1 {
+		return usageErrorf("-o writes one batch's PNG; for %d batches use --pdf FILE (a sheet of labels) or --zpl FILE", len(ids))
 	}
 	if *size < 64 || *size > 8192 {
 		return usageErrorf("-size %d: want 64 to 8192", *size)
 	}
-	var text string
-	err = c.withService(func(ctx context.Context, svc api.Service) error {
-		rec, err := svc.Get(ctx, id.Record)
-		if err != nil {
-			return err
-		}
+	sheet, ok := printout.SheetByName(*sheetName)
+	if !ok {
+		return usageErrorf("--sheet %q: want one of %s", *sheetName, printout.SheetNames())
+	}
+	if *zplOut != "" && sheet.PerPage() != 1 {
+		return usageErrorf("--zpl prints on a roll of labels: --sheet %s, not %s", strings.Join(rollNames(), " or "), sheet.Name)
+	}
+	if *dpi < 100 || *dpi > 600 {
+		return usageErrorf("--dpi %d: want 203, 300 or 600", *dpi)
+	}
+	var labels []printout.Label
+	err := c.withService(func(ctx context.Context, svc api.Service) error {
 		ident, err := svc.Identity(ctx)
 		if err != nil {
 			return err
 		}
-		var product, lot string
-		if out, ok := protocol.OutputOf(rec.Body, id); ok {
-			product, lot = out.Product, out.Lot
+		for _, id := range ids {
+			l, err := batchLabel(ctx, svc, ident, id)
+			if err != nil {
+				return err
+			}
+			l.Lang = i18n.FromEnv(c.getenv)
+			labels = append(labels, l)
 		}
-		text = protocol.LabelPayload(ident.LabelResolver, ident.GTINs[product], lot, id)
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	png, err := qrcode.Encode(text, qrcode.Medium, *size)
-	if err != nil {
-		return fmt.Errorf("label: %w", err)
+	var written []string
+	if *out != "" {
+		png, err := qrcode.Encode(labels[0].Payload, qrcode.Medium, *size)
+		if err != nil {
+			return fmt.Errorf("label: %w", err)
+		}
+		if err := atomicfile.Write(*out, png, 0o644); err != nil {
+			return fmt.Errorf("label: %w", err)
+		}
+		written = append(written, *out)
 	}
-	if err := atomicfile.Write(*out, png, 0o644); err != nil {
-		return fmt.Errorf("label: %w", err)
+	if *pdfOut != "" {
+		data, err := printout.LabelsPDF(labels, sheet)
+		if err != nil {
+			return fmt.Errorf("label: %w", err)
+		}
+		if err := atomicfile.Write(*pdfOut, data, 0o644); err != nil {
+			return fmt.Errorf("label: %w", err)
+		}
+		written = append(written, *pdfOut)
+	}
+	if *zplOut != "" {
+		z, err := printout.LabelsZPL(labels, *dpi, sheet.LabelW, sheet.LabelH)
+		if err != nil {
+			return fmt.Errorf("label: %w", err)
+		}
+		if err := atomicfile.Write(*zplOut, []byte(z), 0o644); err != nil {
+			return fmt.Errorf("label: %w", err)
+		}
+		written = append(written, *zplOut)
 	}
 	if c.g.json {
-		return c.printJSON(map[string]string{"batch": id.String(), "file": *out, "text": text})
+		var batches, texts []string
+		for _, l := range labels {
+			batches = append(batches, l.ID.String())
+			texts = append(texts, l.Payload)
+		}
+		return c.printJSON(map[string]any{"batch": batches[0], "batches": batches, "file": written[0], "files": written,
+			"text": texts[0], "texts": texts, "sheet": sheet.Name})
 	}
-	fmt.Fprintf(c.stdout, "label for %s written to %s (its QR code reads %s)\n", id, *out, text)
+	if len(labels) == 1 {
+		fmt.Fprintf(c.stdout, "label for %s written to %s (its QR code reads %s)\n", labels[0].ID, strings.Join(written, " and "), labels[0].Payload)
+	} else {
+		fmt.Fprintf(c.stdout, "%d labels written to %s (%s)\n", len(labels), strings.Join(written, " and "), sheet.Title)
+	}
 	return nil
+}
+
+// rollNames names the sheets of one label a page.
+func rollNames() []string {
+	var names []string
+	for _, s := range printout.Sheets() {
+		if s.PerPage() == 1 {
+			names = append(names, s.Name)
+		}
+	}
+	return names
+}
+
+// batchLabel is what the label of batch id shows: the batch as this
+// organisation holds it, or, for a batch it does not hold, what the record
+// that made it says.
+func batchLabel(ctx context.Context, svc api.Service, ident api.Identity, id protocol.BatchID) (printout.Label, error) {
+	l := printout.Label{ID: id}
+	if b, err := svc.Batch(ctx, id); err == nil {
+		l.Product, l.Qty, l.Lot, l.Org, l.Date = b.Product, b.Qty.String(), b.Lot, b.MakerName, b.Made
+	} else {
+		rec, err := svc.Get(ctx, id.Record)
+		if err != nil {
+			return l, err
+		}
+		if out, ok := protocol.OutputOf(rec.Body, id); ok {
+			l.Product, l.Qty, l.Lot = out.Product, out.Qty.String(), out.Lot
+		}
+	}
+	l.Payload = protocol.LabelPayload(ident.LabelResolver, ident.GTINs[l.Product], l.Lot, id)
+	return l, nil
 }
 
 // count says how many: "1 record", "3 records".

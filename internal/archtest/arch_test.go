@@ -79,6 +79,7 @@ func TestImportArrows(t *testing.T) {
 		"protocol/interop/places":      {"protocol"},
 		"protocol/interop/cmrt":        {"protocol", "protocol/provenance"},
 		"protocol/interop/capsule":     {"i18n", "protocol", "protocol/provenance"},
+		"protocol/interop/printout":    {"i18n", "protocol", "protocol/provenance"},
 		"protocol/interop/export":      {"protocol", "protocol/provenance", "protocol/interop/capsule", "protocol/interop/car", "protocol/interop/epcis", "protocol/interop/eudr", "protocol/interop/cmrt"},
 		"storage":                      {"protocol"},
 		"storage/storetest":            {"protocol", "protocol/prototest", "protocol/provenance/scenario", "storage"},
@@ -95,8 +96,8 @@ func TestImportArrows(t *testing.T) {
 		"node/demo":                    {"node/api", "node/p2p", "protocol", "protocol/provenance/scenario", "storage"},
 		"gui/geomap":                   {"protocol"},
 		"gui/geomap/internal/gen":      {},
-		"gui":                          {"i18n", "gui/geomap", "internal/atomicfile", "node/api", "protocol", "protocol/provenance", "protocol/interop/export", "protocol/interop/places", "protocol/interop/car", "protocol/interop/epcis", "protocol/interop/capsule"},
-		"cmd/jejak-node":               {"i18n", "internal/atomicfile", "internal/jsonerr", "node", "node/api", "node/localapi", "node/p2p", "protocol", "protocol/provenance", "protocol/interop/export", "protocol/interop/places", "protocol/interop/car", "protocol/interop/epcis", "protocol/interop/capsule", "storage", "node/bench", "node/web"},
+		"gui":                          {"i18n", "gui/geomap", "internal/atomicfile", "node/api", "protocol", "protocol/provenance", "protocol/interop/export", "protocol/interop/places", "protocol/interop/car", "protocol/interop/epcis", "protocol/interop/capsule", "protocol/interop/printout"},
+		"cmd/jejak-node":               {"i18n", "internal/atomicfile", "internal/jsonerr", "node", "node/api", "node/localapi", "node/p2p", "protocol", "protocol/provenance", "protocol/interop/export", "protocol/interop/places", "protocol/interop/car", "protocol/interop/epcis", "protocol/interop/capsule", "storage", "node/bench", "node/web", "protocol/interop/printout"},
 	}
 	for path, p := range listAll(t, true) {
 		allow, known := allowed[path]
@@ -166,7 +167,7 @@ func TestWhatEachLayerLinks(t *testing.T) {
 func TestPureDoesNoFileIO(t *testing.T) {
 	pkgs := listAll(t, false)
 	for _, path := range []string{"protocol", "protocol/provenance", "protocol/interop/car", "protocol/interop/epcis",
-		"protocol/interop/eudr", "protocol/interop/places", "protocol/interop/cmrt", "protocol/interop/export", "protocol/interop/capsule"} {
+		"protocol/interop/eudr", "protocol/interop/places", "protocol/interop/cmrt", "protocol/interop/export", "protocol/interop/capsule", "protocol/interop/printout"} {
 		if _, ok := pkgs[path]; !ok {
 			continue // not written yet
 		}
