@@ -206,9 +206,9 @@ func (v *verifier) judgeInputs(b *checkBuilder, e *entry, p *protocol.Process, s
 		if weakest > 0 {
 			have = "reason.cert.have.only"
 		}
-		b.fail(CodeModelUpgrade, m("reason.model_upgrade", "record", e.cid.Short(), "signer", v.signerName(e.rec.Author), "scheme", scheme, "model", model,
+		b.fail(CodeModelUpgrade, v.signer(m("reason.model_upgrade", "record", e.cid.Short(), "scheme", scheme, "model", model,
 			"products_list", list(upgraded[model]), "batches", strings.Join(upgradedBatches[model], ", "),
-			"input", shortBatch(weakestBatch), "have_key", have, "have_model", [...]string{"", "MB", "SG", "IP"}[weakest]), e.cid, weakestBatch.Record)
+			"input", shortBatch(weakestBatch), "have_key", have, "have_model", [...]string{"", "MB", "SG", "IP"}[weakest]), "signer", e.rec.Author), e.cid, weakestBatch.Record)
 	}
 	for _, o := range p.Out {
 		s := outs[NormProduct(o.Product)]
@@ -217,8 +217,8 @@ func (v *verifier) judgeInputs(b *checkBuilder, e *entry, p *protocol.Process, s
 		}
 		outShare := float64(s.certified) / float64(s.total)
 		if outShare > inShare+1e-9 {
-			b.add(LevelFail, CodeOverCertified, m("reason.certified_output_exceeds_input", "record", e.cid.Short(), "signer", v.signerName(e.rec.Author), "scheme", scheme,
-				"out_share", fmt.Sprintf("%.0f %%", outShare*100), "product", o.Product, "in_share", fmt.Sprintf("%.0f %%", inShare*100)), []protocol.CID{e.cid},
+			b.add(LevelFail, CodeOverCertified, v.signer(m("reason.certified_output_exceeds_input", "record", e.cid.Short(), "scheme", scheme,
+				"out_share", fmt.Sprintf("%.0f %%", outShare*100), "product", o.Product, "in_share", fmt.Sprintf("%.0f %%", inShare*100)), "signer", e.rec.Author), []protocol.CID{e.cid},
 				map[string]string{"certified_output": fmt.Sprintf("%.1f %%", outShare*100), "certified_input": fmt.Sprintf("%.1f %%", inShare*100)})
 			delete(outs, NormProduct(o.Product))
 		}

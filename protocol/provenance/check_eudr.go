@@ -124,7 +124,7 @@ func (v *verifier) checkEUDR() Check {
 		if !ok || v.corrected(e.cid) {
 			continue
 		}
-		who := m("reason.who.origin", "who_record", e.cid.Short(), "who_signer", v.signerName(e.rec.Author))
+		who := v.signer(m("reason.who.origin", "who_record", e.cid.Short()), "who_signer", e.rec.Author)
 		var products []string
 		relevant := false
 		for _, out := range o.Out {

@@ -37,10 +37,10 @@ func (v *verifier) checkIntegrity() Check {
 			}
 			switch t, _ := protocol.CheckTime(e.rec.Time, v.now); t {
 			case protocol.Early, protocol.TooEarly:
-				b.warn(CodeFutureTime, m("reason.future_time", "record", e.cid.Short(), "signer", v.signerName(e.rec.Author), "date", when(e.rec.Time),
-					"minutes", int(protocol.ClockAhead.Minutes()), "from", when(protocol.TakeAt(e.rec.Time).UnixMilli())), e.cid)
+				b.warn(CodeFutureTime, v.signer(m("reason.future_time", "record", e.cid.Short(), "date", when(e.rec.Time),
+					"minutes", int(protocol.ClockAhead.Minutes()), "from", when(protocol.TakeAt(e.rec.Time).UnixMilli())), "signer", e.rec.Author), e.cid)
 			case protocol.Refused:
-				b.fail(CodeFutureTime, m("reason.future_time.refused", "record", e.cid.Short(), "signer", v.signerName(e.rec.Author), "date", when(e.rec.Time)), e.cid)
+				b.fail(CodeFutureTime, v.signer(m("reason.future_time.refused", "record", e.cid.Short(), "date", when(e.rec.Time)), "signer", e.rec.Author), e.cid)
 			}
 			continue
 		}
@@ -53,7 +53,7 @@ func (v *verifier) checkIntegrity() Check {
 			if !e.refBy.IsZero() {
 				text = m("reason.missing_record.ref", "ref", e.refBy.Short())
 				if ref := v.entries[e.refBy]; ref != nil && ref.rec != nil {
-					text = m("reason.missing_record.ref_by", "ref", e.refBy.Short(), "ref_signer", v.signerName(ref.rec.Author))
+					text = v.signer(m("reason.missing_record.ref_by", "ref", e.refBy.Short()), "ref_signer", ref.rec.Author)
 				}
 			} else if e.refWhat.key != "" {
 				text = m("reason.missing_record.what")

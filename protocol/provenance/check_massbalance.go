@@ -138,5 +138,5 @@ func judgeYields(table *Table, ins map[string]*amount, inOrder []string, outs ma
 // who names a record for people: its type, short CID and signer, as the
 // parameter "who" of a message.
 func (v *verifier) who(e *entry) msg {
-	return m("reason.who.record", "who_type_key", typeKey(e.rec.Type()), "who_record", e.cid.Short(), "who_signer", v.signerName(e.rec.Author))
+	return v.signer(m("reason.who.record", "who_type_key", typeKey(e.rec.Type()), "who_record", e.cid.Short()), "who_signer", e.rec.Author)
 }

@@ -60,8 +60,8 @@ func (v *verifier) canonDepth(c protocol.CID, depth int) *corr {
 			continue
 		}
 		if v.orgKey(e.rec.Author) != v.orgKey(target.rec.Author) {
-			v.corrIssues = append(v.corrIssues, corrIssue{e, m("reason.invalid_correction.author", "record", e.cid.Short(), "signer", v.signerName(e.rec.Author),
-				"target", c.Short(), "author", v.signerName(target.rec.Author))})
+			v.corrIssues = append(v.corrIssues, corrIssue{e, v.signer(v.signer(m("reason.invalid_correction.author", "record", e.cid.Short(),
+				"target", c.Short()), "signer", e.rec.Author), "author", target.rec.Author)})
 			continue
 		}
 		supersede = append(supersede, e)
@@ -88,8 +88,8 @@ func (v *verifier) canonDepth(c protocol.CID, depth int) *corr {
 		return k
 	}
 	if repl.rec.Type() != target.rec.Type() || v.orgKey(repl.rec.Author) != v.orgKey(target.rec.Author) {
-		v.corrIssues = append(v.corrIssues, corrIssue{by, m("reason.invalid_correction.kind", "record", by.cid.Short(), "type_key", typeKey(target.rec.Type()),
-			"target", c.Short(), "new_type_key", typeKey(repl.rec.Type()), "replacement", repl.cid.Short(), "signer", v.signerName(repl.rec.Author))})
+		v.corrIssues = append(v.corrIssues, corrIssue{by, v.signer(m("reason.invalid_correction.kind", "record", by.cid.Short(), "type_key", typeKey(target.rec.Type()),
+			"target", c.Short(), "new_type_key", typeKey(repl.rec.Type()), "replacement", repl.cid.Short()), "signer", repl.rec.Author)})
 		k.by = nil
 		return k
 	}

@@ -168,14 +168,15 @@ func (v *verifier) orgName(k protocol.PublicKey) string {
 	return k.Short()
 }
 
-// signerName names whoever signs with key k: its organisation's name, or
-// "unknown signer <key>".
-func (v *verifier) signerName(k protocol.PublicKey) string {
-	d := v.deviceOf(k)
-	if d.org.IsZero() {
-		return "unknown signer " + k.Short()
+// signer sets parameter param of x to whoever signs with key k: its
+// organisation's name or, for a key no organisation delegated, the
+// message "reason.unknown.<param>" ("unknown signer <key>") with the short
+// key as param+"_id".
+func (v *verifier) signer(x msg, param string, k protocol.PublicKey) msg {
+	if d := v.deviceOf(k); !d.org.IsZero() {
+		return x.with(param, v.orgName(d.org))
 	}
-	return v.orgName(d.org)
+	return x.with(param+"_key", "reason.unknown."+param).with(param+"_id", k.Short())
 }
 
 // isAnchor reports whether k is one of the user's trust anchors.
