@@ -16,6 +16,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -656,4 +657,30 @@ func (d *demoStarter) node() *testNode {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.n
+}
+
+// selectTab selects the tab named title in the first AppTabs under o.
+func selectTab(o fyne.CanvasObject, title string) {
+	var walk func(fyne.CanvasObject) bool
+	walk = func(o fyne.CanvasObject) bool {
+		switch x := o.(type) {
+		case *container.AppTabs:
+			for _, t := range x.Items {
+				if t.Text == title {
+					x.Select(t)
+					return true
+				}
+			}
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				if walk(c) {
+					return true
+				}
+			}
+		case *widget.Card:
+			return walk(x.Content)
+		}
+		return false
+	}
+	walk(o)
 }

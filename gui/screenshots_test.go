@@ -21,8 +21,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/widget"
 )
 
 // realApp is the Fyne app with the real driver; it runs on the main
@@ -215,30 +213,4 @@ func TestScreenshotsDemo(t *testing.T) {
 		t.Errorf("the demo's double claim shows %q", verdict)
 	}
 	tr.step("12-network", func() { u.show(screenNetwork) })
-}
-
-// selectTab selects the tab named title in the first AppTabs under o.
-func selectTab(o fyne.CanvasObject, title string) {
-	var walk func(fyne.CanvasObject) bool
-	walk = func(o fyne.CanvasObject) bool {
-		switch x := o.(type) {
-		case *container.AppTabs:
-			for _, t := range x.Items {
-				if t.Text == title {
-					x.Select(t)
-					return true
-				}
-			}
-		case *fyne.Container:
-			for _, c := range x.Objects {
-				if walk(c) {
-					return true
-				}
-			}
-		case *widget.Card:
-			return walk(x.Content)
-		}
-		return false
-	}
-	walk(o)
 }

@@ -3,6 +3,7 @@ package gui
 import (
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 
@@ -12,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/jejak/jejak/i18n"
+	"github.com/jejak/jejak/protocol/provenance"
 )
 
 // shownTexts are the texts a person reads on o, a widget at a time: each
@@ -112,5 +114,70 @@ func TestImportSpeaksMalay(t *testing.T) {
 	}
 	if bad := untranslated(widget.NewLabel("Nothing was recorded"), i18n.Malay); len(bad) != 1 {
 		t.Errorf("English in a Malay window went unnoticed: %q", bad)
+	}
+}
+
+// reportData are the names and codes a report shows that come from the
+// records (organisations, places, products, lots, certificates), which are
+// not translated.
+func reportData(r *provenance.Report) []string {
+	var out []string
+	add := func(ss ...string) {
+		for _, s := range ss {
+			if s != "" {
+				out = append(out, s)
+			}
+		}
+	}
+	for _, n := range r.Graph.Nodes {
+		add(n.Org, n.ToOrg, n.Product, n.Lot, n.Place)
+	}
+	for _, o := range r.Origins {
+		add(o.Name, o.Org)
+		add(o.Products...)
+	}
+	for _, s := range r.Signers {
+		add(s.Name)
+		for _, e := range s.Endorsements {
+			add(e.ByName)
+			if c := e.Certificate; c != nil {
+				add(c.Number)
+			}
+		}
+	}
+	// Longest first, so that a name is taken out before a word inside it.
+	sort.Slice(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
+	return out
+}
+
+// TestVerifySpeaksEachLanguage: a failed verdict (the double claim) on the
+// Verify screen, its checks, origins and signers, in Malay and Indonesian:
+// nothing on it bypasses the catalog but what the records themselves say.
+func TestVerifySpeaksEachLanguage(t *testing.T) {
+	n, id := startDoubleClaim(t)
+	for _, l := range []i18n.Lang{i18n.Malay, i18n.Indonesian} {
+		t.Run(string(l), func(t *testing.T) {
+			u := newTestUI(t, n, Options{Lang: l})
+			u.show(screenVerify)
+			u.verify.run(id)
+			settle(t, u)
+			r := u.verify.report
+			if r == nil || r.Verdict != provenance.Failed {
+				t.Fatalf("the double claim: %+v", r)
+			}
+			data := reportData(r)
+			for _, tab := range []string{"verify.tab.checks", "verify.tab.origins", "verify.tab.signers"} {
+				selectTab(u.verify.result, u.t(tab))
+				if n := len(shownTexts(u.verify.result)); n < 8 {
+					t.Fatalf("%s: only %d texts found on the screen: %q", u.t(tab), n, shownTexts(u.verify.result))
+				}
+				if bad := untranslated(u.verify.result, l, data...); len(bad) > 0 {
+					t.Errorf("%s: shown without the catalog: %q", u.t(tab), bad)
+				}
+			}
+			if !shows(u.verify.result, u.t("result.verdict.failed")) {
+				t.Errorf("the verdict is not shown in %s: %q", l, texts(u.verify.result))
+			}
+		})
 	}
 }

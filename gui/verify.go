@@ -174,14 +174,15 @@ func (v *verifyScreen) show(r *provenance.Report) {
 		widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), c,
 			fyne.CurrentApp().Driver().AbsolutePositionForObject(export).Add(fyne.NewPos(0, export.Size().Height)))
 	})
+	shown := r.In(v.u.lang) // every text of the report in the window's language; r stays as exported
 	tabs := container.NewAppTabs(
-		container.NewTabItem(v.u.t("verify.tab.checks"), container.NewVScroll(checksView(r))),
+		container.NewTabItem(v.u.t("verify.tab.checks"), container.NewVScroll(v.u.checksView(shown))),
 		container.NewTabItem(v.u.t("verify.tab.graph"), newGraphView(v.u, r.Graph)),
-		container.NewTabItem(v.u.t("verify.tab.origins"), container.NewVScroll(originsView(v.u, r))),
-		container.NewTabItem(v.u.t("verify.tab.signers"), container.NewVScroll(signersView(r))),
+		container.NewTabItem(v.u.t("verify.tab.origins"), container.NewVScroll(originsView(v.u, shown))),
+		container.NewTabItem(v.u.t("verify.tab.signers"), container.NewVScroll(v.u.signersView(shown))),
 	)
 	actions := container.NewVBox(export, widget.NewButtonWithIcon(v.u.t("print.button.report"), theme.DocumentPrintIcon(), v.print), v.u.copyButton(v.u.t("verify.copy_id"), func() string { return r.Batch.String() }))
-	v.result.Objects = []fyne.CanvasObject{container.NewBorder(banner(r, actions), nil, nil, nil, tabs)}
+	v.result.Objects = []fyne.CanvasObject{container.NewBorder(v.u.banner(shown, actions), nil, nil, nil, tabs)}
 	v.result.Refresh()
 }
 

@@ -28,23 +28,24 @@ var (
 func tint(c color.NRGBA) color.NRGBA { c.A = 0x2e; return c }
 
 // verdictStyle returns the colour and the headline of a verdict.
-func verdictStyle(v provenance.Verdict) (color.NRGBA, string) {
+func (u *UI) verdictStyle(v provenance.Verdict) (color.NRGBA, string) {
 	switch v {
 	case provenance.Trusted:
-		return colTrusted, "TRUSTED"
+		return colTrusted, u.t("result.verdict.trusted")
 	case provenance.Unendorsed:
-		return colUnendorsed, "AUTHENTIC BUT NOT ENDORSED"
+		return colUnendorsed, u.t("result.verdict.unendorsed")
 	case provenance.Incomplete:
-		return colUnendorsed, "INCOMPLETE — NOT JUDGED YET"
+		return colUnendorsed, u.t("result.verdict.incomplete")
 	}
-	return colFailed, "FAILED"
+	return colFailed, u.t("result.verdict.failed")
 }
 
 // banner is the verdict across the top of a report: a coloured band with
 // the verdict in large letters, the summary, what was checked, and the
-// actions on the report at the right.
-func banner(r *provenance.Report, actions fyne.CanvasObject) fyne.CanvasObject {
-	c, word := verdictStyle(r.Verdict)
+// actions on the report at the right. r is in the window's language
+// (Report.In).
+func (u *UI) banner(r *provenance.Report, actions fyne.CanvasObject) fyne.CanvasObject {
+	c, word := u.verdictStyle(r.Verdict)
 	bg := canvas.NewRectangle(tint(c))
 	bg.CornerRadius = 6
 	edge := canvas.NewRectangle(c)
@@ -52,39 +53,39 @@ func banner(r *provenance.Report, actions fyne.CanvasObject) fyne.CanvasObject {
 	head := canvas.NewText(word, c)
 	head.TextSize = 28
 	head.TextStyle.Bold = true
-	what := "Batch " + r.Batch.String()
+	what := u.t("result.batch", "batch", r.Batch.String())
 	for _, n := range r.Graph.Nodes {
 		if n.Role == "start" {
-			what = fmt.Sprintf("%s · lot %s · made by %s · batch %s", n.Product, orDash(n.Lot), orDash(n.Org), shortBatch(r.Batch))
+			what = u.t("result.what", "product", n.Product, "lot", orDash(n.Lot), "org", orDash(n.Org), "batch", shortBatch(r.Batch))
 		}
 	}
 	sum := wrapLabel(r.Summary)
 	sum.TextStyle.Bold = true
 	if r.Verdict == provenance.Incomplete && len(r.Missing) > 0 {
-		sum.SetText(r.Summary + " " + missingText(r.Missing))
+		sum.SetText(r.Summary + " " + u.missingText(r.Missing))
 	}
-	stats := note(fmt.Sprintf("%s — %d records traced, %d read for context, checked %s", what, r.Stats.Records, r.Stats.Context, formatTime(r.CheckedAt)))
+	stats := note(u.t("result.stats", "what", what, "records", r.Stats.Records, "context", r.Stats.Context, "when", formatTime(r.CheckedAt)))
 	text := container.NewVBox(head, sum, stats)
 	return container.NewStack(bg, container.NewBorder(nil, nil, edge, container.NewPadded(actions), container.NewPadded(text)))
 }
 
 // missingText says which records are missing and whom to ask, in words.
-func missingText(ms []provenance.Missing) string {
+func (u *UI) missingText(ms []provenance.Missing) string {
 	m := ms[0]
-	s := fmt.Sprintf("Missing: the %s named by record %s", orDash(m.What), shortCID(m.ReferencedBy))
+	s := u.t("result.missing", "what", orDash(m.What), "record", shortCID(m.ReferencedBy))
 	if m.ReferencedByOrg != "" {
-		s += " of " + m.ReferencedByOrg
+		s = u.t("result.missing_of", "what", orDash(m.What), "record", shortCID(m.ReferencedBy), "org", m.ReferencedByOrg)
 	}
 	switch len(m.Asked) {
 	case 0:
-		s += "; no peer was connected to ask."
+		s += "; " + u.t("result.asked_none")
 	case 1:
-		s += "; the one peer connected did not have it."
+		s += "; " + u.t("result.asked_one")
 	default:
-		s += fmt.Sprintf("; none of the %d peers connected had it.", len(m.Asked))
+		s += "; " + u.t("result.asked_many", "n", len(m.Asked))
 	}
 	if len(ms) > 1 {
-		s += fmt.Sprintf(" %d more records are missing (see Integrity).", len(ms)-1)
+		s += " " + u.t("result.more_missing", "n", len(ms)-1)
 	}
 	return s
 }
@@ -112,9 +113,8 @@ func levelIcon(l provenance.Level) *widget.Icon {
 	return widget.NewIcon(theme.NewThemedResource(theme.InfoIcon()))
 }
 
-var statusWords = map[provenance.Status]string{
-	provenance.Pass: "passed", provenance.Fail: "FAILED", provenance.Warn: "look at this", provenance.Skip: "not checked",
-}
+// statusWord is a check's status in words.
+func (u *UI) statusWord(s provenance.Status) string { return u.t("result.status." + string(s)) }
 
 // statusRank orders checks for reading: failures, then warnings, then
 // passes, then what was not checked.
@@ -129,7 +129,7 @@ func sortedChecks(r *provenance.Report) []provenance.Check {
 
 // checksView lists every check with its status and reasons, failures
 // first.
-func checksView(r *provenance.Report) fyne.CanvasObject {
+func (u *UI) checksView(r *provenance.Report) fyne.CanvasObject {
 	box := container.NewVBox()
 	for _, c := range sortedChecks(r) {
 		style := widget.RichTextStyleStrong
@@ -137,7 +137,7 @@ func checksView(r *provenance.Report) fyne.CanvasObject {
 			style.ColorName = theme.ColorNameError
 		}
 		title := widget.NewRichText(
-			&widget.TextSegment{Text: c.Title + " — " + statusWords[c.Status] + ":  ", Style: style},
+			&widget.TextSegment{Text: u.t("result.check_title", "title", c.Title, "status", u.statusWord(c.Status)), Style: style},
 			&widget.TextSegment{Text: c.Summary, Style: widget.RichTextStyleInline})
 		title.Wrapping = fyne.TextWrapWord
 		rows := container.NewVBox(title)
@@ -151,15 +151,15 @@ func checksView(r *provenance.Report) fyne.CanvasObject {
 	return container.NewPadded(box)
 }
 
-// originColumns are the headings of the origins table.
-var originColumns = []string{"Place", "Kind", "Country", "Latitude", "Longitude", "Area (ha)", "Shape", "EUDR land", "Produced", "Products", "Recorded by"}
+// originColumns are the catalog keys of the headings of the origins table.
+var originColumns = []string{"place", "kind", "country", "lat", "lon", "area", "shape", "land", "produced", "products", "by"}
 
 // originsView is a table of the places where the material entered the
 // chain, with coordinates and areas, as an EUDR due-diligence statement
 // lists them.
 func originsView(u *UI, r *provenance.Report) fyne.CanvasObject {
 	if len(r.Origins) == 0 {
-		return container.NewPadded(note("No origin could be reached: the trace is incomplete (see Checks)."))
+		return container.NewPadded(note(u.t("result.no_origin")))
 	}
 	t := widget.NewTableWithHeaders(func() (int, int) { return len(r.Origins), len(originColumns) },
 		func() fyne.CanvasObject {
@@ -167,7 +167,7 @@ func originsView(u *UI, r *provenance.Report) fyne.CanvasObject {
 			l.Truncation = fyne.TextTruncateEllipsis
 			return l
 		}, func(id widget.TableCellID, o fyne.CanvasObject) {
-			o.(*widget.Label).SetText(originCell(r.Origins[id.Row], id.Col))
+			o.(*widget.Label).SetText(u.originCell(r.Origins[id.Row], id.Col))
 		})
 	t.ShowHeaderColumn = false
 	t.CreateHeader = func() fyne.CanvasObject {
@@ -175,7 +175,7 @@ func originsView(u *UI, r *provenance.Report) fyne.CanvasObject {
 	}
 	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		if id.Col >= 0 {
-			o.(*widget.Label).SetText(originColumns[id.Col])
+			o.(*widget.Label).SetText(u.t("result.col." + originColumns[id.Col]))
 		}
 	}
 	for i, w := range []float32{230, 60, 75, 95, 105, 85, 80, 230, 190, 80, 260} {
@@ -184,7 +184,7 @@ func originsView(u *UI, r *provenance.Report) fyne.CanvasObject {
 	return container.NewBorder(newOriginsMap(u, plotsFromReport(r)), nil, nil, nil, t)
 }
 
-func originCell(o provenance.Origin, col int) string {
+func (u *UI) originCell(o provenance.Origin, col int) string {
 	switch col {
 	case 0:
 		return o.Name
@@ -200,11 +200,11 @@ func originCell(o provenance.Origin, col int) string {
 		return fmt.Sprintf("%.2f", o.AreaHa)
 	case 6:
 		if o.Polygon {
-			return "polygon"
+			return u.t("result.polygon")
 		}
-		return "point"
+		return u.t("result.point")
 	case 7:
-		return landCell(o.EUDR)
+		return u.landCell(o.EUDR)
 	case 8:
 		return formatDay(o.From) + " – " + formatDay(o.Until)
 	case 9:
@@ -215,28 +215,28 @@ func originCell(o provenance.Origin, col int) string {
 
 // landCell says what a plot's record shows for the EUDR: its
 // deforestation-free assessment and whether its legal use is shown.
-func landCell(e *provenance.PlotEvidence) string {
+func (u *UI) landCell(e *provenance.PlotEvidence) string {
 	if e == nil {
 		return ""
 	}
 	var s string
 	switch e.Status {
 	case provenance.PlotAssessed:
-		s = "assessed " + time.UnixMilli(e.Deforestation.Date).UTC().Format(dayLayout) // a date, recorded as midnight UTC
+		s = u.t("result.assessed", "date", time.UnixMilli(e.Deforestation.Date).UTC().Format(dayLayout)) // a date, recorded as midnight UTC
 	case provenance.PlotAssessedBeforeCutoff:
-		s = "assessed before the cut-off"
+		s = u.t("result.assessed_before")
 	default:
-		s = "not assessed"
+		s = u.t("result.not_assessed")
 	}
 	if e.Legality == nil {
-		return s + " · no legality evidence"
+		return u.t("result.no_legality", "land", s)
 	}
-	return s + " · " + e.Legality.Method
+	return u.t("result.legality", "land", s, "method", e.Legality.Method)
 }
 
 // signersView lists the organisations that signed records in the trace,
 // with their certificates and whether they are trusted.
-func signersView(r *provenance.Report) fyne.CanvasObject {
+func (u *UI) signersView(r *provenance.Report) fyne.CanvasObject {
 	box := container.NewVBox()
 	for _, s := range r.Signers {
 		st := provenance.Fail
@@ -244,13 +244,13 @@ func signersView(r *provenance.Report) fyne.CanvasObject {
 			st = provenance.Pass
 		}
 		name := widget.NewLabelWithStyle(orDash(s.Name), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		facts := fmt.Sprintf("%s · %s · %d records · key %s", rolesText(s.Roles), orDash(s.Country), s.Records, s.Key.Short())
+		facts := u.t("result.signer_facts", "roles", rolesText(s.Roles), "country", orDash(s.Country), "n", s.Records, "key", s.Key.Short())
 		if s.RSPO != "" {
-			facts += " · RSPO member " + s.RSPO
+			facts += u.t("result.rspo_member", "id", s.RSPO)
 		}
 		rows := container.NewVBox(name, note(facts), wrapLabel(s.Why))
 		for _, e := range s.Endorsements {
-			rows.Add(wrapLabel("• " + endorsementText(e)))
+			rows.Add(wrapLabel("• " + u.endorsementText(e)))
 		}
 		box.Add(container.NewBorder(nil, nil, container.NewVBox(statusIcon(st)), nil, rows))
 		box.Add(widget.NewSeparator())
@@ -258,18 +258,18 @@ func signersView(r *provenance.Report) fyne.CanvasObject {
 	return container.NewPadded(box)
 }
 
-func endorsementText(e provenance.Endorsement) string {
-	s := fmt.Sprintf("%s endorsed by %s", e.Role, orDash(e.ByName))
+func (u *UI) endorsementText(e provenance.Endorsement) string {
+	s := u.t("result.endorsed", "role", e.Role, "by", orDash(e.ByName))
 	if c := e.Certificate; c != nil {
-		s += fmt.Sprintf(": %s %s certificate %s, valid %s to %s", c.Scheme, c.Model, c.Number, formatDay(c.ValidFrom), formatDay(c.ValidUntil))
+		s += u.t("result.certificate", "scheme", c.Scheme, "model", c.Model, "number", c.Number, "from", formatDay(c.ValidFrom), "until", formatDay(c.ValidUntil))
 	}
 	if e.RevokedAt != nil {
-		s += fmt.Sprintf(" — withdrawn %s", formatDay(*e.RevokedAt))
+		s += u.t("result.withdrawn", "date", formatDay(*e.RevokedAt))
 	}
 	if e.Trusted {
-		s += " (trusted)"
+		s += u.t("result.trusted")
 	} else {
-		s += " (not trusted: no trust anchor vouches for the issuer)"
+		s += u.t("result.not_trusted")
 	}
 	return s
 }

@@ -63,7 +63,7 @@ func TestScanShowsVerdictAndChecks(t *testing.T) {
 				t.Errorf("the result does not show the summary %q", r.Summary)
 			}
 			for _, c := range r.Checks {
-				if !shows(u.verify.result, c.Title+" — "+statusWords[c.Status]) {
+				if !shows(u.verify.result, c.Title+" — "+u.statusWord(c.Status)) {
 					t.Errorf("check %q (%s) is not shown", c.Title, c.Status)
 				}
 				for _, rs := range c.Reasons {
@@ -352,14 +352,14 @@ func TestOriginsShowTheLand(t *testing.T) {
 			continue
 		}
 		plots++
-		if got := originCell(o, 7); !strings.HasPrefix(got, "assessed 2024-01-15 · land title") {
+		if got := u.originCell(o, 7); !strings.HasPrefix(got, "assessed 2024-01-15 · land title") {
 			t.Errorf("plot %q shows %q for the EUDR", o.Name, got)
 		}
 	}
 	if plots == 0 {
 		t.Errorf("the mill's origins hold no plot to show: %+v", r.Origins)
 	}
-	if got := landCell(&provenance.PlotEvidence{Status: provenance.PlotNotAssessed}); got != "not assessed · no legality evidence" {
+	if got := u.landCell(&provenance.PlotEvidence{Status: provenance.PlotNotAssessed}); got != "not assessed · no legality evidence" {
 		t.Errorf("a bare plot shows %q", got)
 	}
 }

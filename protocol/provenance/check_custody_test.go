@@ -15,7 +15,7 @@ func TestCustody(t *testing.T) {
 		rc := appendTo(t, s, refineryDevice, &protocol.Receive{Transfer: tr.CID, Qty: tne(22_000)})
 		r := verify(t, s, bid(s.Marks["mill.process"], 0), provenance.Options{Forward: true})
 		x := reason(t, r, "custody", provenance.CodeOverReceived)
-		mentions(t, x, []string{"22 TNE", "21 TNE", tr.CID.Short()}, rc.CID, tr.CID)
+		mentions(t, x, []string{"22 t", "21 t", tr.CID.Short()}, rc.CID, tr.CID)
 	})
 	t.Run("received by someone else", func(t *testing.T) {
 		s := scenario.HonestPalm()
@@ -30,7 +30,7 @@ func TestCustody(t *testing.T) {
 		// Lahad Datu never received the CPO but passes some on.
 		tr := appendTo(t, s, otherDevice, &protocol.Transfer{Batch: bid(s.Marks["mill.process"], 0), Qty: tne(3_000), To: scenario.Key("sinar-pangan").Public()})
 		r := verify(t, s, bid(s.Marks["mill.process"], 0), provenance.Options{Forward: true})
-		mentions(t, reason(t, r, "custody", provenance.CodeNoCustody), []string{"Lahad Datu", "sent 3 TNE", "never held it"}, tr.CID)
+		mentions(t, reason(t, r, "custody", provenance.CodeNoCustody), []string{"Lahad Datu", "sent 3 t", "never held it"}, tr.CID)
 		// Backwards from the honest product the stray transfer is not in
 		// the trace, and a non-holder's claim does not count against the
 		// batch.

@@ -50,8 +50,8 @@ func (v *verifier) checkDoubleClaim() Check {
 			recs := append([]protocol.CID{bt.prod.cid}, claimCIDs(h.claims)...)
 			recs = append(recs, h.receipts...)
 			b.add(LevelFail, CodeDoubleClaim, text, recs, map[string]string{
-				"available": q[0],
-				"claimed":   q[1],
+				"available": string(q[0]),
+				"claimed":   string(q[1]),
 				"records":   strconv.Itoa(len(h.claims)),
 			})
 		}

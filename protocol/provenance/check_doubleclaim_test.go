@@ -14,7 +14,7 @@ func TestDoubleClaim(t *testing.T) {
 		tr := appendTo(t, s, refineryDevice, &protocol.Transfer{Batch: bid(s.Marks["mill.process"], 0), Qty: tne(5_000), To: scenario.Key(otherOrg).Public()})
 		r := verify(t, s, protocol.BatchID{}, provenance.Options{})
 		x := reason(t, r, "double_claim", provenance.CodeDoubleClaim)
-		mentions(t, x, []string{"Pasir Gudang", "received 21 TNE", "claims 26 TNE", "2 records"}, tr.CID, s.Marks["refinery.process"].CID)
+		mentions(t, x, []string{"Pasir Gudang", "received 21 t", "claims 26 t", "2 records"}, tr.CID, s.Marks["refinery.process"].CID)
 		if x.Numbers["available"] != "21 TNE" || x.Numbers["claimed"] != "26 TNE" {
 			t.Errorf("numbers %v", x.Numbers)
 		}
@@ -37,7 +37,7 @@ func TestDoubleClaim(t *testing.T) {
 	t.Run("another unit", func(t *testing.T) {
 		s := scenario.HonestPalm()
 		tr := appendTo(t, s, refineryDevice, &protocol.Transfer{Batch: bid(s.Marks["refinery.process"], 0), Qty: protocol.Q(500, protocol.LTR), To: scenario.Key(otherOrg).Public()})
-		mentions(t, reason(t, verify(t, s, protocol.BatchID{}, provenance.Options{}), "double_claim", provenance.CodeUnitMismatch), []string{"500 LTR", "TNE"}, tr.CID)
+		mentions(t, reason(t, verify(t, s, protocol.BatchID{}, provenance.Options{}), "double_claim", provenance.CodeUnitMismatch), []string{"500 L", "measured in t"}, tr.CID)
 	})
 	t.Run("corrected uses do not count", func(t *testing.T) {
 		r := verify(t, scenario.HonestPalmCorrected(), protocol.BatchID{}, provenance.Options{})

@@ -109,7 +109,7 @@ func judgeYields(table *Table, ins map[string]*amount, inOrder []string, outs ma
 				if r < bd.Min-1e-9 || r > bd.Max+1e-9 {
 					add(LevelFail, CodeImplausible, m("reason.implausible_conversion", "out_qty", inUnit(out.base, out.qty.Unit), "output", out.product,
 						"in_qty", inUnit(in.base, in.qty.Unit), "input", in.product, "ratio", bd.format(r), "range", bd.rangeText(), "source", bd.Source),
-						map[string]string{"input": inUnit(in.base, in.qty.Unit), "output": inUnit(out.base, out.qty.Unit), "ratio": bd.format(r), "min": bd.format(bd.Min), "max": bd.format(bd.Max)})
+						map[string]string{"input": string(inUnit(in.base, in.qty.Unit)), "output": string(inUnit(out.base, out.qty.Unit)), "ratio": bd.format(r), "min": bd.format(bd.Min), "max": bd.format(bd.Max)})
 				}
 				continue
 			}
@@ -121,7 +121,7 @@ func judgeYields(table *Table, ins map[string]*amount, inOrder []string, outs ma
 						code, key = CodeImplausible, "reason.implausible_conversion.grows"
 					}
 					add(LevelFail, code, m(key, "out_qty", inUnit(out.base, out.qty.Unit), "output", out.product, "in_qty", inUnit(in.base, in.qty.Unit), "input", in.product),
-						map[string]string{"input": inUnit(in.base, in.qty.Unit), "output": inUnit(out.base, out.qty.Unit)})
+						map[string]string{"input": string(inUnit(in.base, in.qty.Unit)), "output": string(inUnit(out.base, out.qty.Unit))})
 				}
 				continue
 			}

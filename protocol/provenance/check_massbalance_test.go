@@ -65,7 +65,7 @@ func TestMassBalance(t *testing.T) {
 		p := appendTo(t, s, refineryDevice, &protocol.Process{In: []protocol.Input{{Batch: stearin, Qty: tne(4_000)}},
 			Out: []protocol.Output{{Product: "RBD Palm Stearin", Qty: tne(4_100)}}})
 		r := verify(t, s, bid(p, 0), provenance.Options{})
-		mentions(t, reason(t, r, "mass_balance", provenance.CodeImplausible), []string{"4.1 TNE", "4 TNE", "cannot grow"}, p.CID)
+		mentions(t, reason(t, r, "mass_balance", provenance.CodeImplausible), []string{"4.1 t", "4 t", "cannot grow"}, p.CID)
 	})
 }
 

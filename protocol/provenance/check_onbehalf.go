@@ -55,7 +55,11 @@ func (v *verifier) checkOnBehalf(b *checkBuilder) {
 			continue
 		}
 		s := o.Supplier
-		so := SupplierOrigin{Record: e.cid, Recorder: v.signerName(e.rec.Author), Kind: s.Kind, Scheme: s.Scheme}
+		recorder := e.rec.Author.Short() // a key no organisation delegated
+		if d := v.deviceOf(e.rec.Author); !d.org.IsZero() {
+			recorder = v.orgName(d.org)
+		}
+		so := SupplierOrigin{Record: e.cid, Recorder: recorder, Kind: s.Kind, Scheme: s.Scheme}
 		numbers := map[string]string{"recorder": so.Recorder, "kind": s.Kind, "scheme": s.Scheme, "record": e.cid.Short()}
 		var d protocol.Disclosure
 		disclosed := false

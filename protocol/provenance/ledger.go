@@ -133,12 +133,12 @@ func (l *ledger) holds(o protocol.PublicKey) bool { _, ok := l.holders[o]; retur
 // inUnit formats a quantity in base units in unit u ("21 TNE"), or, when
 // u cannot show it exactly, in the largest smaller unit that can
 // ("15750.001 KGM"), so totals never round away a difference.
-func inUnit(base int64, u protocol.Unit) string { return inUnits(u, base)[0] }
+func inUnit(base int64, u protocol.Unit) coded { return inUnits(u, base)[0] }
 
 // inUnits formats several quantities in one unit: u if it shows them all
 // exactly, else the largest smaller unit that does.
-func inUnits(u protocol.Unit, bases ...int64) []string {
-	out := make([]string, len(bases))
+func inUnits(u protocol.Unit, bases ...int64) []coded {
+	out := make([]coded, len(bases))
 	for _, c := range []protocol.Unit{u, protocol.KGM, protocol.GRM, protocol.LTR, protocol.H87} {
 		per := int64(unitsPer(c)) // base units in one c
 		if per == 0 || c.Dimension() != u.Dimension() || per > int64(unitsPer(u)) || per < 1000 {
@@ -152,22 +152,22 @@ func inUnits(u protocol.Unit, bases ...int64) []string {
 			continue
 		}
 		for i, b := range bases {
-			out[i] = protocol.FormatMilli(b/(per/1000)) + " " + string(c)
+			out[i] = coded(protocol.FormatMilli(b/(per/1000)) + " " + string(c))
 		}
 		return out
 	}
 	for i, b := range bases {
-		out[i] = protocol.FormatMilli(b) + " thousandths of a base unit"
+		out[i] = coded(protocol.FormatMilli(b) + " thousandths of a base unit")
 	}
 	return out
 }
 
-// describeClaims lists claims for people, in any language: "…abcd (21 TNE → X)".
+// describeClaims lists claims for people, in any language: "…abcd (21 t → X)".
 func (v *verifier) describeClaims(cs []claimRef) string {
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].record.String() < cs[j].record.String() })
 	var parts []string
 	for _, c := range cs {
-		s := fmt.Sprintf("%s (%s", c.record.Short(), c.qty)
+		s := fmt.Sprintf("%s (%s", c.record.Short(), paramText(c.qty))
 		if c.kind == "transfer" {
 			s += " → " + v.orgName(c.to)
 		}

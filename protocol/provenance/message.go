@@ -31,10 +31,37 @@ func m(key string, kv ...any) msg {
 	if len(kv) > 0 {
 		x.params = make(map[string]string, len(kv)/2)
 		for i := 0; i+1 < len(kv); i += 2 {
-			x.params[fmt.Sprint(kv[i])] = fmt.Sprint(kv[i+1])
+			x.params[fmt.Sprint(kv[i])] = paramText(kv[i+1])
 		}
 	}
 	return x
+}
+
+// coded is a quantity written with its unit's code ("21 TNE"), as
+// reports' Numbers carry it for programs; as a parameter it is shown the
+// way people read it ("21 t").
+type coded string
+
+// paramText formats a parameter's value: a quantity or a unit the way
+// people read it ("21 t", Quantity.Text; "t", Unit.Symbol), anything else
+// with fmt's %v.
+func paramText(v any) string {
+	switch q := v.(type) {
+	case protocol.Quantity:
+		return q.Text()
+	case *protocol.Quantity:
+		if q != nil {
+			return q.Text()
+		}
+	case protocol.Unit:
+		return q.Symbol()
+	case coded:
+		if x, err := protocol.ParseQuantity(string(q)); err == nil {
+			return x.Text()
+		}
+		return string(q)
+	}
+	return fmt.Sprint(v)
 }
 
 // with returns x with one more parameter.
@@ -43,7 +70,7 @@ func (x msg) with(name string, value any) msg {
 	for k, v := range x.params {
 		p[k] = v
 	}
-	p[name] = fmt.Sprint(value)
+	p[name] = paramText(value)
 	x.params = p
 	return x
 }

@@ -152,7 +152,7 @@ func (bk *Book) prejudgeTake(org protocol.PublicKey, id protocol.BatchID, qty pr
 		if u.By != org {
 			continue
 		}
-		use := u.Qty.String() + " (" + u.Time.UTC().Format(time.DateOnly) + ")"
+		use := u.Qty.Text() + " (" + u.Time.UTC().Format(time.DateOnly) + ")"
 		switch u.Type {
 		case protocol.TypeTransfer:
 			sent = append(sent, use)

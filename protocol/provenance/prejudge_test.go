@@ -34,9 +34,9 @@ func TestPrejudge(t *testing.T) {
 	}{
 		{"a sale of what is held", mill, &protocol.Transfer{Batch: pk, Qty: tne(5), To: refinery}, "", nil},
 		{"a sale of a batch with nothing left", mill, &protocol.Transfer{Batch: cpo, Qty: tne(1), To: refinery}, "double_claim",
-			[]string{"has 0 TNE left here", "21 TNE made", "sent 21 TNE (", "cannot send 1 TNE"}},
+			[]string{"has 0 t left here", "21 t made", "sent 21 t (", "cannot send 1 t"}},
 		{"more than is left", mill, &protocol.Transfer{Batch: pk, Qty: tne(6), To: refinery}, "double_claim",
-			[]string{"has 5 TNE left here", "cannot send 6 TNE"}},
+			[]string{"has 5 t left here", "cannot send 6 t"}},
 		{"a sale of a batch never held", plantation, &protocol.Transfer{Batch: cpo, Qty: tne(1), To: refinery}, "custody",
 			[]string{"Ladang Sungai Lebam", "never held batch", "CPO", "made by Kilang Sawit Bukit Lebam"}},
 		{"an unknown batch", mill, &protocol.Transfer{Batch: protocol.BatchID{Record: protocol.ComputeCID([]byte("x"))}, Qty: tne(1), To: refinery}, "integrity",
@@ -46,7 +46,7 @@ func TestPrejudge(t *testing.T) {
 		{"a receipt by a stranger", plantation, &protocol.Receive{Transfer: m["mill.transfer"].CID, Qty: tne(21)}, "custody",
 			[]string{"addressed to Pasir Gudang", "not to Ladang Sungai Lebam"}},
 		{"processing FFB already processed", mill, &protocol.Process{In: []protocol.Input{{Batch: ffb, Qty: tne(100)}},
-			Out: []protocol.Output{{Product: "CPO", Qty: tne(21)}}}, "double_claim", []string{"has 0 TNE left", "100 TNE received", "consumed 100 TNE (", "cannot consume 100 TNE"}},
+			Out: []protocol.Output{{Product: "CPO", Qty: tne(21)}}}, "double_claim", []string{"has 0 t left", "100 t received", "consumed 100 t (", "cannot consume 100 t"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fs, err := bk.Prejudge(tc.org, tc.body, nil)
@@ -99,7 +99,7 @@ func TestPrejudgeYields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(fs) != 1 || fs[0].Check != "mass_balance" || !strings.Contains(fs[0].Text, "150 TNE of CPO from 100 TNE of FFB") {
+	if len(fs) != 1 || fs[0].Check != "mass_balance" || !strings.Contains(fs[0].Text, "150 t of CPO from 100 t of FFB") {
 		t.Fatalf("findings %+v, want the implausible yield", fs)
 	}
 	findingsTranslated(t, fs)

@@ -137,7 +137,7 @@ func TestText(t *testing.T) {
 	r := verify(t, scenario.DoubleClaim(), protocol.BatchID{}, provenance.Options{})
 	text := r.Text()
 	for _, s := range []string{"FAILED: do not rely on this batch", "[FAIL] Double claims", "[PASS] Integrity", "x batch",
-		"Origins", "Blok 12A (plot, MY)", "Signers", "Kilang Sawit Bukit Lebam Sdn Bhd (mill, MY)", "RSPO-SCC-2023-0877", "COOKING OIL, 14.85 TNE"} {
+		"Origins", "Blok 12A (plot, MY)", "Signers", "Kilang Sawit Bukit Lebam Sdn Bhd (mill, MY)", "RSPO-SCC-2023-0877", "COOKING OIL, 14.85 t"} {
 		if !strings.Contains(text, s) {
 			t.Errorf("text lacks %q:\n%s", s, text)
 		}

@@ -86,19 +86,19 @@ func TestScenarioReasons(t *testing.T) {
 	}{
 		{scenario.DoubleClaim(), "double_claim", provenance.CodeDoubleClaim,
 			func(m map[string]protocol.Signed) []string {
-				return []string{m["mill.process"].CID.Short() + "/0", "holds 21 TNE", "36 TNE is claimed by 2 records", m["mill.transfer2"].CID.Short()}
+				return []string{m["mill.process"].CID.Short() + "/0", "holds 21 t", "36 t is claimed by 2 records", m["mill.transfer2"].CID.Short()}
 			},
 			func(m map[string]protocol.Signed) []protocol.CID {
 				return []protocol.CID{m["mill.process"].CID, m["mill.transfer"].CID, m["mill.transfer2"].CID}
 			}},
 		{scenario.NoCustody(), "custody", provenance.CodeNoCustody,
 			func(m map[string]protocol.Signed) []string {
-				return []string{"Pasir Gudang", "21 TNE", m["refinery.process"].CID.Short(), "never held it", "Lahad Datu"}
+				return []string{"Pasir Gudang", "21 t", m["refinery.process"].CID.Short(), "never held it", "Lahad Datu"}
 			},
 			func(m map[string]protocol.Signed) []protocol.CID { return []protocol.CID{m["refinery.process"].CID} }},
 		{scenario.ImplausibleYield(), "mass_balance", provenance.CodeImplausible,
 			func(m map[string]protocol.Signed) []string {
-				return []string{m["mill.process"].CID.Short(), "35 TNE of CPO from 100 TNE of FFB", "35 %", "17–25 %"}
+				return []string{m["mill.process"].CID.Short(), "35 t of CPO from 100 t of FFB", "35 %", "17–25 %"}
 			},
 			func(m map[string]protocol.Signed) []protocol.CID { return []protocol.CID{m["mill.process"].CID} }},
 		{scenario.SGFromMB(), "certification", provenance.CodeModelUpgrade,
@@ -169,12 +169,12 @@ func TestScenarioReasons(t *testing.T) {
 			func(m map[string]protocol.Signed) []protocol.CID { return []protocol.CID{m["mill.process"].CID} }},
 		{scenario.AssemblyExceedsComponents(), "mass_balance", provenance.CodeCountExceeds,
 			func(m map[string]protocol.Signed) []string {
-				return []string{m["assembler.process"].CID.Short(), "10500 H87 of PCBA", "10000 H87 of PCB"}
+				return []string{m["assembler.process"].CID.Short(), "10,500 pcs of PCBA", "10,000 pcs of PCB"}
 			},
 			func(m map[string]protocol.Signed) []protocol.CID { return []protocol.CID{m["assembler.process"].CID} }},
 		{scenario.DoubleReceipt(), "custody", provenance.CodeDoubleReceipt,
 			func(m map[string]protocol.Signed) []string {
-				return []string{m["mill.transfer"].CID.Short(), "21 TNE", "Pasir Gudang", "received twice", m["refinery.receive"].CID.Short(), m["refinery.receive2"].CID.Short(), "counts once"}
+				return []string{m["mill.transfer"].CID.Short(), "21 t", "Pasir Gudang", "received twice", m["refinery.receive"].CID.Short(), m["refinery.receive2"].CID.Short(), "counts once"}
 			},
 			func(m map[string]protocol.Signed) []protocol.CID {
 				return []protocol.CID{m["mill.transfer"].CID, m["refinery.receive"].CID, m["refinery.receive2"].CID}
@@ -188,7 +188,7 @@ func TestScenarioReasons(t *testing.T) {
 			}},
 		{scenario.DoubledStockSold(), "double_claim", provenance.CodeDoubleClaim,
 			func(m map[string]protocol.Signed) []string {
-				return []string{"Pasir Gudang", "received 21 TNE", "claims 42 TNE", m["refinery.transfer"].CID.Short(), m["refinery.process"].CID.Short()}
+				return []string{"Pasir Gudang", "received 21 t", "claims 42 t", m["refinery.transfer"].CID.Short(), m["refinery.process"].CID.Short()}
 			},
 			func(m map[string]protocol.Signed) []protocol.CID {
 				return []protocol.CID{m["refinery.transfer"].CID, m["refinery.process"].CID, m["refinery.receive"].CID}
@@ -207,7 +207,7 @@ func TestScenarioReasons(t *testing.T) {
 			func(m map[string]protocol.Signed) []protocol.CID { return []protocol.CID{m["mill.process"].CID} }},
 		{scenario.OverConsumed(), "double_claim", provenance.CodeDoubleClaim,
 			func(m map[string]protocol.Signed) []string {
-				return []string{"Pasir Gudang", "received 21 TNE", "claims 30 TNE", m["refinery.process"].CID.Short()}
+				return []string{"Pasir Gudang", "received 21 t", "claims 30 t", m["refinery.process"].CID.Short()}
 			},
 			func(m map[string]protocol.Signed) []protocol.CID {
 				return []protocol.CID{m["refinery.process"].CID, m["refinery.receive"].CID}

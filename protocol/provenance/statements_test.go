@@ -69,7 +69,7 @@ func TestStatementsUpstream(t *testing.T) {
 			},
 			transfer: func(s *scenario.Scenario) protocol.CID { return s.Marks["mill.transfer"].CID },
 			infos: map[string][]string{provenance.CodeStatement: {`"Blok 12A", "Blok 12B" and "Kebun Pak Hamid (smallholder)" are covered`,
-				scenario.DDSRef, "verification number " + scenario.DDSVerification, "21 TNE of CPO", "from Kilang Sawit Bukit Lebam Sdn Bhd to Pasir Gudang Edible Oils Sdn Bhd"}},
+				scenario.DDSRef, "verification number " + scenario.DDSVerification, "21 t of CPO", "from Kilang Sawit Bukit Lebam Sdn Bhd to Pasir Gudang Edible Oils Sdn Bhd"}},
 			from: "Kilang Sawit Bukit Lebam Sdn Bhd", to: "Pasir Gudang Edible Oils Sdn Bhd"},
 		{name: "a forward trace's transfers are not upstream",
 			build: func(t *testing.T) (*scenario.Scenario, protocol.BatchID, provenance.Options) {
@@ -88,7 +88,7 @@ func TestStatementsUpstream(t *testing.T) {
 			refs:     []string{"24MYLSLB000014"},
 			covered:  func(s *scenario.Scenario) []protocol.CID { return []protocol.CID{s.Marks["plot.14c"].CID} },
 			transfer: func(s *scenario.Scenario) protocol.CID { return s.Marks["transfer.14c"].CID },
-			infos: map[string][]string{provenance.CodeStatement: {`origin "Blok 14C" is covered`, "24MYLSLB000014", "50 TNE of FFB"},
+			infos: map[string][]string{provenance.CodeStatement: {`origin "Blok 14C" is covered`, "24MYLSLB000014", "50 t of FFB"},
 				provenance.CodeNoStatement: {`origin "Blok 15D" is covered by no due diligence statement upstream`}},
 			from: "Ladang Sungai Lebam Sdn Bhd", to: "Kilang Sawit Bukit Lebam Sdn Bhd"},
 		{name: "incomplete trace: nothing said of what is not seen",

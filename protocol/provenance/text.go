@@ -25,7 +25,7 @@ func (r *Report) TextIn(l i18n.Lang) string {
 	if n := r.startNode(); n != nil {
 		desc := n.Product
 		if n.Qty != nil {
-			desc += ", " + n.Qty.String()
+			desc += ", " + n.Qty.Text()
 		}
 		if n.Lot != "" {
 			desc += ", " + t("report.text.lot", "lot", n.Lot)

@@ -39,6 +39,7 @@ func ReportPDF(r *provenance.Report, lang i18n.Lang) ([]byte, error) {
 	if !lang.Valid() {
 		lang = i18n.English
 	}
+	r = r.In(lang) // every check, reason and summary in the reader's language
 	t := func(key string, kv ...any) string { return i18n.T(lang, key, kv...) }
 	pdf := newPDF(a4W, a4H, r.CheckedAt, t("print.report.title")+" "+r.Batch.String())
 	pdf.SetKeywords(r.Batch.String(), true)
