@@ -114,6 +114,7 @@ func (v *verifyScreen) fail(msg string) {
 	v.msg.Show()
 	v.result.Objects = nil
 	v.result.Refresh()
+	v.u.updateMenu()
 }
 
 // clear hides the message of an earlier request (an error, or what a
@@ -130,6 +131,7 @@ func (v *verifyScreen) run(id protocol.BatchID) {
 	v.clear()
 	forward := v.forward.Checked
 	v.report = nil
+	v.u.updateMenu()
 	v.result.Objects = []fyne.CanvasObject{starting(v.u.t("verify.tracing", "batch", shortBatch(id)))}
 	v.result.Refresh()
 	newest(v.u, &v.runs, "verify batch "+shortBatch(id), func(ctx context.Context) (*provenance.Report, error) {
@@ -183,6 +185,7 @@ func (v *verifyScreen) show(r *provenance.Report) {
 	actions := container.NewVBox(export, v.u.copyButton(v.u.t("verify.copy_id"), func() string { return r.Batch.String() }))
 	v.result.Objects = []fyne.CanvasObject{container.NewBorder(banner(r, actions), nil, nil, nil, tabs)}
 	v.result.Refresh()
+	v.u.updateMenu()
 }
 
 // openImage decodes a QR code from an image file and verifies it.
