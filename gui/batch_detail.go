@@ -122,6 +122,7 @@ func (d *batchDetail) set(b api.Batch) {
 	}
 	d.obj.Objects = []fyne.CanvasObject{container.NewVScroll(container.NewPadded(d.box))}
 	d.obj.Refresh()
+	d.u.updateMenu()
 }
 
 func (d *batchDetail) info() labelInfo { return labelOf(d.u, d.b) }

@@ -34,6 +34,9 @@ func placedButtons(o fyne.CanvasObject, at fyne.Position, inScroll bool, out *[]
 	case *widget.Button:
 		*out = append(*out, shownButton{b: x, pos: pos, size: x.Size(), inScroll: inScroll})
 		return
+	case *navButton:
+		*out = append(*out, placed{b: &x.Button, pos: pos, size: x.Size(), inScroll: inScroll})
+		return
 	case *container.Scroll:
 		*scrolls = append(*scrolls, shownButton{pos: pos, size: x.Size(), inScroll: inScroll})
 		placedButtons(x.Content, pos.Subtract(x.Offset), true, out, scrolls)
@@ -110,8 +113,9 @@ func TestScreensFitSmallAndLargeWindows(t *testing.T) {
 		for _, s := range []string{screenVerify, screenBatches, screenNetwork, screenIdentity} {
 			u.show(s)
 			checkFits(t, u, s, size)
-			wide, narrow := u.nav[s][0], u.nav[s][1]
-			if size.Width < narrowWidth && !narrow.Visible() || size.Width >= narrowWidth && !wide.Visible() {
+			shell := u.root.Objects[0].(*fyne.Container)
+			wide, narrow := shell.Objects[0], shell.Objects[1]
+			if size.Width < narrowWidth && (!narrow.Visible() || wide.Visible()) || size.Width >= narrowWidth && (!wide.Visible() || narrow.Visible()) {
 				t.Errorf("%s at %v: the sidebar is not the one for the width", s, size)
 			}
 		}
@@ -128,5 +132,29 @@ func TestFirstRunFitsSmallAndLargeWindows(t *testing.T) {
 	}
 	for _, size := range []fyne.Size{fyne.NewSize(800, 600), fyne.NewSize(1920, 1080)} {
 		checkFits(t, u, "first run", size)
+	}
+}
+
+// TestNarrowSidebarNamesItsScreens: an icon of the narrow sidebar says
+// its screen's name when pointed at, and opens it when tapped.
+func TestNarrowSidebarNamesItsScreens(t *testing.T) {
+	u, _ := newMillUI(t)
+	u.win.Resize(fyne.NewSize(800, 600))
+	var nb *navButton
+	for _, o := range test.LaidOutObjects(u.root) {
+		if b, ok := o.(*navButton); ok && b.name == "Network" {
+			nb = b
+		}
+	}
+	if nb == nil {
+		t.Fatal("no Network icon in the narrow sidebar")
+	}
+	nb.MouseIn(nil)
+	if nb.tip == nil || !nb.tip.Visible() || !shows(nb.tip, "Network") {
+		t.Fatal("pointing at the Network icon does not name it")
+	}
+	test.Tap(nb)
+	if u.current != screenNetwork || nb.tip.Visible() {
+		t.Errorf("tapping the icon shows %s (name still shown: %v)", u.current, nb.tip.Visible())
 	}
 }

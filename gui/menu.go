@@ -93,13 +93,14 @@ func (u *UI) addShortcuts() {
 	})
 }
 
-// updateMenu enables File → Print… on the screens that have something to
-// print: the Verify screen and the batch detail.
+// updateMenu enables File → Print… when the screen shown has something to
+// print: a report on the Verify screen, a batch in the batch detail.
 func (u *UI) updateMenu() {
-	if u.menu == nil || u.menu.main == nil {
+	if u.menu == nil || u.menu.main == nil || u.verify == nil {
 		return
 	}
-	can := u.current == screenVerify || (u.current == screenBatches && u.ident.Ready)
+	can := u.current == screenVerify && u.verify.report != nil ||
+		u.current == screenBatches && u.ident.Ready && !u.batches.detail.b.ID.IsZero()
 	if u.menu.print.Disabled == !can {
 		return
 	}

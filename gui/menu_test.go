@@ -42,7 +42,7 @@ func press(u *UI, s fyne.Shortcut) {
 // Verify screen, Print… is enabled only where there is something to
 // print, Ctrl+F puts the cursor in the scan field and Ctrl+Q quits.
 func TestMenuAndShortcuts(t *testing.T) {
-	u, _ := newMillUI(t)
+	u, m := newMillUI(t)
 	quits := 0
 	u.quitHook = func() { quits++ }
 
@@ -63,12 +63,18 @@ func TestMenuAndShortcuts(t *testing.T) {
 	if u.current != screenVerify || u.win.Canvas().Focused() != u.verify.scan {
 		t.Errorf("Ctrl+F shows %s with %v focused, want the Verify screen's scan field", u.current, u.win.Canvas().Focused())
 	}
+	if !print.Disabled {
+		t.Error("File → Print… is enabled on the Verify screen with no report")
+	}
+	scan(t, u, m.Honest.String())
 	if print.Disabled {
-		t.Error("File → Print… is disabled on the Verify screen")
+		t.Error("File → Print… is disabled on the Verify screen with a report")
 	}
 	u.show(screenBatches)
+	u.batches.selectBatch(m.PK)
+	settle(t, u)
 	if print.Disabled {
-		t.Error("File → Print… is disabled on the Batches screen")
+		t.Error("File → Print… is disabled on the Batches screen with a batch shown")
 	}
 	press(u, shortcutQuit)
 	if quits != 1 {

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -255,14 +256,18 @@ func (u *UI) sidebar(narrow bool) fyne.CanvasObject {
 		items = []fyne.CanvasObject{widget.NewSeparator()}
 	}
 	for _, s := range screenOrder {
-		text := u.screenTitle(s)
+		var b *widget.Button
+		var o fyne.CanvasObject
 		if narrow {
-			text = ""
+			nb := newNavButton(u.screenTitle(s), screenIcon(s), func() { u.show(s) })
+			b, o = &nb.Button, nb
+		} else {
+			b = widget.NewButtonWithIcon(u.screenTitle(s), screenIcon(s), func() { u.show(s) })
+			b.Alignment = widget.ButtonAlignLeading
+			o = b
 		}
-		b := widget.NewButtonWithIcon(text, screenIcon(s), func() { u.show(s) })
-		b.Alignment = widget.ButtonAlignLeading
 		u.nav[s] = append(u.nav[s], b)
-		items = append(items, b)
+		items = append(items, o)
 	}
 	bar := container.NewVBox(items...)
 	width := float32(200)
@@ -427,4 +432,49 @@ func canvasTitle(s string) fyne.CanvasObject {
 	t.TextSize = 26
 	t.TextStyle.Bold = true
 	return container.NewPadded(t)
+}
+
+// navButton is a button of the narrow sidebar: an icon that shows the
+// screen's name beside it when pointed at.
+type navButton struct {
+	widget.Button
+	name string
+	tip  *widget.PopUp
+}
+
+func newNavButton(name string, icon fyne.Resource, tapped func()) *navButton {
+	b := &navButton{name: name}
+	b.Icon, b.OnTapped = icon, tapped
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// MouseIn shows the screen's name.
+func (b *navButton) MouseIn(e *desktop.MouseEvent) {
+	b.Button.MouseIn(e)
+	c := fyne.CurrentApp().Driver().CanvasForObject(b)
+	if c == nil {
+		return
+	}
+	if b.tip == nil {
+		b.tip = widget.NewPopUp(widget.NewLabel(b.name), c)
+	}
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(b)
+	b.tip.ShowAtPosition(pos.Add(fyne.NewPos(b.Size().Width+4, 0)))
+}
+
+// MouseOut hides the name.
+func (b *navButton) MouseOut() {
+	b.Button.MouseOut()
+	if b.tip != nil {
+		b.tip.Hide()
+	}
+}
+
+// Tapped hides the name and opens the screen.
+func (b *navButton) Tapped(e *fyne.PointEvent) {
+	if b.tip != nil {
+		b.tip.Hide()
+	}
+	b.Button.Tapped(e)
 }

@@ -114,6 +114,7 @@ func (v *verifyScreen) fail(msg string) {
 	v.msg.Show()
 	v.result.Objects = nil
 	v.result.Refresh()
+	v.u.updateMenu()
 }
 
 // clear hides the message of an earlier request (an error, or what a
@@ -130,6 +131,7 @@ func (v *verifyScreen) run(id protocol.BatchID) {
 	v.clear()
 	forward := v.forward.Checked
 	v.report = nil
+	v.u.updateMenu()
 	v.result.Objects = []fyne.CanvasObject{starting(v.u.t("verify.tracing", "batch", shortBatch(id)))}
 	v.result.Refresh()
 	newest(v.u, &v.runs, "verify batch "+shortBatch(id), func(ctx context.Context) (*provenance.Report, error) {
@@ -184,6 +186,7 @@ func (v *verifyScreen) show(r *provenance.Report) {
 	actions := container.NewVBox(export, widget.NewButtonWithIcon(v.u.t("print.button.report"), theme.DocumentPrintIcon(), v.print), v.u.copyButton(v.u.t("verify.copy_id"), func() string { return r.Batch.String() }))
 	v.result.Objects = []fyne.CanvasObject{container.NewBorder(v.u.banner(shown, actions), nil, nil, nil, tabs)}
 	v.result.Refresh()
+	v.u.updateMenu()
 }
 
 // openImage decodes a QR code from an image file and verifies it.
