@@ -35,7 +35,7 @@ func placedButtons(o fyne.CanvasObject, at fyne.Position, inScroll bool, out *[]
 		*out = append(*out, shownButton{b: x, pos: pos, size: x.Size(), inScroll: inScroll})
 		return
 	case *navButton:
-		*out = append(*out, placed{b: &x.Button, pos: pos, size: x.Size(), inScroll: inScroll})
+		*out = append(*out, shownButton{b: &x.Button, pos: pos, size: x.Size(), inScroll: inScroll})
 		return
 	case *container.Scroll:
 		*scrolls = append(*scrolls, shownButton{pos: pos, size: x.Size(), inScroll: inScroll})

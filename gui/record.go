@@ -202,7 +202,7 @@ func (u *UI) publishDraft(fm *form, d api.Draft, what string, done func(protocol
 func (u *UI) confirmUnbacked(fm *form, d api.Draft, what string, ue *api.UnbackedError, done func(protocol.Signed)) {
 	box := container.NewVBox(wrapLabel(u.t("forms.unbacked.head", "what", what)))
 	for _, f := range ue.Findings {
-		box.Add(container.NewBorder(nil, nil, container.NewVBox(levelIcon(provenance.LevelFail)), nil, wrapLabel(f.Text)))
+		box.Add(container.NewBorder(nil, nil, container.NewVBox(levelIcon(provenance.LevelFail)), nil, wrapLabel(f.In(u.lang))))
 	}
 	box.Add(wrapLabel(u.t("forms.unbacked.note")))
 	dlg := dialog.NewCustomConfirm(u.t("forms.unbacked.title", "what", what), u.t("forms.unbacked.yes"), u.t("forms.unbacked.no"), box, func(ok bool) {

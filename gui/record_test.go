@@ -279,7 +279,7 @@ func TestImplausibleYieldAsksFirst(t *testing.T) {
 	test.Tap(f.fm.publish)
 	settle(t, u)
 	d := topDialog(t, u)
-	if !shows(d, "Record this processing run anyway?") || !shows(d, "150 TNE of CPO from 90 TNE of FFB") || !shows(d, "17–25 %") {
+	if !shows(d, "Record this processing run anyway?") || !shows(d, "150 t of CPO from 90 t of FFB") || !shows(d, "17–25 %") {
 		t.Fatalf("the dialog says %q", texts(d))
 	}
 	if n := len(feed(t, m, millDevice.Public())); n != len(mine) {
