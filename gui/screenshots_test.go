@@ -3,10 +3,13 @@
 package gui
 
 // The screenshot tour drives the real app's screens in a real window (the
-// GLFW driver, on the X display in $DISPLAY) on real nodes, and takes a
-// picture of every screen with xwd and ImageMagick's convert. It is not a
-// test of the app (the other tests are); make screenshots runs it under
-// Xvfb:
+// GLFW driver, on the X display in $DISPLAY) on real nodes on 127.0.0.1, in
+// every language and at 800×600 as well as the usual size, records a
+// harvest through the form and takes a picture of every screen with xwd
+// and ImageMagick's convert. What it checks is what a person would: the
+// harvest is recorded, the verdicts are the demo's, each window is in its
+// language. scripts/screenshots runs it under Xvfb in a network namespace
+// with only loopback (make screenshots):
 //
 //	JEJAK_SCREENSHOTS=docs/screenshots go test -tags screenshots -run TestScreenshots -count=1 ./gui
 
@@ -18,6 +21,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/jejak/jejak/i18n"
+	"github.com/jejak/jejak/protocol"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -42,16 +51,20 @@ func TestMain(m *testing.M) {
 // the window to be drawn (a few frames).
 const drawDelay = 700 * time.Millisecond
 
-// shotSize is the part of the screen the window occupies (it opens at the
-// top left: Xvfb has no window manager).
-var shotSize = windowSize
+// shotSizes are the window sizes of the tour: the usual one, the smallest
+// screen the app is made for, and a large one. The folder of each is its
+// name under the language's folder ("" is the usual size).
+var shotSizes = []struct {
+	dir  string
+	size fyne.Size
+}{{"", windowSize}, {"800x600", fyne.NewSize(800, 600)}, {"1920x1080", fyne.NewSize(1920, 1080)}}
 
 // tour takes pictures of one UI.
 type tour struct {
-	t      *testing.T
-	u      *UI
-	dir    string
-	prefix string
+	t    *testing.T
+	u    *UI
+	dir  string
+	size fyne.Size
 }
 
 // idle waits until no background work is in flight.
@@ -73,8 +86,11 @@ func (tr *tour) step(name string, f func()) {
 	tr.idle()
 	time.Sleep(drawDelay)
 	tr.idle()
-	file := filepath.Join(tr.dir, tr.prefix+name+".png")
-	crop := fmt.Sprintf("%dx%d+0+0", int(shotSize.Width), int(shotSize.Height))
+	if err := os.MkdirAll(tr.dir, 0o755); err != nil {
+		tr.t.Fatal(err)
+	}
+	file := filepath.Join(tr.dir, name+".png")
+	crop := fmt.Sprintf("%dx%d+0+0", int(tr.size.Width), int(tr.size.Height))
 	sh := exec.Command("sh", "-c", fmt.Sprintf("xwd -root -display %q | convert xwd:- -crop %s +repage %q", os.Getenv("DISPLAY"), crop, file))
 	if out, err := sh.CombinedOutput(); err != nil {
 		tr.t.Fatalf("screenshot %s: %v\n%s", name, err, out)
@@ -82,14 +98,17 @@ func (tr *tour) step(name string, f func()) {
 	tr.t.Logf("  %s", file)
 }
 
-// open builds a UI for svc in the real app and shows its window.
-func open(t *testing.T, n *testNode, opts Options) *UI {
+// open builds a UI for svc in the real app, in language l, and shows its
+// window at size.
+func open(t *testing.T, n *testNode, opts Options, l i18n.Lang, size fyne.Size) *UI {
 	t.Helper()
 	var u *UI
+	opts.Lang = l
 	fyne.DoAndWait(func() {
+		realApp.Preferences().SetString(langPref, string(l))
 		u = newUI(realApp, n, opts, fyne.DoAndWait)
 		u.win.Show()
-		u.win.Resize(windowSize)
+		u.win.Resize(size)
 	})
 	t.Cleanup(func() {
 		u.Stop()
@@ -111,106 +130,168 @@ func shotsDir(t *testing.T) string {
 	return dir
 }
 
-// TestScreenshotsMill: the mill of the palm-oil chain, with its batches,
-// every record form filled in (nothing is published), and its identity.
-func TestScreenshotsMill(t *testing.T) {
+// eachWindow runs f for every language at every size, each in a subtest
+// with its own folder of pictures.
+func eachWindow(t *testing.T, f func(t *testing.T, l i18n.Lang, tr *tour)) {
 	dir := shotsDir(t)
-	m := startMill(t)
-	u := open(t, m.testNode, Options{DataDir: "/home/clerk/.local/share/jejak"})
-	tr := &tour{t: t, u: u, dir: dir}
-	tr.idle()
-	tr.step("02-batches", func() {
-		u.show(screenBatches)
-		if len(u.batches.items) > 0 {
-			u.batches.list.Select(0)
-		}
-	})
-	tr.step("03-record-harvest", func() {
-		u.show(screenRecord)
-		u.record.open(tabHarvest)
-		f := u.record.origin
-		if len(f.places.Options) > 0 {
-			f.places.SetSelected(f.places.Options[:1])
-		}
-		r := f.outs.rows[0]
-		r.product.SetText("FFB")
-		r.qty.amount.SetText("42,5")
-		r.lot.SetText("KSBL-FFB-0402")
-		r.scheme.SetText("RSPO")
-		r.model.SetSelected("IP")
-	})
-	tr.step("04-record-process", func() {
-		u.record.open(tabProcess)
-		f := u.record.process
-		if len(f.place.Options) > 1 {
-			f.place.SetSelected(f.place.Options[1])
-		}
-		if in := f.ins[0]; len(in.batch.Options) > 0 {
-			in.batch.SetSelected(in.batch.Options[0])
-		}
-		f.outs.rows[0].product.SetText("CPO")
-		f.outs.rows[0].qty.amount.SetText("18.9")
-		f.outs.rows[0].lot.SetText("KSBL-CPO-0402")
-		f.outs.add()
-		f.outs.rows[1].product.SetText("PK")
-		f.outs.rows[1].qty.amount.SetText("4.6")
-		f.validate()
-	})
-	tr.step("05-record-ship", func() {
-		u.record.open(tabShip)
-		f := u.record.ship
-		if len(f.batch.Options) > 0 {
-			f.batch.SetSelected(f.batch.Options[0])
-		}
-		f.amount.SetText("120")
-		for _, o := range f.to.Options {
-			if strings.Contains(o, "Pasir Gudang") {
-				f.to.SetSelected(o)
+	for _, l := range i18n.Langs {
+		for _, sz := range shotSizes {
+			if sz.dir == "1920x1080" && l != i18n.English {
+				continue // one language shows the large window
 			}
+			t.Run(string(l)+"/"+sz.dir, func(t *testing.T) {
+				f(t, l, &tour{t: t, dir: filepath.Join(dir, string(l), sz.dir), size: sz.size})
+			})
 		}
-		f.docs[0].ref.SetText("INV-KSBL-24-0402")
+	}
+}
+
+// tapText taps the visible button under o that says text.
+func tapText(t *testing.T, o fyne.CanvasObject, text string) {
+	t.Helper()
+	for _, obj := range test.LaidOutObjects(o) {
+		if b, ok := obj.(*widget.Button); ok && b.Visible() && b.Text == text {
+			b.OnTapped()
+			return
+		}
+	}
+	t.Fatalf("no button %q", text)
+}
+
+// TestScreenshotsMill: the mill of the palm-oil chain, with its batches,
+// every record form filled in, a harvest recorded through the form and its
+// batch with its origins on a map, a correction, and its identity.
+func TestScreenshotsMill(t *testing.T) {
+	eachWindow(t, func(t *testing.T, l i18n.Lang, tr *tour) {
+		m := startMill(t)
+		u := open(t, m.testNode, Options{DataDir: "/home/clerk/.local/share/jejak"}, l, tr.size)
+		tr.u = u
+		tr.idle()
+		tr.step("02-batches", func() {
+			u.show(screenBatches)
+			if len(u.batches.items) > 0 {
+				u.batches.list.Select(0)
+			}
+		})
+		tr.step("03-record-harvest", func() {
+			u.show(screenRecord)
+			u.record.open(tabHarvest)
+			f := u.record.origin
+			if len(f.places.Options) > 0 {
+				f.places.SetSelected(f.places.Options[:1])
+			}
+			r := f.outs.rows[0]
+			r.product.SetText("FFB")
+			r.qty.amount.SetText("42,5")
+			r.lot.SetText("KSBL-FFB-0402")
+			r.scheme.SetText("RSPO")
+			r.model.SetSelected("IP")
+			f.validate()
+		})
+		before := len(feed(t, m, millDevice.Public()))
+		fyne.DoAndWait(u.record.origin.submit)
+		tr.idle()
+		recs := feed(t, m, millDevice.Public())
+		if len(recs) != before+1 {
+			t.Fatalf("the harvest was not recorded: %d new records", len(recs)-before)
+		}
+		harvest := protocol.BatchID{Record: recs[len(recs)-1].CID}
+		tr.step("03b-harvest-recorded", func() {
+			u.show(screenBatches)
+			for i, b := range u.batches.items {
+				if b.ID == harvest {
+					u.batches.list.Select(i)
+				}
+			}
+		})
+		fyne.DoAndWait(func() {
+			if u.batches.detail.b.ID != harvest {
+				t.Errorf("the batch list does not show the harvest just recorded")
+			}
+		})
+		tr.step("03c-harvest-map", func() { tapText(t, u.batches.detail.content(), u.t("map.show_origins")) })
+		tr.step("04-record-process", func() {
+			u.show(screenRecord)
+			u.record.open(tabProcess)
+			f := u.record.process
+			if len(f.place.Options) > 1 {
+				f.place.SetSelected(f.place.Options[1])
+			}
+			if in := f.ins[0]; len(in.batch.Options) > 0 {
+				in.batch.SetSelected(in.batch.Options[0])
+			}
+			f.outs.rows[0].product.SetText("CPO")
+			f.outs.rows[0].qty.amount.SetText("18.9")
+			f.outs.rows[0].lot.SetText("KSBL-CPO-0402")
+			f.outs.add()
+			f.outs.rows[1].product.SetText("PK")
+			f.outs.rows[1].qty.amount.SetText("4.6")
+			f.validate()
+		})
+		tr.step("04b-record-errors", func() {
+			f := u.record.process
+			f.outs.rows[0].qty.amount.SetText("18,9,0")
+			f.fm.touchAll(true)
+			f.validate()
+		})
+		tr.step("05-record-ship", func() {
+			u.record.open(tabShip)
+			f := u.record.ship
+			if len(f.batch.Options) > 0 {
+				f.batch.SetSelected(f.batch.Options[0])
+			}
+			f.amount.SetText("120")
+			for _, o := range f.to.Options {
+				if strings.Contains(o, "Pasir Gudang") {
+					f.to.SetSelected(o)
+				}
+			}
+			f.docs[0].ref.SetText("INV-KSBL-24-0402")
+		})
+		tr.step("06-record-receive", func() { u.record.open(tabReceive) })
+		tr.step("07-record-place", func() {
+			u.record.open(tabPlace)
+			f := u.record.place
+			f.name.SetText("Blok 14C")
+			f.kind.SetSelected("plot")
+			f.area.SetText("3.2")
+			f.lat.SetText("1.80412")
+			f.lon.SetText("103.95821")
+		})
+		tr.step("13-identity", func() { u.show(screenIdentity) })
+		tr.step("14-settings", func() { u.showSettings() })
 	})
-	tr.step("06-record-receive", func() { u.record.open(tabReceive) })
-	tr.step("07-record-place", func() {
-		u.record.open(tabPlace)
-		f := u.record.place
-		f.name.SetText("Blok 14C")
-		f.kind.SetSelected("plot")
-		f.area.SetText("3.2")
-		f.lat.SetText("1.80412")
-		f.lon.SetText("103.95821")
-	})
-	tr.step("13-identity", func() { u.show(screenIdentity) })
 }
 
 // TestScreenshotsDemo: a first run, the demo network started from it, its
-// two verdicts with the graph and the origins, and the network.
+// two verdicts with the graph and the origins on a map, and the network.
 func TestScreenshotsDemo(t *testing.T) {
-	dir := shotsDir(t)
-	install := startNode(t, nodeConfig{name: "install"})
-	d := newDemoStarter(t)
-	u := open(t, install, Options{StartDemo: d.start})
-	tr := &tour{t: t, u: u, dir: dir, prefix: "demo-"}
-	tr.idle()
-	tr.step("01-first-run", func() {})
-	fyne.DoAndWait(u.first.startDemo)
-	tr.idle()
-	tr.idle()
-	if d.node() == nil {
-		t.Fatal("the demo did not start")
-	}
-	demo := u.demo.Batches
-	tr.step("08-verify-trusted", func() {
-		u.show(screenVerify)
-		u.verify.run(demo[0].ID)
+	eachWindow(t, func(t *testing.T, l i18n.Lang, tr *tour) {
+		install := startNode(t, nodeConfig{name: "install"})
+		d := newDemoStarter(t)
+		u := open(t, install, Options{StartDemo: d.start}, l, tr.size)
+		tr.u = u
+		tr.idle()
+		tr.step("01-first-run", func() {})
+		fyne.DoAndWait(u.first.startDemo)
+		tr.idle()
+		tr.idle()
+		if d.node() == nil {
+			t.Fatal("the demo did not start")
+		}
+		demo := u.demo.Batches
+		tr.step("08-verify-trusted", func() {
+			u.show(screenVerify)
+			u.verify.run(demo[0].ID)
+		})
+		tr.step("09-verify-graph", func() { selectTab(u.verify.result, u.t("verify.tab.graph")) })
+		tr.step("10-verify-origins", func() { selectTab(u.verify.result, u.t("verify.tab.origins")) })
+		tr.step("11-verify-failed", func() { u.verify.run(demo[1].ID) })
+		var verdict string
+		fyne.DoAndWait(func() { verdict = string(u.verify.report.Verdict) })
+		if verdict != "failed" {
+			t.Errorf("the demo's double claim shows %q", verdict)
+		}
+		tr.step("12-network", func() { u.show(screenNetwork) })
 	})
-	tr.step("09-verify-graph", func() { selectTab(u.verify.result, "Graph") })
-	tr.step("10-verify-origins", func() { selectTab(u.verify.result, "Origins") })
-	tr.step("11-verify-failed", func() { u.verify.run(demo[1].ID) })
-	var verdict string
-	fyne.DoAndWait(func() { verdict = string(u.verify.report.Verdict) })
-	if verdict != "failed" {
-		t.Errorf("the demo's double claim shows %q", verdict)
-	}
-	tr.step("12-network", func() { u.show(screenNetwork) })
 }

@@ -38,7 +38,7 @@ func TestPublishRefusesUnbacked(t *testing.T) {
 	_, err := n.Publish(ctx, d)
 	var ue *api.UnbackedError
 	if !errors.Is(err, api.ErrUnbacked) || !errors.As(err, &ue) || len(ue.Findings) != 1 ||
-		!strings.Contains(err.Error(), "has 0 TNE left here (21 TNE made, sent 21 TNE (") {
+		!strings.Contains(err.Error(), "has 0 t left here (21 t made, sent 21 t (") {
 		t.Fatalf("a sale of CPO with none left: %v", err)
 	}
 	if after, _ := n.Status(ctx); after.Records != before.Records {

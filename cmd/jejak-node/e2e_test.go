@@ -617,7 +617,7 @@ func TestEndToEnd(t *testing.T) {
 	// The mill ships the same 21 t of CPO again, to the buyer: a double
 	// claim that taints the olein. Its own node refuses to sign it, in
 	// tonnes; a mill that insists (--unbacked) is caught by the buyer.
-	if out := mill.run(2, "record", "transfer", "--batch", cpo, "--qty", "21 TNE", "--to", buyer.key); !strings.Contains(out, "has 0 TNE left here") ||
+	if out := mill.run(2, "record", "transfer", "--batch", cpo, "--qty", "21 TNE", "--to", buyer.key); !strings.Contains(out, "has 0 t left here") ||
 		!strings.Contains(out, "--unbacked") {
 		t.Fatalf("a second sale of the CPO said %q", out)
 	}
