@@ -75,7 +75,7 @@ func (d *batchDetail) content() fyne.CanvasObject { return d.obj }
 // set shows batch b.
 func (d *batchDetail) set(b api.Batch) {
 	d.b = b
-	d.title.SetText(batchTitle(b))
+	d.title.SetText(d.u.batchTitle(b))
 	d.correctBtn.Hidden = !d.correctable()
 	d.corrNote.Hidden = b.ID != d.noteFor
 	u := d.u

@@ -17,11 +17,11 @@ import (
 	"github.com/jejak/jejak/protocol/interop/printout"
 )
 
-// Batch filters.
+// Batch filters, as catalog keys.
 const (
-	filterAll      = "All"
-	filterMade     = "Made here"
-	filterReceived = "Received"
+	filterAll      = "batches.filter.all"
+	filterMade     = "batches.filter.made"
+	filterReceived = "batches.filter.received"
 )
 
 // batchesScreen lists this organisation's batches, made and received,
@@ -47,12 +47,12 @@ func newBatchesScreen(u *UI) *batchesScreen {
 	s.search.SetPlaceHolder(u.t("screens.batches.search"))
 	s.search.OnChanged = func(string) { s.load() }
 	s.since = widget.NewEntry()
-	s.since.SetPlaceHolder("since YYYY-MM-DD")
+	s.since.SetPlaceHolder(u.t("batches.since"))
 	s.since.OnChanged = func(string) { s.load() }
-	s.which = widget.NewRadioGroup([]string{filterAll, filterMade, filterReceived}, func(string) { s.load() })
+	s.which = widget.NewRadioGroup([]string{u.t(filterAll), u.t(filterMade), u.t(filterReceived)}, func(string) { s.load() })
 	s.which.Horizontal = true
 	s.which.Required = true
-	s.which.Selected = filterAll
+	s.which.Selected = u.t(filterAll)
 	s.count = note("")
 	s.list = widget.NewList(func() int { return len(s.items) }, func() fyne.CanvasObject {
 		top := widget.NewLabelWithStyle("product", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -63,8 +63,8 @@ func newBatchesScreen(u *UI) *batchesScreen {
 	}, func(i widget.ListItemID, o fyne.CanvasObject) {
 		b := s.items[i]
 		box := o.(*fyne.Container)
-		box.Objects[0].(*widget.Label).SetText(batchTitle(b))
-		box.Objects[1].(*widget.Label).SetText(batchSubtitle(b))
+		box.Objects[0].(*widget.Label).SetText(s.u.batchTitle(b))
+		box.Objects[1].(*widget.Label).SetText(s.u.batchSubtitle(b))
 	})
 	s.list.OnSelected = func(i widget.ListItemID) {
 		if i < len(s.items) {
@@ -84,19 +84,19 @@ func newBatchesScreen(u *UI) *batchesScreen {
 func (s *batchesScreen) content() fyne.CanvasObject { return s.split }
 
 // batchTitle is a batch's first line in the list: "CPO · lot KSBL-CPO-0307".
-func batchTitle(b api.Batch) string {
+func (u *UI) batchTitle(b api.Batch) string {
 	if b.Lot == "" {
 		return b.Product + " · " + shortBatch(b.ID)
 	}
-	return b.Product + " · lot " + b.Lot
+	return u.t("batches.title_lot", "product", b.Product, "lot", b.Lot)
 }
 
 // batchSubtitle is the second line: quantity, what is left, when and
 // where from.
-func batchSubtitle(b api.Batch) string {
-	s := fmt.Sprintf("%s · %s left · %s", formatQty(b.Held), formatQty(b.Left), formatDay(b.Made))
+func (u *UI) batchSubtitle(b api.Batch) string {
+	s := u.t("batches.subtitle", "held", formatQty(b.Held), "left", formatQty(b.Left), "day", formatDay(b.Made))
 	if b.Received {
-		s += " · from " + orDash(b.MakerName)
+		s += u.t("batches.from", "maker", orDash(b.MakerName))
 	}
 	return s
 }
@@ -105,9 +105,9 @@ func batchSubtitle(b api.Batch) string {
 func (s *batchesScreen) filter() (api.BatchFilter, string) {
 	f := api.BatchFilter{Text: strings.TrimSpace(s.search.Text), Limit: 500}
 	switch s.which.Selected {
-	case filterMade:
+	case s.u.t(filterMade):
 		f.Made = true
-	case filterReceived:
+	case s.u.t(filterReceived):
 		f.Received = true
 	}
 	if t := strings.TrimSpace(s.since.Text); t != "" {
@@ -127,9 +127,9 @@ func (s *batchesScreen) load() {
 		s.count.SetText(msg)
 		return
 	}
-	newest(s.u, &s.loads, "list batches", func(ctx context.Context) ([]api.Batch, error) {
+	newest(s.u, &s.loads, s.u.t("batches.op_list"), func(ctx context.Context) ([]api.Batch, error) {
 		return s.u.svc.Batches(ctx, f)
-	}, s.set, func(err error) { s.count.SetText(s.u.explain("list batches", err)) })
+	}, s.set, func(err error) { s.count.SetText(s.u.explain(s.u.t("batches.op_list"), err)) })
 }
 
 func (s *batchesScreen) set(bs []api.Batch) {
@@ -162,7 +162,7 @@ func (s *batchesScreen) selectBatch(id protocol.BatchID) {
 			return
 		}
 	}
-	newest(s.u, &s.details, "read batch "+shortBatch(id), func(ctx context.Context) (api.Batch, error) {
+	newest(s.u, &s.details, s.u.t("batches.op_read", "batch", shortBatch(id)), func(ctx context.Context) (api.Batch, error) {
 		return s.u.svc.Batch(ctx, id)
 	}, s.detail.set, nil)
 }
@@ -179,7 +179,7 @@ func (s *batchesScreen) printLabels() {
 	checks := make([]*widget.Check, len(items))
 	rows := container.NewVBox()
 	for i, b := range items {
-		checks[i] = widget.NewCheck(batchTitle(b)+" — "+batchSubtitle(b), nil)
+		checks[i] = widget.NewCheck(u.batchTitle(b)+" — "+u.batchSubtitle(b), nil)
 		checks[i].Checked = b.ID == s.chosen
 		rows.Add(checks[i])
 	}

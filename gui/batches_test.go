@@ -28,17 +28,17 @@ func TestBatchesSearchAndDetail(t *testing.T) {
 	}
 	s.search.SetText("")
 	settle(t, u)
-	s.which.SetSelected(filterReceived)
+	s.which.SetSelected(u.t(filterReceived))
 	settle(t, u)
 	if len(s.items) != 2 {
 		t.Errorf("%d batches listed under Received, want the two FFB harvests", len(s.items))
 	}
 	for _, b := range s.items {
 		if !b.Received {
-			t.Errorf("%s listed under Received", batchTitle(b))
+			t.Errorf("%s listed under Received", u.batchTitle(b))
 		}
 	}
-	s.which.SetSelected(filterAll)
+	s.which.SetSelected(u.t(filterAll))
 	test.Type(s.since, time.Now().AddDate(1, 0, 0).Format(dayLayout))
 	settle(t, u)
 	if len(s.items) != 0 {
@@ -92,7 +92,7 @@ func subtitleOf(t *testing.T, s *batchesScreen, lot string) string {
 	t.Helper()
 	for _, b := range s.items {
 		if b.Lot == lot {
-			return batchSubtitle(b)
+			return s.u.batchSubtitle(b)
 		}
 	}
 	t.Fatalf("no batch with lot %s listed", lot)
@@ -148,7 +148,7 @@ func TestEventsRefreshTheScreens(t *testing.T) {
 		return len(u.batches.items) == before+1
 	})
 	if b := u.batches.items[0]; b.ID != (protocol.BatchID{Record: run.CID}) || b.Lot != "KSBL-CPO-0402" || b.Left != protocol.Q(19, protocol.TNE) {
-		t.Errorf("newest batch listed is %s (%s left), want desk 2's 19 t of CPO", batchTitle(b), formatQty(b.Left))
+		t.Errorf("newest batch listed is %s (%s left), want desk 2's 19 t of CPO", u.batchTitle(b), formatQty(b.Left))
 	}
 	if got := subtitleOf(t, u.batches, "LSL-FFB-2403-02"); !contains(got, "90 t · 0 t left") {
 		t.Errorf("after desk 2 processed all of the second harvest the list says %q", got)

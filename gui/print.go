@@ -122,7 +122,7 @@ func (d *batchDetail) print() {
 		d.u.info(d.u.t("print.title"), d.u.t("print.no_batch"))
 		return
 	}
-	what := d.u.t("print.what.label", "batch", batchTitle(d.b))
+	what := d.u.t("print.what.label", "batch", d.u.batchTitle(d.b))
 	d.u.printDialog(d.u.labelJob([]printout.Label{d.u.printLabel(d.b)}, what, "jejak-label-"+fileName(orDash(d.b.Lot))))
 }
 

@@ -22,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -158,6 +159,22 @@ func tapText(t *testing.T, o fyne.CanvasObject, text string) {
 	t.Fatalf("no button %q", text)
 }
 
+// closeDialogs takes every dialog off the window.
+func closeDialogs(u *UI) {
+	for o := u.win.Canvas().Overlays().Top(); o != nil; o = u.win.Canvas().Overlays().Top() {
+		u.win.Canvas().Overlays().Remove(o)
+	}
+}
+
+// scrollDown scrolls every scroll under o to its end.
+func scrollDown(o fyne.CanvasObject) {
+	for _, obj := range test.LaidOutObjects(o) {
+		if s, ok := obj.(*container.Scroll); ok {
+			s.ScrollToBottom()
+		}
+	}
+}
+
 // TestScreenshotsMill: the mill of the palm-oil chain, with its batches,
 // every record form filled in, a harvest recorded through the form and its
 // batch with its origins on a map, a correction, and its identity.
@@ -196,7 +213,9 @@ func TestScreenshotsMill(t *testing.T) {
 			t.Fatalf("the harvest was not recorded: %d new records", len(recs)-before)
 		}
 		harvest := protocol.BatchID{Record: recs[len(recs)-1].CID}
-		tr.step("03b-harvest-recorded", func() {
+		tr.step("03b-harvest-recorded", func() {}) // the dialog that says it is saved
+		tr.step("03c-harvest-batch", func() {
+			closeDialogs(u)
 			u.show(screenBatches)
 			for i, b := range u.batches.items {
 				if b.ID == harvest {
@@ -209,7 +228,9 @@ func TestScreenshotsMill(t *testing.T) {
 				t.Errorf("the batch list does not show the harvest just recorded")
 			}
 		})
-		tr.step("03c-harvest-map", func() { tapText(t, u.batches.detail.content(), u.t("map.show_origins")) })
+		fyne.DoAndWait(func() { tapText(t, u.batches.detail.content(), u.t("map.show_origins")) })
+		tr.idle()
+		tr.step("03d-harvest-map", func() { scrollDown(u.batches.detail.content()) })
 		tr.step("04-record-process", func() {
 			u.show(screenRecord)
 			u.record.open(tabProcess)
