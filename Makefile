@@ -96,6 +96,10 @@ test: deps ## Check formatting, go.mod, vet, build both binaries and run every t
 	$(GO) build -o /dev/null .
 	CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/jejak-node
 	$(GO) test -race -timeout 20m ./...
+	@# The real app's window under Xvfb, in a network namespace with only
+	@# loopback: a harvest recorded in each language, the map, 800x600
+	@# (the pictures are thrown away; make screenshots keeps them).
+	tmp="$$(mktemp -d)"; trap 'rm -rf "$$tmp"' EXIT; scripts/screenshots "$$tmp" >"$$tmp/tour.log" 2>&1 || { tail -60 "$$tmp/tour.log"; exit 1; }; grep -E '^(--- |PASS|ok)' "$$tmp/tour.log" | head -40
 	@# Every fuzz target, a few seconds each, from its committed corpus
 	@# (testdata/fuzz) and what earlier runs on this machine found.
 	scripts/fuzz 2s
@@ -116,14 +120,9 @@ package: deps ## Build a Linux package of the desktop app (dist/Jejak.tar.xz) wi
 # drives the real screens in a real window on real nodes on 127.0.0.1 (the
 # mill of the palm-oil chain, and a first run that starts the demo network)
 # under Xvfb, and saves a picture of each screen.
-screenshots: deps ## Run the app's screens under Xvfb and save a PNG of each to docs/screenshots/.
-	mkdir -p docs/screenshots
-	tmp="$$(mktemp -d)"; \
-	Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$$tmp/display" 2>"$$tmp/xvfb.log" & xvfb=$$!; \
-	trap 'kill $$xvfb 2>/dev/null; rm -rf "$$tmp"' EXIT; \
-	for i in $$(seq 100); do [ -s "$$tmp/display" ] && break; sleep 0.1; done; \
-	DISPLAY=":$$(cat "$$tmp/display")" LANG=en_US.UTF-8 JEJAK_SCREENSHOTS="$(CURDIR)/docs/screenshots" \
-		$(GO) test -tags screenshots -run TestScreenshots -count=1 -v -timeout 10m ./gui
+screenshots: deps ## Run the app's screens under Xvfb and save a PNG of each, in every language and size, to docs/screenshots/.
+	rm -rf docs/screenshots/en docs/screenshots/ms docs/screenshots/id
+	scripts/screenshots docs/screenshots
 	JEJAK_SCREENSHOTS="$(CURDIR)/docs/screenshots" $(GO) test -run 'TestPhonePage$$' -count=1 ./node/web
 
 soak: ## Long fault runs (docs/RELIABILITY.md): kills, partitions, dishonest peers, then every fuzz target for 2 minutes; about two hours.

@@ -97,6 +97,16 @@ func (tr *tour) step(name string, f func()) {
 		tr.t.Fatalf("screenshot %s: %v\n%s", name, err, out)
 	}
 	tr.t.Logf("  %s", file)
+	var bad []string
+	fyne.DoAndWait(func() {
+		bad = untranslated(tr.u.win.Content(), tr.u.lang)
+		if o := tr.u.win.Canvas().Overlays().Top(); o != nil {
+			bad = append(bad, untranslated(o, tr.u.lang)...)
+		}
+	})
+	if len(bad) > 0 && tr.u.lang != i18n.English {
+		tr.t.Logf("    not from the catalog (records' own words, or not translated yet): %q", bad)
+	}
 }
 
 // open builds a UI for svc in the real app, in language l, and shows its

@@ -6,6 +6,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/jejak/jejak/i18n"
 	"github.com/jejak/jejak/protocol"
 )
 
@@ -91,8 +92,11 @@ func (u *UI) parseAmount(s string) (int64, string) {
 	}
 	m, err := protocol.ParseAmount(s)
 	if err != nil {
-		msg := strings.TrimPrefix(err.Error(), "protocol: amount ")
-		return 0, sentence(msg)
+		if u.lang == i18n.English {
+			// The protocol's own words say exactly what is wrong.
+			return 0, sentence(strings.TrimPrefix(err.Error(), "protocol: amount "))
+		}
+		return 0, u.t("forms.bad_amount", "typed", strings.TrimSpace(s))
 	}
 	if m <= 0 {
 		return 0, u.t("forms.moreThanZero")

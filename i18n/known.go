@@ -61,12 +61,12 @@ func patterns(l Lang) []*regexp.Regexp {
 			}
 			if i < 0 || j < 0 {
 				b.WriteString(regexp.QuoteMeta(t))
-				literal = literal || strings.TrimSpace(t) != ""
+				literal = literal || strings.Trim(t, " :·,.()–-—→•…/%;\"\n") != ""
 				break
 			}
 			lit := t[:i]
 			b.WriteString(regexp.QuoteMeta(lit))
-			literal = literal || strings.Trim(lit, " :·,.()–-") != ""
+			literal = literal || strings.Trim(lit, " :·,.()–-—→•…/%;\"\n") != ""
 			b.WriteString(`(?s:.*)`)
 			t = t[i+j+1:]
 		}
