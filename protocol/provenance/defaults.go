@@ -2,25 +2,27 @@ package provenance
 
 import "github.com/jejak/jejak/protocol"
 
-// Product names the default table and the scenarios use. Records may use
-// any names; the table must then name the same products.
+// Product names the default table and the scenarios use: protocol's
+// (protocol/products.go), named here too so that the table reads on its
+// own. Records may use any names; the table must then name the same
+// products.
 const (
-	ProductFFB         = "FFB"              // fresh fruit bunches
-	ProductCPO         = "CPO"              // crude palm oil
-	ProductPK          = "PK"               // palm kernels
-	ProductCPKO        = "CPKO"             // crude palm kernel oil
-	ProductPKE         = "PKE"              // palm kernel expeller (cake)
-	ProductRBDPO       = "RBDPO"            // refined, bleached, deodorised palm oil
-	ProductOlein       = "RBD PALM OLEIN"   // the liquid fraction
-	ProductStearin     = "RBD PALM STEARIN" // the solid fraction
-	ProductPFAD        = "PFAD"             // palm fatty acid distillate
-	ProductCookingOil  = "COOKING OIL"
-	ProductTin         = "TIN"             // refined tin metal (ingots)
-	ProductSolder      = "SOLDER"          // solder alloy (bar, wire, paste metal)
-	ProductTaPowder    = "TANTALUM POWDER" // capacitor-grade tantalum powder
-	ProductTaCapacitor = "TANTALUM CAPACITOR"
-	ProductPCB         = "PCB"  // bare printed circuit board
-	ProductPCBA        = "PCBA" // assembled circuit board
+	ProductFFB         = protocol.ProductFFB
+	ProductCPO         = protocol.ProductCPO
+	ProductPK          = protocol.ProductPK
+	ProductCPKO        = protocol.ProductCPKO
+	ProductPKE         = protocol.ProductPKE
+	ProductRBDPO       = protocol.ProductRBDPO
+	ProductOlein       = protocol.ProductOlein
+	ProductStearin     = protocol.ProductStearin
+	ProductPFAD        = protocol.ProductPFAD
+	ProductCookingOil  = protocol.ProductCookingOil
+	ProductTin         = protocol.ProductTin
+	ProductSolder      = protocol.ProductSolder
+	ProductTaPowder    = protocol.ProductTaPowder
+	ProductTaCapacitor = protocol.ProductTaCapacitor
+	ProductPCB         = protocol.ProductPCB
+	ProductPCBA        = protocol.ProductPCBA
 )
 
 // DefaultTable returns the conversion bounds that ship with Jejak. They are
