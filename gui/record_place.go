@@ -155,7 +155,7 @@ func (f *placeForm) setPlaces(ps []api.Place) {
 	var lines []string
 	for _, p := range ps {
 		c := p.Geo.Centroid()
-		lines = append(lines, fmt.Sprintf("%s — %s, %s (%s)", placeLabel(p.Place), p.Country, c.String(), strings.ToLower(p.Geo.Type)))
+		lines = append(lines, f.u.t("forms.place.known", "place", placeLabel(p.Place), "country", p.Country, "at", c.String(), "shape", f.u.t("result."+strings.ToLower(p.Geo.Type))))
 	}
 	if len(lines) == 0 {
 		lines = []string{f.u.t("forms.place.noneYet")}

@@ -215,7 +215,7 @@ func TestScreenshotsMill(t *testing.T) {
 	eachWindow(t, func(t *testing.T, l i18n.Lang, tr *tour) {
 		m := startMill(t)
 		u := open(t, m.testNode, Options{DataDir: "/home/clerk/.local/share/jejak"}, l, tr.size)
-		tr.u, tr.data = u, recordWords(m.recs)
+		tr.u, tr.data = u, append(recordWords(m.recs), anchorName) // the anchor's name is the clerk's
 		tr.idle()
 		tr.step("02-batches", func() {
 			u.show(screenBatches)
