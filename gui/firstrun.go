@@ -29,6 +29,7 @@ type firstRun struct {
 	pass, again, backup  *widget.Entry
 	orgPass, orgAgain    *widget.Entry // the organisation passphrase
 	roles                []*widget.Check
+	roleOf               map[*widget.Check]protocol.Role // each check's role (its text is in the window's language)
 	fPass, fAgain, fPath *field
 	demoBtn              *widget.Button
 	lang                 *widget.Select // the language, at the top
@@ -60,8 +61,8 @@ func newFirstRun(u *UI) *firstRun {
 	f := &firstRun{u: u}
 	create := widget.NewButtonWithIcon(u.t("firstrun.create"), theme.ConfirmIcon(), f.create)
 	create.Importance = widget.HighImportance
-	f.fm = newForm(create, u.t("firstrun.ready"))
-	f.fm.action = "create the organisation"
+	f.fm = u.newForm(create, u.t("firstrun.ready"))
+	f.fm.action = u.t("firstrun.action")
 	f.name, f.country, f.rspo, f.gln, f.device = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
 	f.pass, f.again = widget.NewPasswordEntry(), widget.NewPasswordEntry()
 	f.orgPass, f.orgAgain = widget.NewPasswordEntry(), widget.NewPasswordEntry()
@@ -75,10 +76,12 @@ func newFirstRun(u *UI) *firstRun {
 	}
 	var roleChecks []fyne.CanvasObject
 	var cell fyne.Size
+	f.roleOf = map[*widget.Check]protocol.Role{}
 	for _, r := range protocol.Roles() {
 		if r != protocol.RoleRelay {
-			c := widget.NewCheck(string(r), nil)
+			c := widget.NewCheck(u.t("report.role."+string(r)), nil)
 			f.roles = append(f.roles, c)
+			f.roleOf[c] = r
 			roleChecks = append(roleChecks, c)
 			cell = cell.Max(c.MinSize())
 		}
@@ -193,7 +196,7 @@ func (f *firstRun) setup() api.Setup {
 	var roles []protocol.Role
 	for _, c := range f.roles {
 		if c.Checked {
-			roles = append(roles, protocol.Role(c.Text))
+			roles = append(roles, f.roleOf[c])
 		}
 	}
 	return api.Setup{Name: clean(f.name.Text), Roles: roles, Country: clean(f.country.Text), RSPO: clean(f.rspo.Text),

@@ -341,6 +341,7 @@ func TestScreenshotsDemo(t *testing.T) {
 		for _, b := range demo {
 			tr.data = append(tr.data, b.Label) // the demo's own names for its batches
 		}
+		tr.data = append(tr.data, "You (demo buyer)") // the name the demo buyer's records give it
 		tr.step("08-verify-trusted", func() {
 			u.show(screenVerify)
 			u.verify.run(demo[0].ID)
