@@ -95,7 +95,7 @@ func (tr *tour) step(name string, f func()) {
 	}
 	file := filepath.Join(tr.dir, name+".png")
 	crop := fmt.Sprintf("%dx%d+0+0", int(tr.size.Width), int(tr.size.Height))
-	sh := exec.Command("sh", "-c", fmt.Sprintf("xwd -root -display %q | convert xwd:- -crop %s +repage %q", os.Getenv("DISPLAY"), crop, file))
+	sh := exec.Command("sh", "-c", fmt.Sprintf("xwd -root -display %q | convert xwd:- -crop %s +repage -colors 256 PNG8:%q", os.Getenv("DISPLAY"), crop, file))
 	if out, err := sh.CombinedOutput(); err != nil {
 		tr.t.Fatalf("screenshot %s: %v\n%s", name, err, out)
 	}
