@@ -145,7 +145,7 @@ func (u *UI) publish(fm *form, body protocol.Body, what string, done func(protoc
 		// Never hand the node a draft the protocol would reject.
 		fm.touchAll(true)
 		fm.begin()
-		fm.fail(fe.Field, fm.ruleText(fe.Rule))
+		fm.fail(fe.Field, fm.ruleText(fe))
 		fm.end()
 		return
 	}

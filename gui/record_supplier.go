@@ -119,7 +119,7 @@ func (s *supplierSection) draft() *protocol.SupplierDraft {
 		case fe.Field == "supplier.id" && protocol.NormalizeSupplierText(d.ID) == "":
 			fm.fail(fe.Field, s.of.u.t("supplier.error.id"))
 		default:
-			fm.fail(fe.Field, fm.ruleText(fe.Rule))
+			fm.fail(fe.Field, fm.ruleText(fe))
 		}
 	}
 	// Every field at once, not just the first the protocol names.

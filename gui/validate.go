@@ -26,19 +26,27 @@ func checkBody(body protocol.Body) *protocol.FieldError {
 	return &protocol.FieldError{Field: "body", Rule: err.Error()}
 }
 
-// ruleText turns a protocol rule into a sentence for the form. The
-// protocol's rules are its own text; that a field is missing is said in the
-// form's language.
-func (fm *form) ruleText(rule string) string {
-	if rule == "missing" {
+// ruleText turns a broken protocol rule into a sentence for the form, in
+// the form's language: the rule's catalog message (FieldError.RuleIn), or
+// its Rule when it has none. That a field is missing is said the forms'
+// way.
+func (fm *form) ruleText(fe *protocol.FieldError) string {
+	if fe.Key == "rule.missing" || fe.Rule == "missing" {
 		return fm.t("forms.required")
 	}
-	return sentence(rule)
+	l := i18n.English
+	if fm.u != nil {
+		l = fm.u.lang
+	}
+	return sentence(fe.RuleIn(l))
 }
 
 // sentence makes s a sentence: a capital first letter, a full stop.
 func sentence(rule string) string {
 	r := []rune(rule)
+	if len(r) == 0 {
+		return rule
+	}
 	r[0] = unicode.ToUpper(r[0])
 	s := string(r)
 	if !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, ")") {
@@ -50,7 +58,7 @@ func sentence(rule string) string {
 // checkDraft runs checkBody and files its finding on the form.
 func (fm *form) checkDraft(body protocol.Body) {
 	if fe := checkBody(body); fe != nil {
-		fm.fail(fe.Field, fm.ruleText(fe.Rule))
+		fm.fail(fe.Field, fm.ruleText(fe))
 	}
 }
 
@@ -64,7 +72,7 @@ func (fm *form) checkEach(body protocol.Body, fix func(field string) bool) {
 		if fe == nil {
 			return
 		}
-		fm.fail(fe.Field, fm.ruleText(fe.Rule))
+		fm.fail(fe.Field, fm.ruleText(fe))
 		if !fix(fe.Field) {
 			return
 		}

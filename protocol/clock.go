@@ -49,8 +49,7 @@ const (
 func CheckTime(t int64, now time.Time) (Timing, error) {
 	ahead := time.Duration(t-now.UnixMilli()) * time.Millisecond
 	if t-now.UnixMilli() > int64(FarAhead/time.Millisecond) {
-		return Refused, invalid("time", "%s is more than a year after this node's clock (%s): no clock is that wrong",
-			time.UnixMilli(t).UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+		return Refused, invalid("time", "rule.time_far_ahead", "time", time.UnixMilli(t).UTC().Format(time.RFC3339), "clock", now.UTC().Format(time.RFC3339))
 	}
 	if ahead <= ClockAhead {
 		return OnTime, nil

@@ -86,26 +86,26 @@ func (g Geometry) validate(field string, v int) error {
 	switch g.Type {
 	case GeoPoint:
 		if g.Point == nil {
-			return invalid(field+".point", "a Point needs a position")
+			return invalid(field+".point", "rule.point_needs_position")
 		}
 		if g.Rings != nil {
-			return invalid(field+".rings", "a Point has no rings")
+			return invalid(field+".rings", "rule.point_no_rings")
 		}
 		return checkPosition(field+".point", *g.Point)
 	case GeoPolygon:
 		if g.Point != nil {
-			return invalid(field+".point", "a Polygon has rings, not a point")
+			return invalid(field+".point", "rule.polygon_no_point")
 		}
 		if len(g.Rings) == 0 {
-			return invalid(field+".rings", "a Polygon needs at least one ring")
+			return invalid(field+".rings", "rule.polygon_needs_ring")
 		}
 		for i, ring := range g.Rings {
 			f := fmt.Sprintf("%s.rings[%d]", field, i)
 			if len(ring) < 4 {
-				return invalid(f, "a ring needs at least 4 positions (3 corners and the first again), has %d", len(ring))
+				return invalid(f, "rule.ring_few_positions", "n", len(ring))
 			}
 			if len(ring) > MaxRingPositions {
-				return invalid(f, "a ring may have at most %d positions, has %d", MaxRingPositions, len(ring))
+				return invalid(f, "rule.ring_many_positions", "max", MaxRingPositions, "n", len(ring))
 			}
 			for j, p := range ring {
 				if err := checkPosition(fmt.Sprintf("%s[%d]", f, j), p); err != nil {
@@ -113,14 +113,14 @@ func (g Geometry) validate(field string, v int) error {
 				}
 			}
 			if ring[0] != ring[len(ring)-1] {
-				return invalid(f, "ring is not closed: last position %v differs from first %v", ring[len(ring)-1], ring[0])
+				return invalid(f, "rule.ring_not_closed", "last", ring[len(ring)-1], "first", ring[0])
 			}
 			if v >= Version2 {
 				if err := checkRing(f, ring); err != nil {
 					return err
 				}
 			} else if ringArea(ring) < 1 {
-				return invalid(f, "ring encloses no area")
+				return invalid(f, "rule.ring_no_area")
 			}
 		}
 		if v >= Version2 {
@@ -131,24 +131,24 @@ func (g Geometry) validate(field string, v int) error {
 			}
 			for i, ring := range g.Rings {
 				if ringArea(ring) < 1 {
-					return invalid(fmt.Sprintf("%s.rings[%d]", field, i), "ring encloses no area")
+					return invalid(fmt.Sprintf("%s.rings[%d]", field, i), "rule.ring_no_area")
 				}
 			}
 		}
 		return nil
 	case "":
-		return invalid(field+".type", "missing (want Point or Polygon)")
+		return invalid(field+".type", "rule.geo_type_missing")
 	default:
-		return invalid(field+".type", "%q is not supported (want Point or Polygon)", g.Type)
+		return invalid(field+".type", "rule.geo_type_unknown", "type", quoted(g.Type))
 	}
 }
 
 func checkPosition(field string, p Position) error {
 	if p[0] < -180*CoordScale || p[0] > 180*CoordScale {
-		return invalid(field, "longitude %.7f out of range -180..180", p.Lon())
+		return invalid(field, "rule.longitude_range", "lon", fmt.Sprintf("%.7f", p.Lon()))
 	}
 	if p[1] < -90*CoordScale || p[1] > 90*CoordScale {
-		return invalid(field, "latitude %.7f out of range -90..90", p.Lat())
+		return invalid(field, "rule.latitude_range", "lat", fmt.Sprintf("%.7f", p.Lat()))
 	}
 	return nil
 }

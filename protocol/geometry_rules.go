@@ -19,12 +19,12 @@ func checkRing(field string, ring []Position) error {
 	distinct := map[Position]bool{}
 	for j := 1; j < len(ring); j++ {
 		if ring[j] == ring[j-1] {
-			return invalid(fmt.Sprintf("%s[%d]", field, j), "position %s repeats the one before it; remove it", ring[j])
+			return invalid(fmt.Sprintf("%s[%d]", field, j), "rule.position_repeats", "position", ring[j])
 		}
 		distinct[ring[j]] = true
 	}
 	if len(distinct) < 3 {
-		return invalid(field, "a ring needs at least 3 distinct corners, has %d", len(distinct))
+		return invalid(field, "rule.ring_few_corners", "n", len(distinct))
 	}
 	a, b := ring[0], ring[1]
 	for _, p := range ring[2:] {
@@ -32,7 +32,7 @@ func checkRing(field string, ring []Position) error {
 			return nil
 		}
 	}
-	return invalid(field, "ring encloses no area: every corner lies on one line")
+	return invalid(field, "rule.ring_on_line")
 }
 
 // segment is one edge of a ring: from a to b, the j-th edge of ring r.
@@ -78,7 +78,7 @@ func checkRings(field string, rings [][]Position) error {
 	}
 	for h := 1; h < len(rings); h++ {
 		if !inside(rings[h][0], rings[0]) {
-			return invalid(fmt.Sprintf("%s[%d]", field, h), "a hole must lie inside the outer ring (rings[0])")
+			return invalid(fmt.Sprintf("%s[%d]", field, h), "rule.hole_outside")
 		}
 	}
 	return nil
@@ -89,9 +89,9 @@ func crossing(field string, s, o segment) error {
 		s, o = o, s
 	}
 	if s.r == o.r {
-		return invalid(fmt.Sprintf("%s[%d]", field, s.r), "the ring crosses itself: edge %d (%s to %s) meets edge %d (%s to %s)", s.j, s.a, s.b, o.j, o.a, o.b)
+		return invalid(fmt.Sprintf("%s[%d]", field, s.r), "rule.ring_self_cross", "edge", s.j, "from", s.a, "to", s.b, "other", o.j, "other_from", o.a, "other_to", o.b)
 	}
-	return invalid(fmt.Sprintf("%s[%d]", field, o.r), "ring %d crosses ring %d: edge %d (%s to %s) meets edge %d (%s to %s)", o.r, s.r, o.j, o.a, o.b, s.j, s.a, s.b)
+	return invalid(fmt.Sprintf("%s[%d]", field, o.r), "rule.rings_cross", "ring", o.r, "other_ring", s.r, "edge", o.j, "from", o.a, "to", o.b, "other", s.j, "other_from", s.a, "other_to", s.b)
 }
 
 func minX(s segment) int64 { return min(s.a[0], s.b[0]) }

@@ -199,14 +199,14 @@ func unmarshalRecord(data []byte) (*Record, []byte, error) {
 		return nil, w.Sig, err
 	}
 	if w.Type == "" {
-		return nil, nil, invalid("type", "missing")
+		return nil, nil, invalid("type", "rule.missing")
 	}
 	body := newBody(w.Type)
 	if body == nil {
-		return nil, nil, invalid("type", "unknown record type %q", w.Type)
+		return nil, nil, invalid("type", "rule.unknown_type", "type", quoted(w.Type))
 	}
 	if w.Body == nil {
-		return nil, nil, invalid("body", "missing")
+		return nil, nil, invalid("body", "rule.missing")
 	}
 	if err := decMode.Unmarshal(w.Body, body); err != nil {
 		return nil, nil, malformed(-1, "%s body: %v", w.Type, err)
@@ -235,7 +235,7 @@ func checkVersion(v int, author PublicKey) error {
 	case v > Version:
 		return &NewerVersionError{V: v, Author: author}
 	case v < MinVersion:
-		return invalid("v", "version %d is not supported (this release reads %d to %d)", v, MinVersion, Version)
+		return invalid("v", "rule.version", "v", v, "min", MinVersion, "max", Version)
 	}
 	return nil
 }

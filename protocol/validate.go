@@ -25,21 +25,21 @@ const (
 func (r *Record) Validate() error {
 	switch {
 	case r.V < MinVersion || r.V > Version:
-		return invalid("v", "version %d is not supported (this release reads %d to %d)", r.V, MinVersion, Version)
+		return invalid("v", "rule.version", "v", r.V, "min", MinVersion, "max", Version)
 	case r.Body == nil:
-		return invalid("body", "missing")
+		return invalid("body", "rule.missing")
 	case r.Author.IsZero():
-		return invalid("author", "missing")
+		return invalid("author", "rule.missing")
 	case r.Seq == 0:
-		return invalid("seq", "must be 1 or more")
+		return invalid("seq", "rule.seq_positive")
 	case r.Seq == 1 && !r.Prev.IsZero():
-		return invalid("prev", "the first record of a feed (seq 1) has no previous record")
+		return invalid("prev", "rule.prev_first")
 	case r.Seq > 1 && r.Prev.IsZero():
-		return invalid("prev", "missing: record seq %d must link the previous record of its feed", r.Seq)
+		return invalid("prev", "rule.prev_missing", "seq", r.Seq)
 	case r.Time < MinTime:
-		return invalid("time", "%d is before 2000-01-01 (time is in Unix milliseconds)", r.Time)
+		return invalid("time", "rule.time_early", "time", r.Time)
 	case len(r.Sig) != 64:
-		return invalid("sig", "is %d bytes, want 64", len(r.Sig))
+		return invalid("sig", "rule.sig_size", "n", len(r.Sig))
 	}
 	return r.Body.validate(r.V)
 }
@@ -48,19 +48,19 @@ func (r *Record) Validate() error {
 func text(field, s string, required bool) error {
 	if s == "" {
 		if required {
-			return invalid(field, "missing")
+			return invalid(field, "rule.missing")
 		}
 		return nil
 	}
 	if n := utf8.RuneCountInString(s); n > MaxTextLength {
-		return invalid(field, "is %d characters, at most %d", n, MaxTextLength)
+		return invalid(field, "rule.text_long", "n", n, "max", MaxTextLength)
 	}
 	if strings.TrimSpace(s) != s {
-		return invalid(field, "has leading or trailing space")
+		return invalid(field, "rule.text_space")
 	}
 	for _, r := range s {
 		if unicode.IsControl(r) {
-			return invalid(field, "contains a control character")
+			return invalid(field, "rule.text_control")
 		}
 	}
 	return nil
@@ -79,17 +79,17 @@ func withArticle(kind string) string {
 // (countries.go), so "XX" or "UK" (the United Kingdom is GB) is refused.
 func country(field, c string, v int) error {
 	if len(c) != 2 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z' {
-		return invalid(field, "%q is not an ISO 3166-1 alpha-2 code such as \"MY\" or \"ID\"", c)
+		return invalid(field, "rule.country_code", "code", quoted(c))
 	}
 	if v >= Version2 && !IsCountry(c) {
-		return invalid(field, "%q is not a country in ISO 3166-1 (codes such as \"MY\", \"ID\", \"GB\")", c)
+		return invalid(field, "rule.country_unknown", "code", quoted(c))
 	}
 	return nil
 }
 
 func timeField(field string, t int64) error {
 	if t < MinTime {
-		return invalid(field, "%d is before 2000-01-01 (times are Unix milliseconds)", t)
+		return invalid(field, "rule.times_early", "time", t)
 	}
 	return nil
 }
@@ -110,16 +110,16 @@ func (b *Org) validate(v int) error {
 		return err
 	}
 	if len(b.Roles) == 0 {
-		return invalid("body.roles", "at least one role is needed")
+		return invalid("body.roles", "rule.roles_none")
 	}
 	seen := map[Role]bool{}
 	for i, r := range b.Roles {
 		f := fmt.Sprintf("body.roles[%d]", i)
 		if !validRole(r) {
-			return invalid(f, "unknown role %q", r)
+			return invalid(f, "rule.role_unknown", "role", quoted(r))
 		}
 		if seen[r] {
-			return invalid(f, "role %q listed twice", r)
+			return invalid(f, "rule.role_twice", "role", quoted(r))
 		}
 		seen[r] = true
 	}
@@ -130,7 +130,7 @@ func (b *Org) validate(v int) error {
 		return err
 	}
 	if b.GLN != "" && !isDigits(b.GLN, 13) {
-		return invalid("body.gln", "%q is not a 13-digit GS1 Global Location Number", b.GLN)
+		return invalid("body.gln", "rule.gln", "gln", quoted(b.GLN))
 	}
 	return nil
 }
@@ -149,7 +149,7 @@ func isDigits(s string, n int) bool {
 
 func (b *Device) validate(v int) error {
 	if b.Key.IsZero() {
-		return invalid("body.key", "missing")
+		return invalid("body.key", "rule.missing")
 	}
 	return text("body.name", b.Name, true)
 }
@@ -159,7 +159,7 @@ func (c *Certificate) validate(field string) error {
 		return err
 	}
 	if c.Model != "" && !validModel(c.Model) {
-		return invalid(field+".model", "%q is not a supply-chain model (IP, SG or MB)", c.Model)
+		return invalid(field+".model", "rule.model", "model", quoted(c.Model))
 	}
 	if err := text(field+".number", c.Number, true); err != nil {
 		return err
@@ -168,17 +168,17 @@ func (c *Certificate) validate(field string) error {
 		return err
 	}
 	if c.Until <= c.From {
-		return invalid(field+".until", "must be after the start of validity")
+		return invalid(field+".until", "rule.until_before")
 	}
 	return nil
 }
 
 func (b *Endorse) validate(v int) error {
 	if b.Org.IsZero() {
-		return invalid("body.org", "missing")
+		return invalid("body.org", "rule.missing")
 	}
 	if !validRole(b.Role) {
-		return invalid("body.role", "unknown role %q", b.Role)
+		return invalid("body.role", "rule.role_unknown", "role", quoted(b.Role))
 	}
 	if b.Cert != nil {
 		return b.Cert.validate("body.cert")
@@ -188,10 +188,10 @@ func (b *Endorse) validate(v int) error {
 
 func (b *Revoke) validate(v int) error {
 	if (b.Key == nil) == (b.Record == nil) {
-		return invalid("body", "a revocation names exactly one of key and record")
+		return invalid("body", "rule.revoke_one")
 	}
 	if b.Key != nil && b.Key.IsZero() {
-		return invalid("body.key", "is all zero")
+		return invalid("body.key", "rule.all_zero")
 	}
 	if err := timeField("body.from", b.From); err != nil {
 		return err
@@ -201,10 +201,10 @@ func (b *Revoke) validate(v int) error {
 	}
 	if b.Successor != nil {
 		if b.Key == nil {
-			return invalid("body.successor", "only a revoked key has a successor")
+			return invalid("body.successor", "rule.successor_revoked")
 		}
 		if *b.Successor == *b.Key || b.Successor.IsZero() {
-			return invalid("body.successor", "must be a different, non-zero key")
+			return invalid("body.successor", "rule.successor_other")
 		}
 	}
 	return nil
@@ -228,7 +228,7 @@ func (b *Place) validate(v int) error {
 		return err
 	}
 	if !validPlaceKind(b.Kind) {
-		return invalid("body.kind", "unknown kind of place %q (want one of %s)", b.Kind, strings.Join(PlaceKinds(), ", "))
+		return invalid("body.kind", "rule.place_kind", "kind", quoted(b.Kind), "kinds", strings.Join(PlaceKinds(), ", "))
 	}
 	if err := country("body.country", b.Country, v); err != nil {
 		return err
@@ -237,14 +237,14 @@ func (b *Place) validate(v int) error {
 		return err
 	}
 	if b.Area < 0 {
-		return invalid("body.area", "must not be negative")
+		return invalid("body.area", "rule.negative")
 	}
 	if b.IsLand() {
 		if b.Area == 0 {
-			return invalid("body.area", "%s needs its area in square metres", withArticle(b.Kind))
+			return invalid("body.area", "rule.area_needed", "place_key", "rule.place_a."+b.Kind)
 		}
 		if b.Area > PolygonRequiredArea && b.Geo.Type != GeoPolygon {
-			return invalid("body.geo", "%s of %s ha needs a polygon, not a point (EUDR: plots over 4 ha)", withArticle(b.Kind), FormatMilli(b.Area/10))
+			return invalid("body.geo", "rule.area_polygon", "place_key", "rule.place_a."+b.Kind, "ha", FormatMilli(b.Area/10))
 		}
 	}
 	if b.Geo.Type == GeoPolygon && b.Area > 0 {
@@ -252,14 +252,14 @@ func (b *Place) validate(v int) error {
 		// float64(…) rounds the product first: no fused multiply-add, so
 		// every platform draws the line at the same place.
 		if diff, allowed := float64(b.Area)-enclosed, float64(AreaTolerance*enclosed)+100; diff > allowed || -diff > allowed {
-			return invalid("body.area", "declared %s ha but the polygon encloses %s ha", FormatMilli(b.Area/10), FormatMilli(int64(enclosed)/10))
+			return invalid("body.area", "rule.area_mismatch", "declared", FormatMilli(b.Area/10), "enclosed", FormatMilli(int64(enclosed)/10))
 		}
 	}
 	if v < Version2 && (len(b.IDs) > 0 || len(b.Evidence) > 0) {
-		return invalid("body", "identifiers and evidence of a place need record format 2 (this record is format %d)", v)
+		return invalid("body", "rule.place_v2", "v", v)
 	}
 	if len(b.IDs) > MaxPlaceIDs {
-		return invalid("body.ids", "at most %d identifiers, has %d", MaxPlaceIDs, len(b.IDs))
+		return invalid("body.ids", "rule.ids_many", "max", MaxPlaceIDs, "n", len(b.IDs))
 	}
 	seen := map[string]bool{}
 	for i, id := range b.IDs {
@@ -268,17 +268,17 @@ func (b *Place) validate(v int) error {
 			return err
 		}
 		if seen[id.Scheme] {
-			return invalid(f+".scheme", "a second %q identifier: a place has one per registry", id.Scheme)
+			return invalid(f+".scheme", "rule.id_twice", "scheme", quoted(id.Scheme))
 		}
 		seen[id.Scheme] = true
 	}
 	if len(b.Evidence) > MaxEvidence {
-		return invalid("body.evidence", "at most %d pieces of evidence, has %d", MaxEvidence, len(b.Evidence))
+		return invalid("body.evidence", "rule.evidence_many", "max", MaxEvidence, "n", len(b.Evidence))
 	}
 	for i, e := range b.Evidence {
 		f := fmt.Sprintf("body.evidence[%d]", i)
 		if e.Kind != EvidenceDeforestationFree && e.Kind != EvidenceLegality {
-			return invalid(f+".kind", "unknown kind of evidence %q (want %q or %q)", e.Kind, EvidenceDeforestationFree, EvidenceLegality)
+			return invalid(f+".kind", "rule.evidence_kind", "kind", quoted(e.Kind), "a", quoted(EvidenceDeforestationFree), "b", quoted(EvidenceLegality))
 		}
 		if err := text(f+".ref", e.Ref, true); err != nil {
 			return err
@@ -290,7 +290,7 @@ func (b *Place) validate(v int) error {
 			return err
 		}
 		if e.Hash != nil && len(e.Hash) != 32 {
-			return invalid(f+".hash", "is %d bytes, want a 32-byte sha2-256 digest", len(e.Hash))
+			return invalid(f+".hash", "rule.hash_size", "n", len(e.Hash))
 		}
 	}
 	return nil
@@ -301,7 +301,7 @@ func (b *Place) validate(v int) error {
 // identifier.
 func placeID(field string, id PlaceID) error {
 	if id.Scheme == "" || len(id.Scheme) > 16 || strings.Trim(id.Scheme, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
-		return invalid(field+".scheme", "%q is not a registry name (lower-case letters, digits and hyphens, such as %q, %q or %q)", id.Scheme, IDRMI, IDGLN, IDUML)
+		return invalid(field+".scheme", "rule.scheme", "scheme", quoted(id.Scheme), "a", quoted(IDRMI), "b", quoted(IDGLN), "c", quoted(IDUML))
 	}
 	if err := text(field+".id", id.ID, true); err != nil {
 		return err
@@ -309,15 +309,15 @@ func placeID(field string, id PlaceID) error {
 	switch id.Scheme {
 	case IDRMI:
 		if len(id.ID) != 9 || !strings.HasPrefix(id.ID, "CID") || !isDigits(id.ID[3:], 6) {
-			return invalid(field+".id", "%q is not an RMI smelter identification number (\"CID\" and six digits, such as \"CID001070\")", id.ID)
+			return invalid(field+".id", "rule.rmi", "id", quoted(id.ID))
 		}
 	case IDGLN:
 		if !isDigits(id.ID, 13) {
-			return invalid(field+".id", "%q is not a 13-digit GS1 Global Location Number", id.ID)
+			return invalid(field+".id", "rule.gln", "gln", quoted(id.ID))
 		}
 	case IDUML:
 		if len(id.ID) != 12 || !strings.HasPrefix(id.ID, "PO") || !isDigits(id.ID[2:], 10) {
-			return invalid(field+".id", "%q is not a Universal Mill List ID (\"PO\" and ten digits, such as \"PO1000001234\")", id.ID)
+			return invalid(field+".id", "rule.uml", "id", quoted(id.ID))
 		}
 	}
 	return nil
@@ -325,26 +325,26 @@ func placeID(field string, id PlaceID) error {
 
 func (q Quantity) validate(field string) error {
 	if !q.Unit.Valid() {
-		return invalid(field+".unit", "unknown unit %q (want a UN/ECE Rec 20 code: KGM, TNE, GRM, LTR, MTQ or H87)", q.Unit)
+		return invalid(field+".unit", "rule.unit", "unit", quoted(q.Unit))
 	}
 	if q.Milli <= 0 {
-		return invalid(field+".n", "must be more than zero, is %s", q)
+		return invalid(field+".n", "rule.qty_positive", "qty", q)
 	}
 	if q.Milli > MaxQuantity {
-		return invalid(field+".n", "%s is more than the largest quantity a record may hold, %s", q, Quantity{Milli: MaxQuantity, Unit: q.Unit})
+		return invalid(field+".n", "rule.qty_large", "qty", q, "max", Quantity{Milli: MaxQuantity, Unit: q.Unit})
 	}
 	if q.Unit == H87 && q.Milli%1000 != 0 {
-		return invalid(field+".n", "a count of pieces must be whole, is %s", FormatMilli(q.Milli))
+		return invalid(field+".n", "rule.qty_whole", "n", FormatMilli(q.Milli))
 	}
 	return nil
 }
 
 func validateOutputs(out []Output) error {
 	if len(out) == 0 {
-		return invalid("body.out", "at least one output batch is needed")
+		return invalid("body.out", "rule.out_none")
 	}
 	if len(out) > MaxOutputs {
-		return invalid("body.out", "at most %d outputs, has %d", MaxOutputs, len(out))
+		return invalid("body.out", "rule.out_many", "max", MaxOutputs, "n", len(out))
 	}
 	lots := map[string]bool{}
 	for i, o := range out {
@@ -360,7 +360,7 @@ func validateOutputs(out []Output) error {
 		}
 		if o.Lot != "" {
 			if lots[o.Lot] {
-				return invalid(f+".lot", "lot code %q used twice in one record", o.Lot)
+				return invalid(f+".lot", "rule.lot_twice", "lot", quoted(o.Lot))
 			}
 			lots[o.Lot] = true
 		}
@@ -369,7 +369,7 @@ func validateOutputs(out []Output) error {
 				return err
 			}
 			if !validModel(o.Claim.Model) {
-				return invalid(f+".claim.model", "%q is not a supply-chain model (IP, SG or MB)", o.Claim.Model)
+				return invalid(f+".claim.model", "rule.model", "model", quoted(o.Claim.Model))
 			}
 		}
 	}
@@ -378,15 +378,15 @@ func validateOutputs(out []Output) error {
 
 func (b *Origin) validate(v int) error {
 	if len(b.Places) == 0 {
-		return invalid("body.places", "at least one place is needed")
+		return invalid("body.places", "rule.places_none")
 	}
 	if len(b.Places) > MaxPlaces {
-		return invalid("body.places", "at most %d places, has %d", MaxPlaces, len(b.Places))
+		return invalid("body.places", "rule.places_many", "max", MaxPlaces, "n", len(b.Places))
 	}
 	seen := map[CID]bool{}
 	for i, p := range b.Places {
 		if seen[p] {
-			return invalid(fmt.Sprintf("body.places[%d]", i), "place listed twice")
+			return invalid(fmt.Sprintf("body.places[%d]", i), "rule.place_twice")
 		}
 		seen[p] = true
 	}
@@ -394,11 +394,11 @@ func (b *Origin) validate(v int) error {
 		return err
 	}
 	if b.Until < b.From {
-		return invalid("body.until", "the production period ends before it starts")
+		return invalid("body.until", "rule.period_reversed")
 	}
 	if b.Supplier != nil {
 		if v < Version3 {
-			return invalid("body.supplier", "a supplier needs record format %d or later, the record is of format %d", Version3, v)
+			return invalid("body.supplier", "rule.supplier_version", "min", Version3, "v", v)
 		}
 		if err := b.Supplier.validate("body.supplier"); err != nil {
 			return err
@@ -409,38 +409,38 @@ func (b *Origin) validate(v int) error {
 
 func (s *Supplier) validate(field string) error {
 	if !slices.Contains(SupplierKinds(), s.Kind) {
-		return invalid(field+".kind", "%q is not a kind of supplier (%s)", s.Kind, strings.Join(SupplierKinds(), " or "))
+		return invalid(field+".kind", "rule.supplier_kind", "kind", quoted(s.Kind), "kinds", strings.Join(SupplierKinds(), " or "))
 	}
 	if !slices.Contains(SupplierSchemes(), s.Scheme) {
-		return invalid(field+".scheme", "%q is not a scheme of supplier ID (%s)", s.Scheme, strings.Join(SupplierSchemes(), ", "))
+		return invalid(field+".scheme", "rule.supplier_scheme", "scheme", quoted(s.Scheme), "schemes", strings.Join(SupplierSchemes(), ", "))
 	}
 	if len(s.Name) != CommitmentSize {
-		return invalid(field+".name", "is %d bytes, want a %d-byte commitment", len(s.Name), CommitmentSize)
+		return invalid(field+".name", "rule.commitment_size", "n", len(s.Name), "size", CommitmentSize)
 	}
 	if len(s.ID) != CommitmentSize {
-		return invalid(field+".id", "is %d bytes, want a %d-byte commitment", len(s.ID), CommitmentSize)
+		return invalid(field+".id", "rule.commitment_size", "n", len(s.ID), "size", CommitmentSize)
 	}
 	return nil
 }
 
 func (b *Process) validate(v int) error {
 	if len(b.In) == 0 {
-		return invalid("body.in", "at least one input batch is needed")
+		return invalid("body.in", "rule.in_none")
 	}
 	if len(b.In) > MaxInputs {
-		return invalid("body.in", "at most %d inputs, has %d", MaxInputs, len(b.In))
+		return invalid("body.in", "rule.in_many", "max", MaxInputs, "n", len(b.In))
 	}
 	seen := map[BatchID]bool{}
 	for i, in := range b.In {
 		f := fmt.Sprintf("body.in[%d]", i)
 		if in.Batch.IsZero() {
-			return invalid(f+".batch", "missing")
+			return invalid(f+".batch", "rule.missing")
 		}
 		if in.Batch.Index >= MaxOutputs {
-			return invalid(f+".batch.n", "output number %d is too large", in.Batch.Index)
+			return invalid(f+".batch.n", "rule.output_index", "n", in.Batch.Index)
 		}
 		if seen[in.Batch] {
-			return invalid(f+".batch", "batch %s consumed twice in one record", in.Batch)
+			return invalid(f+".batch", "rule.batch_twice", "batch", in.Batch)
 		}
 		seen[in.Batch] = true
 		if err := in.Qty.validate(f + ".qty"); err != nil {
@@ -452,19 +452,19 @@ func (b *Process) validate(v int) error {
 
 func (b *Transfer) validate(v int) error {
 	if b.Batch.IsZero() {
-		return invalid("body.batch", "missing")
+		return invalid("body.batch", "rule.missing")
 	}
 	if b.Batch.Index >= MaxOutputs {
-		return invalid("body.batch.n", "output number %d is too large", b.Batch.Index)
+		return invalid("body.batch.n", "rule.output_index", "n", b.Batch.Index)
 	}
 	if err := b.Qty.validate("body.qty"); err != nil {
 		return err
 	}
 	if b.To.IsZero() {
-		return invalid("body.to", "missing")
+		return invalid("body.to", "rule.missing")
 	}
 	if len(b.Docs) > MaxDocuments {
-		return invalid("body.docs", "at most %d documents, has %d", MaxDocuments, len(b.Docs))
+		return invalid("body.docs", "rule.docs_many", "max", MaxDocuments, "n", len(b.Docs))
 	}
 	for i, d := range b.Docs {
 		f := fmt.Sprintf("body.docs[%d]", i)
@@ -475,10 +475,10 @@ func (b *Transfer) validate(v int) error {
 			return err
 		}
 		if d.Hash != nil && len(d.Hash) != 32 {
-			return invalid(f+".hash", "is %d bytes, want a 32-byte sha2-256 digest", len(d.Hash))
+			return invalid(f+".hash", "rule.hash_size", "n", len(d.Hash))
 		}
 		if d.Ref == "" && d.Hash == nil {
-			return invalid(f, "a document needs a reference or a hash")
+			return invalid(f, "rule.doc_empty")
 		}
 		if err := ddsDocument(f, d, v); err != nil {
 			return err
@@ -492,23 +492,23 @@ func (b *Transfer) validate(v int) error {
 func ddsDocument(field string, d Document, v int) error {
 	if d.Kind != DocDDS {
 		if d.Verification != "" {
-			return invalid(field+".verification", "only a due diligence statement (kind %q) has a verification number", DocDDS)
+			return invalid(field+".verification", "rule.verification_dds", "kind", quoted(DocDDS))
 		}
 		return nil
 	}
 	if v < Version2 {
 		// Format 1 took any reference under any kind.
 		if d.Verification != "" {
-			return invalid(field+".verification", "needs record format 2 (this record is format %d)", v)
+			return invalid(field+".verification", "rule.needs_v2", "v", v)
 		}
 		return nil
 	}
 	r := d.Ref
 	if len(r) != 14 || !isDigits(r[:2], 2) || strings.Trim(r[2:4], "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" || !upperAlnum(r[4:]) {
-		return invalid(field+".ref", "%q is not a due diligence statement reference number (14 characters: two digits of the year, two letters of the country, ten letters or digits, such as \"24ITYGBJFOS258\")", r)
+		return invalid(field+".ref", "rule.dds_ref", "ref", quoted(r))
 	}
 	if d.Verification != "" && (len(d.Verification) != 8 || !upperAlnum(d.Verification)) {
-		return invalid(field+".verification", "%q is not a verification number (eight letters or digits, such as \"K7R8LA90\")", d.Verification)
+		return invalid(field+".verification", "rule.verification", "number", quoted(d.Verification))
 	}
 	return nil
 }
@@ -520,17 +520,17 @@ func upperAlnum(s string) bool {
 
 func (b *Receive) validate(v int) error {
 	if b.Transfer.IsZero() {
-		return invalid("body.transfer", "missing")
+		return invalid("body.transfer", "rule.missing")
 	}
 	return b.Qty.validate("body.qty")
 }
 
 func (b *Correct) validate(v int) error {
 	if b.Record.IsZero() {
-		return invalid("body.record", "missing")
+		return invalid("body.record", "rule.missing")
 	}
 	if b.By != nil && *b.By == b.Record {
-		return invalid("body.by", "a record cannot replace itself")
+		return invalid("body.by", "rule.replace_self")
 	}
 	return text("body.reason", b.Reason, true)
 }
@@ -542,7 +542,7 @@ func (b *Correct) validate(v int) error {
 // or nil. User interfaces use it to validate a form as it is typed.
 func CheckDraft(body Body) error {
 	if body == nil {
-		return invalid("body", "missing")
+		return invalid("body", "rule.missing")
 	}
 	if err := body.validate(Version); err != nil {
 		return err
@@ -551,10 +551,10 @@ func CheckDraft(body Body) error {
 		Time: 1<<63 - 1, Body: body, Sig: make([]byte, 64)}
 	b, err := r.Encode()
 	if err != nil {
-		return invalid("body", "cannot be encoded: %v", err)
+		return invalid("body", "rule.encode", "error", err)
 	}
 	if len(b) > MaxRecordSize {
-		return invalid("body", "the record would be %d bytes, more than the %d a record may hold; split it in two", len(b), MaxRecordSize)
+		return invalid("body", "rule.record_large", "n", len(b), "max", MaxRecordSize)
 	}
 	return nil
 }

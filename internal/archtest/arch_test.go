@@ -69,7 +69,7 @@ func TestImportArrows(t *testing.T) {
 	allowed := map[string][]string{
 		"":                             {"assets", "gui", "node", "node/api", "node/demo", "node/p2p", "protocol", "storage"},
 		"assets":                       {},
-		"protocol":                     {},
+		"protocol":                     {"i18n"},
 		"protocol/prototest":           {"protocol"},
 		"protocol/provenance":          {"i18n", "protocol"},
 		"protocol/provenance/scenario": {"protocol", "protocol/provenance"},
