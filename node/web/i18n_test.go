@@ -100,6 +100,9 @@ func TestPageMessagesServed(t *testing.T) {
 		{"ms", "Check a batch", "Semak kelompok"},
 		{"id", "Check a batch", "Periksa batch"},
 		{"en", "Check a batch", "Check a batch"},
+		{"ms", "role:mill", "kilang sawit"},
+		{"id", "role:mill", "pabrik kelapa sawit"},
+		{"en", "role:mill", "mill"},
 	} {
 		resp, body := get(t, srv.URL+"/static/messages/"+c.lang+".json")
 		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/json" {

@@ -176,15 +176,19 @@ func Handler(cfg Config) (http.Handler, error) {
 }
 
 // PageMessages is the page's own texts in l, from each English text to
-// its translation: every message of the catalog's "page." keys. The page
-// reads it from /static/messages/<lang>.json before anything else, so its
-// first screen is in the reader's language without the verifier (which
-// offers the same map as jejak.messages).
+// its translation: every message of the catalog's "page." keys, and the
+// names of roles as "role:<role>" (report.role.*). The page reads it from
+// /static/messages/<lang>.json before anything else, so its first screen
+// is in the reader's language without the verifier (which offers the
+// same "page." texts as jejak.messages).
 func PageMessages(l i18n.Lang) map[string]string {
 	m := map[string]string{}
 	for _, k := range i18n.Keys() {
-		if strings.HasPrefix(k, "page.") {
+		switch {
+		case strings.HasPrefix(k, "page."):
 			m[i18n.T(i18n.English, k)] = i18n.T(l, k)
+		case strings.HasPrefix(k, "report.role."):
+			m["role:"+strings.TrimPrefix(k, "report.role.")] = i18n.T(l, k)
 		}
 	}
 	return m

@@ -73,6 +73,12 @@
     return vars ? s.replace(/\{(\w+)\}/g, function (m, k) { return k in vars ? String(vars[k]) : m; }) : s;
   }
 
+  // roleName is a role's name in LANG (the relay's "role:<role>"
+  // messages), else its code, which is its English name.
+  function roleName(r) {
+    return Object.prototype.hasOwnProperty.call(MSG, "role:" + r) ? MSG["role:" + r] : r;
+  }
+
   var STORE = "jejak.anchors";
   var MISMATCH_ONLINE = "The relay sent a record that does not match its ID (record {record}): this relay cannot be trusted for this batch.";
 
@@ -870,13 +876,13 @@
     return el("ul", { "class": "signers", "data-testid": "signers" }, signers.map(function (s) {
       var ends = (s.endorsements || []).map(function (e) {
         var c = e.certificate;
-        return el("li", null, [e.trusted ? "\u2713 " : "\u2717 ", t("{role}, endorsed by {by}", { role: e.role || "", by: e.by_name || short(e.by || "") }),
+        return el("li", null, [e.trusted ? "\u2713 " : "\u2717 ", t("{role}, endorsed by {by}", { role: roleName(e.role || ""), by: e.by_name || short(e.by || "") }),
           c ? " \u00b7 " + [c.scheme, c.model, c.number].filter(Boolean).join(" ") + (c.valid_until ? " " + t("(valid until {d})", { d: when(c.valid_until) }) : "") : "",
           e.revoked_at ? " \u00b7 " + t("withdrawn {d}", { d: when(e.revoked_at) }) : ""]);
       });
       return el("li", { "class": "signer " + (s.trusted ? "trusted" : "untrusted") }, [
         el("div", null, [el("span", { "class": "icon " + (s.trusted ? "s-pass" : "s-fail"), "aria-hidden": "true" }, s.trusted ? "\u2713" : "\u2717"), " ",
-          el("strong", null, s.name || short(s.key || "")), " ", el("span", { "class": "muted" }, [(s.roles || []).join(", "), s.country, t("{n} records", { n: s.records || 0 })].filter(Boolean).join(" \u00b7 "))]),
+          el("strong", null, s.name || short(s.key || "")), " ", el("span", { "class": "muted" }, [(s.roles || []).map(roleName).join(", "), s.country, t("{n} records", { n: s.records || 0 })].filter(Boolean).join(" \u00b7 "))]),
         el("p", { "class": "why" }, s.why || (s.trusted ? t("trusted") : t("not vouched for by an anchor you chose"))),
         ends.length ? el("ul", { "class": "ends" }, ends) : null,
         el("details", null, [el("summary", null, t("Key")), el("code", { "class": "wrap" }, s.key || "")])
