@@ -186,7 +186,7 @@ func TestPhonePageLanguages(t *testing.T) {
 		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
 			t.Fatal(err)
 		}
-		got, err := chromedp.Run(ctx, chromedp.Poll[string](homeTexts, chromedp.WithPollingTimeout(30*time.Second)))
+		got, err := pollPage(ctx, homeTexts, 30*time.Second)
 		if err != nil {
 			t.Fatalf("%s: the home page did not show: %v", c.lang, err)
 		}
@@ -206,7 +206,7 @@ func TestPhonePageLanguages(t *testing.T) {
 			document.querySelector('[data-testid=anchor-add]').click()`)); err != nil {
 			t.Fatal(err)
 		}
-		prob, err := chromedp.Run(ctx, chromedp.Poll[string](`document.getElementById('anchor-problem').textContent`, chromedp.WithPollingTimeout(10*time.Second)))
+		prob, err := pollPage(ctx, `document.getElementById('anchor-problem').textContent`, 10*time.Second)
 		if err != nil || !strings.HasPrefix(prob, c.badKey) {
 			t.Errorf("%s: a bad key is answered %q (%v), want %q…", c.lang, prob, err, c.badKey)
 		}
@@ -215,8 +215,7 @@ func TestPhonePageLanguages(t *testing.T) {
 			document.querySelector('[data-testid=anchor-add]').click()`, key))); err != nil {
 			t.Fatal(err)
 		}
-		list, err := chromedp.Run(ctx, chromedp.Poll[string](`(() => { const b = document.querySelector('#anchors-list button'); return b ? b.textContent + '|' + b.getAttribute('aria-label') : ''; })()`,
-			chromedp.WithPollingTimeout(10*time.Second)))
+		list, err := pollPage(ctx, `(() => { const b = document.querySelector('#anchors-list button'); return b ? b.textContent + '|' + b.getAttribute('aria-label') : ''; })()`, 10*time.Second)
 		if err != nil || list != c.added+"|"+c.added+" Borneo Assurance" {
 			t.Errorf("%s: the anchor's button reads %q (%v), want %q", c.lang, list, err, c.added)
 		}
@@ -234,30 +233,43 @@ func TestPhonePageLanguages(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chromedp.Run(ctx, chromedp.Poll[string](homeTexts, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+	if _, err := pollPage(ctx, homeTexts, 30*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`setTimeout(() => { const s = document.getElementById('lang');
 		s.value = 'en'; s.dispatchEvent(new Event('change')); }, 0)`)); err != nil {
 		t.Fatal(err)
 	}
-	// The page reloads itself: its old context goes away under the poll,
-	// which is asked again until the deadline.
+	// The page reloads itself: pollPage asks again when the old page goes
+	// away under it.
 	english := `(() => { const h = document.querySelector('#home h1');
 		return h && !document.getElementById('home').hidden && h.textContent === 'Check a batch' ? document.documentElement.lang + ' ' + localStorage.getItem('jejak.lang') : ''; })()`
 	for _, step := range []string{"switched", "reopened"} {
-		var got string
-		var err error
-		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); {
-			if got, err = chromedp.Run(ctx, chromedp.Poll[string](english, chromedp.WithPollingTimeout(5*time.Second))); err == nil {
-				break
-			}
-		}
+		got, err := pollPage(ctx, english, 30*time.Second)
 		if err != nil || got != "en en" {
 			t.Fatalf("%s to English, the page shows %q (%v)", step, got, err)
 		}
 		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// pollPage polls expr on the page until it is truthy, asking again when
+// the page it ran in went away (a navigation or reload under it), until
+// the timeout.
+func pollPage(ctx context.Context, expr string, timeout time.Duration) (string, error) {
+	deadline := time.Now().Add(timeout)
+	for {
+		left := time.Until(deadline)
+		if left <= 0 {
+			return "", fmt.Errorf("%q was not true within %v", expr, timeout)
+		}
+		got, err := chromedp.Run(ctx, chromedp.Poll[string](expr, chromedp.WithPollingTimeout(left)))
+		// A page gone away is "Cannot find context with specified id" or
+		// "Inspected target navigated or closed", both -32000.
+		if err == nil || !strings.Contains(err.Error(), "(-32000)") || time.Now().After(deadline) {
+			return got, err
 		}
 	}
 }

@@ -955,8 +955,10 @@
 
   function begin() {
     loadMessages().then(function () {
-      translateStatic();
-      start();
+      try { translateStatic(); } finally {
+        document.documentElement.classList.remove("i18n-wait");
+        start();
+      }
     });
   }
 
