@@ -298,6 +298,10 @@ func TestPhonePageMalay(t *testing.T) {
 	if err != nil || !strings.Contains(checks, "Tuntutan berganda") || !strings.Contains(checks, "Integriti") {
 		t.Errorf("the Malay checks read %q (%v)", checks, err)
 	}
+	signers, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('[data-testid=signers]').textContent`))
+	if err != nil || !strings.Contains(signers, "kilang sawit") || strings.Contains(signers, "mill") {
+		t.Errorf("the Malay signers do not name their roles in Malay: %q (%v)", signers, err)
+	}
 }
 
 // TestPhonePageBudget loads the page for a batch with 1,000 ancestors on a

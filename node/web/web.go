@@ -29,6 +29,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jejak/jejak/i18n"
 	"github.com/jejak/jejak/node/api"
 	"github.com/jejak/jejak/protocol"
 	"github.com/jejak/jejak/protocol/interop/capsule"
@@ -164,11 +165,45 @@ func Handler(cfg Config) (http.Handler, error) {
 	} else if err := add(dist, "dist", false); err != nil {
 		return nil, err
 	}
+	for _, l := range i18n.Langs {
+		h.assets["messages/"+string(l)+".json"] = jsonAsset(PageMessages(l))
+	}
 	h.index = h.assets["index.html"]
 	if h.index == nil {
 		return nil, errors.New("web: assets: no index.html")
 	}
 	return h, nil
+}
+
+// PageMessages is the page's own texts in l, from each English text to
+// its translation: every message of the catalog's "page." keys, and the
+// names of roles as "role:<role>" (report.role.*). The page reads it from
+// /static/messages/<lang>.json before anything else, so its first screen
+// is in the reader's language without the verifier (which offers the
+// same "page." texts as jejak.messages).
+func PageMessages(l i18n.Lang) map[string]string {
+	m := map[string]string{}
+	for _, k := range i18n.Keys() {
+		switch {
+		case strings.HasPrefix(k, "page."):
+			m[i18n.T(i18n.English, k)] = i18n.T(l, k)
+		case strings.HasPrefix(k, "report.role."):
+			m["role:"+strings.TrimPrefix(k, "report.role.")] = i18n.T(l, k)
+		}
+	}
+	return m
+}
+
+// jsonAsset is v as a JSON asset, gzipped like the others.
+func jsonAsset(v any) *asset {
+	data, _ := json.Marshal(v)
+	a := &asset{typ: "application/json", data: data}
+	var b bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	zw.Write(data)
+	zw.Close()
+	a.gz = b.Bytes()
+	return a
 }
 
 func pathJoin(dir, name string) string {
@@ -236,6 +271,10 @@ func ParseRoute(path, rawQuery string) (Route, error) {
 		}
 		return r, nil
 	case "static":
+		if len(parts) == 3 && parts[1] == "messages" && strings.HasSuffix(parts[2], ".json") {
+			// The page's texts in a language: /static/messages/<lang>.json.
+			return Route{Kind: "asset", Asset: "messages/" + parts[2]}, nil
+		}
 		if len(parts) != 2 || parts[1] == "" || strings.HasPrefix(parts[1], ".") {
 			return Route{}, errNotFound
 		}

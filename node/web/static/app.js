@@ -6,9 +6,16 @@
 // from the relay. See README.md beside this file for the contract.
 "use strict";
 (function () {
-  // LANG is the page's language: the first of the browser's languages
-  // that Jejak speaks (ms, id; "in" is Indonesian's old code), else en.
+  // LANG is the page's language: the one the person chose with the
+  // language select (kept in localStorage), else the first of the
+  // browser's languages that Jejak speaks (ms, id; "in" is Indonesian's
+  // old code), else en.
+  var LANG_STORE = "jejak.lang";
   var LANG = (function () {
+    try {
+      var chosen = localStorage.getItem(LANG_STORE);
+      if (chosen === "en" || chosen === "ms" || chosen === "id") return chosen;
+    } catch (e) { /* no storage: the browser's languages decide */ }
     var prefs = (navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || "en"]);
     for (var i = 0; i < prefs.length; i++) {
       var b = String(prefs[i] || "").toLowerCase().split(/[-_]/)[0];
@@ -18,16 +25,58 @@
     return "en";
   })();
 
-  // MSG maps the page's English texts to LANG's, from the verifier's
-  // catalog (jejak.messages) once it is loaded; until then, and for a
-  // text it lacks, the English text shows.
+  // MSG maps the page's English texts to LANG's, from the relay's copy of
+  // the catalog (/static/messages/<lang>.json, read before the page
+  // starts) and then the verifier's (jejak.messages); for a text they
+  // lack, the English text shows.
   var MSG = {};
+
+  // loadMessages reads the page's texts in LANG from the relay. It never
+  // fails: without them (or after 4 seconds) the page starts in English.
+  function loadMessages() {
+    if (LANG === "en" || typeof fetch !== "function") return Promise.resolve();
+    var ask = fetch("/static/messages/" + LANG + ".json").then(function (r) {
+      return r.ok ? r.json() : null;
+    }).then(function (m) {
+      if (m && typeof m === "object") MSG = m;
+    }, function () {});
+    var wait = new Promise(function (r) { setTimeout(r, 4000); });
+    return Promise.race([ask, wait]);
+  }
+
+  // translateStatic puts index.html's own texts in LANG: each element
+  // marked data-i18n (its text), data-i18n-placeholder (its placeholder)
+  // and the title.
+  function translateStatic() {
+    document.documentElement.lang = LANG;
+    document.title = t(document.title);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-i18n]"), function (e) {
+      e.textContent = t(e.textContent.replace(/\s+/g, " ").trim());
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-i18n-placeholder]"), function (e) {
+      e.placeholder = t(e.placeholder);
+    });
+    var sel = $("lang");
+    if (sel) {
+      sel.value = LANG;
+      sel.addEventListener("change", function () {
+        try { localStorage.setItem(LANG_STORE, sel.value); } catch (e) { /* kept for this visit only */ }
+        location.reload();
+      });
+    }
+  }
 
   // t is the one door for text a person reads: the English text, or its
   // translation from MSG. {name} placeholders are filled from vars.
   function t(s, vars) {
     if (Object.prototype.hasOwnProperty.call(MSG, s)) s = MSG[s];
     return vars ? s.replace(/\{(\w+)\}/g, function (m, k) { return k in vars ? String(vars[k]) : m; }) : s;
+  }
+
+  // roleName is a role's name in LANG (the relay's "role:<role>"
+  // messages), else its code, which is its English name.
+  function roleName(r) {
+    return Object.prototype.hasOwnProperty.call(MSG, "role:" + r) ? MSG["role:" + r] : r;
   }
 
   var STORE = "jejak.anchors";
@@ -241,7 +290,7 @@
         if (done) return;
         if (!window.jejak || typeof window.jejak.verify !== "function") return fail(t("it started but offers no verify function"));
         if (LANG !== "en" && typeof window.jejak.messages === "function") {
-          try { MSG = JSON.parse(window.jejak.messages(LANG)); document.documentElement.lang = LANG; } catch (e) { MSG = {}; }
+          try { MSG = Object.assign(MSG, JSON.parse(window.jejak.messages(LANG))); } catch (e) { /* keep the relay's */ }
         }
         done = true;
         resolve(window.jejak);
@@ -827,13 +876,13 @@
     return el("ul", { "class": "signers", "data-testid": "signers" }, signers.map(function (s) {
       var ends = (s.endorsements || []).map(function (e) {
         var c = e.certificate;
-        return el("li", null, [e.trusted ? "\u2713 " : "\u2717 ", t("{role}, endorsed by {by}", { role: e.role || "", by: e.by_name || short(e.by || "") }),
+        return el("li", null, [e.trusted ? "\u2713 " : "\u2717 ", t("{role}, endorsed by {by}", { role: roleName(e.role || ""), by: e.by_name || short(e.by || "") }),
           c ? " \u00b7 " + [c.scheme, c.model, c.number].filter(Boolean).join(" ") + (c.valid_until ? " " + t("(valid until {d})", { d: when(c.valid_until) }) : "") : "",
           e.revoked_at ? " \u00b7 " + t("withdrawn {d}", { d: when(e.revoked_at) }) : ""]);
       });
       return el("li", { "class": "signer " + (s.trusted ? "trusted" : "untrusted") }, [
         el("div", null, [el("span", { "class": "icon " + (s.trusted ? "s-pass" : "s-fail"), "aria-hidden": "true" }, s.trusted ? "\u2713" : "\u2717"), " ",
-          el("strong", null, s.name || short(s.key || "")), " ", el("span", { "class": "muted" }, [(s.roles || []).join(", "), s.country, t("{n} records", { n: s.records || 0 })].filter(Boolean).join(" \u00b7 "))]),
+          el("strong", null, s.name || short(s.key || "")), " ", el("span", { "class": "muted" }, [(s.roles || []).map(roleName).join(", "), s.country, t("{n} records", { n: s.records || 0 })].filter(Boolean).join(" \u00b7 "))]),
         el("p", { "class": "why" }, s.why || (s.trusted ? t("trusted") : t("not vouched for by an anchor you chose"))),
         ends.length ? el("ul", { "class": "ends" }, ends) : null,
         el("details", null, [el("summary", null, t("Key")), el("code", { "class": "wrap" }, s.key || "")])
@@ -904,6 +953,15 @@
     loadVerifier().then(function (j) { $("version").textContent = t("verifier {v}", { v: j.version || "" }); }, function () {});
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  function begin() {
+    loadMessages().then(function () {
+      try { translateStatic(); } finally {
+        document.documentElement.classList.remove("i18n-wait");
+        start();
+      }
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", begin);
+  else begin();
 })();
