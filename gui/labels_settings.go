@@ -25,6 +25,7 @@ type labelsCard struct {
 	saved    func(api.Identity) // hands the new identity to the screen
 	resolver *widget.Entry
 	resErr   *widget.Label
+	deflt    *widget.Label   // the resolver labels name while none is set
 	rows     *fyne.Container // a line for each product: name, GTIN, error
 	gtins    map[string]*widget.Entry
 	gtinErrs map[string]*widget.Label
@@ -36,7 +37,7 @@ type labelsCard struct {
 }
 
 func newLabelsCard(u *UI, saved func(api.Identity)) *labelsCard {
-	c := &labelsCard{u: u, saved: saved, resolver: widget.NewEntry(), resErr: wrapLabel(""), rows: container.NewVBox(),
+	c := &labelsCard{u: u, saved: saved, resolver: widget.NewEntry(), resErr: wrapLabel(""), deflt: note(""), rows: container.NewVBox(),
 		gtins: map[string]*widget.Entry{}, gtinErrs: map[string]*widget.Label{}, status: wrapLabel("")}
 	c.resolver.SetPlaceHolder(u.t("labels.gui.resolver_hint"))
 	c.resolver.OnChanged = func(string) { c.changed() }
@@ -45,7 +46,7 @@ func newLabelsCard(u *UI, saved func(api.Identity)) *labelsCard {
 	c.save = widget.NewButtonWithIcon(u.t("labels.gui.save"), theme.DocumentSaveIcon(), c.saveSettings)
 	c.obj = widget.NewCard(u.t("labels.gui.title"), "", container.NewVBox(
 		note(u.t("labels.gui.note")),
-		widget.NewLabel(u.t("labels.gui.resolver")), c.resolver, c.resErr,
+		widget.NewLabel(u.t("labels.gui.resolver")), c.resolver, c.resErr, c.deflt,
 		widget.NewLabel(u.t("labels.gui.gtins")), c.rows,
 		container.NewHBox(c.save), c.status))
 	c.set(u.ident)
@@ -63,7 +64,14 @@ func (c *labelsCard) set(id api.Identity) {
 	}
 	c.filling = true
 	defer func() { c.filling = false }()
-	c.resolver.SetText(id.LabelResolver)
+	if id.LabelResolverDefault {
+		c.resolver.SetText("")
+		c.deflt.SetText(c.u.t("labels.gui.default", "resolver", id.LabelResolver))
+		c.deflt.Show()
+	} else {
+		c.resolver.SetText(id.LabelResolver)
+		c.deflt.Hide()
+	}
 	products := protocol.ProductsFor(id.Roles)
 	for _, p := range slices.Sorted(maps.Keys(id.GTINs)) {
 		if !slices.Contains(products, p) {

@@ -168,7 +168,7 @@ func (n *Node) Identity(ctx context.Context) (api.Identity, error) {
 	st := n.id.state()
 	dev := st.device
 	out := api.Identity{Org: st.orgPub, HasOrgKey: st.hasOrg(), OrgKeyProtected: len(st.orgSealed) > 0, DeviceName: st.deviceName}
-	out.LabelResolver, out.GTINs = n.labelSettings()
+	out.LabelResolver, out.LabelResolverDefault, out.GTINs = n.labelSettings()
 	if dev.IsZero() {
 		return out, nil
 	}

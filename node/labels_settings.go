@@ -42,12 +42,13 @@ func (n *Node) SetLabelSettings(ctx context.Context, s api.LabelSettings) (api.I
 	return n.Identity(ctx)
 }
 
-// labelSettings returns the resolver labels name (see labelResolver) and
-// the GTINs in force.
-func (n *Node) labelSettings() (string, map[string]string) {
+// labelSettings returns the resolver labels name (see labelResolver),
+// whether it is the default rather than one set, and the GTINs in force.
+func (n *Node) labelSettings() (string, bool, map[string]string) {
 	n.labelsMu.RLock()
 	defer n.labelsMu.RUnlock()
-	return n.labelResolver(), maps.Clone(n.cfg.GTINs)
+	r := n.labelResolver()
+	return r, r != "" && n.cfg.LabelResolver == "", maps.Clone(n.cfg.GTINs)
 }
 
 // CheckLabelSettings checks s and returns its resolver and its GTINs as 14

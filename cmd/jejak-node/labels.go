@@ -49,6 +49,9 @@ func cmdLabels(c *cli, args []string) error {
 		}
 		if setResolver || len(set) > 0 {
 			s := api.LabelSettings{Resolver: id.LabelResolver, GTINs: maps.Clone(id.GTINs)}
+			if id.LabelResolverDefault {
+				s.Resolver = "" // keep following the relay
+			}
 			if setResolver {
 				s.Resolver = *resolver
 			}
@@ -66,9 +69,12 @@ func cmdLabels(c *cli, args []string) error {
 		if c.g.json {
 			return c.printJSON(api.LabelSettings{Resolver: id.LabelResolver, GTINs: id.GTINs})
 		}
-		if id.LabelResolver == "" {
+		switch {
+		case id.LabelResolver == "":
 			fmt.Fprintln(c.stdout, i18n.T(l, "labels.cli.no_resolver"))
-		} else {
+		case id.LabelResolverDefault:
+			fmt.Fprintln(c.stdout, i18n.T(l, "labels.cli.default_resolver", "resolver", id.LabelResolver))
+		default:
 			fmt.Fprintln(c.stdout, i18n.T(l, "labels.cli.resolver", "resolver", id.LabelResolver))
 		}
 		if len(id.GTINs) == 0 {

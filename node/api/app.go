@@ -248,6 +248,9 @@ type Identity struct {
 	Devices []Device `json:"devices,omitempty"`
 	// Endorsements are the endorse records that name the organisation.
 	Endorsements []Endorsement `json:"endorsements,omitempty"`
+	// LabelResolverDefault says LabelResolver is not set but the default:
+	// the host of the first relay or bootstrap peer given by name.
+	LabelResolverDefault bool `json:"label_resolver_default,omitempty"`
 }
 
 // Device is a device key an organisation delegated.
