@@ -30,6 +30,7 @@ type identityScreen struct {
 	devices  *fyne.Container // the organisation's other devices, each with Withdraw
 	endorse  *widget.Label
 	anchors  *anchorsView
+	labels   *labelsCard     // labels_settings.go
 	left     *fyne.Container // the identity, or an offer to set one up
 	ready    fyne.CanvasObject
 	obj      fyne.CanvasObject
@@ -57,6 +58,8 @@ func newIdentityScreen(u *UI) *identityScreen {
 		widget.NewCard(u.t("firstrun.device"), "", container.NewVBox(s.device, s.devices)),
 		widget.NewCard(u.t("screens.identity.endorsements"), "", s.endorse),
 		keys)
+	s.labels = newLabelsCard(u, s.set)
+	left.Add(s.labels.content())
 	s.ready = container.NewVScroll(left)
 	setUp := widget.NewButtonWithIcon(u.t("shell.setup.button"), theme.ConfirmIcon(), u.showFirstRun)
 	setUp.Importance = widget.HighImportance
@@ -116,6 +119,7 @@ func (s *identityScreen) set(id api.Identity) {
 	}
 	s.device.SetText(dev)
 	s.setKeys(id)
+	s.labels.set(id)
 	var lines []string
 	for _, e := range id.Endorsements {
 		l := t("screens.identity.endorsed", "by", orDash(e.ByName), "role", e.Role)

@@ -167,8 +167,8 @@ func (n *Node) Identity(ctx context.Context) (api.Identity, error) {
 	}
 	st := n.id.state()
 	dev := st.device
-	out := api.Identity{Org: st.orgPub, HasOrgKey: st.hasOrg(), OrgKeyProtected: len(st.orgSealed) > 0, DeviceName: st.deviceName,
-		LabelResolver: n.labelResolver(), GTINs: n.cfg.GTINs}
+	out := api.Identity{Org: st.orgPub, HasOrgKey: st.hasOrg(), OrgKeyProtected: len(st.orgSealed) > 0, DeviceName: st.deviceName}
+	out.LabelResolver, out.LabelResolverDefault, out.GTINs = n.labelSettings()
 	if dev.IsZero() {
 		return out, nil
 	}
@@ -497,7 +497,8 @@ func (n *Node) saveAnchors(op string, a *provenance.Anchors) error {
 
 // labelResolver is the host labels name: the one configured, else the host
 // name of the first relay or bootstrap peer given by name (/dns, /dns4,
-// /dns6), else none (labels carry the bare batch ID).
+// /dns6), else none (labels carry the bare batch ID). The caller holds
+// labelsMu.
 func (n *Node) labelResolver() string {
 	if n.cfg.LabelResolver != "" {
 		return n.cfg.LabelResolver

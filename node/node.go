@@ -33,6 +33,8 @@ type Node struct {
 	id        *identity // organisation and device keys (identity.go)
 	disc      discStore // disclosures of suppliers' identities (disclosures.go)
 
+	labelsMu sync.RWMutex // guards cfg.LabelResolver and cfg.GTINs (labels_settings.go)
+
 	anchorsMu  sync.Mutex
 	anchorList *provenance.Anchors // loaded on first use (anchors.go)
 

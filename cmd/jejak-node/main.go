@@ -97,6 +97,7 @@ func init() {
 		{"import", "FORMAT FILE", "import records or drafts from a file (CAR, EPCIS, …)", cmdImport},
 		{"keys", "export FILE | import FILE | rotate | revoke DEVICE-KEY --reason WHY [--from DATE] | passphrase | reset-passphrase --backup FILE", "back up, restore, rotate or revoke keys; set the organisation passphrase", cmdKeys},
 		{"trust", "add KEY [NAME] | remove KEY | list", "manage trust anchors", cmdTrust},
+		{"labels", "[--resolver HOST] [--gtin PRODUCT=GTIN]...", "show or set what labels' QR codes carry", cmdLabels},
 		{"peers", "", "list connected peers", cmdPeers},
 		{"status", "", "show the node's identity, records and peers", cmdStatus},
 		{"batches", "[--made] [--received] [--search TEXT]", "list this organisation's batches", cmdBatches},

@@ -197,6 +197,29 @@ type App interface {
 	// Check compares the store's indexes with a rebuild and returns the
 	// differences (none when the store is sound).
 	Check(ctx context.Context) ([]string, error)
+
+	// SetLabelSettings sets what this install's labels' QR codes carry:
+	// the resolver host and the GTIN of each product (see LabelSettings).
+	// It writes them to the config file in the data folder, keeping every
+	// other key the file holds, applies them to the running node and
+	// returns the new identity.
+	//
+	// Three things might happen: the new identity is returned; the
+	// resolver or a GTIN is not one a label can use: ErrInvalid, the
+	// message names the field, nothing is written or changed; or the node
+	// is closed or its config file cannot be read or written:
+	// ErrUnavailable, nothing is changed.
+	SetLabelSettings(ctx context.Context, s LabelSettings) (Identity, error)
+}
+
+// LabelSettings are what labels carry. Resolver is a host name with an
+// optional port and path ("verify.example.org"); empty means the default
+// (the host of the first relay or bootstrap peer given by name). GTINs maps
+// a product ("CPO") to its GTIN-8, -12, -13 or -14; a product missing or
+// with an empty GTIN has none. The settings replace the ones in force.
+type LabelSettings struct {
+	Resolver string            `json:"resolver,omitempty"`
+	GTINs    map[string]string `json:"gtins,omitempty"`
 }
 
 // Identity is who this install is.
@@ -225,6 +248,9 @@ type Identity struct {
 	Devices []Device `json:"devices,omitempty"`
 	// Endorsements are the endorse records that name the organisation.
 	Endorsements []Endorsement `json:"endorsements,omitempty"`
+	// LabelResolverDefault says LabelResolver is not set but the default:
+	// the host of the first relay or bootstrap peer given by name.
+	LabelResolverDefault bool `json:"label_resolver_default,omitempty"`
 }
 
 // Device is a device key an organisation delegated.

@@ -240,6 +240,12 @@ func (c *Client) SetOrgPassphrase(ctx context.Context, p api.OrgPassphrase) (api
 	return id, c.do(ctx, "set-org-passphrase", p, &id)
 }
 
+// SetLabelSettings implements api.App.
+func (c *Client) SetLabelSettings(ctx context.Context, l api.LabelSettings) (api.Identity, error) {
+	var id api.Identity
+	return id, c.do(ctx, "set-label-settings", l, &id)
+}
+
 // Anchors implements api.App.
 func (c *Client) Anchors(ctx context.Context) ([]provenance.Anchor, error) {
 	var a []provenance.Anchor

@@ -84,6 +84,10 @@ func (s *seenService) SetOrgPassphrase(_ context.Context, p api.OrgPassphrase) (
 	s.saw("set-org-passphrase", p)
 	return api.Identity{}, nil
 }
+func (s *seenService) SetLabelSettings(_ context.Context, l api.LabelSettings) (api.Identity, error) {
+	s.saw("set-label-settings", l)
+	return api.Identity{}, nil
+}
 func (s *seenService) Anchors(context.Context) ([]provenance.Anchor, error) {
 	s.saw("anchors", nil)
 	return nil, nil
@@ -149,7 +153,7 @@ var fuzzCalls = []string{
 	"batches", "batch", "incoming", "orgs", "places", "check", "watch", "import-places", "reindex",
 	// Later calls go last, so that the committed corpus keeps naming the
 	// calls it was found for.
-	"revoke-device", "set-org-passphrase",
+	"revoke-device", "set-org-passphrase", "set-label-settings",
 }
 
 // FuzzHandler sends the local API's server a request body for one of its

@@ -115,6 +115,9 @@ func Handler(svc api.Service) http.Handler {
 	call(mux, "set-org-passphrase", func(ctx context.Context, p api.OrgPassphrase) (api.Identity, error) {
 		return svc.SetOrgPassphrase(ctx, p)
 	})
+	call(mux, "set-label-settings", func(ctx context.Context, l api.LabelSettings) (api.Identity, error) {
+		return svc.SetLabelSettings(ctx, l)
+	})
 	call(mux, "anchors", func(ctx context.Context, _ struct{}) ([]provenance.Anchor, error) { return svc.Anchors(ctx) })
 	call(mux, "add-anchor", func(ctx context.Context, r anchorRequest) (struct{}, error) {
 		return none, svc.AddAnchor(ctx, r.Key, r.Name)
