@@ -12,7 +12,9 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/jejak/jejak/i18n"
 	"github.com/jejak/jejak/node/api"
+	"github.com/jejak/jejak/protocol"
 )
 
 // background runs fetch in a goroutine and hands its result to apply, or
@@ -103,7 +105,22 @@ func (u *UI) explain(op string, err error) string {
 	case errors.Is(err, api.ErrUnavailable):
 		key = "error.unavailable"
 	}
-	return u.t(key, "op", op, "detail", detail(err))
+	return u.t(key, "op", op, "detail", u.detail(err))
+}
+
+// detail is detail(err) in the window's language: a broken record rule
+// in the catalog's words; any other message, which the node and the
+// protocol write in English, marked as English in another language.
+func (u *UI) detail(err error) string {
+	var fe *protocol.FieldError
+	if errors.As(err, &fe) && fe.Key != "" {
+		return fe.RuleIn(u.lang)
+	}
+	d := detail(err)
+	if u.lang == i18n.English {
+		return d
+	}
+	return u.t("error.detail_en", "text", d)
 }
 
 // detail returns the most specific message inside err, without the

@@ -1,6 +1,8 @@
 package gui
 
 import (
+	"errors"
+	"fmt"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -13,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/jejak/jejak/i18n"
+	"github.com/jejak/jejak/protocol"
 	"github.com/jejak/jejak/protocol/provenance"
 )
 
@@ -181,3 +184,30 @@ func TestVerifySpeaksEachLanguage(t *testing.T) {
 		})
 	}
 }
+
+// TestErrorsSpeakMalay: a mistyped batch ID in a Malay window is explained
+// in Malay, the protocol's own English words marked as English; a broken
+// record rule from the node is in the catalog's Malay.
+func TestErrorsSpeakMalay(t *testing.T) {
+	n, _ := startDoubleClaim(t)
+	u := newTestUI(t, n, Options{Lang: i18n.Malay})
+	u.show(screenVerify)
+	u.verify.submit("bukan-id-kelompok")
+	settle(t, u)
+	if bad := untranslated(u.verify.content(), i18n.Malay); len(bad) > 0 {
+		t.Errorf("a bad batch ID is explained with text not from the catalog: %q", bad)
+	}
+	if !visibleLabel(u.verify.msg, "dalam bahasa Inggeris") {
+		t.Errorf("the protocol's English words are not marked as English: %q", u.verify.msg.Text)
+	}
+	fe := &protocol.FieldError{Field: "body.out[0].lot"}
+	if err := protocol.CheckDraft(&protocol.Origin{}); !errors.As(err, &fe) {
+		t.Fatalf("an empty origin: %v", err)
+	}
+	if got := u.explain("rekod", err2(fe)); strings.Contains(got, fe.Rule) || !strings.Contains(got, fe.RuleIn(i18n.Malay)) {
+		t.Errorf("a rule from the node is explained as %q", got)
+	}
+}
+
+// err2 wraps fe as the node's errors wrap it.
+func err2(fe *protocol.FieldError) error { return fmt.Errorf("node: publish origin: %w", fe) }

@@ -95,7 +95,7 @@ func (v *verifyScreen) setDemo(d Demo) {
 func (v *verifyScreen) submit(text string) {
 	id, err := protocol.ParseLabel(text)
 	if err != nil {
-		v.fail(v.u.t("verify.bad_id", "detail", detail(err)))
+		v.fail(v.u.t("verify.bad_id", "detail", v.u.detail(err)))
 		v.focus()
 		return
 	}
