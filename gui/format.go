@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jejak/jejak/i18n"
 	"github.com/jejak/jejak/protocol"
 )
 
@@ -81,15 +82,32 @@ func claimText(c *protocol.Claim) string {
 }
 
 // rolesText lists roles in words.
-func rolesText(rs []protocol.Role) string {
+func (u *UI) rolesText(rs []protocol.Role) string {
 	var s []string
 	for _, r := range rs {
-		s = append(s, string(r))
+		s = append(s, u.roleName(string(r)))
 	}
 	if len(s) == 0 {
 		return "—"
 	}
 	return strings.Join(s, ", ")
+}
+
+// roleName is a role (a record's code, "mill") in the window's language.
+func (u *UI) roleName(r string) string {
+	if key := "report.role." + r; i18n.Has(key) {
+		return u.t(key)
+	}
+	return r
+}
+
+// kindName is a kind of place (a record's code, "plot") in the window's
+// language.
+func (u *UI) kindName(k string) string {
+	if key := "reason.place." + k; i18n.Has(key) {
+		return u.t(key)
+	}
+	return k
 }
 
 // truncate shortens s to at most n characters, with an ellipsis.

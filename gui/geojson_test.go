@@ -60,7 +60,7 @@ func TestPlaceFromGeoJSONFile(t *testing.T) {
 	mine := feed(t, m, millDevice.Public())
 	u.files.(*stubPicker).openPath = tempFile(t, "blok.geojson", []byte(`{"type":"Feature","properties":{"name":"Blok 14C"},
 		"geometry":{"type":"Polygon","coordinates":[[[103.95,1.80],[103.956,1.80],[103.956,1.806],[103.95,1.806],[103.95,1.80]]]}}`))
-	f.kind.SetSelected(protocol.PlacePlot)
+	f.kind.SetSelected(f.u.kindName(protocol.PlacePlot))
 	f.how.SetSelected(locPolygon)
 	f.openFile()
 	if f.name.Text != "Blok 14C" || f.area.Text == "" {

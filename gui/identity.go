@@ -99,7 +99,7 @@ func (s *identityScreen) set(id api.Identity) {
 	if id.HasOrgKey {
 		orgKey = t("screens.identity.org_key_here")
 	}
-	s.org.SetText(t("screens.identity.org_text", "name", id.Name, "roles", rolesText(id.Roles), "country", orDash(id.Country), "key", id.Org, "where", orgKey))
+	s.org.SetText(t("screens.identity.org_text", "name", id.Name, "roles", s.u.rolesText(id.Roles), "country", orDash(id.Country), "key", id.Org, "where", orgKey))
 	dev := t("screens.identity.device_text", "name", orDash(id.DeviceName), "key", id.Device)
 	if s.u.opts.DataDir != "" {
 		dev += "\n" + t("shell.about.folder", "folder", s.u.opts.DataDir)
@@ -122,7 +122,7 @@ func (s *identityScreen) set(id api.Identity) {
 	s.labels.set(id)
 	var lines []string
 	for _, e := range id.Endorsements {
-		l := t("screens.identity.endorsed", "by", orDash(e.ByName), "role", e.Role)
+		l := t("screens.identity.endorsed", "by", orDash(e.ByName), "role", s.u.roleName(string(e.Role)))
 		if c := e.Cert; c != nil {
 			l += t("screens.identity.cert", "scheme", c.Scheme, "model", c.Model, "number", c.Number)
 		}

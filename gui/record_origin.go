@@ -76,7 +76,7 @@ func (f *originForm) setPlaces(ps []api.Place) {
 		default:
 			continue // material does not enter the chain at a mill or a warehouse
 		}
-		l := placeLabel(p.Place)
+		l := f.u.placeLabel(p.Place)
 		if _, dup := f.byLabel[l]; dup {
 			l += " " + shortCID(p.Record)
 		}
@@ -100,8 +100,8 @@ func (f *originForm) setPlaces(ps []api.Place) {
 }
 
 // placeLabel describes a place in a choice: "Blok 12A (plot, 36 ha)".
-func placeLabel(p protocol.Place) string {
-	s := p.Name + " (" + p.Kind
+func (u *UI) placeLabel(p protocol.Place) string {
+	s := p.Name + " (" + u.kindName(p.Kind)
 	if p.Area > 0 {
 		s += ", " + groupDigits(protocol.FormatMilli(p.Area/10)) + " ha"
 	}

@@ -68,7 +68,11 @@ func newPlaceForm(u *UI) *placeForm {
 	f.name.SetPlaceHolder(u.t("forms.place.nameHint"))
 	f.country.SetPlaceHolder("MY")
 	f.area.SetPlaceHolder(u.t("forms.place.areaHint"))
-	f.kind = widget.NewSelect(protocol.PlaceKinds(), nil)
+	var kinds []string
+	for _, k := range protocol.PlaceKinds() {
+		kinds = append(kinds, u.kindName(k))
+	}
+	f.kind = widget.NewSelect(kinds, nil)
 	f.lat, f.lon = widget.NewEntry(), widget.NewEntry()
 	f.lat.SetPlaceHolder(u.t("forms.place.latHint"))
 	f.lon.SetPlaceHolder(u.t("forms.place.lonHint"))
@@ -155,7 +159,7 @@ func (f *placeForm) setPlaces(ps []api.Place) {
 	var lines []string
 	for _, p := range ps {
 		c := p.Geo.Centroid()
-		lines = append(lines, f.u.t("forms.place.known", "place", placeLabel(p.Place), "country", p.Country, "at", c.String(), "shape", f.u.t("result."+strings.ToLower(p.Geo.Type))))
+		lines = append(lines, f.u.t("forms.place.known", "place", f.u.placeLabel(p.Place), "country", p.Country, "at", c.String(), "shape", f.u.t("result."+strings.ToLower(p.Geo.Type))))
 	}
 	if len(lines) == 0 {
 		lines = []string{f.u.t("forms.place.noneYet")}
@@ -228,7 +232,7 @@ func (f *placeForm) chosen() (namedGeometry, bool) {
 }
 
 func (f *placeForm) body() *protocol.Place {
-	b := &protocol.Place{Name: clean(f.name.Text), Kind: f.kind.Selected, Country: clean(f.country.Text)}
+	b := &protocol.Place{Name: clean(f.name.Text), Kind: f.kindCode(), Country: clean(f.country.Text)}
 	if b.Kind == "" {
 		f.fm.fail("body.kind", f.u.t("forms.place.chooseKind"))
 	}
@@ -318,7 +322,7 @@ var (
 // land reports whether the chosen kind is production land, whose record
 // carries EUDR evidence.
 func (f *placeForm) land() bool {
-	return protocol.IsLandKind(f.kind.Selected)
+	return protocol.IsLandKind(f.kindCode())
 }
 
 // addEvidence adds what the evidence fields hold to b, and registers each
@@ -365,3 +369,14 @@ func (f *placeForm) addEvidence(b *protocol.Place) {
 
 // buildBody is body as the shared form helpers take it.
 func (f *placeForm) buildBody() protocol.Body { return f.body() }
+
+// kindCode is the chosen kind of place as records write it ("plot"): the
+// choice shows it in the window's language.
+func (f *placeForm) kindCode() string {
+	for _, k := range protocol.PlaceKinds() {
+		if f.u.kindName(k) == f.kind.Selected {
+			return k
+		}
+	}
+	return f.kind.Selected
+}

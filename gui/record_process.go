@@ -160,7 +160,7 @@ func (f *processForm) setPlaces(ps []api.Place) {
 		if p.IsLand() || p.Kind == protocol.PlaceMine {
 			continue
 		}
-		l := placeLabel(p.Place)
+		l := f.u.placeLabel(p.Place)
 		f.places[l] = p.Record
 		opts = append(opts, l)
 	}

@@ -97,7 +97,7 @@ func TestProtocolRuleShownNextToItsField(t *testing.T) {
 	mine := feed(t, m, millDevice.Public())
 	f := u.record.place
 	test.Type(f.name, "Blok 14C")
-	f.kind.SetSelected(protocol.PlacePlot)
+	f.kind.SetSelected(f.u.kindName(protocol.PlacePlot))
 	f.country.SetText("")
 	test.Type(f.country, "M")
 	test.Type(f.area, "3.2")
@@ -303,12 +303,12 @@ func TestPlotEvidenceRecorded(t *testing.T) {
 	u, m := newMillUI(t)
 	mine := feed(t, m, millDevice.Public())
 	f := u.record.place
-	f.kind.SetSelected(protocol.PlaceMill)
+	f.kind.SetSelected(f.u.kindName(protocol.PlaceMill))
 	if f.evidence.Visible() {
 		t.Error("a mill is offered EUDR land evidence")
 	}
 	test.Type(f.name, "Blok 15")
-	f.kind.SetSelected(protocol.PlacePlot)
+	f.kind.SetSelected(f.u.kindName(protocol.PlacePlot))
 	if !f.evidence.Visible() {
 		t.Fatal("a plot is not offered EUDR land evidence")
 	}

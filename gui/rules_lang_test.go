@@ -42,7 +42,7 @@ func TestProtocolRuleInTheWindowsLanguage(t *testing.T) {
 
 	p := u.record.place
 	test.Type(p.name, "Blok 14C")
-	p.kind.SetSelected(protocol.PlacePlot)
+	p.kind.SetSelected(p.u.kindName(protocol.PlacePlot))
 	p.country.SetText("MY")
 	test.Type(p.area, "12")
 	test.Type(p.lat, "1.80412")

@@ -244,7 +244,7 @@ func (u *UI) signersView(r *provenance.Report) fyne.CanvasObject {
 			st = provenance.Pass
 		}
 		name := widget.NewLabelWithStyle(orDash(s.Name), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		facts := u.t("result.signer_facts", "roles", rolesText(s.Roles), "country", orDash(s.Country), "n", s.Records, "key", s.Key.Short())
+		facts := u.t("result.signer_facts", "roles", u.rolesText(s.Roles), "country", orDash(s.Country), "n", s.Records, "key", s.Key.Short())
 		if s.RSPO != "" {
 			facts += u.t("result.rspo_member", "id", s.RSPO)
 		}
@@ -259,7 +259,7 @@ func (u *UI) signersView(r *provenance.Report) fyne.CanvasObject {
 }
 
 func (u *UI) endorsementText(e provenance.Endorsement) string {
-	s := u.t("result.endorsed", "role", e.Role, "by", orDash(e.ByName))
+	s := u.t("result.endorsed", "role", u.roleName(string(e.Role)), "by", orDash(e.ByName))
 	if c := e.Certificate; c != nil {
 		s += u.t("result.certificate", "scheme", c.Scheme, "model", c.Model, "number", c.Number, "from", formatDay(c.ValidFrom), "until", formatDay(c.ValidUntil))
 	}
