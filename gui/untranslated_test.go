@@ -68,6 +68,7 @@ func shownTexts(o fyne.CanvasObject) []string {
 var (
 	idText     = regexp.MustCompile(`bafy[a-z2-7]{8,}(/\d+)?|[a-z2-7]{6,}…[a-z2-7]{2,}|[0-9a-f]{16,}`)
 	wordsInput = regexp.MustCompile(`\p{Ll}{3,}`)
+	pieceSep   = regexp.MustCompile(`[()\n·—]|, `)
 )
 
 // untranslated returns the texts o shows that are not renderings of the
@@ -84,11 +85,17 @@ func untranslated(o fyne.CanvasObject, l i18n.Lang, data ...string) []string {
 			continue
 		}
 		ok := i18n.Rendered(l, s)
-		if !ok && strings.Contains(s, "\n") {
+		if !ok {
+			// A label made of pieces ("Blok 3 (petak lahan, 37 ha)"): each
+			// piece is the records' data or a rendering of the catalog.
 			ok = true
-			for _, line := range strings.Split(s, "\n") {
-				line = strings.TrimSpace(line)
-				if line != "" && wordsInput.MatchString(idText.ReplaceAllString(line, "")) && !i18n.Rendered(l, line) {
+			for _, piece := range pieceSep.Split(s, -1) {
+				piece = strings.TrimSpace(piece)
+				rest := idText.ReplaceAllString(piece, "")
+				for _, d := range data {
+					rest = strings.ReplaceAll(rest, d, "")
+				}
+				if wordsInput.MatchString(rest) && !i18n.Rendered(l, piece) {
 					ok = false
 				}
 			}
