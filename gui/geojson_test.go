@@ -61,7 +61,7 @@ func TestPlaceFromGeoJSONFile(t *testing.T) {
 	u.files.(*stubPicker).openPath = tempFile(t, "blok.geojson", []byte(`{"type":"Feature","properties":{"name":"Blok 14C"},
 		"geometry":{"type":"Polygon","coordinates":[[[103.95,1.80],[103.956,1.80],[103.956,1.806],[103.95,1.806],[103.95,1.80]]]}}`))
 	f.kind.SetSelected(f.u.kindName(protocol.PlacePlot))
-	f.how.SetSelected(locPolygon)
+	f.how.SetSelected(f.u.t(locPolygon))
 	f.openFile()
 	if f.name.Text != "Blok 14C" || f.area.Text == "" {
 		t.Fatalf("name %q, area %q: want both filled from the file", f.name.Text, f.area.Text)

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -207,12 +208,18 @@ func (m *originsMap) tools() fyne.CanvasObject {
 			m.area.Refresh()
 		}
 	}
-	return container.NewHBox(
+	buttons := []fyne.CanvasObject{
 		widget.NewButtonWithIcon(u.t("map.zoom_in"), theme.ZoomInIcon(), zoom(2)),
 		widget.NewButtonWithIcon(u.t("map.zoom_out"), theme.ZoomOutIcon(), zoom(0.5)),
 		widget.NewButtonWithIcon(u.t("map.fit"), theme.ZoomFitIcon(), zoom(0)),
 		widget.NewButtonWithIcon(u.t("map.save"), theme.DocumentSaveIcon(), m.save),
-	)
+	}
+	// As many in a row as there is room for: a narrow window wraps them.
+	var cell fyne.Size
+	for _, b := range buttons {
+		cell = cell.Max(b.MinSize())
+	}
+	return container.New(layout.NewGridWrapLayout(cell), buttons...)
 }
 
 // full is the map with its tools, the list of plots, what is known of the
@@ -474,7 +481,7 @@ func (p *placePreview) grown() {
 // chosen from a file.
 func (p *placePreview) update(f *placeForm) {
 	var geo protocol.Geometry
-	if f.how.Selected == locPolygon {
+	if f.how.Selected == f.u.t(locPolygon) {
 		g, ok := f.chosen()
 		if !ok {
 			p.clear()

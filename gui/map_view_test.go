@@ -270,7 +270,7 @@ func TestPlacePreviewWarns(t *testing.T) {
 	}
 	// A boundary from a file is drawn and its corners listed.
 	f.country.SetText("MY")
-	f.how.SetSelected(locPolygon)
+	f.how.SetSelected(f.u.t(locPolygon))
 	if p.mapBox.Visible() {
 		t.Error("a boundary is previewed before a file is opened")
 	}

@@ -20,8 +20,8 @@ import (
 
 // Ways to locate a place.
 const (
-	locPoint   = "A point (latitude, longitude)"
-	locPolygon = "A boundary from a GeoJSON file"
+	locPoint   = "forms.place.loc_point" // catalog keys of the location choices
+	locPolygon = "forms.place.loc_polygon"
 )
 
 // placeForm registers a place: a plot, estate, mill, refinery, factory.
@@ -82,7 +82,7 @@ func newPlaceForm(u *UI) *placeForm {
 	f.feature.Hide()
 	open := widget.NewButtonWithIcon(u.t("forms.place.openFile"), theme.FolderOpenIcon(), f.openFile)
 	f.fileBox = container.NewVBox(container.NewHBox(open, f.fileLbl), f.feature)
-	f.how = widget.NewRadioGroup([]string{locPoint, locPolygon}, func(string) { f.showHow(); f.validate() })
+	f.how = widget.NewRadioGroup([]string{u.t(locPoint), u.t(locPolygon)}, func(string) { f.showHow(); f.validate() })
 	fName := f.fm.add("body.name", newField(u.t("forms.place.name"), f.name))
 	fKind := f.fm.add("body.kind", newField(u.t("forms.place.kind"), f.kind))
 	fCountry := f.fm.add("body.country", newField(u.t("forms.place.country"), f.country))
@@ -149,7 +149,7 @@ func newPlaceForm(u *UI) *placeForm {
 func (f *placeForm) content() fyne.CanvasObject { return f.obj }
 
 func (f *placeForm) showHow() {
-	poly := f.how.Selected == locPolygon
+	poly := f.how.Selected == f.u.t(locPolygon)
 	f.fm.setVisible(f.pointBox, !poly)
 	f.fm.setVisible(f.fileBox, poly)
 }
@@ -244,7 +244,7 @@ func (f *placeForm) body() *protocol.Place {
 		}
 		b.Area = m * 10 // a thousandth of a hectare is 10 m²
 	}
-	if f.how.Selected == locPolygon {
+	if f.how.Selected == f.u.t(locPolygon) {
 		g, ok := f.chosen()
 		if !ok {
 			f.fm.fail("body.geo", f.u.t("forms.place.openBoundary"))
@@ -307,7 +307,7 @@ func (f *placeForm) reset() {
 	f.geos = nil
 	f.fm.setVisible(f.feature, false)
 	f.fileLbl.SetText(f.u.t("forms.place.noFile"))
-	f.how.SetSelected(locPoint)
+	f.how.SetSelected(f.u.t(locPoint))
 	f.showHow()
 	f.fm.touchAll(false)
 	f.validate()

@@ -41,6 +41,10 @@ func shownTexts(o fyne.CanvasObject) []string {
 			add(w.Text)
 		case *widget.Check:
 			add(w.Text)
+		case *widget.RadioGroup:
+			for _, o := range w.Options {
+				add(o)
+			}
 		case *widget.Hyperlink:
 			add(w.Text)
 		case *widget.Card:
